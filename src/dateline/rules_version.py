@@ -1,0 +1,37 @@
+"""`rules_version`: a short digest of every rule and knowledge file shipped.
+
+Derived, never hand-edited, so a changed rule shows in every new event row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["rules_version", "rule_files"]
+
+_PACKAGE = Path(__file__).parent
+_SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}
+_RULE_DIRS = {"rules", "data"}
+
+
+def rule_files() -> list[Path]:
+    files = [
+        path
+        for path in _PACKAGE.rglob("*")
+        if path.is_file()
+        and path.suffix in _SUFFIXES
+        and _RULE_DIRS & set(path.relative_to(_PACKAGE).parts[:-1])
+    ]
+    return sorted(files)
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    digest = hashlib.sha256()
+    for path in rule_files():
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
