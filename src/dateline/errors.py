@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DatelineError", "PipelineOrderError", "RuleDataError", "ModelNotInstalledError"]
+__all__ = ["DatelineError", "ModelNotInstalledError", "PipelineOrderError", "RuleDataError"]
 
 
 class DatelineError(Exception):

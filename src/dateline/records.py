@@ -257,4 +257,5 @@ def _jsonable(value: Any) -> Any:
 
 def record_to_dict(record: Any) -> dict[str, Any]:
     """Any frozen record as a JSON-ready dict (dates as ISO strings)."""
-    return _jsonable(asdict(record))  # type: ignore[no-any-return]
+    result: dict[str, Any] = _jsonable(asdict(record))
+    return result

@@ -9,7 +9,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["rules_version", "rule_files"]
+__all__ = ["rule_files", "rules_version"]
 
 _PACKAGE = Path(__file__).parent
 _SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}

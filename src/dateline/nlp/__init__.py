@@ -50,7 +50,9 @@ class NlpStage:
 
     def process(self, batch: list[Document]) -> list[Document]:
         texts = [document.article.text[:MAX_CHARS] for document in batch]
-        for document, doc in zip(batch, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+        for document, doc in zip(
+            batch, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True
+        ):
             document.spacy_doc = doc
             document.sentences = tuple(
                 Sentence(index=i, start=sent.start_char, end=sent.end_char, text=sent.text)

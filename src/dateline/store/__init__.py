@@ -1,1 +1,361 @@
-"""Filled by its stage."""
+"""The DuckDB store: the only writer of the database.
+
+Tables: `articles`, `events`, `runs`. Writes are idempotent and atomic per
+batch: one transaction replaces a batch's articles and all their events, so a
+run killed at any moment leaves only whole batches behind, and a re-run
+re-codes what is missing without duplicating anything. Every event row carries
+`schema_version` and `rules_version`.
+
+All queries are parameterised; user strings never become SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dateline.errors import StoreError
+from dateline.records import SCHEMA_VERSION, Article, Document, Event
+
+__all__ = ["EventQuery", "Store", "open_store"]
+
+DEFAULT_DB = "dateline.duckdb"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status VARCHAR NOT NULL,
+    inputs VARCHAR NOT NULL,
+    articles_read INTEGER DEFAULT 0,
+    articles_coded INTEGER DEFAULT 0,
+    articles_skipped INTEGER DEFAULT 0,
+    rejected INTEGER DEFAULT 0,
+    events INTEGER DEFAULT 0,
+    schema_version VARCHAR NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR PRIMARY KEY,
+    date DATE NOT NULL,
+    title VARCHAR,
+    source VARCHAR,
+    url VARCHAR,
+    origin VARCHAR,
+    text VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    n_events INTEGER NOT NULL,
+    run_id VARCHAR NOT NULL,
+    schema_version VARCHAR NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    sentence_index INTEGER,
+    sentence VARCHAR,
+    trigger VARCHAR,
+    source_text VARCHAR,
+    source_name VARCHAR,
+    source_code VARCHAR,
+    source_country VARCHAR,
+    source_sector VARCHAR,
+    target_text VARCHAR,
+    target_name VARCHAR,
+    target_code VARCHAR,
+    target_country VARCHAR,
+    target_sector VARCHAR,
+    cameo_code VARCHAR,
+    cameo_root VARCHAR,
+    cameo_name VARCHAR,
+    goldstein DOUBLE,
+    quad_class INTEGER,
+    plover_event VARCHAR,
+    plover_mode VARCHAR,
+    modality VARCHAR,
+    date_value VARCHAR,
+    date_start DATE,
+    date_end DATE,
+    date_precision VARCHAR,
+    date_basis VARCHAR,
+    date_text VARCHAR,
+    report_date DATE,
+    location_name VARCHAR,
+    location_country VARCHAR,
+    location_lat DOUBLE,
+    location_lon DOUBLE,
+    rule_id VARCHAR,
+    record JSON NOT NULL,
+    schema_version VARCHAR NOT NULL,
+    rules_version VARCHAR NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+"""
+
+_EVENT_COLUMNS = (
+    "event_id", "article_id", "sentence_index", "sentence", "trigger",
+    "source_text", "source_name", "source_code", "source_country", "source_sector",
+    "target_text", "target_name", "target_code", "target_country", "target_sector",
+    "cameo_code", "cameo_root", "cameo_name", "goldstein", "quad_class",
+    "plover_event", "plover_mode", "modality",
+    "date_value", "date_start", "date_end", "date_precision", "date_basis", "date_text",
+    "report_date", "location_name", "location_country", "location_lat", "location_lon",
+    "rule_id", "record", "schema_version", "rules_version",
+)  # fmt: skip
+
+
+def content_hash(article: Article) -> str:
+    import hashlib
+
+    digest = hashlib.sha1()
+    for part in (article.date.isoformat(), article.title, article.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _event_row(event: Event) -> tuple[Any, ...]:
+    source, target, date, place = event.source, event.target, event.date, event.location
+    return (
+        event.event_id, event.article_id, event.sentence_index, event.sentence, event.trigger,
+        source.text, source.name, source.cameo_code, source.country, source.sector,
+        target.text if target else None, target.name if target else None,
+        target.cameo_code if target else None, target.country if target else None,
+        target.sector if target else None,
+        event.cameo_code, event.cameo_root, event.cameo_name, event.goldstein, event.quad_class,
+        event.plover_event, event.plover_mode, event.modality,
+        date.value, date.start, date.end, date.precision, date.basis, date.text,
+        event.report_date,
+        place.name if place else None, place.country if place else None,
+        place.lat if place else None, place.lon if place else None,
+        event.rule_id, json.dumps(event.to_dict(), ensure_ascii=False),
+        event.schema_version, event.rules_version,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters for `Store.events`. Every value is bound as a parameter."""
+
+    actor: str | None = None
+    dyad: tuple[str, str] | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    cameo_root: str | None = None
+    modality: str | None = None
+    article_id: str | None = None
+    article_ids: tuple[str, ...] | None = None
+    limit: int | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.actor:
+            # An actor code matches a whole code or a prefix of it: CHN matches CHNGOV.
+            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+            params += [self.actor.upper(), self.actor.upper()]
+        if self.dyad:
+            a, b = self.dyad[0].upper(), self.dyad[1].upper()
+            clauses.append(
+                "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
+                " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
+            )
+            params += [a, b, b, a]
+        # An event is inside [since, until] when its date interval overlaps it.
+        if self.since:
+            clauses.append("coalesce(date_end, report_date) >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("coalesce(date_start, report_date) <= ?")
+            params.append(self.until)
+        if self.cameo_root:
+            clauses.append("cameo_root = ?")
+            params.append(self.cameo_root.zfill(2))
+        if self.modality:
+            clauses.append("modality = ?")
+            params.append(self.modality)
+        if self.article_id:
+            clauses.append("article_id = ?")
+            params.append(self.article_id)
+        if self.article_ids is not None:
+            clauses.append("list_contains(?, article_id)")
+            params.append(list(self.article_ids))
+        sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return sql, params
+
+
+class Store:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, path: str, read_only: bool = False
+    ) -> None:
+        self.connection = connection
+        self.path = path
+        if not read_only:
+            self.connection.execute(_SCHEMA)
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, run_id: str, inputs: Sequence[str], rules_version: str) -> None:
+        self.connection.execute(
+            "INSERT INTO runs (run_id, started_at, status, inputs, schema_version, rules_version)"
+            " VALUES (?, ?, 'running', ?, ?, ?)",
+            [run_id, dt.datetime.now(), json.dumps(list(inputs)), SCHEMA_VERSION, rules_version],
+        )
+
+    def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
+        self.connection.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_coded = ?,"
+            " articles_skipped = ?, rejected = ?, events = ? WHERE run_id = ?",
+            [
+                dt.datetime.now(), status, counts.get("read", 0), counts.get("coded", 0),
+                counts.get("skipped", 0), counts.get("rejected", 0), counts.get("events", 0), run_id,
+            ],
+        )  # fmt: skip
+
+    # -- articles and events --------------------------------------------------
+    def already_coded(self, articles: Sequence[Article], rules_version: str) -> set[str]:
+        """Ids of articles stored with the same content and rules: a re-run skips them."""
+        if not articles:
+            return set()
+        hashes = {article.id: content_hash(article) for article in articles}
+        rows = self.connection.execute(
+            "SELECT article_id, content_hash FROM articles"
+            " WHERE rules_version = ? AND schema_version = ? AND list_contains(?, article_id)",
+            [rules_version, SCHEMA_VERSION, list(hashes)],
+        ).fetchall()
+        return {article_id for article_id, digest in rows if hashes.get(article_id) == digest}
+
+    def write(self, documents: Sequence[Document], run_id: str, rules_version: str) -> int:
+        """Replace these articles and all their events in one transaction."""
+        if not documents:
+            return 0
+        ids = [document.article.id for document in documents]
+        article_rows = [
+            (
+                d.article.id, d.article.date, d.article.title, d.article.source, d.article.url,
+                d.article.origin, d.article.text, content_hash(d.article), len(d.events),
+                run_id, SCHEMA_VERSION, rules_version,
+            )
+            for d in documents
+        ]  # fmt: skip
+        seen: set[str] = set()
+        event_rows = []
+        for document in documents:
+            for event in document.events:
+                if event.event_id not in seen:  # the same event twice in one story is one row
+                    seen.add(event.event_id)
+                    event_rows.append(_event_row(event))
+        con = self.connection
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
+            con.execute("DELETE FROM articles WHERE list_contains(?, article_id)", [ids])
+            con.executemany(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", article_rows
+            )
+            if event_rows:
+                placeholders = ", ".join("?" * len(_EVENT_COLUMNS))
+                # An event id seen in another article (the same text under two ids) is replaced.
+                con.execute(
+                    "DELETE FROM events WHERE list_contains(?, event_id)",
+                    [[row[0] for row in event_rows]],
+                )
+                con.executemany(
+                    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({placeholders})",
+                    event_rows,
+                )
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"could not write a batch of {len(ids)} articles: {exc}") from exc
+        return len(event_rows)
+
+    # -- queries ----------------------------------------------------------------
+    def events(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
+        """Stored events as documented nested dicts, in date order."""
+        query = query or EventQuery()
+        where, params = query.where()
+        sql = (
+            f"SELECT record FROM events{where} ORDER BY coalesce(date_start, report_date), event_id"
+        )
+        if query.limit:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        return [json.loads(row[0]) for row in self.connection.execute(sql, params).fetchall()]
+
+    def iter_event_rows(self, query: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Flat event rows (the table's columns, without the JSON record)."""
+        query = query or EventQuery()
+        where, params = query.where()
+        columns = [c for c in _EVENT_COLUMNS if c != "record"]
+        cursor = self.connection.execute(
+            f"SELECT {', '.join(columns)} FROM events{where}"
+            " ORDER BY coalesce(date_start, report_date), event_id",
+            params,
+        )
+        while rows := cursor.fetchmany(1000):
+            for row in rows:
+                yield dict(zip(columns, row, strict=True))
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for table in ("articles", "events", "runs"):
+            row = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+            result[table] = int(row[0]) if row else 0
+        return result
+
+    def export(self, path: str | Path, query: EventQuery | None = None) -> int:
+        """Write events to .jsonl (nested records), .csv or .parquet (flat columns)."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        query = query or EventQuery()
+        where, params = query.where()
+        order = " ORDER BY coalesce(date_start, report_date), event_id"
+        if suffix == ".jsonl":
+            n = 0
+            with target.open("w", encoding="utf-8") as handle:
+                for record in self.events(query):
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    n += 1
+            return n
+        columns = ", ".join(c for c in _EVENT_COLUMNS if c != "record")
+        if suffix not in {".csv", ".parquet"}:
+            raise StoreError(
+                f"cannot export to {target.name!r}: use a .jsonl, .csv or .parquet file"
+            )
+        # COPY cannot bind its file name; write to a relation first and let the
+        # Python API name the file, so no user string becomes SQL.
+        relation = self.connection.query(
+            f"SELECT {columns} FROM events{where}{order}", params=params
+        )
+        if suffix == ".parquet":
+            relation.write_parquet(str(target))
+        else:
+            relation.write_csv(str(target), header=True)
+        row = self.connection.execute(f"SELECT count(*) FROM events{where}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: str | Path = DEFAULT_DB, read_only: bool = False) -> Store:
+    """Open (and create if needed) a dateline database; ``":memory:"`` for tests."""
+    name = str(path)
+    try:
+        connection = duckdb.connect(name, read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the database {name!r}: {exc}") from exc
+    return Store(connection, name, read_only=read_only)

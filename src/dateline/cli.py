@@ -1,0 +1,388 @@
+"""The `dateline` command line: parses arguments, calls the library, prints.
+
+This is the only module that prints or exits.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dateline import __version__
+from dateline.errors import DatelineError
+from dateline.records import MODALITIES, SCHEMA_VERSION, record_to_dict
+
+app = typer.Typer(
+    help="dateline: political event data (CAMEO, PLOVER) from dated news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score a stage against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from dateline.rules_version import rules_version
+
+        console.print(
+            f"dateline {__version__} (schema {SCHEMA_VERSION}, rules {rules_version()})",
+            highlight=False,
+        )
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show versions and exit."),
+    ] = False,
+) -> None:
+    """Turn dated news into event records: who did what to whom, when and where."""
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+def _actor_cell(actor: dict[str, Any] | None) -> str:
+    if not actor:
+        return "-"
+    return f"{actor.get('cameo_code') or '?'} ({actor.get('text', '')})"
+
+
+def _events_table(events: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in ("date", "source", "cameo", "target", "modality", "place", "trigger"):
+        table.add_column(column, overflow="fold")
+    for event in events:
+        date = event.get("date") or {}
+        location = event.get("location") or {}
+        table.add_row(
+            f"{date.get('value', '')} [{date.get('basis', '')}]",
+            _actor_cell(event.get("source")),
+            f"{event.get('cameo_code')} {event.get('cameo_name', '')}",
+            _actor_cell(event.get("target")),
+            str(event.get("modality", "")),
+            str(location.get("name") or "-"),
+            str(event.get("trigger", "")),
+        )
+    return table
+
+
+@app.command()
+def code(
+    inputs: Annotated[list[str], typer.Argument(help="Files or directories to read; - for stdin.")],
+    db: DbOption = Path("dateline.duckdb"),
+    out: Annotated[
+        Path | None, typer.Option(help="Also export this run's events (.jsonl, .csv or .parquet).")
+    ] = None,
+    rejects: Annotated[
+        Path, typer.Option(help="Where unreadable records are written (JSON Lines).")
+    ] = Path("rejects.jsonl"),
+    force: Annotated[bool, typer.Option(help="Re-code articles already stored.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=256, help="spaCy batch size.")] = 32,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    show: Annotated[int, typer.Option(help="Events to show in the closing table.")] = 40,
+) -> None:
+    """Read stories, code their events, and store them in the database."""
+    from dateline.run import build_pipeline, code_inputs
+    from dateline.store import EventQuery, open_store
+
+    try:
+        pipeline = build_pipeline(batch_size=batch_size)
+        store = open_store(db)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=quiet,
+        transient=False,
+    )
+    with store, progress:
+        task = progress.add_task("coding", total=None, status="")
+
+        def on_progress(summary: Any) -> None:
+            progress.update(
+                task,
+                status=f"read {summary.read} · coded {summary.coded} · skipped {summary.skipped}"
+                f" · rejected {summary.rejected} · events {summary.events}",
+            )
+
+        try:
+            summary = code_inputs(
+                inputs,
+                store,
+                rejects_path=rejects,
+                pipeline=pipeline,
+                force=force,
+                stdin=sys.stdin if "-" in inputs else None,
+                on_progress=on_progress,
+            )
+        except DatelineError as exc:
+            raise _fail(exc) from exc
+        on_progress(summary)
+        progress.update(task, total=1, completed=1, description="done")
+        progress.stop()
+        # What this run read, whether coded now or already stored by an earlier run.
+        run_query = EventQuery(article_ids=tuple(summary.article_ids))
+        run_events = store.events(run_query)
+        if out is not None:
+            try:
+                store.export(out, run_query)
+            except DatelineError as exc:
+                raise _fail(exc) from exc
+        if not quiet:
+            if run_events:
+                shown = run_events[:show]
+                title = f"{len(run_events)} events coded in this run" + (
+                    f" (first {show})" if len(run_events) > show else ""
+                )
+                console.print(_events_table(shown, title))
+            console.print(
+                f"read {summary.read}, coded {summary.coded}, skipped (already stored) "
+                f"{summary.skipped}, rejected {summary.rejected}, events {summary.events} "
+                f"→ {db}",
+                highlight=False,
+            )
+            if out is not None:
+                console.print(f"wrote {len(run_events)} events to {out}", highlight=False)
+        if summary.rejected:
+            reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
+            errors.print(
+                f"[yellow]{summary.rejected} records rejected[/] ({reasons}); see {summary.rejects_path}",
+                highlight=False,
+            )
+
+
+@app.command()
+def events(
+    db: DbOption = Path("dateline.duckdb"),
+    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
+    dyad: Annotated[
+        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
+    ] = None,
+    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
+    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+) -> None:
+    """Query stored events."""
+    from dateline.store import EventQuery, open_store
+
+    if modality and modality not in MODALITIES:
+        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
+    if format not in {"table", "jsonl", "csv"}:
+        raise typer.BadParameter("table, jsonl or csv", param_hint="--format")
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    query = EventQuery(
+        actor=actor,
+        dyad=dyad,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        cameo_root=cameo,
+        modality=modality,
+        limit=limit,
+    )
+    with open_store(db, read_only=True) as store:
+        if format == "csv":
+            writer: Any = None
+            for row in store.iter_event_rows(query):
+                if writer is None:
+                    writer = csv.DictWriter(sys.stdout, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+            return
+        found = store.events(query)
+    if format == "jsonl":
+        for event in found:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    else:
+        console.print(_events_table(found, f"{len(found)} events"))
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Output file: .jsonl, .csv or .parquet.")],
+    db: DbOption = Path("dateline.duckdb"),
+) -> None:
+    """Export every stored event."""
+    from dateline.store import open_store
+
+    try:
+        with open_store(db, read_only=True) as store:
+            n = store.export(out)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    console.print(f"wrote {n} events to {out}", highlight=False)
+
+
+@app.command()
+def inspect(
+    file: Annotated[str, typer.Argument(help="A story file (any input format); - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show everything every stage found in a story: why an event was or was not coded."""
+    from dateline.ingest import read_inputs
+    from dateline.inspect import inspect_document
+    from dateline.records import Reject
+    from dateline.run import code_articles
+
+    articles = []
+    for item in read_inputs([file], stdin=sys.stdin if file == "-" else None):
+        if isinstance(item, Reject):
+            errors.print(f"rejected {item.file}:{item.line}: {item.reason}", highlight=False)
+        else:
+            articles.append(item)
+    if not articles:
+        raise _fail(ValueError(f"no readable story in {file}"))
+    try:
+        documents = code_articles(articles)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    reports = [inspect_document(document) for document in documents]
+    if as_json:
+        payload: Any = reports[0] if len(reports) == 1 else reports
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for report in reports:
+        _print_inspection(report)
+
+
+def _print_inspection(report: dict[str, Any]) -> None:
+    article = report["article"]
+    console.rule(f"{article['id']} · {article['date']}")
+    times = Table(title="time expressions")
+    for column in ("text", "type", "value", "precision", "anchor", "rule"):
+        times.add_column(column)
+    for t in report["timexes"]:
+        times.add_row(t["text"], t["type"], t["value"], t["precision"], t["anchor"], t["rule_id"])
+    console.print(times)
+    actors = Table(title="actor mentions")
+    for column in ("text", "code", "country", "sector", "kind", "kb_id"):
+        actors.add_column(column)
+    for m in report["mentions"]:
+        actors.add_row(
+            m["text"],
+            m["cameo_code"],
+            m["country"] or "",
+            m["sector"] or "",
+            m["kind"],
+            m["kb_id"] or "",
+        )
+    console.print(actors)
+    places = Table(title="places")
+    for column in ("text", "name", "country", "lat", "lon"):
+        places.add_column(column)
+    for p in report["places"]:
+        places.add_row(p["text"], p["name"], p["country"] or "", str(p["lat"]), str(p["lon"]))
+    console.print(places)
+    console.print(_events_table(report["events"], "events"))
+    for event in report["events"]:
+        console.print(
+            f"  {event['event_id']}: rule {event['rule_id']} on “{event['trigger']}”",
+            highlight=False,
+        )
+
+
+def _render_report(report: Any) -> None:
+    table = Table(title=report.title)
+    if report.rows:
+        for column in report.rows[0]:
+            table.add_column(str(column))
+        for row in report.rows:
+            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()])
+        console.print(table)
+    for line in report.details:
+        console.print(line, highlight=False, markup=False)
+
+
+def _report_json(report: Any) -> None:
+    sys.stdout.write(
+        json.dumps(
+            {"title": report.title, "metrics": report.metrics, "rows": report.rows}, indent=2
+        )
+        + "\n"
+    )
+
+
+@eval_app.command("time")
+def eval_time(
+    corpus: Annotated[list[Path], typer.Option(help="TimeML corpus folder (repeatable).")],
+    out: Annotated[Path | None, typer.Option(help="Write our TimeML annotation here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """TempEval-3 Task A: extent, type and value F1 on TimeML corpora."""
+    from dateline.eval.time import evaluate_time
+
+    report = evaluate_time(corpus, out_dir=out)
+    _report_json(report) if as_json else _render_report(report)
+
+
+@eval_app.command("actors")
+def eval_actors(
+    cases: Annotated[
+        Path | None, typer.Option(help="Cases TSV (default: the packaged set).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """Accuracy of country, sector and code on the actor test set."""
+    from dateline.eval.actors import evaluate_actors
+
+    report = evaluate_actors(cases)
+    _report_json(report) if as_json else _render_report(report)
+
+
+@eval_app.command("places")
+def eval_places(
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """Precision, recall and country accuracy of place resolution on the place test set."""
+    from dateline.places.evaluate import evaluate_places
+
+    report = evaluate_places()
+    _report_json(report) if as_json else _render_report(report)
+
+
+@eval_app.command("events")
+def eval_events(
+    suite: Annotated[str, typer.Option(help="Evaluation suite: petrarch.")] = "petrarch",
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """Micro P/R/F1 over (source, target, code) on an event suite."""
+    from dateline.eval.events import evaluate_events
+
+    report = evaluate_events(suite=suite)
+    _report_json(report) if as_json else _render_report(report)
+
+
+def run() -> None:  # pragma: no cover - entry point
+    app()
+
+
+__all__ = ["app", "record_to_dict"]

@@ -1,0 +1,55 @@
+"""Everything every stage found in one story, as plain data (for `dateline inspect`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dateline.records import Document, record_to_dict
+
+__all__ = ["inspect_document"]
+
+
+def inspect_document(document: Document) -> dict[str, Any]:
+    """The article, its sentences and each stage's records, JSON-ready.
+
+    Tokens are included per sentence (text, lemma, tag, dependency, head) so a
+    reader can see the parse an event pattern matched or missed.
+    """
+    article = document.article
+    sentences: list[dict[str, Any]] = []
+    doc = document.spacy_doc
+    for sentence in document.sentences:
+        entry: dict[str, Any] = record_to_dict(sentence)
+        if doc is not None:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if span is not None:
+                entry["tokens"] = [
+                    {
+                        "i": token.i - span.start,
+                        "text": token.text,
+                        "lemma": token.lemma_,
+                        "tag": token.tag_,
+                        "dep": token.dep_,
+                        "head": token.head.i - span.start,
+                        "ent": token.ent_type_ or None,
+                    }
+                    for token in span
+                ]
+        sentences.append(entry)
+    return {
+        "article": {
+            "id": article.id,
+            "date": article.date.isoformat(),
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "origin": article.origin,
+            "chars": len(article.text),
+        },
+        "stages": sorted(document.provided),
+        "sentences": sentences,
+        "timexes": [record_to_dict(t) for t in document.timexes],
+        "mentions": [record_to_dict(m) for m in document.mentions],
+        "places": [record_to_dict(p) for p in document.places],
+        "events": [event.to_dict() for event in document.events],
+    }

@@ -1,0 +1,164 @@
+"""Running the stages over inputs: in memory (`code_articles`) or into a store (`code_inputs`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dateline.pipeline import Pipeline
+from dateline.records import Article, Document, Reject, record_to_dict
+from dateline.rules_version import rules_version
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from dateline.store import Store
+
+__all__ = ["RunSummary", "build_pipeline", "code_articles", "code_inputs"]
+
+
+def build_pipeline(
+    nlp: Language | None = None,
+    batch_size: int = 32,
+    actor_knowledge: Any = None,
+    stages: Sequence[str] = ("nlp", "time", "actors", "places", "events"),
+) -> Pipeline:
+    """The standard stages, each loading its knowledge once.
+
+    `actor_knowledge` replaces the packaged actor dictionaries (the PETRARCH
+    validation suite uses its own fictional ones).
+    """
+    from dateline.actors import ActorStage
+    from dateline.events import EventStage
+    from dateline.nlp import NlpStage
+    from dateline.places import PlaceStage
+    from dateline.time import TimeStage
+
+    factories: dict[str, Callable[[], Any]] = {
+        "nlp": lambda: NlpStage(nlp, batch_size=batch_size),
+        "time": TimeStage,
+        "actors": lambda: ActorStage(actor_knowledge),
+        "places": PlaceStage,
+        "events": EventStage,
+    }
+    return Pipeline([factories[name]() for name in stages], batch_size=batch_size)
+
+
+def code_articles(articles: Iterable[Article], pipeline: Pipeline | None = None) -> list[Document]:
+    """Run every stage over the articles and return the finished documents."""
+    pipeline = pipeline or build_pipeline()
+    return list(pipeline.run(Document(article=article) for article in articles))
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    read: int = 0
+    coded: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    events: int = 0
+    rejects_by_reason: Counter[str] = field(default_factory=Counter)
+    rejects_path: Path | None = None
+    article_ids: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "coded": self.coded,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "events": self.events,
+        }
+
+
+class _RejectsFile:
+    """Opened on the first reject, so a clean run leaves no empty file behind."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: TextIO | None = None
+        if path.exists():  # a stale file from an earlier run would mislead
+            path.unlink()
+
+    def write(self, reject: Reject) -> None:
+        if self.handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = self.path.open("w", encoding="utf-8")
+        self.handle.write(json.dumps(record_to_dict(reject), ensure_ascii=False) + "\n")
+        self.handle.flush()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def code_inputs(
+    inputs: Sequence[str | Path],
+    store: Store,
+    rejects_path: str | Path = "rejects.jsonl",
+    pipeline: Pipeline | None = None,
+    force: bool = False,
+    keep_documents: bool = False,
+    stdin: TextIO | None = None,
+    on_progress: Callable[[RunSummary], None] | None = None,
+) -> RunSummary:
+    """Read, code and store every article of the inputs.
+
+    Articles already stored with the same content and rules are skipped unless
+    `force`; each batch is written in one transaction, so a crashed run can
+    simply be run again. Unreadable records go to `rejects_path`.
+    """
+    from dateline.ingest import read_inputs
+
+    pipeline = pipeline or build_pipeline()
+    version = rules_version()
+    summary = RunSummary(run_id=f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
+    rejects = _RejectsFile(Path(rejects_path))
+    summary.rejects_path = rejects.path
+    store.start_run(summary.run_id, [str(i) for i in inputs], version)
+    pending: list[Article] = []
+
+    def flush() -> None:
+        skip = set() if force else store.already_coded(pending, version)
+        unique = {article.id: article for article in pending}  # one id twice: the later wins
+        todo = [article for article in unique.values() if article.id not in skip]
+        summary.skipped += len(pending) - len(todo)
+        if todo:
+            documents = pipeline.process([Document(article=article) for article in todo])
+            summary.events += store.write(documents, summary.run_id, version)
+            summary.coded += len(documents)
+            if keep_documents:
+                summary.documents.extend(documents)
+        pending.clear()
+
+    status = "failed"
+    try:
+        for item in read_inputs(list(inputs), stdin=stdin):
+            if isinstance(item, Reject):
+                summary.rejected += 1
+                summary.rejects_by_reason[item.reason.split(":")[0]] += 1
+                rejects.write(item)
+            else:
+                summary.read += 1
+                summary.article_ids.append(item.id)
+                pending.append(item)
+                if len(pending) >= pipeline.batch_size:
+                    flush()
+            if on_progress:
+                on_progress(summary)
+        flush()
+        status = "finished"
+    finally:
+        rejects.close()
+        store.finish_run(summary.run_id, summary.counts(), status)
+        if rejects.handle is None:
+            summary.rejects_path = None
+    return summary
