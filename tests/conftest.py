@@ -26,3 +26,12 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/data is not present")
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fast core first: tests that load the model or read corpora run last."""
+
+    def weight(item: pytest.Item) -> int:
+        return ("model" in item.keywords) + 2 * ("corpus" in item.keywords)
+
+    items.sort(key=weight)

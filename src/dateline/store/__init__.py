@@ -294,11 +294,14 @@ class Store:
         query = query or EventQuery()
         where, params = query.where()
         columns = [c for c in _EVENT_COLUMNS if c != "record"]
-        cursor = self.connection.execute(
+        sql = (
             f"SELECT {', '.join(columns)} FROM events{where}"
-            " ORDER BY coalesce(date_start, report_date), event_id",
-            params,
+            " ORDER BY coalesce(date_start, report_date), event_id"
         )
+        if query.limit:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        cursor = self.connection.execute(sql, params)
         while rows := cursor.fetchmany(1000):
             for row in rows:
                 yield dict(zip(columns, row, strict=True))
