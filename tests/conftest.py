@@ -32,6 +32,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The fast core first: tests that load the model or read corpora run last."""
 
     def weight(item: pytest.Item) -> int:
-        return ("model" in item.keywords) + 2 * ("corpus" in item.keywords)
+        return (
+            ("model" in item.keywords)
+            + 2 * ("corpus" in item.keywords)
+            + 4 * ("quality" in item.keywords)
+        )
 
     items.sort(key=weight)
