@@ -1,0 +1,204 @@
+"""`read_inputs`: files, directories and stdin to a stream of articles and rejects.
+
+The format of a file is chosen by its extension; ``.txt``, files without an
+extension and stdin are sniffed from their first non-blank line. Everything
+streams: a file is opened only when the previous one is done, and JSONL, CSV
+and SGML are read a record at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TextIO
+
+from dateline.errors import IngestError
+from dateline.ingest.common import Line, ReadContext, RecordPlace, binary_lines, text_lines
+from dateline.ingest.jsonl import read_json_array, read_jsonl
+from dateline.ingest.seed import looks_like_seed, read_seed
+from dateline.ingest.sgml import read_reuters_sgml
+from dateline.ingest.tabular import read_table
+from dateline.records import Article, Reject
+
+__all__ = ["EXTENSIONS", "NOT_STORY_NAMES", "STDIN", "Format", "read_inputs"]
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+class Format(Enum):
+    SEED = "seed"
+    JSONL = "jsonl"
+    JSON_ARRAY = "json-array"
+    CSV = "csv"
+    TSV = "tsv"
+    SGML = "sgml"
+
+
+EXTENSIONS: dict[str, Format | None] = {
+    ".txt": None,  # seed format, but sniffed: a .txt may hold anything
+    "": None,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".json": Format.JSONL,
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".sgm": Format.SGML,
+    ".sgml": Format.SGML,
+}
+# Documentation that sits next to data (the Reuters folder has a README.txt);
+# skipped when met inside a directory, read like any file when named directly.
+NOT_STORY_NAMES = frozenset(
+    {"readme", "license", "licence", "copying", "notice", "changes", "changelog", "authors"}
+)
+
+Reader = Callable[[Iterable[Line], str, ReadContext], Iterator[Article | Reject]]
+
+
+def read_inputs(
+    paths: Sequence[str | Path],
+    stdin: TextIO | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Iterator[Article | Reject]:
+    """Every article in `paths`, and a `Reject` for every record that could not be read.
+
+    A path is a file, a directory (read recursively in sorted order, skipping
+    hidden files, files with other extensions and READMEs), or ``"-"`` for
+    `stdin` (``sys.stdin`` when not given). Order is stable: paths in the
+    order given, records in file order. `today` bounds publication dates
+    (default: the real today). Raises `IngestError` before reading anything
+    if a path does not exist.
+    """
+    missing = [str(path) for path in paths if str(path) != STDIN and not Path(path).exists()]
+    if missing:
+        raise IngestError(f"no such file or directory: {', '.join(missing)}")
+    context = ReadContext(today=today or dt.date.today())
+    for path in paths:
+        if str(path) == STDIN:
+            yield from _read_stream(stdin if stdin is not None else sys.stdin, context)
+        elif Path(path).is_dir():
+            for file in _files_in(Path(path)):
+                yield from _read_file(file, context, explicit=False)
+        else:
+            yield from _read_file(Path(path), context, explicit=True)
+
+
+def _files_in(root: Path) -> Iterator[Path]:
+    found = []
+    for file in root.rglob("*"):
+        relative = file.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if file.suffix.lower() not in EXTENSIONS or _is_documentation(file):
+            continue
+        if file.is_file():
+            found.append((relative.parts, file))
+    for _, file in sorted(found):
+        yield file
+
+
+def _is_documentation(file: Path) -> bool:
+    return file.stem.lower() in NOT_STORY_NAMES or file.name.lower() in NOT_STORY_NAMES
+
+
+def _read_file(file: Path, context: ReadContext, *, explicit: bool) -> Iterator[Article | Reject]:
+    name = str(file)
+    try:
+        with file.open("rb") as handle:
+            declared = EXTENSIONS.get(file.suffix.lower())
+            fallback = "latin-1" if declared is Format.SGML else None
+            lines = binary_lines(handle, fallback_encoding=fallback)
+            head, lines = _peek(lines)
+            chosen = _choose_format(file.suffix.lower(), head)
+            if chosen is None:
+                if explicit:
+                    yield RecordPlace(file=name, line=1, record=None).reject(
+                        _unknown_format(file.suffix), head
+                    )
+                # else: not a story file (a Makefile next to the data); skipped.
+                return
+            if chosen is Format.SGML and fallback is None:
+                handle.seek(0)
+                lines = binary_lines(handle, fallback_encoding="latin-1")
+            yield from _reader_for(chosen)(lines, name, context)
+    except OSError as error:
+        yield RecordPlace(file=name, line=None, record=None).reject(
+            f"cannot read file: {error.strerror or error}"
+        )
+
+
+def _read_stream(stream: TextIO, context: ReadContext) -> Iterator[Article | Reject]:
+    raw = getattr(stream, "buffer", None)
+    lines = binary_lines(raw) if raw is not None else text_lines(stream)
+    head, lines = _peek(lines)
+    chosen = _choose_format("", head)
+    if chosen is None:
+        if head.strip():
+            yield RecordPlace(file=STDIN_NAME, line=1, record=None).reject(
+                _unknown_format(""), head
+            )
+        return
+    yield from _reader_for(chosen)(lines, STDIN_NAME, context)
+
+
+def _peek(lines: Iterator[Line]) -> tuple[str, Iterator[Line]]:
+    """The first non-blank line, and all the lines again."""
+    seen: list[Line] = []
+    for number, line in lines:
+        seen.append((number, line))
+        if line.strip():
+            return line, itertools.chain(seen, lines)
+    return "", iter(seen)
+
+
+def _choose_format(suffix: str, head: str) -> Format | None:
+    declared = EXTENSIONS.get(suffix)
+    if declared is Format.JSONL and suffix == ".json" and head.lstrip().startswith("["):
+        return Format.JSON_ARRAY
+    if declared is not None:
+        return declared
+    return _sniff(head, is_txt=suffix == ".txt")
+
+
+def _sniff(head: str, *, is_txt: bool) -> Format | None:
+    start = head.lstrip()
+    if looks_like_seed(start):
+        return Format.SEED
+    if start.startswith("{"):
+        return Format.JSONL
+    if start.startswith("[") and not is_txt:
+        return Format.JSON_ARRAY
+    if start.startswith(("<REUTERS", "<!DOCTYPE lewis")):
+        return Format.SGML
+    columns = {name.strip().strip('"').lower() for name in start.replace("\t", ",").split(",")}
+    if "text" in columns and not is_txt:
+        return Format.TSV if "\t" in start else Format.CSV
+    # A .txt that is none of these is a seed story with a broken header.
+    return Format.SEED if is_txt else None
+
+
+def _reader_for(chosen: Format) -> Reader:
+    if chosen is Format.CSV:
+        return lambda lines, file, context: read_table(lines, file, context, ",")
+    if chosen is Format.TSV:
+        return lambda lines, file, context: read_table(lines, file, context, "\t")
+    readers: dict[Format, Reader] = {
+        Format.SEED: read_seed,
+        Format.JSONL: read_jsonl,
+        Format.JSON_ARRAY: read_json_array,
+        Format.SGML: read_reuters_sgml,
+    }
+    return readers[chosen]
+
+
+def _unknown_format(suffix: str) -> str:
+    what = f"'{suffix}' files" if suffix else "this input"
+    return (
+        f"unrecognised format: dateline cannot read {what}; "
+        "use .txt (date header), .jsonl, .csv, .tsv or .sgm"
+    )

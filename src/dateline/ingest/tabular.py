@@ -1,0 +1,102 @@
+"""CSV and TSV with a header row naming the columns.
+
+Columns (any order, case-insensitive): ``text`` (required), ``date`` or
+``published`` (one required), ``id``, ``title``, ``source``, ``url``; others
+are ignored. Quoted fields may span lines; a record's line is the line its
+row starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Iterator
+
+from dateline.ingest.common import (
+    Line,
+    ReadContext,
+    RecordPlace,
+    article_from_fields,
+    first_undecodable,
+)
+from dateline.records import Article, Reject
+
+__all__ = ["DATE_COLUMNS", "read_table"]
+
+DATE_COLUMNS = ("date", "published")
+# Whole stories sit in one field, far beyond csv's default 128 KiB limit.
+_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+def read_table(
+    lines: Iterable[Line], file: str, context: ReadContext, delimiter: str
+) -> Iterator[Article | Reject]:
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    texts = _LineFeed(lines)
+    reader = csv.reader(texts, delimiter=delimiter)
+    header: list[str] | None = None
+    record = 0
+    while True:
+        start = texts.last_number + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            record += 1
+            place = RecordPlace(file=file, line=start, record=record)
+            yield place.reject(f"bad CSV: {error}", texts.last_text)
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        raw = delimiter.join(row)
+        if header is None:
+            header = [name.strip().lower() for name in row]
+            problem = _header_problem(header, delimiter)
+            if problem:
+                yield RecordPlace(file=file, line=start, record=None).reject(problem, raw)
+                return
+            continue
+        record += 1
+        place = RecordPlace(file=file, line=start, record=record)
+        column = first_undecodable(raw)
+        if column is not None:
+            yield place.reject(
+                "undecodable bytes: this row is not UTF-8; save the file as UTF-8", raw
+            )
+            continue
+        if len(row) != len(header):
+            yield place.reject(
+                f"wrong number of fields: {len(row)} found, the header has {len(header)}; "
+                "quote fields that contain the delimiter or a line break",
+                raw,
+            )
+            continue
+        yield article_from_fields(dict(zip(header, row, strict=True)), place, raw, context)
+
+
+def _header_problem(header: list[str], delimiter: str) -> str | None:
+    shown = ", ".join(header[:8]) or "(nothing)"
+    if "text" not in header:
+        hint = "tab-separated" if delimiter == "\t" else "comma-separated"
+        return f"missing text column: the {hint} header has {shown}; add a 'text' column"
+    if not any(name in header for name in DATE_COLUMNS):
+        return f"missing date column: the header has {shown}; add a 'date' column"
+    return None
+
+
+class _LineFeed:
+    """Feeds csv.reader line by line while remembering where it is."""
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self._lines = iter(lines)
+        self.last_number = 0
+        self.last_text = ""
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        self.last_number, self.last_text = next(self._lines)
+        return self.last_text
