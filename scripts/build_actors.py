@@ -1,0 +1,589 @@
+"""Compile ../shared/data actor sources into dateline's actor knowledge files.
+
+    python scripts/build_actors.py [--shared ../shared/data] [--out src/dateline/actors/data]
+
+Writes countries.tsv, organisations.tsv, people.tsv, roles.tsv and agents.tsv,
+each with a provenance header. Facts carry over with attribution; no source
+file is copied. `tests/actors/test_build.py` checks the shipped files match a
+fresh build (the `# built:` line is ignored). The hand-kept `curated.yaml` is
+not written here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from dateline.actors.phoenix import (  # noqa: E402
+    PhoenixActor,
+    parse_date,
+    phrase_tokens,
+    read_actor_file,
+    read_agent_file,
+)
+from dateline.actors.text import plural_forms  # noqa: E402
+
+VERSION = "1"
+# The Phoenix dictionaries were generated on this day: a role open at that time
+# (">date") is not taken to last beyond it.
+PHOENIX_SNAPSHOT = dt.date(2014, 1, 30)
+REIGN_SNAPSHOT = dt.date(2021, 3, 31)
+# Countries whose people are named surname first in English news.
+SURNAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"}
+EAST_ASIAN = SURNAME_FIRST | {"JPN"}
+WIKIDATA_COUNTRY_FOLDERS = {
+    "china-ministers": "CHN",
+    "japan-ministers": "JPN",
+    "north-korea": "PRK",
+    "south-korea-ministers": "KOR",
+    "us-cabinet": "USA",
+}
+LEADER_POSITION = re.compile(
+    r"^(President|Prime Minister|Premier|Supreme Leader|Emperor|Chancellor|King|Queen|"
+    r"General Secretary|Chairman of the State Affairs Commission|Premier of the State Council)",
+    re.IGNORECASE,
+)
+# Offices outside the executive, by words in the position label.
+POSITION_SECTORS = [
+    (re.compile(r"General Staff|Chief of Staff of the (Army|Air Force)|Joint Chiefs|Naval Operations|Commandant", re.I), "MIL"),
+    (re.compile(r"Supreme Court|Chief Justice|Justice of|Solicitor General", re.I), "JUD"),
+    (re.compile(r"Speaker|National Assembly|People's Congress|Supreme People's Assembly|Standing Committee", re.I), "LEG"),
+    (re.compile(r"Director of the CIA|National Intelligence|Intelligence", re.I), "SPY"),
+]
+IGO_POSITIONS = {
+    "Secretary-General of the United Nations": "IGOUNO",
+    "Deputy Secretary-General of the United Nations": "IGOUNO",
+    "Under-Secretary-General of the United Nations": "IGOUNO",
+    "President of the United Nations General Assembly": "IGOUNO",
+    "Director-General of the World Trade Organization": "IGOBUSWTO",
+    "Judge of the International Court of Justice": "IGOUNOJUDICJ",
+    "President of the International Court of Justice": "IGOUNOJUDICJ",
+    "Vice President of the International Court of Justice": "IGOUNOJUDICJ",
+    "OSCE High Commissioner on National Minorities": "IGOEUROSC",
+    "Speaker of the Arab Parliament": "IGOMEAARL",
+    "president of the Parliamentary Assembly of the Council of Europe": "IGOEURCOE",
+}
+# CAMEO sector (first agent code) → PLOVER sector, used when PLOVER's own
+# agents dictionary does not list the phrase. CAMEO MED is media (PLOVER JRN);
+# CAMEO HLH is health (PLOVER MED).
+CAMEO_TO_PLOVER = {
+    "GOV": "GOV", "MIL": "MIL", "REB": "REB", "OPP": "OPP", "JUD": "JUD", "LEG": "LEG",
+    "COP": "COP", "SPY": "SPY", "UAF": "UAF", "BUS": "BUS", "CRM": "CRM", "CVL": "CVL",
+    "EDU": "EDU", "ELI": "ELI", "MED": "JRN", "HLH": "MED", "LAB": "LAB", "AGR": "AGR",
+    "REF": "REF", "REL": "REL", "CHR": "REL", "MUS": "REL", "JEW": "REL", "BUD": "REL",
+    "HIN": "REL", "NGO": "SOC", "NGM": "SOC", "HRI": "SOC", "ENV": "SOC", "PTY": "PTY",
+    "SOC": "SOC", "PRM": "PRM", "PRE": "PRE", "REF~": "REF",
+}  # fmt: skip
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    country: str | None
+    kb_id: str = ""
+    leader: bool = False
+    aliases: list[str] = field(default_factory=list)
+    roles: list[tuple[str, dt.date | None, dt.date | None, str, str]] = field(default_factory=list)
+
+    def add_alias(self, alias: str) -> None:
+        alias = alias.strip()
+        if alias and alias != self.name and alias not in self.aliases:
+            self.aliases.append(alias)
+
+
+def name_key(name: str) -> str:
+    return " ".join(phrase_tokens(name))
+
+
+def partial_date(text: str, end: bool = False) -> dt.date | None:
+    """Wikidata dates: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; an end date
+    known only to the month or year is taken as its last day."""
+    text = text.strip()
+    if not text or text.upper() in {"NA", "."}:
+        return None
+    parts = text[:10].split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        month = int(parts[1])
+        if len(parts) == 2:
+            if end:
+                nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+                return nxt - dt.timedelta(days=1)
+            return dt.date(year, month, 1)
+        return dt.date(year, month, int(parts[2]))
+    except ValueError:
+        return None
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+# ---------------------------------------------------------------- countries
+
+
+def read_countryinfo(path: Path) -> dict[str, dict[str, list[str]]]:
+    """CountryInfo blocks: iso3 → {CountryName, Nationality, Capital, COW-Numeric}."""
+    countries: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    tag: str | None = None
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        single = re.match(r"<([\w-]+)>(.*)</\1>", line)
+        if single:
+            key, value = single.group(1), single.group(2).strip()
+            if key == "CountryCode":
+                code = value[:3].upper()
+                if not re.fullmatch(r"[A-Z]{3}", code):
+                    current = None
+                    continue
+                current = countries.setdefault(code, defaultdict(list))
+            elif current is not None:
+                current[key].append(value)
+            continue
+        opening = re.fullmatch(r"<([\w/-]+)>", line)
+        if opening:
+            tag = opening.group(1)
+            continue
+        if re.fullmatch(r"</[\w/-]+>", line):
+            tag = None
+            continue
+        if current is not None and tag in {"Nationality", "Capital"}:
+            current[tag].append(line)
+    return countries
+
+
+def display(phrase: str) -> str:
+    words = [w for w in re.split(r"[_\s]+", phrase.strip("_ ")) if w]
+    return " ".join(w if re.search(r"[a-z]", w) else w.capitalize() for w in words)
+
+
+def build_countries(shared: Path) -> tuple[list[tuple[str, str, str, str]], dict[str, str], dict[str, str]]:
+    """Rows (iso3, kind, phrase, source); also cow-numeric→iso3 and a name→iso3 resolver map."""
+    converter = list(csv.DictReader((shared / "actors/country_codes/country_converter_country_data.tsv").open(encoding="utf-8"), delimiter="\t"))
+    iso2_to_iso3 = {row["ISO2"]: row["ISO3"] for row in converter}
+    info = read_countryinfo(shared / "actors/countryinfo/CountryInfo.140728.txt")
+    rows: list[tuple[str, str, str, str]] = []
+    seen: dict[str, str] = {}
+
+    def add(iso3: str, kind: str, phrase: str, source: str) -> None:
+        phrase = display(phrase)
+        key = name_key(phrase)
+        if not key or key in seen:
+            return
+        seen[key] = iso3
+        rows.append((iso3, kind, phrase, source))
+
+    for row in converter:
+        if row["obsolete"]:
+            continue
+        add(row["ISO3"], "display", row["name_short"], "country_converter")
+    for row in converter:
+        if row["obsolete"]:
+            continue
+        add(row["ISO3"], "name", row["name_official"], "country_converter")
+    for iso3, block in sorted(info.items()):
+        for name in block.get("CountryName", []):
+            add(iso3, "name", name, "CountryInfo")
+        for name in block.get("Nationality", []):
+            add(iso3, "name", name, "CountryInfo")
+        for name in block.get("Capital", []):
+            add(iso3, "capital", name, "CountryInfo")
+    for raw in (shared / "places/geotext/nationalities.txt").read_text(encoding="utf-8").splitlines():
+        if raw.startswith("#") or ":" not in raw:
+            continue
+        adjective, _, iso2 = raw.partition(":")
+        if iso2.strip() in iso2_to_iso3:
+            add(iso2_to_iso3[iso2.strip()], "adjective", adjective.strip().title(), "geotext")
+    cow_to_iso3 = {}
+    for iso3, block in info.items():
+        for number in block.get("COW-Numeric", []):
+            if number.strip().isdigit() and int(number) and number.strip() not in cow_to_iso3:
+                cow_to_iso3[str(int(number))] = iso3
+    for row in converter:
+        if row["GWcode"].strip().isdigit():
+            cow_to_iso3.setdefault(str(int(row["GWcode"])), row["ISO3"])
+    name_to_iso3 = {name_key(r[2]): r[0] for r in rows}
+    qids: dict[str, str] = {}
+    for row in csv.DictReader((shared / "actors/wikidata_everypolitician/world-leaders-2021/wikidata.csv").open(encoding="utf-8")):
+        iso3 = resolve_country(row["country"], name_to_iso3)
+        if iso3 and row["countryid"].startswith("Q"):
+            qids.setdefault(iso3, row["countryid"])
+    rows.extend((iso3, "wikidata", qid, "wikidata") for iso3, qid in sorted(qids.items()))
+    return rows, cow_to_iso3, name_to_iso3
+
+
+# ---------------------------------------------------------------- people
+
+
+class People:
+    def __init__(self) -> None:
+        self.by_id: dict[str, Person] = {}
+        self.by_name: dict[tuple[str | None, str], str] = {}
+
+    def index(self, person: Person, name: str) -> None:
+        self.by_name.setdefault((person.country, name_key(name)), person.id)
+
+    def find(self, country: str | None, name: str) -> Person | None:
+        key = name_key(name)
+        pid = self.by_name.get((country, key))
+        if pid is None and country in EAST_ASIAN:
+            pid = self.by_name.get((country, " ".join(reversed(key.split()))))
+        return self.by_id.get(pid) if pid else None
+
+    def find_surname(self, country: str, surname: str) -> Person | None:
+        """A leader of `country` whose surname is `surname`, if exactly one."""
+        key = name_key(surname)
+        found = [
+            p
+            for p in self.by_id.values()
+            if p.country == country and p.leader and key in {name_key(p.name).split()[0], name_key(p.name).split()[-1]}
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def add(self, person: Person) -> Person:
+        self.by_id[person.id] = person
+        self.index(person, person.name)
+        return person
+
+
+def wikidata_people(shared: Path, people: People, name_to_iso3: dict[str, str]) -> None:
+    base = shared / "actors/wikidata_everypolitician"
+    for folder, iso3 in WIKIDATA_COUNTRY_FOLDERS.items():
+        rows: list[dict[str, str]] = []
+        for filename in ("holders21.csv", "current.csv"):
+            path = base / folder / filename
+            if path.exists():
+                rows.extend(csv.DictReader(path.open(encoding="utf-8")))
+        seen: set[tuple[str, str, str]] = set()
+        for row in rows:
+            qid, name, position = row.get("personID", ""), row.get("person", ""), row.get("position", "")
+            if not qid or not name or (qid, position, row.get("start", "")) in seen:
+                continue
+            seen.add((qid, position, row.get("start", "")))
+            if position.lower().startswith("ambassador") or "Permanent Representative" in position:
+                sector = "GOV"
+            else:
+                sector = next((s for pattern, s in POSITION_SECTORS if pattern.search(position)), "GOV")
+            person = people.by_id.get(qid) or people.add(Person(qid, name, iso3, kb_id=qid))
+            person.leader |= bool(LEADER_POSITION.match(position))
+            person.roles.append((iso3 + sector, partial_date(row.get("start", "")), partial_date(row.get("end", ""), end=True), "wikidata", position))
+    for row in csv.DictReader((base / "world/holders21.csv").open(encoding="utf-8")):
+        code = IGO_POSITIONS.get(row["position"])
+        if not code or not row["personID"]:
+            continue
+        person = people.by_id.get(row["personID"]) or people.add(Person(row["personID"], row["person"], None, kb_id=row["personID"]))
+        person.roles.append((code, partial_date(row["start"]), partial_date(row["end"], end=True), "wikidata", row["position"]))
+    for row in csv.DictReader((base / "world/foreign_ministers_wikidata.csv").open(encoding="utf-8")):
+        iso3 = resolve_country(row["countryLabel"], name_to_iso3)
+        if not row["person"] or not row["name"] or iso3 is None:
+            continue
+        person = people.by_id.get(row["person"]) or people.add(Person(row["person"], row["name"], iso3, kb_id=row["person"]))
+        if not any(r[4] == row["positionLabel"] for r in person.roles):
+            person.roles.append((iso3 + "GOV", partial_date(row["start"]), None, "wikidata", row["positionLabel"]))
+    for row in csv.DictReader((base / "world-leaders-2021/wikidata.csv").open(encoding="utf-8")):
+        iso3 = resolve_country(row["country"], name_to_iso3)
+        qid = row["officeholder"]
+        if not qid or iso3 is None or not row["officeholderLabel"] or row["officeholderLabel"] == qid:
+            continue
+        person = people.by_id.get(qid) or people.add(Person(qid, row["officeholderLabel"], iso3, kb_id=qid))
+        person.leader = True
+        person.roles.append((iso3 + "GOV", partial_date(row["start_year"]), partial_date(row["end_year"], end=True), "wikidata-leaders", row["positionLabel"]))
+
+
+_COUNTRY_FIXES = {
+    "people's republic of china": "CHN",
+    "united states of america": "USA",
+    "kingdom of the netherlands": "NLD",
+    "kingdom of denmark": "DNK",
+    "state of palestine": "PSE",
+    "taiwan": "TWN",
+    "the gambia": "GMB",
+    "republic of the congo": "COG",
+    "democratic republic of the congo": "COD",
+    "north korea": "PRK",
+    "south korea": "KOR",
+    "ivory coast": "CIV",
+    "east timor": "TLS",
+    "federated states of micronesia": "FSM",
+    "vatican city": "VAT",
+    "kingdom of the netherlands ": "NLD",
+}
+
+
+def resolve_country(label: str, name_to_iso3: dict[str, str]) -> str | None:
+    fixed = _COUNTRY_FIXES.get(label.strip().lower())
+    return fixed or name_to_iso3.get(name_key(label))
+
+
+def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> None:
+    """PLAD, REIGN and Archigos spells, merged into known people by country and name."""
+    cow_alpha = {row["StateAbb"]: row["CCode"] for row in csv.DictReader((shared / "actors/country_codes/COW-country-codes.csv").open(encoding="utf-8"))}
+
+    def merge(iso3: str, name: str, start: dt.date | None, end: dt.date | None, source: str, leadid: str) -> None:
+        person = people.find(iso3, name)
+        if person is None and len(name.split()) == 1:
+            person = people.find_surname(iso3, name)
+            if person is None:
+                return  # a bare surname names no one safely
+        if person is None:
+            person = people.add(Person(f"{source}:{leadid}", name, iso3))
+        person.leader = True
+        person.roles.append((iso3 + "GOV", start, end, source, "head of state or government"))
+
+    for row in csv.DictReader((shared / "actors/archigos/PLAD.csv").open(encoding="utf-8")):
+        iso3 = cow_to_iso3.get(cow_alpha.get(row["idacr"], ""), None)
+        if iso3:
+            merge(iso3, row["leader"], partial_date(row["startdate"]), partial_date(row["enddate"], end=True), "plad", row["plad_id"])
+    for row in csv.DictReader((shared / "actors/reign/leaderlist_3_21.csv").open(encoding="cp1252", errors="replace")):
+        iso3 = cow_to_iso3.get(row["ccode"].strip())
+        if not iso3 or not row["syear"].strip():
+            continue
+        name = row["leader"]
+        if "," in name:  # "Peron, Isabel"
+            surname, _, given = name.partition(",")
+            name = f"{given.strip()} {surname.strip()}"
+        try:
+            start = dt.date(int(row["syear"]), int(row["smonth"] or 1), int(row["sdate"] or 1))
+        except ValueError:
+            continue
+        end = partial_date(f"{row['eyear']}-{int(row['emonth']):02d}", end=True) if row["eyear"].strip() and row["emonth"].strip() else REIGN_SNAPSHOT
+        merge(iso3, name, start, end, "reign", row["leadid"])
+    for row in csv.DictReader((shared / "actors/archigos/archigos.csv").open(encoding="utf-8")):
+        iso3 = cow_to_iso3.get(row["ccode"].strip())
+        if iso3:
+            merge(iso3, row["leader"], partial_date(row["startdate"]), partial_date(row["enddate"], end=True), "archigos", row["obsid"])
+
+
+def phoenix_entity_country(actor: PhoenixActor) -> str | None:
+    codes = [r.code for r in actor.roles] + ([actor.default] if actor.default else [])
+    counts: dict[str, int] = defaultdict(int)
+    for code in codes:
+        if len(code) >= 3 and code[:3].isalpha() and code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC", "ELI", "---"}:
+            counts[code[:3]] += 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+def is_person(actor: PhoenixActor) -> bool:
+    return bool(actor.roles) or "CountryInfo" in actor.comment or "IGOrulers" in actor.comment
+
+
+def phoenix_people(shared: Path, people: People, organisations: list[tuple[str, str, str, list[str], str]]) -> None:
+    files = {
+        "Phoenix.Countries.actors.txt": "phoenix-countries",
+        "Phoenix.International.actors.txt": "phoenix-international",
+        "Phoenix.MilNonState.actors.txt": "phoenix-milnonstate",
+    }
+    org_seen: set[str] = set()
+    for filename, source in files.items():
+        for actor in read_actor_file(shared / "events/dictionaries" / filename):
+            names = [display(p) for p in actor.phrases if name_key(p)]
+            if not names:
+                continue
+            if not is_person(actor):
+                code = actor.default or ""
+                if not re.fullmatch(r"[A-Z]{3,}", code) or (source == "phoenix-countries" and len(code) == 3):
+                    continue  # country aliases come from CountryInfo; cities are places
+                key = name_key(names[0])
+                if key in org_seen:
+                    continue
+                org_seen.add(key)
+                organisations.append((f"org:{key.replace(' ', '_')}", code, names[0], names[1:], source))
+                continue
+            country = phoenix_entity_country(actor)
+            person = people.find(country, names[0])
+            if person is None:
+                person = people.add(Person(f"phx:{name_key(names[0]).replace(' ', '_')}:{country or 'INT'}", names[0], country))
+                first_other = None
+            else:
+                dated = [r[1] for r in person.roles if r[3] != "phoenix" and r[1]]
+                first_other = min(dated) if dated else None
+            for alias in names[1:]:
+                person.add_alias(alias)
+                people.index(person, alias)
+            for role in actor.roles:
+                if role.code in {"---", "+++"} or not role.code.isalpha():
+                    continue
+                end = role.end if role.end is not None else PHOENIX_SNAPSHOT
+                if first_other is not None:
+                    # History only: Phoenix does not overrule a newer source about the same person.
+                    if role.start is not None and role.start >= first_other:
+                        continue
+                    end = min(end, first_other - dt.timedelta(days=1))
+                person.roles.append((role.code, role.start, end, "phoenix", ""))
+            if actor.default and actor.default.isalpha() and person.country is None and not person.roles:
+                person.roles.append((actor.default, None, None, "phoenix", "default"))
+
+
+def finish_people(people: People) -> list[Person]:
+    """Aliases for name order, and a former-office (ELI) spell after the first office ends."""
+    out = []
+    for person in sorted(people.by_id.values(), key=lambda p: p.id):
+        if not person.roles:
+            continue
+        tokens = person.name.replace("-", " ").split()
+        if person.country in EAST_ASIAN and len(tokens) in (2, 3):
+            person.add_alias(" ".join([tokens[-1], *tokens[:-1]]) if person.country == "JPN" else " ".join([*tokens[1:], tokens[0]]))
+        if person.country:
+            ends = [r[2] for r in person.roles if r[2] and r[0].startswith(person.country) and r[0][3:6] in {"GOV", "MIL", "JUD", "LEG", "SPY"}]
+            if ends:
+                person.roles.append((person.country + "ELI", min(ends) + dt.timedelta(days=1), None, "derived", "former office holder"))
+        out.append(person)
+    return out
+
+
+def surname_of(person: Person) -> str:
+    tokens = person.name.replace("-", " ").split()
+    if not tokens:
+        return ""
+    return tokens[0] if person.country in SURNAME_FIRST else tokens[-1]
+
+
+# ---------------------------------------------------------------- agents
+
+
+def build_agents(shared: Path) -> list[tuple[str, str, str, str]]:
+    plover = {}
+    for agent in read_agent_file(shared / "events/plover/PLOVER_agents.txt"):
+        code = agent.code.replace("~", "")
+        plover.setdefault(" ".join(phrase_tokens(agent.phrase)), code[:3])
+    rows: list[tuple[str, str, str, str]] = []
+    seen: set[str] = set()
+    for agent in read_agent_file(shared / "events/dictionaries/Phoenix.agents.txt"):
+        tokens = phrase_tokens(agent.phrase)
+        if not tokens:
+            continue
+        base = " ".join(tokens)
+        sector = agent.code.replace("~", "")[:3]
+        plover_sector = plover.get(base) or CAMEO_TO_PLOVER.get(sector, "")
+        forms = [tokens]
+        if agent.plural is None:
+            forms += [(*tokens[:-1], p) for p in plural_forms(tokens[-1])]
+        elif agent.plural:
+            forms.append(phrase_tokens(agent.plural))
+        for form in forms:
+            key = " ".join(form)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((key, agent.code, plover_sector, "phoenix-agents"))
+    return rows
+
+
+# ---------------------------------------------------------------- writing
+
+
+HEADERS = {
+    "countries.tsv": (
+        "actors.countries",
+        "CountryInfo.140728 (Open Event Data Alliance, MIT); country_converter table (facts only, GPL-3 code not used); geotext nationalities (MIT)",
+        "kind: display (the name shown), name (name or alias), capital (seat of government: codes as the government), adjective (demonym), wikidata (the phrase column holds the country's QID). A phrase claimed by two countries goes to the first source in the order above.",
+        ("iso3", "kind", "phrase", "source"),
+    ),
+    "organisations.tsv": (
+        "actors.organisations",
+        "Phoenix International, Countries and MilNonState actor dictionaries (openeventdata/petrarch2, MIT)",
+        "Organisations without dated roles: CAMEO code as given by Phoenix; aliases separated by |.",
+        ("id", "code", "name", "aliases", "source"),
+    ),
+    "people.tsv": (
+        "actors.people",
+        "Wikidata via EveryPolitician-style extracts (CC0); PLAD (Bell et al.); REIGN (Bell, Besaw & Frank 2021); Archigos 4.1 (Goemans, Gleditsch & Chiozza 2009); Phoenix actor dictionaries (openeventdata/petrarch2, MIT)",
+        "Only people with a political role. id is the Wikidata QID where known. surname is the form used after first mention (family name first for CHN/KOR/PRK/TWN/VNM...). aliases separated by |.",
+        ("id", "name", "country", "kb_id", "leader", "surname", "aliases"),
+    ),
+    "roles.tsv": (
+        "actors.roles",
+        "as people.tsv",
+        "Conflicting sources: the first row of a person that covers the date wins, rows being ordered wikidata > wikidata-leaders > plad > reign > archigos > phoenix > derived. "
+        "So Park Geun-hye is KORGOV until 2017-03-10 (Wikidata and PLAD: removal from office) although REIGN ends her spell in 2016-12 (impeachment suspended her powers) and Archigos in 2015-12 (its end of data). "
+        "Phoenix roles open at its generation (2014-01-30) end then; for a person a newer source knows, Phoenix roles only count before that person's first dated role there. "
+        "A person with no role covering the date is ELI (former office holder) after their first office ended (derived row), and otherwise coded by country alone. "
+        "Dates are inclusive; an end known only to the month or year is its last day.",
+        ("person_id", "code", "start", "end", "source", "position"),
+    ),
+    "agents.tsv": (
+        "actors.agents",
+        "Phoenix agents dictionary (openeventdata/petrarch2, MIT); PLOVER agents dictionary (openeventdata/PLOVER, NGEC)",
+        "code: ~XXX appends the sector to the actor code, XXX~ prepends it. Regular plurals and !MARKER! substitutions are expanded. plover_sector: PLOVER's own dictionary where it lists the phrase, else mapped from the CAMEO sector (CAMEO MED = media → PLOVER JRN; CAMEO HLH = health → PLOVER MED).",
+        ("phrase", "code", "plover_sector", "source"),
+    ),
+}
+
+
+def write_tsv(path: Path, rows: list[tuple[str, ...]], built: str) -> None:
+    file_id, source, policy, columns = HEADERS[path.name]
+    lines = [
+        f"# id: {file_id}",
+        f"# version: {VERSION}",
+        f"# source: {source}",
+        "# licence: facts from the sources above, with attribution; see docs/actors.md",
+        f"# built: {built} by scripts/build_actors.py",
+        f"# policy: {policy}",
+        "\t".join(columns),
+    ]
+    for row in rows:
+        cells = [cell.replace("\t", " ").replace("\n", " ") for cell in row]
+        lines.append("\t".join(cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
+    built = built or dt.date.today().isoformat()
+    out.mkdir(parents=True, exist_ok=True)
+    country_rows, cow_to_iso3, name_to_iso3 = build_countries(shared)
+    people = People()
+    wikidata_people(shared, people, name_to_iso3)
+    leader_people(shared, people, cow_to_iso3)
+    organisations: list[tuple[str, str, str, list[str], str]] = []
+    phoenix_people(shared, people, organisations)
+    persons = finish_people(people)
+    write_tsv(out / "countries.tsv", country_rows, built)
+    write_tsv(out / "organisations.tsv", [(i, c, n, "|".join(a), s) for i, c, n, a, s in organisations], built)
+    write_tsv(
+        out / "people.tsv",
+        [(p.id, p.name, p.country or "", p.kb_id, "1" if p.leader else "0", surname_of(p), "|".join(p.aliases)) for p in persons],
+        built,
+    )
+    write_tsv(
+        out / "roles.tsv",
+        [(p.id, code, fmt(start), fmt(end), source, position) for p in persons for code, start, end, source, position in p.roles],
+        built,
+    )
+    agents = build_agents(shared)
+    write_tsv(out / "agents.tsv", agents, built)
+    return {
+        "countries": len(country_rows),
+        "organisations": len(organisations),
+        "people": len(persons),
+        "roles": sum(len(p.roles) for p in persons),
+        "agents": len(agents),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "dateline" / "actors" / "data")
+    parser.add_argument("--built", default=None, help="build date written in the headers (default: today)")
+    args = parser.parse_args()
+    counts = build(args.shared, args.out, args.built)
+    print(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

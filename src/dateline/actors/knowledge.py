@@ -1,0 +1,553 @@
+"""`ActorKnowledge`: countries, organisations, people with dated roles and role
+nouns, validated on load and indexed by token phrase.
+
+Two sources:
+- `ActorKnowledge.load()`: the package data compiled by `scripts/build_actors.py`
+  (countries.tsv, organisations.tsv, people.tsv, roles.tsv, agents.tsv) plus the
+  hand-kept curated.yaml;
+- `ActorKnowledge.from_phoenix(actors_paths, agents_path)`: PETRARCH/Phoenix
+  dictionaries, e.g. the fictional ones of the PETRARCH validation suite.
+
+Lookups go through token tries (lower-cased, folded words), so matching a
+mention costs a few dictionary steps, never a scan of the knowledge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from dateline.actors.phoenix import (
+    PhoenixAgent,
+    phrase_tokens,
+    read_actor_file,
+    read_agent_file,
+)
+from dateline.actors.text import plural_forms
+from dateline.errors import RuleDataError
+
+__all__ = [
+    "CAMEO_TO_PLOVER",
+    "NON_STATE_PREFIXES",
+    "ActorKnowledge",
+    "Agent",
+    "Country",
+    "Entity",
+    "NameTarget",
+    "PhraseTrie",
+    "Role",
+    "split_code",
+]
+
+DATA = Path(__file__).parent / "data"
+_END = "\x00"
+
+# First three letters of a CAMEO code that are not a country.
+NON_STATE_PREFIXES = frozenset({"IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "INT"})
+# CAMEO sector → PLOVER sector (CAMEO MED is media → PLOVER JRN; HLH is health → MED).
+CAMEO_TO_PLOVER: Mapping[str, str] = MappingProxyType(
+    {
+        "GOV": "GOV", "MIL": "MIL", "REB": "REB", "OPP": "OPP", "JUD": "JUD", "LEG": "LEG",
+        "COP": "COP", "SPY": "SPY", "UAF": "UAF", "BUS": "BUS", "CRM": "CRM", "CVL": "CVL",
+        "EDU": "EDU", "ELI": "ELI", "MED": "JRN", "HLH": "MED", "LAB": "LAB", "AGR": "AGR",
+        "REF": "REF", "REL": "REL", "CHR": "REL", "MUS": "REL", "JEW": "REL", "BUD": "REL",
+        "HIN": "REL", "NGO": "SOC", "NGM": "SOC", "HRI": "SOC", "ENV": "SOC", "PTY": "PTY",
+        "SOC": "SOC", "PRM": "PRM", "PRE": "PRE",
+    }
+)  # fmt: skip
+_CODE = re.compile(r"^[A-Z0-9]{3,}$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """(country, sector) of a CAMEO actor code: ``JPNGOV`` → (JPN, GOV),
+    ``IGOUNO`` → (None, None), ``CHN`` → (CHN, None)."""
+    if len(code) < 3:
+        return None, None
+    head = code[:3]
+    if head in NON_STATE_PREFIXES:
+        return None, None
+    sector = code[3:6] if len(code) >= 6 else None
+    return head, sector
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A code held from `start` to `end` (inclusive; None is open)."""
+
+    code: str
+    start: dt.date | None
+    end: dt.date | None
+    source: str
+    position: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person or organisation. `code_on(day)` is its CAMEO code as of `day`."""
+
+    id: str
+    kind: Literal["person", "org", "igo", "country"]
+    name: str
+    country: str | None
+    default_code: str
+    roles: tuple[Role, ...] = ()
+    kb_id: str | None = None
+    leader: bool = False
+    surname: str = ""
+
+    def role_on(self, day: dt.date | None) -> Role | None:
+        if day is None:
+            return None
+        for role in self.roles:
+            if role.covers(day):
+                return role
+        return None
+
+    def code_on(self, day: dt.date | None) -> str:
+        role = self.role_on(day)
+        return role.code if role else self.default_code
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso3: str
+    name: str
+    kb_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A role noun. `code` is the part added to the actor code (``GOV``,
+    ``GOVFRM``); `prepend` puts it before (``NGO~``); `inherit` means the noun
+    carries no sector of its own ("spokesman": the sector of what it speaks for)."""
+
+    phrase: str
+    code: str
+    plover_sector: str | None
+    prepend: bool = False
+    inherit: bool = False
+    former: bool = False
+
+    @property
+    def sector(self) -> str | None:
+        return self.code[:3] if self.code else None
+
+
+@dataclass(frozen=True, slots=True)
+class NameTarget:
+    """What a matched phrase names: a country (by name, adjective or capital),
+    a seat of government (a code), or an entity (index into `entities`)."""
+
+    kind: Literal["country", "capital", "seat", "entity", "epithet"]
+    key: str | int
+    case_sensitive: bool = False
+
+
+class PhraseTrie:
+    """A trie over token tuples; `longest(words, i)` finds the longest phrase at `i`."""
+
+    __slots__ = ("_root", "size")
+
+    def __init__(self) -> None:
+        self._root: dict[str, Any] = {}
+        self.size = 0
+
+    def add(self, tokens: Sequence[str], value: Any) -> None:
+        if not tokens:
+            return
+        node = self._root
+        for token in tokens:
+            node = node.setdefault(token, {})
+        values = node.setdefault(_END, [])
+        if value not in values:
+            values.append(value)
+            self.size += 1
+
+    def get(self, tokens: Sequence[str]) -> tuple[Any, ...]:
+        node = self._root
+        for token in tokens:
+            node = node.get(token)
+            if node is None:
+                return ()
+        return tuple(node.get(_END, ()))
+
+    def longest(self, words: Sequence[str], start: int) -> tuple[int, tuple[Any, ...]] | None:
+        """(end, values) of the longest phrase starting at `start`, or None."""
+        node = self._root
+        best: tuple[int, tuple[Any, ...]] | None = None
+        i = start
+        while i < len(words):
+            node = node.get(words[i])
+            if node is None:
+                break
+            i += 1
+            if _END in node:
+                best = (i, tuple(node[_END]))
+        return best
+
+
+def _date(text: str, where: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise RuleDataError(f"{where}: bad date {text!r}; use YYYY-MM-DD") from exc
+
+
+def _read_tsv(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
+    """Rows of a data TSV after its `#` header and column line, checked for width."""
+    if not path.exists():
+        raise RuleDataError(f"{path}: knowledge file is missing; run scripts/build_actors.py")
+    header_seen = False
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if line.startswith("#"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if not header_seen:
+                if tuple(cells) != columns:
+                    raise RuleDataError(f"{path}:{lineno}: expected columns {columns}, found {tuple(cells)}")
+                header_seen = True
+                continue
+            if len(cells) != len(columns):
+                raise RuleDataError(f"{path}:{lineno}: expected {len(columns)} columns, found {len(cells)}")
+            yield lineno, cells
+
+
+def _header(path: Path) -> dict[str, str]:
+    header: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].strip().partition(":")
+            header[key.strip()] = value.strip()
+    for key in ("id", "version", "source"):
+        if key not in header:
+            raise RuleDataError(f"{path}: header lacks '# {key}:'")
+    return header
+
+
+class ActorKnowledge:
+    """Immutable, indexed actor knowledge. Build with `load()` or `from_phoenix()`."""
+
+    def __init__(
+        self,
+        *,
+        countries: Mapping[str, Country],
+        entities: Sequence[Entity],
+        names: PhraseTrie,
+        agents: PhraseTrie,
+        title_countries: PhraseTrie | None = None,
+        epithets: Mapping[str, str | None] | None = None,
+        modifiers: frozenset[str] = frozenset(),
+        source: str = "",
+    ) -> None:
+        self.countries: Mapping[str, Country] = MappingProxyType(dict(countries))
+        self.entities: tuple[Entity, ...] = tuple(entities)
+        self.names = names
+        self.agents = agents
+        self.title_countries = title_countries or PhraseTrie()
+        # epithet phrase ("reclusive country") → preferred country (or None: the one in context)
+        self.epithets: Mapping[str, str | None] = MappingProxyType(dict(epithets or {}))
+        # words that may stand between a country and a role noun ("vice", "assistant")
+        self.modifiers = modifiers
+        self.source = source
+        surnames: dict[str, list[int]] = {}
+        for index, entity in enumerate(self.entities):
+            if entity.kind == "person" and entity.leader and entity.surname:
+                surnames.setdefault(entity.surname.lower(), []).append(index)
+        self.leader_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType({k: tuple(v) for k, v in surnames.items()})
+
+    def __repr__(self) -> str:
+        return (
+            f"ActorKnowledge(source={self.source!r}, countries={len(self.countries)}, "
+            f"entities={len(self.entities)}, names={self.names.size}, agents={self.agents.size})"
+        )
+
+    # ------------------------------------------------------------ lookups
+
+    def lookup(self, phrase: str) -> tuple[NameTarget, ...]:
+        """The targets a phrase names (exact phrase, folded)."""
+        return self.names.get(phrase_tokens(phrase))
+
+    def entity(self, key: int) -> Entity:
+        return self.entities[key]
+
+    def find_entities(self, phrase: str) -> tuple[Entity, ...]:
+        return tuple(self.entities[t.key] for t in self.lookup(phrase) if t.kind == "entity" and isinstance(t.key, int))
+
+    def agent(self, phrase: str) -> Agent | None:
+        found = self.agents.get(phrase_tokens(phrase))
+        return found[0] if found else None
+
+    def country_name(self, iso3: str | None) -> str:
+        if iso3 and iso3 in self.countries:
+            return self.countries[iso3].name
+        return iso3 or ""
+
+    def plover_sector(self, sector: str | None) -> str | None:
+        return CAMEO_TO_PLOVER.get(sector) if sector else None
+
+    # ------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> ActorKnowledge:
+        """The package knowledge (cached per directory: it is immutable)."""
+        return _load_package(str(data_dir or DATA))
+
+    @classmethod
+    def from_phoenix(cls, actors_paths: Sequence[Path], agents_path: Path | None = None) -> ActorKnowledge:
+        """Knowledge from PETRARCH/Phoenix-format actor and agent dictionaries.
+
+        Every phrase becomes an entity: a plain three-letter code is a country
+        (``ARNOR [ARN]``), an ``IGO…`` code an IGO, anything else (or dated
+        roles) a person or organisation coded as the file says for the date.
+        """
+        countries: dict[str, Country] = {}
+        entities: list[Entity] = []
+        names = PhraseTrie()
+        for path in actors_paths:
+            for actor in read_actor_file(Path(path)):
+                default = actor.default or ""
+                if not _CODE.match(default):
+                    default = ""  # "---", "+++": coded as nothing
+                roles = tuple(
+                    Role(r.code, r.start, r.end, "phoenix") for r in actor.roles if _CODE.match(r.code) or "/" in r.code
+                )
+                if not default and not roles:
+                    continue
+                kind: Literal["person", "org", "igo", "country"]
+                if not roles and _ISO3.match(default) and default not in NON_STATE_PREFIXES:
+                    kind = "country"
+                    countries.setdefault(default, Country(default, actor.phrases[0].strip("_").replace("_", " ").title()))
+                elif default.startswith("IGO") and not roles:
+                    kind = "igo"
+                else:
+                    kind = "person" if roles else "org"
+                codes = [default, *(r.code for r in roles)]
+                country = next((split_code(c)[0] for c in codes if c and split_code(c)[0]), None)
+                entity = Entity(
+                    id=f"phoenix:{Path(path).name}:{actor.line}",
+                    kind=kind,
+                    name=actor.phrases[0].strip("_ ").replace("_", " ").title(),
+                    country=country,
+                    default_code=default,
+                    roles=roles,
+                )
+                index = len(entities)
+                entities.append(entity)
+                for phrase in actor.phrases:
+                    names.add(phrase_tokens(phrase), NameTarget("entity", index))
+        agents = PhraseTrie()
+        if agents_path is not None:
+            for agent in read_agent_file(Path(agents_path)):
+                _add_phoenix_agent(agents, agent, None)
+        return cls(
+            countries=countries,
+            entities=entities,
+            names=names,
+            agents=agents,
+            modifiers=_DEFAULT_MODIFIERS,
+            source="phoenix:" + ",".join(Path(p).name for p in actors_paths),
+        )
+
+
+_DEFAULT_MODIFIERS = frozenset(
+    {"vice", "deputy", "assistant", "senior", "chief", "top", "acting", "former", "first", "junior",
+     "executive", "principal", "permanent", "special", "new", "then", "outgoing", "incoming", "ex", "state"}
+)  # fmt: skip
+
+
+def _agent_record(phrase: str, code: str, plover: str | None) -> Agent:
+    code = code.replace(" ", "")
+    prepend = code.endswith("~") and not code.startswith("~")
+    body = code.strip("~")
+    if plover is None:
+        plover = CAMEO_TO_PLOVER.get(body[:3]) if body else None
+    return Agent(phrase=phrase, code=body, plover_sector=plover or None, prepend=prepend, inherit=not body)
+
+
+def _add_phoenix_agent(trie: PhraseTrie, agent: PhoenixAgent, plover: str | None) -> None:
+    tokens = phrase_tokens(agent.phrase)
+    if not tokens:
+        return
+    record = _agent_record(" ".join(tokens), agent.code, plover)
+    trie.add(tokens, record)
+    if agent.plural is None:
+        for form in plural_forms(tokens[-1]):
+            trie.add((*tokens[:-1], form), record)
+    elif agent.plural:
+        trie.add(phrase_tokens(agent.plural), record)
+
+
+@lru_cache(maxsize=4)
+def _load_package(data_dir: str) -> ActorKnowledge:
+    import yaml
+
+    base = Path(data_dir)
+    for name in ("countries.tsv", "organisations.tsv", "people.tsv", "roles.tsv", "agents.tsv"):
+        _header(base / name)
+    countries: dict[str, Country] = {}
+    names = PhraseTrie()
+    display: dict[str, str] = {}
+    qids: dict[str, str] = {}
+    country_phrases: list[tuple[str, str, str]] = []
+    path = base / "countries.tsv"
+    for lineno, (iso3, kind, phrase, _source) in _read_tsv(path, ("iso3", "kind", "phrase", "source")):
+        if not _ISO3.match(iso3):
+            raise RuleDataError(f"{path}:{lineno}: bad ISO3 code {iso3!r}")
+        if kind == "wikidata":
+            qids[iso3] = phrase
+            continue
+        if kind not in {"display", "name", "capital", "adjective"}:
+            raise RuleDataError(f"{path}:{lineno}: unknown kind {kind!r}")
+        if kind == "display":
+            display.setdefault(iso3, phrase)
+        country_phrases.append((iso3, kind, phrase))
+    for iso3 in {iso3 for iso3, _, _ in country_phrases}:
+        countries[iso3] = Country(iso3, display.get(iso3, iso3), qids.get(iso3))
+
+    curated_path = base / "curated.yaml"
+    curated = yaml.safe_load(curated_path.read_text(encoding="utf-8"))
+    if not isinstance(curated, dict):
+        raise RuleDataError(f"{curated_path}: expected a mapping")
+    for key in ("id", "version", "source", "licence"):
+        if key not in curated:
+            raise RuleDataError(f"{curated_path}: header lacks {key!r}")
+
+    def curated_list(section: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
+        items = curated.get(section) or []
+        for n, item in enumerate(items):
+            if not isinstance(item, dict) or any(k not in item for k in required):
+                raise RuleDataError(f"{curated_path}: {section}[{n}] needs {required}: {item!r}")
+        return list(items)
+
+    # Curated country phrases go first so they win over compiled ones.
+    for item in curated_list("countries", ("phrase", "iso3", "kind")):
+        iso3 = str(item["iso3"])
+        if iso3 not in countries:
+            countries[iso3] = Country(iso3, str(item.get("name", iso3)))
+        names.add(phrase_tokens(str(item["phrase"])), NameTarget("capital" if item["kind"] == "capital" else "country", iso3, bool(item.get("case_sensitive"))))
+    for iso3, kind, phrase in country_phrases:
+        tokens = phrase_tokens(phrase)
+        short = len(tokens) == 1 and len(tokens[0].replace(".", "")) <= 3
+        names.add(tokens, NameTarget("capital" if kind == "capital" else "country", iso3, short))
+        if kind in {"adjective", "name"} and tokens and tokens[-1].endswith(("an", "i")):
+            names.add((*tokens[:-1], tokens[-1] + "s"), NameTarget("country", iso3))  # "Americans", "Iraqis"
+    for item in curated_list("seats", ("phrase", "code")):
+        code = str(item["code"])
+        if not _CODE.match(code):
+            raise RuleDataError(f"{curated_path}: seat {item['phrase']!r} has a bad code {code!r}")
+        names.add(phrase_tokens(str(item["phrase"])), NameTarget("seat", code))
+    epithets: dict[str, str | None] = {}
+    for item in curated_list("epithets", ("phrase",)):
+        epithets[" ".join(phrase_tokens(str(item["phrase"])))] = item.get("prefer")
+        names.add(phrase_tokens(str(item["phrase"])), NameTarget("epithet", " ".join(phrase_tokens(str(item["phrase"])))))
+
+    entities: list[Entity] = []
+    for item in curated_list("organisations", ("phrase", "code", "name")):
+        code = str(item["code"])
+        if not _CODE.match(code):
+            raise RuleDataError(f"{curated_path}: organisation {item['name']!r} has a bad code {code!r}")
+        index = len(entities)
+        entities.append(
+            Entity(
+                id=f"curated:{item['name']}",
+                kind="igo" if code.startswith("IGO") else "org",
+                name=str(item["name"]),
+                country=split_code(code)[0],
+                default_code=code,
+                kb_id=item.get("kb_id"),
+            )
+        )
+        for phrase in [item["phrase"], *(item.get("aliases") or [])]:
+            names.add(phrase_tokens(str(phrase)), NameTarget("entity", index, bool(item.get("case_sensitive"))))
+
+    path = base / "organisations.tsv"
+    for lineno, (oid, code, name, aliases, _source) in _read_tsv(path, ("id", "code", "name", "aliases", "source")):
+        if not _CODE.match(code):
+            raise RuleDataError(f"{path}:{lineno}: bad CAMEO code {code!r} for {name!r}")
+        index = len(entities)
+        entities.append(
+            Entity(id=oid, kind="igo" if code.startswith("IGO") else "org", name=name, country=split_code(code)[0], default_code=code)
+        )
+        for phrase in [name, *(a for a in aliases.split("|") if a)]:
+            tokens = phrase_tokens(phrase)
+            names.add(tokens, NameTarget("entity", index, len(tokens) == 1 and len(tokens[0]) <= 3))
+
+    roles: dict[str, list[Role]] = {}
+    path = base / "roles.tsv"
+    for lineno, (pid, code, start, end, source, position) in _read_tsv(path, ("person_id", "code", "start", "end", "source", "position")):
+        if not _CODE.match(code):
+            raise RuleDataError(f"{path}:{lineno}: bad CAMEO code {code!r}")
+        where = f"{path}:{lineno}"
+        roles.setdefault(pid, []).append(Role(code, _date(start, where), _date(end, where), source, position))
+    path = base / "people.tsv"
+    seen_ids: set[str] = set()
+    for lineno, (pid, name, country, kb_id, leader, surname, aliases) in _read_tsv(
+        path, ("id", "name", "country", "kb_id", "leader", "surname", "aliases")
+    ):
+        if pid in seen_ids:
+            raise RuleDataError(f"{path}:{lineno}: duplicate person id {pid!r}")
+        seen_ids.add(pid)
+        if country and not _ISO3.match(country):
+            raise RuleDataError(f"{path}:{lineno}: bad country {country!r} for {name!r}")
+        index = len(entities)
+        entities.append(
+            Entity(
+                id=pid,
+                kind="person",
+                name=name,
+                country=country or None,
+                default_code=country,
+                roles=tuple(roles.pop(pid, ())),
+                kb_id=kb_id or None,
+                leader=leader == "1",
+                surname=surname,
+            )
+        )
+        for phrase in [name, *(a for a in aliases.split("|") if a)]:
+            names.add(phrase_tokens(phrase), NameTarget("entity", index))
+    if roles:
+        orphan = next(iter(roles))
+        raise RuleDataError(f"{base / 'roles.tsv'}: roles for unknown person {orphan!r}")
+
+    agents = PhraseTrie()
+    for item in curated_list("agents", ("phrase", "code")):
+        agents.add(phrase_tokens(str(item["phrase"])), _agent_record(" ".join(phrase_tokens(str(item["phrase"]))), str(item["code"]), item.get("plover_sector")))
+        if item.get("plural", True):
+            tokens = phrase_tokens(str(item["phrase"]))
+            for form in plural_forms(tokens[-1]):
+                agents.add((*tokens[:-1], form), _agent_record(" ".join(tokens), str(item["code"]), item.get("plover_sector")))
+    path = base / "agents.tsv"
+    for lineno, (phrase, code, plover, _source) in _read_tsv(path, ("phrase", "code", "plover_sector", "source")):
+        if "~" not in code:
+            raise RuleDataError(f"{path}:{lineno}: agent code {code!r} lacks '~'")
+        agents.add(tuple(phrase.split(" ")), _agent_record(phrase, code, plover or None))
+
+    title_countries = PhraseTrie()
+    for item in curated_list("title_countries", ("phrase", "iso3")):
+        title_countries.add(phrase_tokens(str(item["phrase"])), str(item["iso3"]))
+    modifiers = frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
+    return ActorKnowledge(
+        countries=countries,
+        entities=entities,
+        names=names,
+        agents=agents,
+        title_countries=title_countries,
+        epithets=epithets,
+        modifiers=modifiers,
+        source=f"package:{base}",
+    )

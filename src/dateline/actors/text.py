@@ -1,0 +1,34 @@
+"""Text normalisation shared by the knowledge compiler and the matcher.
+
+Both sides fold a word the same way, so "Kōichi", "KOICHI" and "Koichi" meet.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["fold", "plural_forms"]
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, typographic quotes straightened, diacritics dropped."""
+    text = text.translate(_QUOTES)
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def plural_forms(word: str) -> tuple[str, ...]:
+    """PETRARCH's regular plurals of a (lower-case) noun: +s, y→ies, ss→sses."""
+    if word.endswith("ss") or word.endswith("sh") or word.endswith("ch") or word.endswith("x"):
+        return (word + "es",)
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return (word[:-1] + "ies",)
+    if word.endswith("man"):
+        return (word[:-3] + "men",)
+    return (word + "s",)
