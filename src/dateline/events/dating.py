@@ -1,0 +1,144 @@
+"""When an event happened.
+
+In order:
+
+1. ``text``: a time expression from the time stage whose `governor` is the
+   trigger, or a word in the trigger's own phrase ("a summit ... on July
+   7-8"), or the word the trigger hangs from without crossing a clause
+   boundary ("held talks in Beijing on March 1", "expected to visit Tokyo
+   this week").
+2. ``narrative``: the sentence has no usable time expression, the trigger is
+   in the past tense, and the sentence before was dated by the text to a past
+   date: the narrative's current time carries over ("They met in Lima in
+   November. They agreed to ...").
+3. ``report``: the story's date.
+
+Durations and sets never date an event; the report date is kept apart in
+`Event.report_date` whatever the basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from dateline.records import EventDate, TimeExpr
+
+__all__ = ["Narrative", "date_from_timex", "pick_timex", "report_date"]
+
+_DATING_TYPES = frozenset({"DATE", "TIME"})
+# Links a trigger shares its time with: its head through these, and back.
+_SHARE_UP = frozenset(
+    {
+        "xcomp",
+        "conj",
+        "dobj",
+        "pobj",
+        "prep",
+        "pcomp",
+        "acomp",
+        "attr",
+        "nsubjpass",
+        "compound",
+        "appos",
+        "nmod",
+    }
+)
+_CLAUSE = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl"})
+
+
+@dataclass
+class Narrative:
+    """The narrative's current time: the last text-dated past event's date and
+    the sentence it came from."""
+
+    date: EventDate | None = None
+    sentence_index: int = -1
+
+
+def _usable(timex: TimeExpr) -> bool:
+    return timex.type in _DATING_TYPES and timex.value not in ("", "PRESENT_REF")
+
+
+def _local(token: Token, limit: int = 3) -> list[Token]:
+    """The trigger's own phrase, nearest first (no clause crossing)."""
+    found: list[Token] = []
+    frontier = [token]
+    for _ in range(limit):
+        nxt: list[Token] = []
+        for node in frontier:
+            for child in node.children:
+                if child.dep_ in _CLAUSE or child.dep_ == "punct":
+                    continue
+                found.append(child)
+                nxt.append(child)
+        frontier = nxt
+    return found
+
+
+def pick_timex(trigger: Token, by_governor: Mapping[int, Sequence[TimeExpr]]) -> TimeExpr | None:
+    """The time expression that dates `trigger`, if any (see module doc)."""
+    for timex in by_governor.get(trigger.i, ()):
+        if _usable(timex):
+            return timex
+    for token in _local(trigger):
+        for timex in by_governor.get(token.i, ()):
+            if _usable(timex):
+                return timex
+    token = trigger
+    for _ in range(4):
+        if token.dep_ not in _SHARE_UP or token.head is token:
+            break
+        token = token.head
+        for timex in by_governor.get(token.i, ()):
+            if _usable(timex):
+                return timex
+    return None
+
+
+def date_from_timex(timex: TimeExpr) -> EventDate:
+    return EventDate(
+        value=timex.value,
+        precision=timex.precision,
+        basis="text",
+        start=timex.start_date,
+        end=timex.end_date,
+        text=timex.text,
+    )
+
+
+def report_date(article_date: dt.date) -> EventDate:
+    return EventDate(
+        value=article_date.isoformat(),
+        precision="day",
+        basis="report",
+        start=article_date,
+        end=article_date,
+    )
+
+
+def narrative_date(
+    narrative: Narrative, trigger: Token, sentence_index: int, article_date: dt.date
+) -> EventDate | None:
+    """The narrative's current time, when it plausibly still holds."""
+    if narrative.date is None or sentence_index - narrative.sentence_index != 1:
+        return None
+    if trigger.tag_ not in ("VBD", "VBN") and not any(
+        c.tag_ == "VBD" for c in trigger.children if c.dep_ in ("aux", "auxpass")
+    ):
+        return None
+    end = narrative.date.end or narrative.date.start
+    if end is None or end >= article_date:
+        return None
+    date = narrative.date
+    return EventDate(
+        value=date.value,
+        precision=date.precision,
+        basis="narrative",
+        start=date.start,
+        end=date.end,
+        text=date.text,
+    )

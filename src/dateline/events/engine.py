@@ -1,0 +1,844 @@
+"""The events stage: a pattern matcher over dependency trees.
+
+For every verb and event noun of a sentence the engine looks its lemma up in
+the pattern index (`patterns.PatternSet`), checks each pattern of that
+trigger's verb block against the words around the trigger, and keeps the
+single most specific pattern that matches (or the block's default code).
+Competing triggers are then settled (a noun the verb's pattern already used is
+not coded again; a verb that only embeds another trigger, "expected to
+visit", gives it its modality instead of an event of its own), roles are read
+from the parse (`roles`), and each (source, target) pair becomes an `Event`
+with its codes, modality (`modality`), date (`dating`), place and evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Token
+
+from dateline.events.dating import (
+    Narrative,
+    date_from_timex,
+    narrative_date,
+    pick_timex,
+    report_date,
+)
+from dateline.events.modality import RANK, trigger_modality
+from dateline.events.patterns import Pattern, PatternSet, Term, TriggerEntry, load_patterns
+from dateline.events.roles import TARGET_PREPS, ActorRef, MentionIndex
+from dateline.records import (
+    ActorMention,
+    Document,
+    Event,
+    EventActor,
+    EventDate,
+    EventLocation,
+    Place,
+    Span,
+    TimeExpr,
+)
+from dateline.rules_version import rules_version
+
+if TYPE_CHECKING:
+    from dateline.codes import CameoCodes
+
+__all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
+
+# Roots whose events need no target: statements, protests, force posture,
+# assaults, fights, mass violence (a nuclear test is 150 with no target).
+UNILATERAL_ROOTS = frozenset({"01", "14", "15", "18", "19", "20"})
+# Roots where a coordinated subject with no target means "with each other".
+_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
+_CLAUSE = frozenset(
+    {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
+)
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# How far a subject may be inherited: control, coordination, embedding.
+_INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
+# Embedding verbs that are events in their own right ("agreed to ...").
+_EVENTFUL_EMBEDDERS = frozenset(
+    {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The best reading of one trigger."""
+
+    trigger: int
+    entry: TriggerEntry
+    pattern: Pattern | None
+    code: str | None
+    reverse_code: str | None
+    specificity: int
+    used: frozenset[int] = frozenset()
+    target_hint: int | None = None
+    source_hint: int | None = None
+
+    @property
+    def rule_id(self) -> str:
+        return self.pattern.id if self.pattern is not None else self.entry.rule_id
+
+    @property
+    def reciprocal(self) -> bool:
+        return self.entry.reciprocal or (self.pattern is not None and self.pattern.reciprocal)
+
+
+@dataclass
+class _Zone:
+    """The words around a trigger the patterns are checked against."""
+
+    before: set[str] = field(default_factory=set)
+    after: set[str] = field(default_factory=set)
+    preps: list[tuple[Token, set[str]]] = field(default_factory=list)
+    after_tokens: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _words(token: Token) -> tuple[str, ...]:
+    lower = token.lower_
+    lemma = token.lemma_.lower()
+    return (lower, lemma) if lemma != lower else (lower,)
+
+
+def _local_tokens(
+    token: Token, skip_subject: bool, is_trigger: Callable[[Token], bool] | None = None
+) -> list[Token]:
+    out: list[Token] = []
+    stack = [c for c in token.children if not (skip_subject and c.dep_ in _SUBJECTS)]
+    while stack:
+        node = stack.pop()
+        if node.dep_ in _CLAUSE:
+            continue
+        if node.dep_ == "xcomp" and is_trigger is not None and is_trigger(node):
+            continue  # "expected to visit": the visit is its own trigger
+        if (
+            node.dep_ == "conj"
+            and node.pos_ in ("VERB", "AUX")
+            and node.head.pos_ in ("VERB", "AUX")
+        ):
+            continue
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def _zone(trigger: Token, is_trigger: Callable[[Token], bool] | None = None) -> _Zone:
+    zone = _Zone()
+    for token in _local_tokens(trigger, skip_subject=False, is_trigger=is_trigger):
+        words = _words(token)
+        if token.i < trigger.i:
+            zone.before.update(words)
+        else:
+            zone.after.update(words)
+            for word in words:
+                zone.after_tokens.setdefault(word, []).append(token.i)
+            if token.dep_ in ("prep", "agent", "dative") or token.pos_ == "ADP":
+                inner: set[str] = set()
+                for sub in token.subtree:
+                    if sub is not token:
+                        inner.update(_words(sub))
+                zone.preps.append((token, inner))
+    # Words of the verbs that embed the trigger count as "before" it
+    # ("failed to *", "will not *", "indicated may *").
+    node = trigger
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "pcomp", "acomp", "prep") or node.head is node:
+            break
+        node = node.head
+        zone.before.update(_words(node))
+        for child in node.children:
+            if child.dep_ in ("aux", "neg", "advmod", "auxpass", "nsubj"):
+                zone.before.update(_words(child))
+    for child in trigger.children:
+        if child.dep_ in ("aux", "neg", "auxpass"):
+            zone.before.update(_words(child))
+    return zone
+
+
+def _term_in(term: Term, bag: set[str]) -> bool:
+    for alternative in term:
+        if all(
+            word in bag or (word.endswith("s") and word[:-1] in bag) or (word + "s") in bag
+            for word in alternative
+        ):
+            return True
+    return False
+
+
+def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set[int]]:
+    """Whether `pattern` holds in `zone`, the token of a marked prepositional
+    object if it marks one, and the token ids it used."""
+    used: set[int] = set()
+    for term in pattern.before:
+        if not _term_in(term, zone.before):
+            return False, None, used
+    for term in pattern.after:
+        if not _term_in(term, zone.after):
+            return False, None, used
+        for alternative in term:
+            for word in alternative:
+                used.update(zone.after_tokens.get(word, ()))
+    hint: int | None = None
+    for constraint in pattern.preps:
+        found = False
+        for prep_token, inner in zone.preps:
+            if (
+                prep_token.lemma_.lower() not in constraint.preps
+                and prep_token.lower_ not in constraint.preps
+            ):
+                continue
+            if all(_term_in(term, inner) for term in constraint.words):
+                found = True
+                used.update(t.i for t in prep_token.subtree)
+                if constraint.role is not None:
+                    pobj = next(
+                        (c for c in prep_token.children if c.dep_ in ("pobj", "pcomp")), None
+                    )
+                    hint = pobj.i if pobj is not None else None
+                break
+        if not found:
+            return False, None, used
+    return True, hint, used
+
+
+def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
+    if not entry.particles:
+        return True
+    near = {w for child in trigger.children for w in _words(child)}
+    near.update(w for t in trigger.doc[trigger.i + 1 : trigger.i + 3] for w in _words(t))
+    return all(p in near for p in entry.particles)
+
+
+class EventStage:
+    """Codes events from the parse, the time expressions, the actor mentions
+    and the places of each document."""
+
+    name = "events"
+    requires = frozenset({"spacy_doc", "sentences", "timexes", "mentions", "places"})
+    provides = frozenset({"events"})
+
+    def __init__(
+        self,
+        patterns: PatternSet | None = None,
+        codes: CameoCodes | None = None,
+        *,
+        require_dyad: bool = False,
+        date_future_as_planned: bool = True,
+    ) -> None:
+        self.patterns = patterns if patterns is not None else load_patterns()
+        if codes is None:
+            from dateline.codes import CameoCodes as _Codes
+
+            codes = _Codes.load()
+        self.codes = codes
+        self.require_dyad = require_dyad
+        self.date_future_as_planned = date_future_as_planned
+        self.rules_version = rules_version()
+
+    # -- the stage -------------------------------------------------------
+    def process(self, batch: list[Document]) -> list[Document]:
+        for document in batch:
+            document.events = tuple(self.code_document(document))
+        return batch
+
+    def code_document(self, document: Document) -> list[Event]:
+        doc = document.spacy_doc
+        if doc is None:
+            return []
+        mentions = MentionIndex(doc, document.mentions)
+        starts = {token.idx: token.i for token in doc}
+        by_governor: dict[int, list[TimeExpr]] = {}
+        for timex in document.timexes:
+            if timex.governor is not None and timex.governor in starts:
+                by_governor.setdefault(starts[timex.governor], []).append(timex)
+        places = _PlaceIndex(doc, document.places)
+        events: list[Event] = []
+        narrative = Narrative()
+        for index, sent in enumerate(doc.sents):
+            sentence = _sentence_for(document, index, sent.start_char)
+            matches = self._matches(sent)
+            sentence_events: list[Event] = []
+            dated: EventDate | None = None
+            for match in matches:
+                for event in self._events_for(
+                    document, doc, match, sentence, mentions, by_governor, places, narrative
+                ):
+                    if not any(_same(event, other) for other in sentence_events):
+                        sentence_events.append(event)
+                        if event.date.basis == "text":
+                            dated = event.date
+            if dated is not None and dated.end is not None and dated.end < document.article.date:
+                narrative.date, narrative.sentence_index = dated, sentence[0]
+            events.extend(sentence_events)
+        return events
+
+    # -- triggers --------------------------------------------------------
+    def _is_verb_trigger(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        return (
+            token.pos_ == "VERB"
+            and bool(self.patterns.verbs.get(lemma))
+            and lemma not in self.patterns.reporting
+        )
+
+    def best_match(self, token: Token) -> Match | None:
+        """The most specific reading of `token` as a trigger, if it is one."""
+        if token.pos_ in ("VERB", "AUX"):
+            noun = False
+        elif token.pos_ in ("NOUN", "PROPN"):
+            noun = True
+        else:
+            return None
+        lemma = token.lemma_.lower()
+        entries = self.patterns.entries(lemma, noun) or self.patterns.entries(token.lower_, noun)
+        if not entries:
+            return None
+        zone = _zone(token, self._is_verb_trigger)
+        best: Match | None = None
+        for entry in entries:
+            if not _particles_ok(entry, token):
+                continue
+            bonus = len(entry.particles)
+            for pattern in entry.patterns:
+                if best is not None and pattern.specificity + bonus <= best.specificity:
+                    continue
+                ok, hint, used = _match_pattern(pattern, zone)
+                if not ok:
+                    continue
+                best = Match(
+                    trigger=token.i,
+                    entry=entry,
+                    pattern=pattern,
+                    code=pattern.code,
+                    reverse_code=pattern.reverse_code,
+                    specificity=pattern.specificity + bonus,
+                    used=frozenset(used),
+                    target_hint=hint if pattern.target == "prep" else None,
+                    source_hint=hint if pattern.source == "prep" else None,
+                )
+            if (entry.default_code or entry.default_reverse) and (
+                best is None or best.specificity < bonus
+            ):
+                if not noun and lemma in self.patterns.reporting:
+                    continue
+                best = Match(
+                    trigger=token.i,
+                    entry=entry,
+                    pattern=None,
+                    code=entry.default_code,
+                    reverse_code=entry.default_reverse,
+                    specificity=bonus,
+                )
+        if best is None or (best.code is None and best.reverse_code is None):
+            return None
+        return best
+
+    def _matches(self, sent: Any) -> list[Match]:
+        found = {m.trigger: m for token in sent if (m := self.best_match(token)) is not None}
+        doc = sent.doc
+        drop: set[int] = set()
+        for i, match in found.items():
+            token = doc[i]
+            # a noun the verb's own pattern used is not a second event
+            if token.pos_ in ("NOUN", "PROPN"):
+                for j, other in found.items():
+                    if j != i and other.specificity > 0 and i in other.used:
+                        drop.add(i)
+            else:
+                # a verb with only its default code yields to an event noun
+                # it governs ("attended talks", "held a meeting")
+                if match.specificity == 0:
+                    for child in token.children:
+                        if (
+                            child.dep_ in ("dobj", "attr", "nsubjpass")
+                            and child.i in found
+                            and child.i not in drop
+                        ):
+                            drop.add(i)
+                # a verb that only embeds another trigger lends it modality
+                lemma = token.lemma_.lower()
+                if (
+                    match.specificity == 0
+                    and self.patterns.embedding.get(lemma) in ("planned", "possible", "negated")
+                    and lemma not in _EVENTFUL_EMBEDDERS
+                    and any(c.dep_ in ("xcomp", "ccomp") and c.i in found for c in token.children)
+                ):
+                    drop.add(i)
+        return [m for i, m in sorted(found.items()) if i not in drop]
+
+    # -- roles -----------------------------------------------------------
+    def _subjects(
+        self, token: Token, mentions: MentionIndex, depth: int = 0
+    ) -> tuple[list[ActorRef], Token | None]:
+        """Source actors of a verb, and the token they came from."""
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+        if passive:
+            for child in token.children:
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        refs = mentions.actors_at(pobj)
+                        if refs:
+                            return refs, pobj
+            for child in token.children:
+                if child.dep_ == "nsubjpass":
+                    if depth > 0:
+                        # raising: "X is expected to visit" — X visits
+                        return mentions.actors_at(child), child
+                    return [], None
+        for child in token.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                refs = mentions.actors_at(child)
+                return refs, child
+        if depth >= 4 or token.head is token:
+            return [], None
+        if token.dep_ == "relcl" or (token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN")):
+            refs = mentions.actors_at(token.head)
+            return refs, token.head
+        if token.dep_ == "xcomp":
+            # object control: "urged Bree to help" → Bree
+            for child in token.head.children:
+                if child.dep_ == "dobj":
+                    refs = mentions.actors_at(child)
+                    if refs:
+                        return refs, child
+        if token.dep_ in _INHERIT:
+            return self._subjects(token.head, mentions, depth + 1)
+        return [], None
+
+    def _verb_roles(
+        self, token: Token, match: Match, mentions: MentionIndex
+    ) -> tuple[list[ActorRef], list[ActorRef], bool]:
+        sources, _ = self._subjects(token, mentions)
+        targets: list[ActorRef] = []
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+        if match.source_hint is not None:
+            hinted = mentions.actors_at(token.doc[match.source_hint])
+            if hinted:
+                sources = hinted
+        if match.target_hint is not None:
+            targets = mentions.actors_at(token.doc[match.target_hint])
+        if not targets and passive:
+            for child in token.children:
+                if child.dep_ == "nsubjpass":
+                    targets = mentions.actors_at(child)
+        if not targets:
+            for child in token.children:
+                if child.dep_ in ("dobj", "dative", "attr", "oprd"):
+                    targets = mentions.actors_at(child)
+                    if targets:
+                        break
+        if not targets:
+            targets = self._prep_targets(token, mentions)
+        if not targets:
+            for child in token.children:
+                if child.dep_ == "dobj":
+                    targets = self._prep_targets(child, mentions)
+                    if targets:
+                        break
+        return sources, targets, False
+
+    def _prep_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
+        for child in token.children:
+            if child.dep_ in ("prep", "dative") and child.lemma_.lower() in TARGET_PREPS:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        refs = mentions.actors_at(pobj)
+                        if refs:
+                            return refs
+        return []
+
+    def _noun_roles(
+        self, token: Token, match: Match, mentions: MentionIndex
+    ) -> tuple[list[ActorRef], list[ActorRef], bool]:
+        sources: list[ActorRef] = []
+        targets: list[ActorRef] = []
+        reciprocal = False
+        for child in token.children:
+            lemma = child.lemma_.lower()
+            if child.dep_ == "prep" and lemma == "between":
+                pair: list[ActorRef] = []
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        pair = mentions.actors_at(pobj)
+                if len(pair) >= 2:
+                    return pair, [], True
+            elif child.dep_ == "poss":
+                sources = sources or mentions.actors_at(child)
+            elif child.dep_ == "prep" and lemma == "by":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        sources = mentions.actors_at(pobj) or sources
+            elif child.dep_ in ("amod", "compound") and not sources:
+                ref = mentions.ref(child)
+                if ref is not None:
+                    sources = [ref]
+        if match.target_hint is not None:
+            targets = mentions.actors_at(token.doc[match.target_hint])
+        if not targets:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lemma_.lower() in (
+                    "with",
+                    "to",
+                    "against",
+                    "on",
+                    "toward",
+                    "towards",
+                    "into",
+                ):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            targets = mentions.actors_at(pobj)
+                    if targets:
+                        break
+        if not sources:
+            sources = self._governor_subjects(token, mentions)
+        return sources, targets, reciprocal
+
+    def _governor_subjects(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
+        """An event noun without its own source takes the subject of the verb
+        it is the object of ("Kong held talks", "arranging a meeting")."""
+        node = token
+        for _ in range(4):
+            if node.dep_ in ("dobj", "attr", "oprd", "nsubjpass", "conj", "appos"):
+                node = node.head
+            elif (
+                node.dep_ == "pobj"
+                and node.head.dep_ in ("prep",)
+                and node.head.head.pos_ in ("VERB", "AUX")
+            ):
+                node = node.head.head
+            else:
+                return []
+            if node.pos_ in ("VERB", "AUX"):
+                if node.lemma_.lower() in self.patterns.reporting:
+                    return []
+                refs, _ = self._subjects(node, mentions)
+                return refs
+        return []
+
+    # -- events ----------------------------------------------------------
+    def _events_for(
+        self,
+        document: Document,
+        doc: Doc,
+        match: Match,
+        sentence: tuple[int, str],
+        mentions: MentionIndex,
+        by_governor: Mapping[int, Sequence[TimeExpr]],
+        places: _PlaceIndex,
+        narrative: Narrative,
+    ) -> list[Event]:
+        token = doc[match.trigger]
+        noun = token.pos_ in ("NOUN", "PROPN")
+        sources, targets, between = (
+            self._noun_roles(token, match, mentions)
+            if noun
+            else self._verb_roles(token, match, mentions)
+        )
+        sources = [s for s in sources if s.code]
+        targets = [t for t in targets if t.code]
+        if not sources:
+            return []
+        place = places.attached(token, exclude={r.token for r in sources + targets})
+        code = match.code
+        pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
+        reciprocal = between or match.reciprocal
+        if between or (
+            not targets
+            and len(sources) >= 2
+            and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
+        ):
+            for a in sources:
+                for b in sources:
+                    if a.code != b.code and code:
+                        pairs.append((a, b, code))
+        else:
+            if not targets and place is not None and place[1].country and code and code[:2] == "04":
+                # a consultation with no named counterpart, held abroad: the host country
+                targets = [_place_actor(place[1], place[0], mentions)]
+            for a in sources:
+                if targets:
+                    for b in targets:
+                        if a.code == b.code:
+                            continue
+                        if code:
+                            pairs.append((a, b, code))
+                        if match.reverse_code:
+                            pairs.append((b, a, match.reverse_code))
+                        elif reciprocal and code:
+                            pairs.append((b, a, code))
+                elif code and not self.require_dyad and code[:2] in UNILATERAL_ROOTS:
+                    pairs.append((a, None, code))
+        if not pairs:
+            return []
+        modality, _cue = trigger_modality(token, self.patterns.embedding)
+        timex = pick_timex(token, by_governor)
+        if timex is not None:
+            date = date_from_timex(timex)
+        else:
+            date = narrative_date(
+                narrative, token, sentence[0], document.article.date
+            ) or report_date(document.article.date)
+        if (
+            self.date_future_as_planned
+            and modality == "asserted"
+            and date.basis == "text"
+            and date.start is not None
+            and date.start > document.article.date
+        ):
+            modality = "planned"
+        if modality == "asserted" and _future_tense(token):
+            modality = "planned"
+        events = []
+        for source, target, event_code in pairs:
+            events.append(
+                self._event(
+                    document,
+                    match,
+                    token,
+                    sentence,
+                    source,
+                    target,
+                    event_code,
+                    modality,
+                    date,
+                    timex,
+                    place,
+                )
+            )
+        return events
+
+    def _event(
+        self,
+        document: Document,
+        match: Match,
+        token: Token,
+        sentence: tuple[int, str],
+        source: ActorRef,
+        target: ActorRef | None,
+        code: str,
+        modality: str,
+        date: EventDate,
+        timex: TimeExpr | None,
+        place: tuple[Token, Place] | None,
+    ) -> Event:
+        name, root, goldstein, quad_class, plover_event, plover_mode = self._code_info(code)
+        trigger_span = Span(token.idx, token.idx + len(token.text))
+        evidence: dict[str, Span | None] = {
+            "trigger": trigger_span,
+            "source": Span(source.mention.start, source.mention.end),
+            "target": Span(target.mention.start, target.mention.end)
+            if target is not None
+            else None,
+            "time": Span(timex.start, timex.end) if timex is not None else None,
+            "place": Span(place[1].start, place[1].end) if place is not None else None,
+        }
+        key = "|".join(
+            [
+                document.article.id,
+                str(sentence[0]),
+                str(token.idx),
+                source.code,
+                target.code if target is not None else "",
+                code,
+            ]
+        )
+        return Event(
+            event_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+            article_id=document.article.id,
+            sentence_index=sentence[0],
+            sentence=sentence[1],
+            trigger=token.text,
+            source=_event_actor(source),
+            target=_event_actor(target) if target is not None else None,
+            cameo_code=code,
+            cameo_root=root,
+            cameo_name=name,
+            goldstein=goldstein,
+            quad_class=quad_class,
+            modality=modality,
+            date=date,
+            report_date=document.article.date,
+            plover_event=plover_event,
+            plover_mode=plover_mode,
+            location=_location(place[1]) if place is not None else None,
+            evidence=evidence,
+            rule_id=match.rule_id,
+            rules_version=self.rules_version,
+        )
+
+    def _code_info(self, code: str) -> tuple[str, str, float, int, str | None, str | None]:
+        root = code[:2]
+        try:
+            entry = self.codes.entry(code)
+            name, goldstein, quad = entry.name, float(entry.goldstein), int(entry.quad_class)
+            root = entry.root
+        except (KeyError, ValueError):
+            name, goldstein = "", 0.0
+            quad = _quad_class(root)
+        try:
+            plover = self.codes.to_plover(code)
+        except (KeyError, ValueError):
+            plover = None
+        return (
+            name,
+            root,
+            goldstein,
+            quad,
+            plover.event if plover is not None else None,
+            plover.mode if plover is not None else None,
+        )
+
+
+def _quad_class(root: str) -> int:
+    """GDELT's four classes by CAMEO root (for codes outside the table)."""
+    if not root.isdigit():
+        return 0
+    value = int(root)
+    if value <= 5:
+        return 1
+    if value <= 8:
+        return 2
+    if value <= 13:
+        return 3
+    return 4
+
+
+def _future_tense(token: Token) -> bool:
+    node = token
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in node.children):
+            return True
+        if node.dep_ not in ("conj", "xcomp") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _same(a: Event, b: Event) -> bool:
+    return (
+        a.source.cameo_code == b.source.cameo_code
+        and (a.target.cameo_code if a.target else None)
+        == (b.target.cameo_code if b.target else None)
+        and a.cameo_code == b.cameo_code
+    )
+
+
+def _sentence_for(document: Document, index: int, start: int) -> tuple[int, str]:
+    for sentence in document.sentences:
+        if sentence.start <= start < sentence.end or sentence.start == start:
+            return sentence.index, sentence.text
+    return index, ""
+
+
+def _event_actor(ref: ActorRef) -> EventActor:
+    mention, resolved = ref.mention, ref.resolved
+    return EventActor(
+        text=mention.text,
+        name=resolved.name,
+        cameo_code=resolved.cameo_code,
+        country=resolved.country,
+        sector=resolved.sector,
+        plover_sector=resolved.plover_sector,
+        kb_id=resolved.kb_id,
+        span=Span(mention.start, mention.end),
+    )
+
+
+def _location(place: Place) -> EventLocation:
+    return EventLocation(
+        text=place.text, name=place.name, country=place.country, lat=place.lat, lon=place.lon
+    )
+
+
+def _place_actor(place: Place, token: Token, mentions: MentionIndex) -> ActorRef:
+    existing = mentions.ref(token)
+    if existing is not None:
+        return existing
+    country = place.country or ""
+    mention = ActorMention(
+        id=f"place:{place.id}",
+        start=place.start,
+        end=place.end,
+        text=place.text,
+        name=place.name,
+        cameo_code=country,
+        sentence_index=place.sentence_index,
+        country=country,
+        kind="country",
+        rule_id="events:place-host",
+    )
+    return ActorRef(mention=mention, resolved=mention, token=token.i)
+
+
+class _PlaceIndex:
+    """Places by head token, and the place attached to a trigger's clause."""
+
+    def __init__(self, doc: Doc, places: Sequence[Place]) -> None:
+        self.by_token: dict[int, Place] = {}
+        for place in places:
+            span = doc.char_span(place.start, place.end, alignment_mode="expand")
+            if span is not None:
+                self.by_token.setdefault(span.root.i, place)
+
+    def attached(self, trigger: Token, exclude: set[int]) -> tuple[Token, Place] | None:
+        """The place in a locative phrase of the trigger, of the verb it
+        hangs from, or deeper in the trigger's own phrase; the direct object
+        of a visit."""
+        if not self.by_token:
+            return None
+        anchors = [trigger]
+        node = trigger
+        for _ in range(3):
+            if (
+                node.dep_ not in ("dobj", "pobj", "prep", "xcomp", "conj", "attr", "nsubjpass")
+                or node.head is node
+            ):
+                break
+            node = node.head
+            anchors.append(node)
+        for anchor in anchors:
+            found = self._locative(anchor, exclude, depth=1 if anchor is not trigger else 4)
+            if found is not None:
+                return found
+        if trigger.lemma_.lower() in ("visit", "tour", "trip"):
+            for child in trigger.children:
+                place = self.by_token.get(child.i)
+                if child.dep_ == "dobj" and place is not None:
+                    return child, place
+        return None
+
+    def _locative(self, anchor: Token, exclude: set[int], depth: int) -> tuple[Token, Place] | None:
+        frontier = [anchor]
+        for _ in range(depth):
+            nxt: list[Token] = []
+            for node in frontier:
+                for child in node.children:
+                    if child.dep_ in _CLAUSE:
+                        continue
+                    if child.dep_ == "prep" and child.lemma_.lower() in (
+                        "in",
+                        "at",
+                        "near",
+                        "inside",
+                        "outside",
+                    ):
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj" and pobj.i not in exclude:
+                                place = self.by_token.get(pobj.i)
+                                if place is not None:
+                                    return pobj, place
+                                inner = self._locative(pobj, exclude, 2)
+                                if inner is not None:
+                                    return inner
+                    nxt.append(child)
+            frontier = nxt
+        return None
+
+
+def _rank(modality: str) -> int:
+    return RANK.get(modality, 0)

@@ -1,0 +1,90 @@
+"""Modality of an event trigger: asserted, planned, possible or negated.
+
+Read from the trigger's own auxiliaries, negation and modifiers ("will",
+"could", "not", "a possible visit"), then from the words that embed it, walking
+up the dependency tree through control and object links ("is expected to
+visit", "are likely to discuss", "plans to", "refused to", "discuss a possible
+visit", "if he makes the trip"). The walk stops at a clause boundary (a
+reported clause, a relative clause), so "said" never lends its tense to what
+was said. The cue words and what they mean live in
+``rules/event_additions.yaml`` (`embedding`).
+
+When several cues apply, negation wins, then possibility, then planning:
+"will not meet" is negated, "will discuss a possible meeting" is possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from spacy.tokens import Token
+
+__all__ = ["RANK", "trigger_modality"]
+
+RANK = {"asserted": 0, "planned": 1, "possible": 2, "negated": 3}
+# Dependencies through which an embedding word governs the trigger's modality.
+_CLIMB = frozenset(
+    {
+        "xcomp",
+        "conj",
+        "dobj",
+        "pobj",
+        "prep",
+        "pcomp",
+        "acomp",
+        "attr",
+        "oprd",
+        "nsubjpass",
+        "advcl",
+        "compound",
+        "appos",
+        "nmod",
+    }
+)
+_OWN = frozenset({"aux", "auxpass", "neg", "amod", "mark", "advmod", "det"})
+_MAX_STEPS = 6
+
+
+def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
+    lemma = token.lemma_.lower()
+    text = token.lower_
+    return embedding.get(text) or embedding.get(lemma)
+
+
+def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str, Token | None]:
+    """The modality of the event `trigger` carries and the word that set it."""
+    best = "asserted"
+    cue_token: Token | None = None
+
+    def consider(modality: str | None, token: Token) -> None:
+        nonlocal best, cue_token
+        if modality and RANK[modality] > RANK[best]:
+            best, cue_token = modality, token
+
+    token = trigger
+    for step in range(_MAX_STEPS):
+        for child in token.children:
+            if child.dep_ in _OWN:
+                if child.dep_ == "det" and child.lower_ != "no":
+                    continue
+                if child.dep_ == "advmod" and child.lower_ not in ("not", "never", "n't"):
+                    continue
+                if child.dep_ == "mark" and child.lower_ not in ("if", "whether", "unless"):
+                    continue
+                if child.dep_ == "amod" and token.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                consider(_cue(child, embedding), child)
+        if step > 0:
+            consider(_cue(token, embedding), token)
+        if token.dep_ not in _CLIMB or token.head is token:
+            break
+        if token.dep_ == "advcl" and not any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children
+        ):
+            break
+        if token.dep_ == "conj":
+            # a coordinated verb shares its head's auxiliaries ("will visit and meet")
+            token = token.head
+            continue
+        token = token.head
+    return best, cue_token

@@ -1,0 +1,388 @@
+"""Event patterns as data: loading, schema checks and the lemma index.
+
+Two files ship in ``rules/``:
+
+* ``cameo_verbs.json``: PETRARCH2's CAMEO 2.0 verb dictionary compiled by
+  ``scripts/build_verbs.py`` (synonym sets, verbs by block, patterns).
+* ``event_additions.yaml``: dateline's own hand-written event nouns, verb
+  overrides and patterns, each with examples.
+
+Both are validated on load; a bad entry raises `RuleDataError` naming the
+file and the entry. At run time patterns are reached through a dict keyed by
+trigger lemma, so a token costs one dict lookup plus the few patterns of its
+own verb block.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dateline.errors import RuleDataError
+
+__all__ = [
+    "RULES_DIR",
+    "Pattern",
+    "PatternSet",
+    "PrepConstraint",
+    "Term",
+    "TriggerEntry",
+    "load_patterns",
+]
+
+RULES_DIR = Path(__file__).parent / "rules"
+VERBS_FILE = RULES_DIR / "cameo_verbs.json"
+ADDITIONS_FILE = RULES_DIR / "event_additions.yaml"
+
+_HEADER_KEYS = ("id", "version", "source", "licence")
+
+# A term is satisfied when any of its alternatives is; an alternative when all
+# of its words are found (a synonym set member may be several words).
+Term = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PrepConstraint:
+    preps: frozenset[str]
+    words: tuple[Term, ...]
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One compiled pattern. `specificity` ranks patterns that all match: the
+    one that asks most of the sentence wins."""
+
+    id: str
+    code: str | None
+    reverse_code: str | None
+    before: tuple[Term, ...] = ()
+    after: tuple[Term, ...] = ()
+    preps: tuple[PrepConstraint, ...] = ()
+    source: str | None = None
+    target: str | None = None
+    text: str = ""
+    reciprocal: bool = False
+
+    @property
+    def specificity(self) -> int:
+        return len(self.before) + len(self.after) + sum(1 + len(prep.words) for prep in self.preps)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    """What a trigger lemma can mean: its default code (None: only a
+    pattern can make it an event), the particles a phrasal verb needs, and the
+    patterns of its block."""
+
+    lemma: str
+    kind: str  # "verb" | "noun"
+    block: str
+    default_code: str | None
+    default_reverse: str | None
+    particles: tuple[str, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    reciprocal: bool = False
+    rule_id: str = ""
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """All patterns, indexed by trigger lemma and part of speech."""
+
+    verbs: Mapping[str, tuple[TriggerEntry, ...]]
+    nouns: Mapping[str, tuple[TriggerEntry, ...]]
+    reporting: frozenset[str] = frozenset()
+    embedding: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
+        return (self.nouns if noun else self.verbs).get(lemma, ())
+
+    @property
+    def pattern_count(self) -> int:
+        seen: set[str] = set()
+        for table in (self.verbs, self.nouns):
+            for entries in table.values():
+                for entry in entries:
+                    seen.update(p.id for p in entry.patterns)
+        return len(seen)
+
+
+def _fail(path: Path | str, entry: str, message: str) -> RuleDataError:
+    return RuleDataError(f"{path}: entry {entry}: {message}; fix the rule file or rebuild it")
+
+
+def _check_header(data: Mapping[str, Any], path: Path | str) -> None:
+    header = data.get("header", data)
+    if not isinstance(header, Mapping):
+        raise _fail(path, "header", "missing header")
+    for key in _HEADER_KEYS:
+        if not header.get(key):
+            raise _fail(path, "header", f"missing {key!r}")
+
+
+def _expand_word(
+    word: str, synsets: Mapping[str, list[str]], path: Path | str, entry: str, depth: int = 0
+) -> Term:
+    if not word.startswith("&"):
+        return (tuple(word.split()),)
+    name = word.upper()
+    if name not in synsets:
+        raise _fail(path, entry, f"unknown synonym set {word!r}")
+    if depth > 5:
+        raise _fail(path, entry, f"synonym set {word!r} nests too deep")
+    alternatives: list[tuple[str, ...]] = []
+    for member in synsets[name]:
+        if member.startswith("&"):
+            alternatives.extend(_expand_word(member, synsets, path, entry, depth + 1))
+        else:
+            alternatives.append(tuple(member.split()))
+    return tuple(alternatives)
+
+
+def _terms(
+    words: Any, synsets: Mapping[str, list[str]], path: Path | str, entry: str
+) -> tuple[Term, ...]:
+    if words is None:
+        return ()
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise _fail(path, entry, "words must be a list of non-empty strings")
+    return tuple(_expand_word(w, synsets, path, entry) for w in words)
+
+
+def _check_code(code: Any, path: Path | str, entry: str) -> str | None:
+    if code is None:
+        return None
+    if not isinstance(code, str) or not code.strip():
+        raise _fail(path, entry, f"bad code {code!r}")
+    return code
+
+
+def _compile_pattern(
+    raw: Mapping[str, Any], synsets: Mapping[str, list[str]], path: Path | str
+) -> Pattern:
+    pattern_id = raw.get("id")
+    if not isinstance(pattern_id, str) or not pattern_id:
+        raise _fail(path, repr(raw)[:60], "pattern without an id")
+    preps: list[PrepConstraint] = []
+    for prep in raw.get("preps") or []:
+        if not isinstance(prep, Mapping) or not prep.get("prep"):
+            raise _fail(path, pattern_id, "a prepositional constraint needs 'prep'")
+        names = prep["prep"] if isinstance(prep["prep"], list) else [prep["prep"]]
+        preps.append(
+            PrepConstraint(
+                preps=frozenset(str(p).lower() for p in names),
+                words=_terms(prep.get("words") or [], synsets, path, pattern_id),
+                role=prep.get("role"),
+            )
+        )
+    for role_key in ("source", "target"):
+        if raw.get(role_key) not in (None, "before", "after", "prep"):
+            raise _fail(path, pattern_id, f"{role_key} must be before, after or prep")
+    return Pattern(
+        id=pattern_id,
+        code=_check_code(raw.get("code"), path, pattern_id),
+        reverse_code=_check_code(raw.get("reverse_code"), path, pattern_id),
+        before=_terms(raw.get("before") or [], synsets, path, pattern_id),
+        after=_terms(raw.get("after") or [], synsets, path, pattern_id),
+        preps=tuple(preps),
+        source=raw.get("source"),
+        target=raw.get("target"),
+        text=str(raw.get("text", "")),
+        reciprocal=bool(raw.get("reciprocal", False)),
+    )
+
+
+def _split(code: str | None) -> tuple[str | None, str | None]:
+    if code is None:
+        return None, None
+    primary, _, reverse = code.partition(":")
+    return primary or None, reverse or None
+
+
+def compile_verb_dictionary(
+    data: Mapping[str, Any], path: Path | str, prefix_lemmas: Iterable[str] = ()
+) -> dict[str, list[TriggerEntry]]:
+    """Turn a parsed PETRARCH verb dictionary (see `petrarch.parse_verb_dictionary`)
+    into trigger entries keyed by lemma."""
+    for key in ("synsets", "blocks", "verbs", "patterns"):
+        if key not in data:
+            raise _fail(path, key, "missing section")
+    synsets: Mapping[str, list[str]] = data["synsets"]
+    blocks: Mapping[str, str | None] = data["blocks"]
+    by_block: dict[str, list[Pattern]] = {}
+    seen: set[str] = set()
+    for raw in data["patterns"]:
+        pattern = _compile_pattern(raw, synsets, path)
+        if pattern.id in seen:
+            raise _fail(path, pattern.id, "duplicate pattern id")
+        seen.add(pattern.id)
+        block = raw.get("block")
+        if block not in blocks:
+            raise _fail(path, pattern.id, f"unknown verb block {block!r}")
+        by_block.setdefault(block, []).append(pattern)
+    index: dict[str, list[TriggerEntry]] = {}
+    for verb in data["verbs"]:
+        lemma = verb.get("lemma")
+        block = verb.get("block")
+        if not isinstance(lemma, str) or not lemma or block not in blocks:
+            raise _fail(path, repr(verb)[:60], "a verb needs a lemma and a known block")
+        code = verb["code"] if "code" in verb else blocks[block]
+        primary, reverse = _split(code)
+        entry = TriggerEntry(
+            lemma=lemma,
+            kind="verb",
+            block=block,
+            default_code=primary,
+            default_reverse=reverse,
+            particles=tuple(verb.get("particles") or ()),
+            patterns=tuple(by_block.get(block, ())),
+            rule_id=f"{block.lower()}:{lemma}"
+            + ("_" + "_".join(verb["particles"]) if verb.get("particles") else ""),
+        )
+        for form in [lemma, *verb.get("forms", [])]:
+            index.setdefault(form, []).append(entry)
+    return index
+
+
+def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleDataError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise _fail(path, "file", "not a mapping")
+    _check_header(data, path)
+    local_synsets = dict(synsets)
+    for name, members in (data.get("synsets") or {}).items():
+        if not isinstance(members, list):
+            raise _fail(path, name, "a synonym set is a list of words")
+        local_synsets[str(name).upper()] = [str(m).lower() for m in members]
+    nouns: dict[str, list[TriggerEntry]] = {}
+    verbs: dict[str, list[TriggerEntry]] = {}
+    seen: set[str] = set()
+    for kind, table in (("noun", nouns), ("verb", verbs)):
+        for raw in data.get(f"{kind}s") or []:
+            rule_id = raw.get("id") if isinstance(raw, Mapping) else None
+            if not isinstance(rule_id, str) or not rule_id:
+                raise _fail(path, repr(raw)[:60], f"a {kind} entry needs an id")
+            if rule_id in seen:
+                raise _fail(path, rule_id, "duplicate id")
+            seen.add(rule_id)
+            lemmas = raw.get("lemmas")
+            if not isinstance(lemmas, list) or not lemmas:
+                raise _fail(path, rule_id, "lemmas must be a non-empty list")
+            if not isinstance(raw.get("examples"), list) or not raw["examples"]:
+                raise _fail(path, rule_id, "every hand-written entry carries examples")
+            primary, reverse = _split(_check_code(raw.get("code"), path, rule_id))
+            patterns = []
+            for number, raw_pattern in enumerate(raw.get("patterns") or [], start=1):
+                if not isinstance(raw_pattern, Mapping):
+                    raise _fail(path, rule_id, "a pattern is a mapping")
+                pattern = dict(raw_pattern)
+                pattern.setdefault("id", f"{rule_id}:{number}")
+                code = _check_code(pattern.get("code"), path, pattern["id"])
+                pattern["code"], pattern["reverse_code"] = _split(code)
+                pattern.setdefault("reciprocal", raw.get("reciprocal", False))
+                patterns.append(_compile_pattern(pattern, local_synsets, path))
+            entry = TriggerEntry(
+                lemma=str(lemmas[0]),
+                kind=kind,
+                block=rule_id,
+                default_code=primary,
+                default_reverse=reverse,
+                particles=tuple(raw.get("particles") or ()),
+                patterns=tuple(patterns),
+                reciprocal=bool(raw.get("reciprocal", False)),
+                rule_id=rule_id,
+            )
+            for lemma in lemmas:
+                table.setdefault(str(lemma).lower(), []).append(entry)
+    reporting = data.get("reporting_verbs") or []
+    embedding = data.get("embedding") or {}
+    if not isinstance(reporting, list) or not isinstance(embedding, Mapping):
+        raise _fail(path, "reporting_verbs/embedding", "wrong shape")
+    for word, modality in embedding.items():
+        if modality not in ("planned", "possible", "negated", "asserted"):
+            raise _fail(path, f"embedding:{word}", f"unknown modality {modality!r}")
+    return {
+        "nouns": nouns,
+        "verbs": verbs,
+        "reporting": frozenset(str(v).lower() for v in reporting),
+        "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
+        "raw": data,
+    }
+
+
+def read_verb_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RuleDataError(
+            f"{path}: cannot read: {exc}; rebuild it with scripts/build_verbs.py"
+        ) from exc
+    if not isinstance(data, dict):
+        raise _fail(path, "file", "not a JSON object")
+    _check_header(data, path)
+    return data
+
+
+def load_patterns(
+    verbs: Mapping[str, Any] | Path | None = None,
+    additions: Path | None = ADDITIONS_FILE,
+    verbs_label: str = "",
+) -> PatternSet:
+    """Load the verb dictionary (default: the compiled CAMEO 2.0 file) and our
+    hand-written additions, merged into one lemma index.
+
+    `verbs` may be a path to a compiled JSON file or an already parsed
+    dictionary (the PETRARCH validation suite passes its own).
+    Hand-written verb entries come first, so they win ties.
+    """
+    if verbs is None:
+        verbs = VERBS_FILE
+    if isinstance(verbs, Path):
+        label = str(verbs)
+        verb_data: Mapping[str, Any] = read_verb_file(verbs)
+    else:
+        label = verbs_label or "<verb dictionary>"
+        verb_data = verbs
+    verb_index = compile_verb_dictionary(verb_data, label)
+    nouns: dict[str, list[TriggerEntry]] = {}
+    reporting: frozenset[str] = frozenset()
+    embedding: dict[str, str] = {}
+    sources = [label]
+    if additions is not None:
+        extra = _load_additions(additions, verb_data["synsets"])
+        sources.append(str(additions))
+        for lemma, entries in extra["verbs"].items():
+            verb_index[lemma] = entries + verb_index.get(lemma, [])
+        nouns = extra["nouns"]
+        reporting = extra["reporting"]
+        embedding = extra["embedding"]
+    return PatternSet(
+        verbs={k: tuple(v) for k, v in verb_index.items()},
+        nouns={k: tuple(v) for k, v in nouns.items()},
+        reporting=reporting,
+        embedding=embedding,
+        sources=tuple(sources),
+    )
+
+
+def additions_examples(path: Path = ADDITIONS_FILE) -> list[tuple[str, dict[str, Any]]]:
+    """(rule id, example) pairs from the hand-written file, for the tests."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs: list[tuple[str, dict[str, Any]]] = []
+    for kind in ("nouns", "verbs"):
+        for raw in data.get(kind) or []:
+            for example in raw.get("examples") or []:
+                pairs.append(
+                    (raw["id"], example if isinstance(example, dict) else {"text": example})
+                )
+    return pairs

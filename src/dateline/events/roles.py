@@ -1,0 +1,189 @@
+"""Who did it and to whom, from the dependency parse.
+
+Conventions (docs/events.md):
+
+* Source: the subject (``nsubj``); in a passive the ``by`` agent, and the
+  passive subject becomes the target. A verb without a subject of its own
+  takes it from the verb it depends on: the matrix clause for control
+  ("X is expected to visit" → X), the first verb for coordination ("visit
+  Tokyo and meet Y" → X), the object for object control ("urged Bree to
+  help" → Bree). An event noun takes its source from a possessor ("Kong's
+  talks"), a ``by`` phrase ("a visit by Li") or, failing those, from the verb
+  it is the object of ("Kong held talks", "Japan and China are arranging a
+  meeting").
+* Target: the direct object, else a prepositional object (with, to, against,
+  at, on, toward, into, from, for, over, about), else an actor inside the
+  object's phrase ("ties with Gondor").
+* ``between A and B`` and a coordinated subject with no target ("A and B
+  met") are reciprocal: every ordered pair is coded.
+* Coordinated actors ("Japan and China") expand to one event each.
+* A mention that refers back (``antecedent``) takes its antecedent's codes;
+  the words in this sentence stay its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from dateline.records import ActorMention
+
+__all__ = ["TARGET_PREPS", "ActorRef", "MentionIndex"]
+
+TARGET_PREPS = frozenset(
+    {
+        "with",
+        "to",
+        "against",
+        "at",
+        "on",
+        "toward",
+        "towards",
+        "into",
+        "from",
+        "for",
+        "over",
+        "about",
+        "upon",
+        "of",
+        "in",
+    }
+)
+# Prepositions whose object is a place or a time, not a party to the event.
+_SETTING_PREPS = frozenset({"in", "at", "during", "near", "since", "after", "before", "until"})
+_STOP = frozenset(
+    {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark", "cc"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor as an argument: the mention in this sentence (evidence) and
+    the mention whose codes it carries (itself, or its antecedent)."""
+
+    mention: ActorMention
+    resolved: ActorMention
+    token: int
+
+    @property
+    def code(self) -> str:
+        return self.resolved.cameo_code
+
+
+class MentionIndex:
+    """Actor mentions of one document, reachable by head token."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[ActorMention]) -> None:
+        self.doc = doc
+        by_id = {m.id: m for m in mentions}
+        starts = {token.idx: token.i for token in doc}
+        self.by_token: dict[int, ActorMention] = {}
+        self.covering: dict[int, ActorMention] = {}
+        for mention in mentions:
+            head = starts.get(mention.head) if mention.head is not None else None
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if head is None and span is not None:
+                head = span.root.i
+            if head is None:
+                continue
+            current = self.by_token.get(head)
+            if current is None or (current.end - current.start) < (mention.end - mention.start):
+                self.by_token[head] = mention
+            if span is not None:
+                for token in span:
+                    self.covering.setdefault(token.i, mention)
+        self._by_id = by_id
+
+    def resolve(self, mention: ActorMention) -> ActorMention | None:
+        """Follow `antecedent` links to a mention with a code."""
+        seen: set[str] = set()
+        current: ActorMention | None = mention
+        while current is not None and current.id not in seen:
+            if (
+                current.cameo_code
+                and current.cameo_code not in ("---",)
+                and current.antecedent is None
+            ):
+                return current
+            seen.add(current.id)
+            if current.antecedent is None:
+                return current if current.cameo_code and current.cameo_code != "---" else None
+            current = self._by_id.get(current.antecedent)
+        return None
+
+    def ref(self, token: Token) -> ActorRef | None:
+        mention = self.by_token.get(token.i)
+        if mention is None:
+            return None
+        resolved = self.resolve(mention)
+        if resolved is None:
+            return None
+        return ActorRef(mention=mention, resolved=resolved, token=token.i)
+
+    def actors_at(self, token: Token, depth: int = 4) -> list[ActorRef]:
+        """Actors an argument position holds: the token's own mention and its
+        coordinated ones, else the nearest actors inside its phrase."""
+        found = self._with_conjuncts(token)
+        if found:
+            return found
+        frontier = [token]
+        for _ in range(depth):
+            nxt: list[Token] = []
+            level: list[ActorRef] = []
+            for node in frontier:
+                for child in node.children:
+                    if child.dep_ in _STOP:
+                        continue
+                    if child.dep_ == "prep" and child.lemma_.lower() in _SETTING_PREPS:
+                        continue
+                    if child.dep_ == "conj":
+                        continue  # handled with the head's conjuncts
+                    refs = self._with_conjuncts(child)
+                    if refs:
+                        level.extend(refs)
+                    else:
+                        nxt.append(child)
+            if level:
+                return _unique(level)
+            frontier = nxt
+        # a conjunct whose own head carries no actor ("lawmakers and officials in X")
+        for conj in token.conjuncts:
+            refs = self.actors_at(conj, depth=depth - 1) if depth > 1 else []
+            if refs:
+                return refs
+        return []
+
+    def _with_conjuncts(self, token: Token) -> list[ActorRef]:
+        refs: list[ActorRef] = []
+        first = self.ref(token)
+        if first is None:
+            return []
+        refs.append(first)
+        for conj in token.conjuncts:
+            ref = self.ref(conj)
+            if ref is None:
+                # "Japan, China and South Korea": a conjunct without its own
+                # mention may still hold one inside ("the government of X")
+                inner = [
+                    r
+                    for child in conj.children
+                    if child.dep_ in ("prep", "poss", "compound")
+                    for r in self.actors_at(child, 2)
+                ]
+                refs.extend(inner)
+            else:
+                refs.append(ref)
+        return _unique(refs)
+
+
+def _unique(refs: Iterable[ActorRef]) -> list[ActorRef]:
+    seen: set[tuple[str, int]] = set()
+    out: list[ActorRef] = []
+    for ref in refs:
+        key = (ref.code, ref.token)
+        if key not in seen:
+            seen.add(key)
+            out.append(ref)
+    return out
