@@ -199,7 +199,8 @@ def _normalise_newlines(text: str) -> str:
 # a comma after an abbreviation ("U.S., Japan") is left alone.
 
 _COMMA_RUN = re.compile(r"[ \t]*,(?:[ \t\r]*,)+[ \t\r]*")
-_COMMA_AFTER_SENTENCE = re.compile(r"([.!?:][\"'”’]?),[ \t\r]+")
+# Not before a lower-case word: '"Long live Korea!", said the crowd' is one sentence.
+_COMMA_AFTER_SENTENCE = re.compile(r"([.!?:][\"'”’]?)[ \t]*,[ \t\r]+(?![a-z])")
 _ABBREVIATIONS = frozenset(
     [
         "etc",
