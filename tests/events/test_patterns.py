@@ -118,7 +118,7 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     dup = tmp_path / "dup.yaml"
     entry = "  - id: noun:a\n    lemmas: [talk]\n    code: '040'\n    examples: [x]\n"
     dup.write_text("id: x\nversion: '1'\nsource: t\nlicence: MIT\nnouns:\n" + entry + entry)
-    with pytest.raises(RuleDataError, match="noun:a.*duplicate"):
+    with pytest.raises(RuleDataError, match=r"noun:a.*duplicate"):
         load_patterns(additions=dup)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Token
@@ -78,6 +78,8 @@ class Match:
     used: frozenset[int] = frozenset()
     target_hint: int | None = None
     source_hint: int | None = None
+    # the verb's pattern used a reciprocal event noun ("held talks with")
+    noun_reciprocal: bool = False
 
     @property
     def rule_id(self) -> str:
@@ -85,7 +87,11 @@ class Match:
 
     @property
     def reciprocal(self) -> bool:
-        return self.entry.reciprocal or (self.pattern is not None and self.pattern.reciprocal)
+        return (
+            self.entry.reciprocal
+            or self.noun_reciprocal
+            or (self.pattern is not None and self.pattern.reciprocal)
+        )
 
 
 @dataclass
@@ -156,6 +162,13 @@ def _zone(trigger: Token, is_trigger: Callable[[Token], bool] | None = None) -> 
     for child in trigger.children:
         if child.dep_ in ("aux", "neg", "auxpass"):
             zone.before.update(_words(child))
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        # an event noun's verb comes before it in PETRARCH's terms ("signed an agreement")
+        head = trigger.head
+        if trigger.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+        if trigger.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
+            zone.before.update(_words(head))
     return zone
 
 
@@ -348,6 +361,8 @@ class EventStage:
                 for j, other in found.items():
                     if j != i and other.specificity > 0 and i in other.used:
                         drop.add(i)
+                        if match.reciprocal:
+                            found[j] = replace(other, noun_reciprocal=True)
             else:
                 # a verb with only its default code yields to an event noun
                 # it governs ("attended talks", "held a meeting")
