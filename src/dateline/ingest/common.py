@@ -136,7 +136,6 @@ def article_from_fields(
     place: RecordPlace,
     raw: str,
     context: ReadContext,
-    source_default: str | None = None,
 ) -> Article | Reject:
     """An `Article` from a JSON object or CSV row (keys already lower-cased)."""
     text_value = fields.get("text")
@@ -147,7 +146,7 @@ def article_from_fields(
         return place.reject(f"bad text: 'text' must be a string, not {kind}", raw)
     text = _normalise_newlines(text_value or "")
     identifier = _optional_string(fields.get("id"))
-    source = _optional_string(fields.get("source")) or source_default
+    source = _optional_string(fields.get("source"))
     if _is_comma_joined(identifier, source):
         text = restore_comma_joined_paragraphs(text)
     text = text.strip()
