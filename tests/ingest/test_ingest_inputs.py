@@ -12,7 +12,7 @@ from typing import TextIO, cast
 import pytest
 
 from dateline.errors import IngestError
-from dateline.ingest import IngestCounts, read_inputs, reject_kind, write_rejects
+from dateline.ingest import REJECT_KINDS, IngestCounts, read_inputs, reject_kind, write_rejects
 from dateline.records import Article, Reject
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -217,3 +217,23 @@ def test_write_rejects_and_counts(tmp_path: Path) -> None:
     assert counts.rejected_total == len(rejects) == 10
     assert counts.rejected["bad date"] == 2
     assert counts.summary().startswith("read 2, rejected 10 (bad date 2")
+
+
+def test_every_reject_kind_is_known_and_documented(tmp_path: Path) -> None:
+    unreadable = tmp_path / "cut.sgm"
+    unreadable.write_text('<REUTERS NEWID="1">\n', encoding="utf-8")
+    inputs: list[str | Path] = [
+        FIXTURES / "broken.jsonl",
+        FIXTURES / "broken.csv",
+        FIXTURES / "no_text_column.csv",
+        MIXED,
+        MIXED / "README.txt",
+        MIXED / "notes.md",
+        unreadable,
+    ]
+    seen = {reject_kind(item) for item in _read(inputs) if isinstance(item, Reject)}
+    assert seen <= REJECT_KINDS
+    assert len(seen) >= 12  # the fixtures exercise most kinds
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "ingest.md").read_text(encoding="utf-8")
+    undocumented = [kind for kind in sorted(REJECT_KINDS) if f"`{kind}`" not in docs]
+    assert not undocumented

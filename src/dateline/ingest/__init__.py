@@ -15,9 +15,10 @@ from __future__ import annotations
 from dateline.ingest.common import content_id, restore_comma_joined_paragraphs
 from dateline.ingest.dates import BadDateError, parse_date
 from dateline.ingest.reader import STDIN, Format, read_inputs
-from dateline.ingest.rejects import IngestCounts, reject_kind, write_rejects
+from dateline.ingest.rejects import REJECT_KINDS, IngestCounts, reject_kind, write_rejects
 
 __all__ = [
+    "REJECT_KINDS",
     "STDIN",
     "BadDateError",
     "Format",

@@ -10,7 +10,32 @@ from pathlib import Path
 
 from dateline.records import Article, Reject
 
-__all__ = ["IngestCounts", "reject_kind", "write_rejects"]
+__all__ = ["REJECT_KINDS", "IngestCounts", "reject_kind", "write_rejects"]
+
+# Every reason starts with one of these, a colon, then what to fix
+# (docs/ingest.md lists them; a test checks both stay in step).
+REJECT_KINDS = frozenset(
+    {
+        "bad JSON",
+        "not a JSON object",
+        "missing text",
+        "bad text",
+        "empty text",
+        "no story text",
+        "missing date",
+        "bad date",
+        "no date header",
+        "undecodable bytes",
+        "wrong number of fields",
+        "bad CSV",
+        "missing text column",
+        "missing date column",
+        "bad SGML",
+        "duplicate id",
+        "unrecognised format",
+        "cannot read file",
+    }
+)
 
 
 def reject_kind(reject: Reject) -> str:
