@@ -1,0 +1,806 @@
+"""The time engine: find expressions with the rule regexes, then resolve them.
+
+Finding runs the compiled rules over the raw text (no parse needed), keeps the
+longest non-overlapping matches and widens them by modifier words ("early",
+"mid-"). Resolving turns each match's `value` spec into a TimeML value and an
+interval, against the story's date or, for anaphoric expressions ("the
+previous day"), against the last date the narrative reached. The parse, when
+there is one, is consulted only for the governor of each expression and the
+tense that decides the direction of underspecified ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from dateline.records import TimeExpr
+from dateline.time import grammar
+from dateline.time.calendar import GRANULARITIES, SEASON_START_MONTH, Period, shift_date
+from dateline.time.ruleset import TimeRule, TimeRules
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Match", "find", "tag"]
+
+Direction = Literal["past", "future", "present", "none"]
+# How an underspecified period is chosen among its candidates.
+Choice = Literal["past", "strict_past", "future", "strict_future", "this", "closest"]
+
+_GROUP_REF = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_NARRATIVE_COARSE = frozenset({"century", "decade"})
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One expression found in the text by one rule."""
+
+    start: int
+    end: int
+    rule: TimeRule
+    groups: Mapping[str, str | None]
+    mod: str | None
+    signal: str | None
+
+
+@dataclass(slots=True)
+class _Resolved:
+    value: str
+    precision: str
+    period: Period | None = None
+    anchor: str = "dct"
+    direction: Direction = "none"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    updates_reference: bool = True
+
+
+@dataclass(slots=True)
+class _Context:
+    dct: dt.date
+    reference: tuple[str, Period] | None = None
+    # id, period and governor token index of every resolved date, in text order.
+    resolved: list[tuple[str, Period, int | None, int]] | None = None
+
+
+def find(text: str, rules: TimeRules) -> list[Match]:
+    """Every expression in `text`, longest match first, none overlapping, in text order."""
+    found: list[tuple[int, int, int, TimeRule, re.Match[str]]] = []
+    for rule in rules.rules:
+        timex_group = "timex" in rule.regex.groupindex
+        for match in rule.regex.finditer(text):
+            if timex_group and match.group("timex") is not None:
+                start, end = match.span("timex")
+            else:
+                start, end = match.span()
+            if end > start:
+                found.append((start, end, rule.order, rule, match))
+    found.sort(key=lambda item: (item[0] - item[1], item[2], item[0]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, TimeRule, re.Match[str]]] = []
+    for start, end, _, rule, match in found:
+        position = bisect.bisect_left(taken, (start, end))
+        before = taken[position - 1] if position else None
+        after = taken[position] if position < len(taken) else None
+        if (before and before[1] > start) or (after and after[0] < end):
+            continue
+        taken.insert(position, (start, end))
+        chosen.append((start, end, rule, match))
+    chosen.sort(key=lambda item: item[0])
+    return [_widen(text, start, end, rule, match, rules) for start, end, rule, match in chosen]
+
+
+def _widen(
+    text: str, start: int, end: int, rule: TimeRule, match: re.Match[str], rules: TimeRules
+) -> Match:
+    groups = match.groupdict()
+    mod: str | None = None
+    if isinstance(rule.mod, str):
+        mod = rule.mod
+    elif rule.mod is not None and groups.get("mod"):
+        mod = rule.mod.get(str(groups["mod"]).lower())
+    if rule.type in ("DATE", "TIME"):
+        prefix = rules.mod_prefix.search(text, max(0, start - 24), start)
+        if prefix is not None and prefix.end() == start:
+            mod = rules.table("mod_prefix")[prefix.group(1).lower()]
+            start = prefix.start()
+    signal_match = rules.signal.search(text, max(0, start - 12), start)
+    signal = None
+    if signal_match is not None and signal_match.end() == start:
+        signal = rules.table("signal")[signal_match.group(1).lower()]
+    return Match(start, end, rule, groups, mod, signal)
+
+
+def tag(
+    text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None
+) -> list[TimeExpr]:
+    """Find and resolve every time expression in `text` against `dct`.
+
+    With `doc` (a parse of exactly `text`), expressions get a governor, a
+    sentence index and the direction their clause's tense gives them.
+    """
+    sentence_starts: list[int] = []
+    if doc is not None:
+        sentence_starts = [sentence.start_char for sentence in doc.sents]
+    context = _Context(dct=dct, resolved=[])
+    records: list[TimeExpr] = []
+    for match in find(text, rules):
+        governing: Token | None = None
+        clause: grammar.Tense = "none"
+        if doc is not None:
+            if match.rule.reject_entities and _rejected_by_entities(doc, match):
+                continue
+            governing = grammar.governor(doc, match.start, match.end)
+            clause = grammar.tense(governing)
+        timex_id = f"t{len(records) + 1}"
+        sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
+        anchor_day = _reported_anchor(governing, context, sentence_index)
+        resolved = _resolve(match, context, rules, clause, anchor_day)
+        if resolved is None:
+            continue
+        if match.signal == "ON_OR_AFTER" and resolved.start_date and resolved.start_date <= dct:
+            resolved.end_date = dct
+            resolved.direction = "past"
+        mod = match.mod or (match.signal if resolved.period is not None else None)
+        if mod in ("START", "MID", "END") and resolved.period is not None:
+            resolved.start_date, resolved.end_date = _narrow(resolved.period, mod)
+        records.append(
+            TimeExpr(
+                id=timex_id,
+                start=match.start,
+                end=match.end,
+                text=text[match.start : match.end],
+                type=cast(Any, _type(match, resolved)),
+                value=resolved.value,
+                precision=resolved.precision,
+                sentence_index=max(0, sentence_index),
+                start_date=resolved.start_date,
+                end_date=resolved.end_date,
+                mod=mod,
+                anchor=resolved.anchor,
+                direction=resolved.direction,
+                governor=governing.idx if governing is not None else None,
+                rule_id=match.rule.id,
+            )
+        )
+        if resolved.period is not None and context.resolved is not None:
+            context.resolved.append(
+                (
+                    timex_id,
+                    resolved.period,
+                    governing.i if governing is not None else None,
+                    sentence_index,
+                )
+            )
+            if resolved.updates_reference and resolved.period.granularity not in _NARRATIVE_COARSE:
+                context.reference = (timex_id, resolved.period)
+    return records
+
+
+def _type(match: Match, resolved: _Resolved) -> str:
+    if match.rule.type == "TIME" and resolved.precision != "time":
+        return "DATE"
+    return match.rule.type
+
+
+def _rejected_by_entities(doc: Doc, match: Match) -> bool:
+    span = doc.char_span(match.start, match.end, alignment_mode="expand")
+    if span is None:
+        return False
+    labels = {token.ent_type_ for token in span}
+    return "DATE" not in labels and bool(labels & match.rule.reject_entities)
+
+
+def _reported_anchor(
+    governing: Token | None, context: _Context, sentence_index: int
+) -> tuple[str, dt.date] | None:
+    """The day of a report that governs this clause ("said on Friday it would …
+    on Tuesday"): the date of an earlier expression in the same sentence that
+    modifies a verb this expression's clause hangs from."""
+    if governing is None or not context.resolved:
+        return None
+    ancestors = {token.i for token in governing.ancestors}
+    for timex_id, period, governor_index, index in reversed(context.resolved):
+        if index != sentence_index:
+            break
+        if (
+            governor_index is not None
+            and governor_index in ancestors
+            and period.granularity in ("day", "time")
+        ):
+            return timex_id, period.first
+    return None
+
+
+def _narrow(period: Period, mod: str) -> tuple[dt.date, dt.date]:
+    first, last = period.first, period.last
+    days = (last - first).days + 1
+    if days < 3:
+        return first, last
+    third = days // 3
+    if mod == "START":
+        return first, first + dt.timedelta(days=third - 1)
+    if mod == "END":
+        return last - dt.timedelta(days=third - 1), last
+    return first + dt.timedelta(days=third), last - dt.timedelta(days=third)
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def _field(spec: Mapping[str, Any], key: str, groups: Mapping[str, str | None]) -> str | None:
+    raw = spec.get(key)
+    if raw is None:
+        return None
+    if isinstance(raw, str) and "$" in raw:
+        missing = False
+
+        def substitute(found: re.Match[str]) -> str:
+            nonlocal missing
+            value = groups.get(found.group(1))
+            if value is None:
+                missing = True
+                return ""
+            return value
+
+        text = _GROUP_REF.sub(substitute, raw)
+        return None if missing else text
+    return str(raw)
+
+
+def _lookup(rules: TimeRules, table: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    key = " ".join(text.lower().rstrip(".").split())
+    return rules.table(table).get(key)
+
+
+def _int(text: str | None, table: Mapping[str, Any] | None = None) -> int | None:
+    if text is None:
+        return None
+    cleaned = text.lower().rstrip(".")
+    if table is not None and cleaned in table:
+        return int(table[cleaned])
+    digits = re.match(r"\d+", cleaned)
+    return int(digits.group()) if digits else None
+
+
+def _number(rules: TimeRules, text: str | None) -> float | str | None:
+    """A count: 2, 2.5, or "X" for vague counts ("several")."""
+    if text is None:
+        return None
+    key = " ".join(text.lower().split())
+    if key == "x":
+        return "X"
+    if re.fullmatch(r"\d+(?:\.\d+)?", key):
+        return float(key)
+    vague = rules.table("vague")
+    if key in vague:
+        return vague[key] if vague[key] == "X" else float(vague[key])
+    numbers = rules.table("number")
+    if key in numbers:
+        return float(numbers[key])
+    half = 0.0
+    if key.endswith(" and a half"):
+        half, key = 0.5, key[: -len(" and a half")]
+    total = 0.0
+    for part in re.split(r"[- ]", key):
+        if part not in numbers:
+            return None
+        total += float(numbers[part])
+    return total + half
+
+
+def _unit(rules: TimeRules, text: str | None) -> str | None:
+    if text is None:
+        return None
+    word = text.lower().replace("-", " ").split()[-1]
+    adverb = rules.table("unit_adverb").get(word) if "unit_adverb" in rules.tables else None
+    if adverb:
+        return str(adverb)
+    if word == "centuries":
+        return "century"
+    if word.endswith("s"):
+        word = word[:-1]
+    return word if word in rules.table("unit") else None
+
+
+def _count_text(n: float | str) -> str:
+    if n == "X":
+        return "X"
+    number = float(n)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _year(text: str | None, dct: dt.date) -> int | None:
+    if text is None:
+        return None
+    year = int(text)
+    if len(text) == 2:  # '89 → the century that puts it nearest before the story, within 20 years after
+        year += dct.year // 100 * 100
+        if year > dct.year + 20:
+            year -= 100
+    return year
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+def _resolve(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    kind = match.rule.value["kind"]
+    resolver = _RESOLVERS[kind]
+    try:
+        return resolver(match, context, rules, clause, reported)
+    except (ValueError, OverflowError):  # an impossible date such as "Feb. 30"
+        return None
+
+
+def _choice_from_grammar(clause: grammar.Tense) -> Choice:
+    if clause == "past":
+        return "past"
+    if clause in ("future", "future_in_past"):
+        return "future"
+    return "closest"
+
+
+def _choice_from_rel(rules: TimeRules, text: str | None) -> Choice | None:
+    if text is None:
+        return None
+    rel = _lookup(rules, "rel", text)
+    if rel is None:
+        return None
+    return "strict_past" if rel < 0 else "strict_future" if rel > 0 else "this"
+
+
+def _choose(candidates: list[Period], anchor: dt.date, choice: Choice, coarse: str) -> Period:
+    if choice == "past":
+        pool = [p for p in candidates if p.first <= anchor]
+        return max(pool, key=lambda p: p.first) if pool else candidates[0]
+    if choice == "strict_past":
+        pool = [p for p in candidates if p.last < anchor]
+        return max(pool, key=lambda p: p.first) if pool else candidates[0]
+    if choice == "future":
+        pool = [p for p in candidates if p.last >= anchor]
+        return min(pool, key=lambda p: p.first) if pool else candidates[-1]
+    if choice == "strict_future":
+        pool = [p for p in candidates if p.first > anchor]
+        return min(pool, key=lambda p: p.first) if pool else candidates[-1]
+    if choice == "this":
+        holding = Period.holding(anchor, coarse)
+        pool = [p for p in candidates if holding.first <= p.first <= holding.last]
+        if pool:
+            return pool[0]
+    return min(candidates, key=lambda p: (p.distance(anchor), p.first))
+
+
+def _direction_of(period: Period, dct: dt.date) -> Direction:
+    if period.last < dct:
+        return "past"
+    if period.first > dct:
+        return "future"
+    return "present"
+
+
+def _resolve_date(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups, dct = match.rule.value, match.groups, context.dct
+    year = _year(_field(spec, "year", groups), dct)
+    month_text = _field(spec, "month", groups)
+    month = _int(month_text, rules.table("month")) if month_text else None
+    day = _int(_field(spec, "day", groups))
+    day_end = _int(_field(spec, "day_end", groups))
+    quarter = _int(_field(spec, "quarter", groups), rules.table("ordinal"))
+    half = _int(_field(spec, "half", groups), rules.table("half"))
+    season = _lookup(rules, "season", _field(spec, "season", groups))
+    if season is None and spec.get("season") in SEASON_START_MONTH:
+        season = spec["season"]
+
+    granularity = "year"
+    if day is not None and month is not None:
+        granularity = "day"
+    elif month is not None:
+        granularity = "month"
+    elif season is not None:
+        granularity = "season"
+    elif quarter is not None:
+        granularity = "quarter"
+    elif half is not None:
+        granularity = "half-year"
+
+    def first_day(y: int) -> dt.date:
+        if granularity == "day":
+            return dt.date(y, cast(int, month), cast(int, day))
+        if granularity == "month":
+            return dt.date(y, cast(int, month), 1)
+        if granularity == "season":
+            return dt.date(y, SEASON_START_MONTH[str(season)], 1)
+        if granularity == "quarter":
+            return dt.date(y, (cast(int, quarter) - 1) * 3 + 1, 1)
+        if granularity == "half-year":
+            return dt.date(y, 1 if half == 1 else 7, 1)
+        return dt.date(y, 1, 1)
+
+    anchor = "dct"
+    direction: Direction = "none"
+    shift_text = _field(spec, "year_shift", groups)
+    if year is not None:
+        anchor = "none"
+        period = Period(granularity, first_day(year))
+        direction = _direction_of(period, dct)
+    elif shift_text is not None:
+        shift = _lookup(rules, "rel", shift_text)
+        if shift is None:
+            shift = int(shift_text)
+        period = Period(granularity, first_day(dct.year + int(shift)))
+        direction = _direction_of(period, dct)
+    else:
+        if granularity == "year":
+            return None
+        anchor_day = dct
+        if reported is not None:
+            anchor, anchor_day = reported
+        rule_choice = _choice_from_rel(rules, _field(spec, "direction", groups))
+        choice = rule_choice or _choice_from_grammar(clause)
+        candidates = []
+        for y in (anchor_day.year - 1, anchor_day.year, anchor_day.year + 1):
+            try:
+                candidates.append(Period(granularity, first_day(y)))
+            except ValueError:  # Feb. 29 in a common year
+                continue
+        if not candidates:
+            return None
+        period = _choose(candidates, anchor_day, choice, "year")
+        direction = _direction_of(period, dct)
+    resolved = _Resolved(
+        value=period.value,
+        precision=period.granularity,
+        period=period,
+        anchor=anchor,
+        direction=direction,
+        start_date=period.first,
+        end_date=period.last,
+    )
+    if day_end is not None and granularity == "day" and day_end > cast(int, day):
+        end = period.first.replace(day=day_end)
+        resolved.value = f"{period.first.isoformat()}/{end.isoformat()}"
+        resolved.end_date = end
+    return resolved
+
+
+def _part_suffix(rules: TimeRules, text: str | None) -> str:
+    part = _lookup(rules, "part", text)
+    return f"T{part}" if part else ""
+
+
+def _resolve_weekday(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups = match.rule.value, match.groups
+    weekday = _lookup(rules, "weekday", _field(spec, "weekday", groups))
+    if weekday is None:
+        return None
+    anchor, anchor_day = ("dct", context.dct) if reported is None else reported
+    rel_text = _field(spec, "direction", groups)
+    if rel_text is not None and rel_text.lower().startswith("the "):
+        # "the previous Friday" counts back from the narrative, not from the story's date.
+        if context.reference is not None:
+            anchor, reference = context.reference
+            anchor_day = reference.first
+    choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
+    offset = (int(weekday) - anchor_day.isoweekday()) % 7
+    candidates = [
+        Period("day", anchor_day + dt.timedelta(days=offset + 7 * k)) for k in (-2, -1, 0, 1)
+    ]
+    period = _choose(candidates, anchor_day, choice, "week")
+    suffix = _part_suffix(rules, _field(spec, "part", groups))
+    if suffix:
+        period = Period("time", period.first, suffix)
+    return _Resolved(
+        value=period.value,
+        precision="day",
+        period=period,
+        anchor=anchor,
+        direction=_direction_of(period, context.dct),
+        start_date=period.first,
+        end_date=period.first,
+    )
+
+
+def _finer(a: str, b: str) -> str:
+    return a if GRANULARITIES.index(a) > GRANULARITIES.index(b) else b
+
+
+def _resolve_shift(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups, dct = match.rule.value, match.groups, context.dct
+    unit = _unit(rules, _field(spec, "unit", groups))
+    if unit is None:
+        season = _lookup(rules, "season", _field(spec, "unit", groups))
+        if season is None:
+            return None
+        unit = "season"
+    count = _number(rules, _field(spec, "n", groups)) if "n" in spec else 1.0
+    sign_text = _field(spec, "sign", groups)
+    sign = 1
+    if sign_text is not None:
+        looked_up = _lookup(rules, "rel", sign_text)
+        sign = int(looked_up) if looked_up is not None else int(sign_text)
+    if count is None:
+        return None
+    if count == "X":
+        value = "PAST_REF" if sign < 0 else "FUTURE_REF"
+        return _Resolved(value=value, precision=value, direction="past" if sign < 0 else "future")
+    steps = float(count)
+    if not steps.is_integer() or unit in ("hour", "minute", "second"):
+        return None
+    offset = int(steps) * sign
+
+    anchor = "dct"
+    base = Period("day", dct)
+    if spec.get("anchor") == "narrative" and context.reference is not None:
+        anchor, base = context.reference
+    granularity_rule = spec.get("granularity", "unit")
+    granularity = "day" if unit == "day" else unit
+    if granularity_rule == "ago" and unit == "week":
+        granularity = "day"
+    updates_reference = True
+    if granularity_rule in ("reference", "reference_or_unit", "finer"):
+        updates_reference = unit != "year"
+        reference = context.reference
+        if granularity_rule == "reference_or_unit":
+            if reference is not None and reference[1].granularity in ("quarter", "half-year"):
+                anchor, base = reference
+                granularity = base.granularity
+        elif granularity_rule == "reference":
+            if (
+                reference is not None
+                and base is reference[1]
+                and base.granularity in ("quarter", "half-year", "month", "year")
+                and GRANULARITIES.index(base.granularity) >= GRANULARITIES.index(unit)
+            ):
+                granularity = base.granularity
+        elif anchor != "dct":
+            granularity = _finer(base.granularity, granularity)
+            if granularity == "time":
+                granularity = "day"
+    if granularity_rule == "ago" and anchor != "dct" and unit == "year":
+        # "a year earlier" in a story about a quarter means that quarter a year before.
+        if base.granularity in ("quarter", "half-year", "month"):
+            granularity = base.granularity
+    shifted = shift_date(base.first, unit, offset)
+    period = Period.holding(shifted, granularity)
+    suffix = _part_suffix(rules, _field(spec, "part", groups))
+    if suffix:
+        period = Period("time", period.first, suffix)
+    precision = "day" if period.granularity == "time" else period.granularity
+    if period.granularity == "time":
+        precision = "time"
+    return _Resolved(
+        value=period.value,
+        precision=precision,
+        period=period,
+        anchor=anchor,
+        direction=_direction_of(period, dct),
+        start_date=period.first,
+        end_date=period.last,
+        updates_reference=updates_reference,
+    )
+
+
+def _resolve_ref(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    value = str(match.rule.value["value"])
+    direction: Direction = {"PAST_REF": "past", "FUTURE_REF": "future"}.get(value, "present")  # type: ignore[assignment]
+    return _Resolved(value=value, precision=value, direction=direction)
+
+
+def _resolve_literal(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    value = str(match.rule.value["value"])
+    return _Resolved(value=value, precision="duration", anchor="none")
+
+
+def _resolve_duration(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups = match.rule.value, match.groups
+    unit = _unit(rules, _field(spec, "unit", groups))
+    count = _number(rules, _field(spec, "n", groups))
+    if unit is None or count is None or unit == "weekend":
+        return None
+    letter = rules.table("unit")[unit]
+    clock = unit in ("hour", "minute", "second")
+    value = ("PT" if clock else "P") + _count_text(count) + letter
+    return _Resolved(value=value, precision=unit, anchor="none")
+
+
+def _resolve_set(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    resolved = _resolve_duration(match, context, rules, clause, reported)
+    if resolved is None:
+        return None
+    resolved.precision = "set"
+    return resolved
+
+
+def _resolve_set_month(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    month = _lookup(rules, "month", _field(match.rule.value, "month", match.groups))
+    if month is None:
+        return None
+    return _Resolved(value=f"XXXX-{int(month):02d}", precision="set", anchor="none")
+
+
+def _resolve_set_weekday(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    weekday = _lookup(rules, "weekday", _field(match.rule.value, "weekday", match.groups))
+    if weekday is None:
+        return None
+    return _Resolved(value=f"XXXX-WXX-{int(weekday)}", precision="set", anchor="none")
+
+
+def _clock_period(context: _Context, hour: int, minute: int) -> _Resolved:
+    day = context.dct
+    if context.reference is not None and context.reference[1].granularity in ("day", "time"):
+        day = context.reference[1].first
+    period = Period("time", day, f"T{hour:02d}:{minute:02d}")
+    return _Resolved(
+        value=period.value,
+        precision="time",
+        period=period,
+        direction=_direction_of(period, context.dct),
+        start_date=day,
+        end_date=day,
+    )
+
+
+def _resolve_clock(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups = match.rule.value, match.groups
+    hour = _int(_field(spec, "hour", groups))
+    minute = _int(_field(spec, "minute", groups)) or 0
+    ampm = (_field(spec, "ampm", groups) or "").lower()
+    if hour is None:
+        return None
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    if ampm.startswith("a") and hour == 12:
+        hour = 0
+    return _clock_period(context, hour, minute)
+
+
+def _resolve_clock_word(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    word = next((v for v in match.groups.values() if v), None)
+    hour = 12
+    if word is None:
+        return _clock_period(context, hour, 0)
+    return _clock_period(context, 24 if word.lower() == "midnight" else 12, 0)
+
+
+def _resolve_decade(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    decade = _int(_field(match.rule.value, "decade", match.groups))
+    if decade is None:
+        return None
+    period = Period("decade", dt.date(max(1, decade * 10), 1, 1))
+    return _Resolved(
+        value=period.value,
+        precision="decade",
+        period=period,
+        anchor="none",
+        direction=_direction_of(period, context.dct),
+        start_date=period.first,
+        end_date=period.last,
+    )
+
+
+def _resolve_century(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    century = _lookup(rules, "century", _field(match.rule.value, "century", match.groups))
+    if century is None:
+        return None
+    period = Period("century", dt.date(max(1, (int(century) - 1) * 100), 1, 1))
+    return _Resolved(
+        value=period.value,
+        precision="century",
+        period=period,
+        anchor="none",
+        direction=_direction_of(period, context.dct),
+        start_date=period.first,
+        end_date=period.last,
+    )
+
+
+_Resolver = Callable[
+    [Match, _Context, TimeRules, grammar.Tense, tuple[str, dt.date] | None], _Resolved | None
+]
+_RESOLVERS: dict[str, _Resolver] = {
+    "date": _resolve_date,
+    "weekday": _resolve_weekday,
+    "shift": _resolve_shift,
+    "ref": _resolve_ref,
+    "literal": _resolve_literal,
+    "duration": _resolve_duration,
+    "set": _resolve_set,
+    "set_month": _resolve_set_month,
+    "set_weekday": _resolve_set_weekday,
+    "clock": _resolve_clock,
+    "clock_word": _resolve_clock_word,
+    "decade": _resolve_decade,
+    "century": _resolve_century,
+}

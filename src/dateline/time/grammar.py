@@ -1,0 +1,175 @@
+"""What the parse tells about a time expression: the word it modifies and the
+tense of its clause.
+
+The regex layer finds and normalises expressions without the parse; this module
+is only asked where an expression is underspecified ("in November", "Sunday")
+and for the governor the events stage dates triggers by.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Tense", "expression_head", "governor", "tense"]
+
+Tense = Literal["past", "future", "future_in_past", "present", "none"]
+
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "ll"})
+_FUTURE_IN_PAST_AUX = frozenset({"would", "'d"})
+_MODAL_FUTURE = frozenset({"could", "may", "might", "should", "must", "can", "ca"})
+_PERFECT_AUX = frozenset({"has", "have", "had", "'ve", "'s"})
+_PAST_AUX = frozenset({"was", "were", "did", "had"})
+_PRESENT_AUX = frozenset({"is", "are", "am", "'re", "'m", "does", "do"})
+# Heads whose complement clause is planned, not yet done ("expected to visit").
+_PLANNING = frozenset(
+    {
+        "expect",
+        "schedule",
+        "plan",
+        "due",
+        "set",
+        "slate",
+        "intend",
+        "aim",
+        "hope",
+        "likely",
+        "prepare",
+        "arrange",
+        "seek",
+        "want",
+        "propose",
+        "agree",
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "going",
+        "poised",
+        "expected",
+        "scheduled",
+    }
+)
+_TIME_NOUNS = frozenset(
+    {
+        "year",
+        "month",
+        "week",
+        "day",
+        "quarter",
+        "period",
+        "time",
+        "hour",
+        "minute",
+        "weekend",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+        "decade",
+        "century",
+        "season",
+        "date",
+    }
+)
+
+
+def expression_head(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def governor(doc: Doc, start: int, end: int) -> Token | None:
+    """The verb or event noun the expression at [start, end) modifies.
+
+    Walks up from the expression's head through prepositions, noun-phrase
+    adverbials and proper names (a place the parser attached the date to) until
+    it reaches a verb, or a common noun reached through a preposition.
+    """
+    head = expression_head(doc, start, end)
+    if head is None:
+        return None
+    inside = range(head.i, head.i + 1)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None:
+        inside = range(span.start, span.end)
+    token = head
+    via_prep = False
+    for _ in range(10):
+        parent = token.head
+        if parent.i == token.i:
+            return None if token.i in inside else token
+        if parent.i in inside:
+            token = parent
+            continue
+        if parent.pos_ in ("VERB", "AUX"):
+            return parent
+        if parent.pos_ == "ADP" or token.dep_ in ("pobj", "pcomp"):
+            via_prep = True
+            token = parent
+            continue
+        if (
+            parent.pos_ == "NOUN"
+            and (via_prep or token.dep_ in ("npadvmod", "compound", "nmod", "amod"))
+            and parent.lemma_.lower() not in _TIME_NOUNS
+        ):
+            return parent
+        if parent.pos_ == "ADJ" and token.dep_ in ("prep", "npadvmod"):
+            return parent
+        token = parent
+    return None
+
+
+def _clause_verb(token: Token) -> Token | None:
+    for _ in range(10):
+        if token.pos_ in ("VERB", "AUX") or token.tag_ == "MD":
+            return token
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def tense(token: Token | None) -> Tense:
+    """The tense of the clause `token` belongs to, as far as its direction goes."""
+    if token is None:
+        return "none"
+    verb = _clause_verb(token)
+    if verb is None:
+        return "none"
+    # An auxiliary the parser made the head of its verb ("will" → "be").
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in auxes}
+    if verb.lower_ in _FUTURE_AUX:
+        return "future"
+    if words & _FUTURE_AUX:
+        return "future"
+    if words & _FUTURE_IN_PAST_AUX:
+        return "future_in_past"
+    if words & _MODAL_FUTURE:
+        return "future"
+    if verb.lemma_.lower() in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG"):
+        return "future"
+    if "to" in words or verb.dep_ == "xcomp":
+        head = verb.head
+        if head.lemma_.lower() in _PLANNING or head.lower_ in _PLANNING:
+            return "future"
+        outer = tense(head) if head.i != verb.i else "none"
+        if outer in ("future", "present"):
+            return "future"
+        return outer
+    if words & _PERFECT_AUX and verb.tag_ == "VBN":
+        return "past"
+    if words & _PAST_AUX:
+        return "past"
+    if verb.tag_ == "VBD":
+        return "past"
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl", "advcl"):
+        return "past"
+    if words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP", "VBG"):
+        return "present"
+    return "none"
