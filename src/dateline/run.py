@@ -128,8 +128,8 @@ def code_inputs(
 
     def flush() -> None:
         skip = set() if force else store.already_coded(pending, version)
-        unique = {article.id: article for article in pending}  # one id twice: the later wins
-        todo = [article for article in unique.values() if article.id not in skip]
+        # Ingest rejects a repeated id within a run, so ids in `pending` are unique.
+        todo = [article for article in pending if article.id not in skip]
         summary.skipped += len(pending) - len(todo)
         if todo:
             documents = pipeline.process([Document(article=article) for article in todo])
