@@ -48,9 +48,9 @@ if TYPE_CHECKING:
 
 __all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
 
-# Roots whose events need no target: statements, protests, force posture,
+# Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
-UNILATERAL_ROOTS = frozenset({"01", "14", "15", "18", "19", "20"})
+UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
 # Roots where a coordinated subject with no target means "with each other".
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _CLAUSE = frozenset(
@@ -271,6 +271,7 @@ class EventStage:
         places = _PlaceIndex(doc, document.places)
         events: list[Event] = []
         narrative = Narrative()
+        discourse = _Discourse()
         for index, sent in enumerate(doc.sents):
             sentence = _sentence_for(document, index, sent.start_char)
             matches = self._matches(sent)
@@ -278,7 +279,15 @@ class EventStage:
             dated: EventDate | None = None
             for match in matches:
                 for event in self._events_for(
-                    document, doc, match, sentence, mentions, by_governor, places, narrative
+                    document,
+                    doc,
+                    match,
+                    sentence,
+                    mentions,
+                    by_governor,
+                    places,
+                    narrative,
+                    discourse,
                 ):
                     if not any(_same(event, other) for other in sentence_events):
                         sentence_events.append(event)
@@ -287,6 +296,7 @@ class EventStage:
             if dated is not None and dated.end is not None and dated.end < document.article.date:
                 narrative.date, narrative.sentence_index = dated, sentence[0]
             events.extend(sentence_events)
+            discourse.agents, discourse.seen = discourse.seen, {}
         return events
 
     # -- triggers --------------------------------------------------------
@@ -360,6 +370,11 @@ class EventStage:
             if token.pos_ in ("NOUN", "PROPN"):
                 for j, other in found.items():
                     if j != i and other.specificity > 0 and i in other.used:
+                        if any(c.dep_ == "prep" and c.lower_ == "between" for c in token.children):
+                            drop.add(
+                                j
+                            )  # "convene a summit between A and B": the noun holds the parties
+                            continue
                         drop.add(i)
                         if match.reciprocal:
                             found[j] = replace(other, noun_reciprocal=True)
@@ -509,7 +524,8 @@ class EventStage:
                             targets = mentions.actors_at(pobj)
                     if targets:
                         break
-        if not sources:
+        possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+        if not sources and (possessor is None or possessor.pos_ == "PRON"):
             sources = self._governor_subjects(token, mentions)
         return sources, targets, reciprocal
 
@@ -546,6 +562,7 @@ class EventStage:
         by_governor: Mapping[int, Sequence[TimeExpr]],
         places: _PlaceIndex,
         narrative: Narrative,
+        discourse: _Discourse,
     ) -> list[Event]:
         token = doc[match.trigger]
         noun = token.pos_ in ("NOUN", "PROPN")
@@ -556,8 +573,13 @@ class EventStage:
         )
         sources = [s for s in sources if s.code]
         targets = [t for t in targets if t.code]
+        if not sources and _agentless(token):
+            # "Another nuclear test could be carried out soon": the agent of
+            # the same kind of event in the sentence before
+            sources = list(discourse.agents.get(match.rule_id, ()))
         if not sources:
             return []
+        discourse.seen[match.rule_id] = sources
         place = places.attached(token, exclude={r.token for r in sources + targets})
         code = match.code
         pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
@@ -569,16 +591,23 @@ class EventStage:
         ):
             for a in sources:
                 for b in sources:
-                    if a.code != b.code and code:
+                    if not _self_reference(a, b) and code:
                         pairs.append((a, b, code))
         else:
-            if not targets and place is not None and place[1].country and code and code[:2] == "04":
+            if (
+                not targets
+                and place is not None
+                and place[1].country
+                and code
+                and code[:2] == "04"
+                and all(_country(a) != place[1].country for a in sources)
+            ):
                 # a consultation with no named counterpart, held abroad: the host country
                 targets = [_place_actor(place[1], place[0], mentions)]
             for a in sources:
                 if targets:
                     for b in targets:
-                        if a.code == b.code:
+                        if _self_reference(a, b):
                             continue
                         if code:
                             pairs.append((a, b, code))
@@ -606,8 +635,19 @@ class EventStage:
             and date.start > document.article.date
         ):
             modality = "planned"
-        if modality == "asserted" and _future_tense(token):
+        if modality == "asserted" and (_future_tense(token) or date.value == "FUTURE_REF"):
             modality = "planned"
+        if (
+            modality in ("planned", "possible")
+            and date.basis == "text"
+            and date.end is not None
+            and date.end < document.article.date
+            and (_cue is None or _cue.head.i != token.i)
+        ):
+            # dated in the past by its own words: it happened, whatever the
+            # clause around it plans ("likely to confirm ..., based on the
+            # talks in Beijing on March 1")
+            modality = "asserted"
         events = []
         for source, target, event_code in pairs:
             events.append(
@@ -709,6 +749,34 @@ class EventStage:
         )
 
 
+@dataclass
+class _Discourse:
+    """Sources of the previous sentence's events, by rule, for agentless
+    passives and bare event nouns in the next one."""
+
+    agents: dict[str, list[ActorRef]] = field(default_factory=dict)
+    seen: dict[str, list[ActorRef]] = field(default_factory=dict)
+
+
+def _agentless(token: Token) -> bool:
+    if token.pos_ in ("NOUN", "PROPN"):
+        if any(
+            c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children
+        ):
+            return False
+        head = token.head
+        if token.dep_ == "nsubjpass":
+            return not any(c.dep_ == "agent" for c in head.children)
+        return token.dep_ in ("dobj",) and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in head.children
+        )
+    return False
+
+
+def _country(ref: ActorRef) -> str:
+    return ref.resolved.country or ref.code[:3]
+
+
 def _quad_class(root: str) -> int:
     """GDELT's four classes by CAMEO root (for codes outside the table)."""
     if not root.isdigit():
@@ -732,6 +800,11 @@ def _future_tense(token: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _self_reference(a: ActorRef, b: ActorRef) -> bool:
+    """JPNGOV and JPN: a government acting on its own country is not a dyad."""
+    return a.code == b.code or a.code.startswith(b.code) or b.code.startswith(a.code)
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -817,7 +890,7 @@ class _PlaceIndex:
             node = node.head
             anchors.append(node)
         for anchor in anchors:
-            found = self._locative(anchor, exclude, depth=1 if anchor is not trigger else 4)
+            found = self._locative(anchor, exclude, depth=1 if anchor is not trigger else 8)
             if found is not None:
                 return found
         if trigger.lemma_.lower() in ("visit", "tour", "trip"):

@@ -25,6 +25,8 @@ RANK = {"asserted": 0, "planned": 1, "possible": 2, "negated": 3}
 # Dependencies through which an embedding word governs the trigger's modality.
 _CLIMB = frozenset(
     {
+        "ccomp",
+        "acl",
         "xcomp",
         "conj",
         "dobj",
@@ -78,9 +80,18 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
             consider(_cue(token, embedding), token)
         if token.dep_ not in _CLIMB or token.head is token:
             break
-        if token.dep_ == "advcl" and not any(
-            c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if (
+            token.dep_ == "advcl"
+            and not infinitive
+            and not any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children
+            )
         ):
+            break
+        if token.dep_ == "ccomp" and not infinitive:
+            break  # a reported or finite clause keeps its own modality
+        if token.dep_ == "acl" and (not infinitive or token.head.pos_ not in ("NOUN", "PROPN")):
             break
         if token.dep_ == "conj":
             # a coordinated verb shares its head's auxiliaries ("will visit and meet")

@@ -169,7 +169,8 @@ class MentionIndex:
                 inner = [
                     r
                     for child in conj.children
-                    if child.dep_ in ("prep", "poss", "compound")
+                    if child.dep_ in ("poss", "compound")
+                    or (child.dep_ == "prep" and child.lower_ == "of")
                     for r in self.actors_at(child, 2)
                 ]
                 refs.extend(inner)

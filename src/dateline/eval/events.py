@@ -1,0 +1,269 @@
+"""Score the events stage on PETRARCH's validation suite.
+
+The suite (``PETR.UnitTest.records.xml``, openeventdata/petrarch2, MIT) holds
+284 sentences about fictional actors (Arnor, Gondor, ...) with the events
+PETRARCH should code, and the four ``PETR.Validate.*`` dictionaries those
+actors and verbs come from. We code every sentence with the suite's actor and
+agent dictionaries (`ActorKnowledge.from_phoenix`) and one of two verb
+pattern sets:
+
+* ``validate``: the suite's own verb dictionary, compiled with the same
+  reader as CAMEO 2.0 (its fictional codes such as 901-907 only exist there);
+* ``cameo2``: dateline's shipped patterns (CAMEO 2.0 plus our additions).
+
+Scores are micro precision/recall/F1 over (source, target, code) triples per
+sentence, and exact-record accuracy (the coded set equals the gold set).
+Records that test input errors (``error=...``) are not scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dateline.eval import EvalReport, prf
+from dateline.records import ActorMention, Article, Document
+
+__all__ = ["SuiteRecord", "evaluate_events", "read_suite"]
+
+SUITE_DIR = (
+    Path(__file__).resolve().parents[3].parent
+    / "shared"
+    / "data"
+    / "events"
+    / "petrarch-validation"
+)
+NULL_TARGET = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteRecord:
+    id: str
+    date: dt.date
+    text: str
+    gold: frozenset[tuple[str, str, str]]
+    category: str = ""
+
+
+def read_suite(path: Path) -> tuple[list[SuiteRecord], int]:
+    """The scored records of the suite and how many were left out (input errors)."""
+    root = ET.parse(path).getroot()
+    records: list[SuiteRecord] = []
+    skipped = 0
+    for sentence in root.iter("Sentence"):
+        text_node = sentence.find("Text")
+        if text_node is None or not (text_node.text or "").strip():
+            skipped += 1
+            continue
+        codings = sentence.findall("EventCoding")
+        if any("error" in c.attrib for c in codings):
+            skipped += 1
+            continue
+        gold = frozenset(
+            (
+                c.attrib["sourcecode"],
+                c.attrib.get("targetcode") or NULL_TARGET,
+                c.attrib["eventcode"],
+            )
+            for c in codings
+            if "sourcecode" in c.attrib and "eventcode" in c.attrib
+        )
+        raw_date = sentence.get("date", "")
+        try:
+            date = dt.date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:8]))
+        except ValueError:
+            skipped += 1
+            continue
+        records.append(
+            SuiteRecord(
+                id=sentence.get("id", ""),
+                date=date,
+                text=" ".join(text_node.text.split()) if text_node.text else "",
+                gold=gold,
+                category=sentence.get("category", ""),
+            )
+        )
+    return records, skipped
+
+
+def _actor_stage(suite_dir: Path) -> tuple[Any, str]:
+    """The actors stage over the suite's dictionaries; a plain phrase matcher
+    over the same dictionaries when the actors stage is not available."""
+    actors = suite_dir / "PETR.Validate.actors.txt"
+    agents = suite_dir / "PETR.Validate.agents.txt"
+    try:
+        from dateline.actors import ActorKnowledge, ActorStage  # type: ignore[attr-defined]
+
+        knowledge = ActorKnowledge.from_phoenix([actors], agents)
+        try:
+            return ActorStage(knowledge=knowledge), "ActorStage"
+        except TypeError:
+            return ActorStage(knowledge), "ActorStage"
+    except ImportError:
+        return _PhraseActors(actors), "phrase-matcher"
+
+
+class _PhraseActors:
+    """Fallback: longest-match of the suite's actor phrases, no agents."""
+
+    name = "actors"
+    requires = frozenset({"spacy_doc", "sentences"})
+    provides = frozenset({"mentions"})
+
+    def __init__(self, actors_path: Path) -> None:
+        from dateline.actors.phoenix import phrase_tokens, read_actor_file
+
+        self.phrases: dict[tuple[str, ...], Any] = {}
+        for actor in read_actor_file(actors_path):
+            for phrase in actor.phrases:
+                tokens = phrase_tokens(phrase)
+                if tokens:
+                    self.phrases.setdefault(tokens, actor)
+        self.longest = max((len(p) for p in self.phrases), default=1)
+
+    def _code(self, actor: Any, day: dt.date) -> str:
+        for role in actor.roles:
+            if (role.start is None or role.start <= day) and (role.end is None or day <= role.end):
+                return str(role.code)
+        return str(actor.default or "")
+
+    def process(self, batch: list[Document]) -> list[Document]:
+        for document in batch:
+            doc = document.spacy_doc
+            if doc is None:
+                continue
+            words = [t.lower_ for t in doc]
+            mentions: list[ActorMention] = []
+            i = 0
+            while i < len(doc):
+                for size in range(min(self.longest, len(doc) - i), 0, -1):
+                    actor = self.phrases.get(tuple(words[i : i + size]))
+                    if actor is None:
+                        continue
+                    code = self._code(actor, document.article.date)
+                    span = doc[i : i + size]
+                    if code and code not in ("---", "+++"):
+                        mentions.append(
+                            ActorMention(
+                                id=f"a{len(mentions)}",
+                                start=span.start_char,
+                                end=span.end_char,
+                                text=span.text,
+                                name=span.text,
+                                cameo_code=code,
+                                sentence_index=0,
+                                head=span.root.idx,
+                            )
+                        )
+                    i += size - 1
+                    break
+                i += 1
+            document.mentions = tuple(mentions)
+        return batch
+
+
+def _pattern_sets(suite_dir: Path, which: Iterable[str]) -> dict[str, Any]:
+    from dateline.events.patterns import load_patterns
+    from dateline.events.petrarch import parse_verb_dictionary
+
+    sets: dict[str, Any] = {}
+    for name in which:
+        if name == "cameo2":
+            sets[name] = load_patterns()
+        elif name == "validate":
+            path = suite_dir / "PETR.Validate.verbs.txt"
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                data = parse_verb_dictionary(handle, prefix="petrval")
+            base = load_patterns(verbs=data, verbs_label=str(path))
+            # the suite's own verbs only; our reporting-verb and modality lists stay
+            sets[name] = replace(base, nouns={})
+        else:
+            raise ValueError(f"unknown pattern set {name!r}; use 'validate' or 'cameo2'")
+    return sets
+
+
+def _triples(document: Document) -> set[tuple[str, str, str]]:
+    return {
+        (e.source.cameo_code, e.target.cameo_code if e.target else NULL_TARGET, e.cameo_code)
+        for e in document.events
+    }
+
+
+def evaluate_events(
+    suite: str = "petrarch",
+    nlp: Any = None,
+    suite_dir: Path | None = None,
+    pattern_sets: Iterable[str] = ("validate", "cameo2"),
+) -> EvalReport:
+    """Run the PETRARCH validation suite; metrics ``petrarch.*`` are for the
+    first pattern set (the suite's own verbs), ``petrarch.<set>.*`` for each."""
+    if suite != "petrarch":
+        raise ValueError(f"unknown suite {suite!r}; the events suite is 'petrarch'")
+    from dateline.events import EventStage
+    from dateline.nlp import NlpStage, load_model
+
+    directory = suite_dir or SUITE_DIR
+    records, skipped = read_suite(directory / "PETR.UnitTest.records.xml")
+    model = nlp if nlp is not None else load_model()
+    documents = [Document(article=Article(id=r.id, date=r.date, text=r.text)) for r in records]
+    NlpStage(model).process(documents)
+    actor_stage, actor_source = _actor_stage(directory)
+    actor_stage.process(documents)
+    report = EvalReport(title="PETRARCH validation suite (events)")
+    for number, (name, patterns) in enumerate(_pattern_sets(directory, pattern_sets).items()):
+        stage = EventStage(patterns=patterns)
+        tp = fp = fn = exact = 0
+        for record, document in zip(records, documents, strict=True):
+            document.timexes, document.places = (), ()
+            stage.process([document])
+            coded = _triples(document)
+            hit = coded & record.gold
+            tp += len(hit)
+            fp += len(coded - record.gold)
+            fn += len(record.gold - coded)
+            if coded == record.gold:
+                exact += 1
+            elif number == 0:
+                report.details.append(
+                    f"{record.id}: gold {sorted(record.gold)} coded {sorted(coded)}"
+                )
+        precision, recall, f1 = prf(tp, fp, fn)
+        accuracy = exact / len(records) if records else 0.0
+        prefix = "petrarch" if number == 0 else f"petrarch.{name}"
+        report.metrics.update(
+            {
+                f"{prefix}.precision": round(precision, 4),
+                f"{prefix}.recall": round(recall, 4),
+                f"{prefix}.f1": round(f1, 4),
+                f"{prefix}.exact": round(accuracy, 4),
+            }
+        )
+        if number == 0:
+            report.metrics.update(
+                {
+                    f"petrarch.{name}.precision": round(precision, 4),
+                    f"petrarch.{name}.recall": round(recall, 4),
+                    f"petrarch.{name}.f1": round(f1, 4),
+                    f"petrarch.{name}.exact": round(accuracy, 4),
+                }
+            )
+        report.rows.append(
+            {
+                "verbs": name,
+                "actors": actor_source,
+                "records": len(records),
+                "skipped": skipped,
+                "tp": tp,
+                "fp": fp,
+                "fn": fn,
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "f1": round(f1, 3),
+                "exact": round(accuracy, 3),
+            }
+        )
+    return report
