@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from dateline.actors.phoenix import (  # noqa: E402
     PhoenixActor,
-    parse_date,
     phrase_tokens,
     read_actor_file,
     read_agent_file,
@@ -54,9 +53,21 @@ LEADER_POSITION = re.compile(
 )
 # Offices outside the executive, by words in the position label.
 POSITION_SECTORS = [
-    (re.compile(r"General Staff|Chief of Staff of the (Army|Air Force)|Joint Chiefs|Naval Operations|Commandant", re.I), "MIL"),
+    (
+        re.compile(
+            r"General Staff|Chief of Staff of the (Army|Air Force)|Joint Chiefs|Naval Operations|Commandant",
+            re.I,
+        ),
+        "MIL",
+    ),
     (re.compile(r"Supreme Court|Chief Justice|Justice of|Solicitor General", re.I), "JUD"),
-    (re.compile(r"Speaker|National Assembly|People's Congress|Supreme People's Assembly|Standing Committee", re.I), "LEG"),
+    (
+        re.compile(
+            r"Speaker|National Assembly|People's Congress|Supreme People's Assembly|Standing Committee",
+            re.I,
+        ),
+        "LEG",
+    ),
     (re.compile(r"Director of the CIA|National Intelligence|Intelligence", re.I), "SPY"),
 ]
 IGO_POSITIONS = {
@@ -172,9 +183,18 @@ def display(phrase: str) -> str:
     return " ".join(w if re.search(r"[a-z]", w) else w.capitalize() for w in words)
 
 
-def build_countries(shared: Path) -> tuple[list[tuple[str, str, str, str]], dict[str, str], dict[str, str]]:
+def build_countries(
+    shared: Path,
+) -> tuple[list[tuple[str, str, str, str]], dict[str, str], dict[str, str]]:
     """Rows (iso3, kind, phrase, source); also cow-numeric→iso3 and a name→iso3 resolver map."""
-    converter = list(csv.DictReader((shared / "actors/country_codes/country_converter_country_data.tsv").open(encoding="utf-8"), delimiter="\t"))
+    converter = list(
+        csv.DictReader(
+            (shared / "actors/country_codes/country_converter_country_data.tsv").open(
+                encoding="utf-8"
+            ),
+            delimiter="\t",
+        )
+    )
     iso2_to_iso3 = {row["ISO2"]: row["ISO3"] for row in converter}
     info = read_countryinfo(shared / "actors/countryinfo/CountryInfo.140728.txt")
     rows: list[tuple[str, str, str, str]] = []
@@ -203,7 +223,9 @@ def build_countries(shared: Path) -> tuple[list[tuple[str, str, str, str]], dict
             add(iso3, "name", name, "CountryInfo")
         for name in block.get("Capital", []):
             add(iso3, "capital", name, "CountryInfo")
-    for raw in (shared / "places/geotext/nationalities.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (
+        (shared / "places/geotext/nationalities.txt").read_text(encoding="utf-8").splitlines()
+    ):
         if raw.startswith("#") or ":" not in raw:
             continue
         adjective, _, iso2 = raw.partition(":")
@@ -219,7 +241,11 @@ def build_countries(shared: Path) -> tuple[list[tuple[str, str, str, str]], dict
             cow_to_iso3.setdefault(str(int(row["GWcode"])), row["ISO3"])
     name_to_iso3 = {name_key(r[2]): r[0] for r in rows}
     qids: dict[str, str] = {}
-    for row in csv.DictReader((shared / "actors/wikidata_everypolitician/world-leaders-2021/wikidata.csv").open(encoding="utf-8")):
+    for row in csv.DictReader(
+        (shared / "actors/wikidata_everypolitician/world-leaders-2021/wikidata.csv").open(
+            encoding="utf-8"
+        )
+    ):
         iso3 = resolve_country(row["country"], name_to_iso3)
         if iso3 and row["countryid"].startswith("Q"):
             qids.setdefault(iso3, row["countryid"])
@@ -251,7 +277,9 @@ class People:
         found = [
             p
             for p in self.by_id.values()
-            if p.country == country and p.leader and key in {name_key(p.name).split()[0], name_key(p.name).split()[-1]}
+            if p.country == country
+            and p.leader
+            and key in {name_key(p.name).split()[0], name_key(p.name).split()[-1]}
         ]
         return found[0] if len(found) == 1 else None
 
@@ -271,38 +299,83 @@ def wikidata_people(shared: Path, people: People, name_to_iso3: dict[str, str]) 
                 rows.extend(csv.DictReader(path.open(encoding="utf-8")))
         seen: set[tuple[str, str, str]] = set()
         for row in rows:
-            qid, name, position = row.get("personID", ""), row.get("person", ""), row.get("position", "")
+            qid, name, position = (
+                row.get("personID", ""),
+                row.get("person", ""),
+                row.get("position", ""),
+            )
             if not qid or not name or (qid, position, row.get("start", "")) in seen:
                 continue
             seen.add((qid, position, row.get("start", "")))
             if position.lower().startswith("ambassador") or "Permanent Representative" in position:
                 sector = "GOV"
             else:
-                sector = next((s for pattern, s in POSITION_SECTORS if pattern.search(position)), "GOV")
+                sector = next(
+                    (s for pattern, s in POSITION_SECTORS if pattern.search(position)), "GOV"
+                )
             person = people.by_id.get(qid) or people.add(Person(qid, name, iso3, kb_id=qid))
             person.leader |= bool(LEADER_POSITION.match(position))
-            person.roles.append((iso3 + sector, partial_date(row.get("start", "")), partial_date(row.get("end", ""), end=True), "wikidata", position))
+            person.roles.append(
+                (
+                    iso3 + sector,
+                    partial_date(row.get("start", "")),
+                    partial_date(row.get("end", ""), end=True),
+                    "wikidata",
+                    position,
+                )
+            )
     for row in csv.DictReader((base / "world/holders21.csv").open(encoding="utf-8")):
         code = IGO_POSITIONS.get(row["position"])
         if not code or not row["personID"]:
             continue
-        person = people.by_id.get(row["personID"]) or people.add(Person(row["personID"], row["person"], None, kb_id=row["personID"]))
-        person.roles.append((code, partial_date(row["start"]), partial_date(row["end"], end=True), "wikidata", row["position"]))
-    for row in csv.DictReader((base / "world/foreign_ministers_wikidata.csv").open(encoding="utf-8")):
+        person = people.by_id.get(row["personID"]) or people.add(
+            Person(row["personID"], row["person"], None, kb_id=row["personID"])
+        )
+        person.roles.append(
+            (
+                code,
+                partial_date(row["start"]),
+                partial_date(row["end"], end=True),
+                "wikidata",
+                row["position"],
+            )
+        )
+    for row in csv.DictReader(
+        (base / "world/foreign_ministers_wikidata.csv").open(encoding="utf-8")
+    ):
         iso3 = resolve_country(row["countryLabel"], name_to_iso3)
         if not row["person"] or not row["name"] or iso3 is None:
             continue
-        person = people.by_id.get(row["person"]) or people.add(Person(row["person"], row["name"], iso3, kb_id=row["person"]))
+        person = people.by_id.get(row["person"]) or people.add(
+            Person(row["person"], row["name"], iso3, kb_id=row["person"])
+        )
         if not any(r[4] == row["positionLabel"] for r in person.roles):
-            person.roles.append((iso3 + "GOV", partial_date(row["start"]), None, "wikidata", row["positionLabel"]))
+            person.roles.append(
+                (iso3 + "GOV", partial_date(row["start"]), None, "wikidata", row["positionLabel"])
+            )
     for row in csv.DictReader((base / "world-leaders-2021/wikidata.csv").open(encoding="utf-8")):
         iso3 = resolve_country(row["country"], name_to_iso3)
         qid = row["officeholder"]
-        if not qid or iso3 is None or not row["officeholderLabel"] or row["officeholderLabel"] == qid:
+        if (
+            not qid
+            or iso3 is None
+            or not row["officeholderLabel"]
+            or row["officeholderLabel"] == qid
+        ):
             continue
-        person = people.by_id.get(qid) or people.add(Person(qid, row["officeholderLabel"], iso3, kb_id=qid))
+        person = people.by_id.get(qid) or people.add(
+            Person(qid, row["officeholderLabel"], iso3, kb_id=qid)
+        )
         person.leader = True
-        person.roles.append((iso3 + "GOV", partial_date(row["start_year"]), partial_date(row["end_year"], end=True), "wikidata-leaders", row["positionLabel"]))
+        person.roles.append(
+            (
+                iso3 + "GOV",
+                partial_date(row["start_year"]),
+                partial_date(row["end_year"], end=True),
+                "wikidata-leaders",
+                row["positionLabel"],
+            )
+        )
 
 
 _COUNTRY_FIXES = {
@@ -332,9 +405,16 @@ def resolve_country(label: str, name_to_iso3: dict[str, str]) -> str | None:
 
 def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> None:
     """PLAD, REIGN and Archigos spells, merged into known people by country and name."""
-    cow_alpha = {row["StateAbb"]: row["CCode"] for row in csv.DictReader((shared / "actors/country_codes/COW-country-codes.csv").open(encoding="utf-8"))}
+    cow_alpha = {
+        row["StateAbb"]: row["CCode"]
+        for row in csv.DictReader(
+            (shared / "actors/country_codes/COW-country-codes.csv").open(encoding="utf-8")
+        )
+    }
 
-    def merge(iso3: str, name: str, start: dt.date | None, end: dt.date | None, source: str, leadid: str) -> None:
+    def merge(
+        iso3: str, name: str, start: dt.date | None, end: dt.date | None, source: str, leadid: str
+    ) -> None:
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
             person = people.find_surname(iso3, name)
@@ -346,10 +426,19 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
         person.roles.append((iso3 + "GOV", start, end, source, "head of state or government"))
 
     for row in csv.DictReader((shared / "actors/archigos/PLAD.csv").open(encoding="utf-8")):
-        iso3 = cow_to_iso3.get(cow_alpha.get(row["idacr"], ""), None)
+        iso3 = cow_to_iso3.get(cow_alpha.get(row["idacr"], ""))
         if iso3:
-            merge(iso3, row["leader"], partial_date(row["startdate"]), partial_date(row["enddate"], end=True), "plad", row["plad_id"])
-    for row in csv.DictReader((shared / "actors/reign/leaderlist_3_21.csv").open(encoding="cp1252", errors="replace")):
+            merge(
+                iso3,
+                row["leader"],
+                partial_date(row["startdate"]),
+                partial_date(row["enddate"], end=True),
+                "plad",
+                row["plad_id"],
+            )
+    for row in csv.DictReader(
+        (shared / "actors/reign/leaderlist_3_21.csv").open(encoding="cp1252", errors="replace")
+    ):
         iso3 = cow_to_iso3.get(row["ccode"].strip())
         if not iso3 or not row["syear"].strip():
             continue
@@ -361,19 +450,34 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
             start = dt.date(int(row["syear"]), int(row["smonth"] or 1), int(row["sdate"] or 1))
         except ValueError:
             continue
-        end = partial_date(f"{row['eyear']}-{int(row['emonth']):02d}", end=True) if row["eyear"].strip() and row["emonth"].strip() else REIGN_SNAPSHOT
+        end = (
+            partial_date(f"{row['eyear']}-{int(row['emonth']):02d}", end=True)
+            if row["eyear"].strip() and row["emonth"].strip()
+            else REIGN_SNAPSHOT
+        )
         merge(iso3, name, start, end, "reign", row["leadid"])
     for row in csv.DictReader((shared / "actors/archigos/archigos.csv").open(encoding="utf-8")):
         iso3 = cow_to_iso3.get(row["ccode"].strip())
         if iso3:
-            merge(iso3, row["leader"], partial_date(row["startdate"]), partial_date(row["enddate"], end=True), "archigos", row["obsid"])
+            merge(
+                iso3,
+                row["leader"],
+                partial_date(row["startdate"]),
+                partial_date(row["enddate"], end=True),
+                "archigos",
+                row["obsid"],
+            )
 
 
 def phoenix_entity_country(actor: PhoenixActor) -> str | None:
     codes = [r.code for r in actor.roles] + ([actor.default] if actor.default else [])
     counts: dict[str, int] = defaultdict(int)
     for code in codes:
-        if len(code) >= 3 and code[:3].isalpha() and code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC", "ELI", "---"}:
+        if (
+            len(code) >= 3
+            and code[:3].isalpha()
+            and code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC", "ELI", "---"}
+        ):
             counts[code[:3]] += 1
     return max(counts, key=lambda c: counts[c]) if counts else None
 
@@ -382,7 +486,9 @@ def is_person(actor: PhoenixActor) -> bool:
     return bool(actor.roles) or "CountryInfo" in actor.comment or "IGOrulers" in actor.comment
 
 
-def phoenix_people(shared: Path, people: People, organisations: list[tuple[str, str, str, list[str], str]]) -> None:
+def phoenix_people(
+    shared: Path, people: People, organisations: list[tuple[str, str, str, list[str], str]]
+) -> None:
     files = {
         "Phoenix.Countries.actors.txt": "phoenix-countries",
         "Phoenix.International.actors.txt": "phoenix-international",
@@ -396,18 +502,28 @@ def phoenix_people(shared: Path, people: People, organisations: list[tuple[str, 
                 continue
             if not is_person(actor):
                 code = actor.default or ""
-                if not re.fullmatch(r"[A-Z]{3,}", code) or (source == "phoenix-countries" and len(code) == 3):
+                if not re.fullmatch(r"[A-Z]{3,}", code) or (
+                    source == "phoenix-countries" and len(code) == 3
+                ):
                     continue  # country aliases come from CountryInfo; cities are places
                 key = name_key(names[0])
                 if key in org_seen:
                     continue
                 org_seen.add(key)
-                organisations.append((f"org:{key.replace(' ', '_')}", code, names[0], names[1:], source))
+                organisations.append(
+                    (f"org:{key.replace(' ', '_')}", code, names[0], names[1:], source)
+                )
                 continue
             country = phoenix_entity_country(actor)
             person = people.find(country, names[0])
             if person is None:
-                person = people.add(Person(f"phx:{name_key(names[0]).replace(' ', '_')}:{country or 'INT'}", names[0], country))
+                person = people.add(
+                    Person(
+                        f"phx:{name_key(names[0]).replace(' ', '_')}:{country or 'INT'}",
+                        names[0],
+                        country,
+                    )
+                )
                 first_other = None
             else:
                 dated = [r[1] for r in person.roles if r[3] != "phoenix" and r[1]]
@@ -425,7 +541,12 @@ def phoenix_people(shared: Path, people: People, organisations: list[tuple[str, 
                         continue
                     end = min(end, first_other - dt.timedelta(days=1))
                 person.roles.append((role.code, role.start, end, "phoenix", ""))
-            if actor.default and actor.default.isalpha() and person.country is None and not person.roles:
+            if (
+                actor.default
+                and actor.default.isalpha()
+                and person.country is None
+                and not person.roles
+            ):
                 person.roles.append((actor.default, None, None, "phoenix", "default"))
 
 
@@ -437,11 +558,29 @@ def finish_people(people: People) -> list[Person]:
             continue
         tokens = person.name.replace("-", " ").split()
         if person.country in EAST_ASIAN and len(tokens) in (2, 3):
-            person.add_alias(" ".join([tokens[-1], *tokens[:-1]]) if person.country == "JPN" else " ".join([*tokens[1:], tokens[0]]))
+            person.add_alias(
+                " ".join([tokens[-1], *tokens[:-1]])
+                if person.country == "JPN"
+                else " ".join([*tokens[1:], tokens[0]])
+            )
         if person.country:
-            ends = [r[2] for r in person.roles if r[2] and r[0].startswith(person.country) and r[0][3:6] in {"GOV", "MIL", "JUD", "LEG", "SPY"}]
+            ends = [
+                r[2]
+                for r in person.roles
+                if r[2]
+                and r[0].startswith(person.country)
+                and r[0][3:6] in {"GOV", "MIL", "JUD", "LEG", "SPY"}
+            ]
             if ends:
-                person.roles.append((person.country + "ELI", min(ends) + dt.timedelta(days=1), None, "derived", "former office holder"))
+                person.roles.append(
+                    (
+                        person.country + "ELI",
+                        min(ends) + dt.timedelta(days=1),
+                        None,
+                        "derived",
+                        "former office holder",
+                    )
+                )
         out.append(person)
     return out
 
@@ -553,15 +692,34 @@ def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
     phoenix_people(shared, people, organisations)
     persons = finish_people(people)
     write_tsv(out / "countries.tsv", country_rows, built)
-    write_tsv(out / "organisations.tsv", [(i, c, n, "|".join(a), s) for i, c, n, a, s in organisations], built)
+    write_tsv(
+        out / "organisations.tsv",
+        [(i, c, n, "|".join(a), s) for i, c, n, a, s in organisations],
+        built,
+    )
     write_tsv(
         out / "people.tsv",
-        [(p.id, p.name, p.country or "", p.kb_id, "1" if p.leader else "0", surname_of(p), "|".join(p.aliases)) for p in persons],
+        [
+            (
+                p.id,
+                p.name,
+                p.country or "",
+                p.kb_id,
+                "1" if p.leader else "0",
+                surname_of(p),
+                "|".join(p.aliases),
+            )
+            for p in persons
+        ],
         built,
     )
     write_tsv(
         out / "roles.tsv",
-        [(p.id, code, fmt(start), fmt(end), source, position) for p in persons for code, start, end, source, position in p.roles],
+        [
+            (p.id, code, fmt(start), fmt(end), source, position)
+            for p in persons
+            for code, start, end, source, position in p.roles
+        ],
         built,
     )
     agents = build_agents(shared)
@@ -579,7 +737,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "dateline" / "actors" / "data")
-    parser.add_argument("--built", default=None, help="build date written in the headers (default: today)")
+    parser.add_argument(
+        "--built", default=None, help="build date written in the headers (default: today)"
+    )
     args = parser.parse_args()
     counts = build(args.shared, args.out, args.built)
     print(" ".join(f"{k}={v}" for k, v in counts.items()))

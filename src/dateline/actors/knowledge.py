@@ -174,7 +174,7 @@ class PhraseTrie:
             self.size += 1
 
     def get(self, tokens: Sequence[str]) -> tuple[Any, ...]:
-        node = self._root
+        node: Any = self._root
         for token in tokens:
             node = node.get(token)
             if node is None:
@@ -183,7 +183,7 @@ class PhraseTrie:
 
     def longest(self, words: Sequence[str], start: int) -> tuple[int, tuple[Any, ...]] | None:
         """(end, values) of the longest phrase starting at `start`, or None."""
-        node = self._root
+        node: Any = self._root
         best: tuple[int, tuple[Any, ...]] | None = None
         i = start
         while i < len(words):
@@ -217,11 +217,15 @@ def _read_tsv(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, list[
             cells = line.rstrip("\n").split("\t")
             if not header_seen:
                 if tuple(cells) != columns:
-                    raise RuleDataError(f"{path}:{lineno}: expected columns {columns}, found {tuple(cells)}")
+                    raise RuleDataError(
+                        f"{path}:{lineno}: expected columns {columns}, found {tuple(cells)}"
+                    )
                 header_seen = True
                 continue
             if len(cells) != len(columns):
-                raise RuleDataError(f"{path}:{lineno}: expected {len(columns)} columns, found {len(cells)}")
+                raise RuleDataError(
+                    f"{path}:{lineno}: expected {len(columns)} columns, found {len(cells)}"
+                )
             yield lineno, cells
 
 
@@ -268,7 +272,9 @@ class ActorKnowledge:
         for index, entity in enumerate(self.entities):
             if entity.kind == "person" and entity.leader and entity.surname:
                 surnames.setdefault(entity.surname.lower(), []).append(index)
-        self.leader_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType({k: tuple(v) for k, v in surnames.items()})
+        self.leader_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType(
+            {k: tuple(v) for k, v in surnames.items()}
+        )
 
     def __repr__(self) -> str:
         return (
@@ -286,7 +292,11 @@ class ActorKnowledge:
         return self.entities[key]
 
     def find_entities(self, phrase: str) -> tuple[Entity, ...]:
-        return tuple(self.entities[t.key] for t in self.lookup(phrase) if t.kind == "entity" and isinstance(t.key, int))
+        return tuple(
+            self.entities[t.key]
+            for t in self.lookup(phrase)
+            if t.kind == "entity" and isinstance(t.key, int)
+        )
 
     def agent(self, phrase: str) -> Agent | None:
         found = self.agents.get(phrase_tokens(phrase))
@@ -308,7 +318,9 @@ class ActorKnowledge:
         return _load_package(str(data_dir or DATA))
 
     @classmethod
-    def from_phoenix(cls, actors_paths: Sequence[Path], agents_path: Path | None = None) -> ActorKnowledge:
+    def from_phoenix(
+        cls, actors_paths: Sequence[Path], agents_path: Path | None = None
+    ) -> ActorKnowledge:
         """Knowledge from PETRARCH/Phoenix-format actor and agent dictionaries.
 
         Every phrase becomes an entity: a plain three-letter code is a country
@@ -324,14 +336,19 @@ class ActorKnowledge:
                 if not _CODE.match(default):
                     default = ""  # "---", "+++": coded as nothing
                 roles = tuple(
-                    Role(r.code, r.start, r.end, "phoenix") for r in actor.roles if _CODE.match(r.code) or "/" in r.code
+                    Role(r.code, r.start, r.end, "phoenix")
+                    for r in actor.roles
+                    if _CODE.match(r.code) or "/" in r.code
                 )
                 if not default and not roles:
                     continue
                 kind: Literal["person", "org", "igo", "country"]
                 if not roles and _ISO3.match(default) and default not in NON_STATE_PREFIXES:
                     kind = "country"
-                    countries.setdefault(default, Country(default, actor.phrases[0].strip("_").replace("_", " ").title()))
+                    countries.setdefault(
+                        default,
+                        Country(default, actor.phrases[0].strip("_").replace("_", " ").title()),
+                    )
                 elif default.startswith("IGO") and not roles:
                     kind = "igo"
                 else:
@@ -376,7 +393,9 @@ def _agent_record(phrase: str, code: str, plover: str | None) -> Agent:
     body = code.strip("~")
     if plover is None:
         plover = CAMEO_TO_PLOVER.get(body[:3]) if body else None
-    return Agent(phrase=phrase, code=body, plover_sector=plover or None, prepend=prepend, inherit=not body)
+    return Agent(
+        phrase=phrase, code=body, plover_sector=plover or None, prepend=prepend, inherit=not body
+    )
 
 
 def _add_phoenix_agent(trie: PhraseTrie, agent: PhoenixAgent, plover: str | None) -> None:
@@ -405,7 +424,9 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     qids: dict[str, str] = {}
     country_phrases: list[tuple[str, str, str]] = []
     path = base / "countries.tsv"
-    for lineno, (iso3, kind, phrase, _source) in _read_tsv(path, ("iso3", "kind", "phrase", "source")):
+    for lineno, (iso3, kind, phrase, _source) in _read_tsv(
+        path, ("iso3", "kind", "phrase", "source")
+    ):
         if not _ISO3.match(iso3):
             raise RuleDataError(f"{path}:{lineno}: bad ISO3 code {iso3!r}")
         if kind == "wikidata":
@@ -439,13 +460,22 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         iso3 = str(item["iso3"])
         if iso3 not in countries:
             countries[iso3] = Country(iso3, str(item.get("name", iso3)))
-        names.add(phrase_tokens(str(item["phrase"])), NameTarget("capital" if item["kind"] == "capital" else "country", iso3, bool(item.get("case_sensitive"))))
+        names.add(
+            phrase_tokens(str(item["phrase"])),
+            NameTarget(
+                "capital" if item["kind"] == "capital" else "country",
+                iso3,
+                bool(item.get("case_sensitive")),
+            ),
+        )
     for iso3, kind, phrase in country_phrases:
         tokens = phrase_tokens(phrase)
         short = len(tokens) == 1 and len(tokens[0].replace(".", "")) <= 3
         names.add(tokens, NameTarget("capital" if kind == "capital" else "country", iso3, short))
         if kind in {"adjective", "name"} and tokens and tokens[-1].endswith(("an", "i")):
-            names.add((*tokens[:-1], tokens[-1] + "s"), NameTarget("country", iso3))  # "Americans", "Iraqis"
+            names.add(
+                (*tokens[:-1], tokens[-1] + "s"), NameTarget("country", iso3)
+            )  # "Americans", "Iraqis"
     for item in curated_list("seats", ("phrase", "code")):
         code = str(item["code"])
         if not _CODE.match(code):
@@ -454,13 +484,18 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     epithets: dict[str, str | None] = {}
     for item in curated_list("epithets", ("phrase",)):
         epithets[" ".join(phrase_tokens(str(item["phrase"])))] = item.get("prefer")
-        names.add(phrase_tokens(str(item["phrase"])), NameTarget("epithet", " ".join(phrase_tokens(str(item["phrase"])))))
+        names.add(
+            phrase_tokens(str(item["phrase"])),
+            NameTarget("epithet", " ".join(phrase_tokens(str(item["phrase"])))),
+        )
 
     entities: list[Entity] = []
     for item in curated_list("organisations", ("phrase", "code", "name")):
         code = str(item["code"])
         if not _CODE.match(code):
-            raise RuleDataError(f"{curated_path}: organisation {item['name']!r} has a bad code {code!r}")
+            raise RuleDataError(
+                f"{curated_path}: organisation {item['name']!r} has a bad code {code!r}"
+            )
         index = len(entities)
         entities.append(
             Entity(
@@ -473,15 +508,26 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             )
         )
         for phrase in [item["phrase"], *(item.get("aliases") or [])]:
-            names.add(phrase_tokens(str(phrase)), NameTarget("entity", index, bool(item.get("case_sensitive"))))
+            names.add(
+                phrase_tokens(str(phrase)),
+                NameTarget("entity", index, bool(item.get("case_sensitive"))),
+            )
 
     path = base / "organisations.tsv"
-    for lineno, (oid, code, name, aliases, _source) in _read_tsv(path, ("id", "code", "name", "aliases", "source")):
+    for lineno, (oid, code, name, aliases, _source) in _read_tsv(
+        path, ("id", "code", "name", "aliases", "source")
+    ):
         if not _CODE.match(code):
             raise RuleDataError(f"{path}:{lineno}: bad CAMEO code {code!r} for {name!r}")
         index = len(entities)
         entities.append(
-            Entity(id=oid, kind="igo" if code.startswith("IGO") else "org", name=name, country=split_code(code)[0], default_code=code)
+            Entity(
+                id=oid,
+                kind="igo" if code.startswith("IGO") else "org",
+                name=name,
+                country=split_code(code)[0],
+                default_code=code,
+            )
         )
         for phrase in [name, *(a for a in aliases.split("|") if a)]:
             tokens = phrase_tokens(phrase)
@@ -489,11 +535,15 @@ def _load_package(data_dir: str) -> ActorKnowledge:
 
     roles: dict[str, list[Role]] = {}
     path = base / "roles.tsv"
-    for lineno, (pid, code, start, end, source, position) in _read_tsv(path, ("person_id", "code", "start", "end", "source", "position")):
+    for lineno, (pid, code, start, end, source, position) in _read_tsv(
+        path, ("person_id", "code", "start", "end", "source", "position")
+    ):
         if not _CODE.match(code):
             raise RuleDataError(f"{path}:{lineno}: bad CAMEO code {code!r}")
         where = f"{path}:{lineno}"
-        roles.setdefault(pid, []).append(Role(code, _date(start, where), _date(end, where), source, position))
+        roles.setdefault(pid, []).append(
+            Role(code, _date(start, where), _date(end, where), source, position)
+        )
     path = base / "people.tsv"
     seen_ids: set[str] = set()
     for lineno, (pid, name, country, kb_id, leader, surname, aliases) in _read_tsv(
@@ -526,13 +576,25 @@ def _load_package(data_dir: str) -> ActorKnowledge:
 
     agents = PhraseTrie()
     for item in curated_list("agents", ("phrase", "code")):
-        agents.add(phrase_tokens(str(item["phrase"])), _agent_record(" ".join(phrase_tokens(str(item["phrase"]))), str(item["code"]), item.get("plover_sector")))
+        agents.add(
+            phrase_tokens(str(item["phrase"])),
+            _agent_record(
+                " ".join(phrase_tokens(str(item["phrase"]))),
+                str(item["code"]),
+                item.get("plover_sector"),
+            ),
+        )
         if item.get("plural", True):
             tokens = phrase_tokens(str(item["phrase"]))
             for form in plural_forms(tokens[-1]):
-                agents.add((*tokens[:-1], form), _agent_record(" ".join(tokens), str(item["code"]), item.get("plover_sector")))
+                agents.add(
+                    (*tokens[:-1], form),
+                    _agent_record(" ".join(tokens), str(item["code"]), item.get("plover_sector")),
+                )
     path = base / "agents.tsv"
-    for lineno, (phrase, code, plover, _source) in _read_tsv(path, ("phrase", "code", "plover_sector", "source")):
+    for lineno, (phrase, code, plover, _source) in _read_tsv(
+        path, ("phrase", "code", "plover_sector", "source")
+    ):
         if "~" not in code:
             raise RuleDataError(f"{path}:{lineno}: agent code {code!r} lacks '~'")
         agents.add(tuple(phrase.split(" ")), _agent_record(phrase, code, plover or None))
@@ -540,7 +602,9 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     title_countries = PhraseTrie()
     for item in curated_list("title_countries", ("phrase", "iso3")):
         title_countries.add(phrase_tokens(str(item["phrase"])), str(item["iso3"]))
-    modifiers = frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
+    modifiers = (
+        frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
+    )
     return ActorKnowledge(
         countries=countries,
         entities=entities,

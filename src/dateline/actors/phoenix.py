@@ -226,7 +226,9 @@ def read_agent_file(path: Path) -> list[PhoenixAgent]:
             continue
         if body.startswith("!") and "=" in body and "[" not in body:
             name = body[1 : body.index("!", 1)]
-            markers[name.upper()] = [item.strip() for item in body.split("=", 1)[1].split(",") if item.strip()]
+            markers[name.upper()] = [
+                item.strip() for item in body.split("=", 1)[1].split(",") if item.strip()
+            ]
             continue
         code_match = _BRACKET.search(body)
         if code_match is None:
@@ -246,7 +248,10 @@ def read_agent_file(path: Path) -> list[PhoenixAgent]:
             name = marker.group(1).upper()
             if name not in markers:
                 raise RuleDataError(f"{path}:{lineno}: substitution marker !{name}! is not defined")
-            expanded = [phrase_part[: marker.start()] + item + phrase_part[marker.end() :] for item in markers[name]]
+            expanded = [
+                phrase_part[: marker.start()] + item + phrase_part[marker.end() :]
+                for item in markers[name]
+            ]
             plural = ""  # substituted forms get no further plurals (PETRARCH)
         for phrase in expanded:
             agents.append(PhoenixAgent(phrase=phrase, code=code, plural=plural))

@@ -1,0 +1,834 @@
+"""The actors stage: find political actors in a parsed story, coded as of its date.
+
+Three passes over one spaCy Doc:
+
+1. *atoms*: the longest dictionary phrases (countries, capitals, seats of
+   government, organisations, people) and role nouns, found by walking token
+   tries from each token; spaCy PERSON entities nobody knows are kept too.
+2. *chunks*: atoms that form one actor are composed — "China's assistant
+   foreign minister Kong Xuanyou", "Kong Xuanyou, China's assistant foreign
+   minister", "Prime Minister Shinzo Abe", "the Chinese official" — into one
+   mention whose code joins the country and the role noun's sector.
+3. *coreference* (`coref.py`): surnames after a first mention, leaders by
+   surname, "the Chinese official", "the two sides", "he"/"she".
+
+A known person is coded by the knowledge base as of the article date; a title
+in the text decides when the knowledge base has no office for that day.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dateline.actors.knowledge import (
+    CAMEO_TO_PLOVER,
+    ActorKnowledge,
+    Agent,
+    Entity,
+    NameTarget,
+    split_code,
+)
+from dateline.actors.text import fold
+from dateline.records import ActorMention, Document
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["ActorStage", "Atom", "Draft", "find_mentions", "group_members", "mention_at"]
+
+# A capital after these is where something happens, not who acts: the places stage has it.
+LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "around",
+        "across",
+        "from",
+        "to",
+        "into",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "within",
+        "throughout",
+        "between",
+        "over",
+    }
+)
+VISIT_VERBS = frozenset({"visit", "arrive", "reach", "tour", "leave", "travel", "fly"})
+FORMER = frozenset({"former", "ex", "then"})
+SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"})
+HYPHENS = frozenset({"-", "–", "—", "‐"})
+
+
+@dataclass(slots=True)
+class Atom:
+    """A dictionary hit or unknown person over doc tokens [start, end)."""
+
+    start: int
+    end: int
+    kind: str  # country | capital | seat | epithet | entity | agent | person
+    iso3: str | None = None
+    code: str | None = None
+    entities: tuple[Entity, ...] = ()
+    agent: Agent | None = None
+    epithet: str | None = None
+
+
+@dataclass(slots=True)
+class Draft:
+    """A mention before it gets its id and character offsets."""
+
+    start: int
+    end: int
+    code: str
+    kind: str
+    name: str
+    rule_id: str
+    country: str | None = None
+    sector: str | None = None
+    plover_sector: str | None = None
+    kb_id: str | None = None
+    entity: Entity | None = None
+    person_tokens: tuple[int, int] | None = None  # the name inside the span, for surnames
+    antecedent: Draft | None = None
+    definite: bool = False  # "the Chinese official": may refer back
+    members: tuple[str, ...] = field(default_factory=tuple)
+    locative: bool = False  # a country named as a place: "met in Lima, Peru"
+
+    @property
+    def is_person(self) -> bool:
+        return self.person_tokens is not None or (
+            self.entity is not None and self.entity.kind == "person"
+        )
+
+    def root(self) -> Draft:
+        node = self
+        seen = 0
+        while node.antecedent is not None and seen < 50:
+            node = node.antecedent
+            seen += 1
+        return node
+
+
+def _code_parts(code: str) -> tuple[str | None, str | None, str | None]:
+    country, sector = split_code(code)
+    if code.endswith("ELI") and country and len(code) == 6:
+        sector = "ELI"
+    return country, sector, CAMEO_TO_PLOVER.get(sector) if sector else None
+
+
+def _cased(token: Token) -> bool:
+    text = token.text
+    return bool(text) and (text[0].isupper() or text[0].isdigit())
+
+
+class _Words:
+    """Folded token texts with hyphen tokens dropped, mapped back to doc tokens."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.words: list[str] = []
+        self.index: list[int] = []  # word position → doc token index
+        for token in doc:
+            if token.text in HYPHENS:
+                continue
+            self.words.append(fold(token.text))
+            self.index.append(token.i)
+
+
+def _choose_entity(entities: tuple[Entity, ...], day: dt.date, story: set[str]) -> Entity:
+    def score(entity: Entity) -> tuple[int, int, int, int]:
+        role = entity.role_on(day)
+        in_office = role is not None and not role.code.endswith("ELI")
+        return (
+            int(in_office and (entity.country in story or entity.country is None)),
+            int(in_office),
+            int(entity.country in story),
+            int(entity.leader),
+        )
+
+    return max(entities, key=score) if len(entities) > 1 else entities[0]
+
+
+def find_atoms(doc: Doc, knowledge: ActorKnowledge) -> list[Atom]:
+    words = _Words(doc)
+    atoms: list[Atom] = []
+    covered = [False] * len(doc)
+    j = 0
+    n = len(words.words)
+    while j < n:
+        hit = knowledge.names.longest(words.words, j)
+        if hit is None:
+            j += 1
+            continue
+        end, targets = hit
+        first = doc[words.index[j]]
+        tokens = [doc[words.index[k]] for k in range(j, end)]
+        start_tok, end_tok = words.index[j], words.index[end - 1] + 1
+        usable = [t for t in targets if _target_fits(t, tokens)]
+        if not usable or (
+            first.lower_ != "the"
+            and not _cased(first)
+            and not any(t.kind == "epithet" for t in usable)
+        ):
+            j += 1
+            continue
+        target = usable[0]
+        if target.kind == "entity":
+            ents = tuple(
+                knowledge.entities[t.key]
+                for t in usable
+                if t.kind == "entity" and isinstance(t.key, int)
+            )
+            atoms.append(Atom(start_tok, end_tok, "entity", entities=ents))
+        elif target.kind == "seat":
+            atoms.append(
+                Atom(
+                    start_tok,
+                    end_tok,
+                    "seat",
+                    code=str(target.key),
+                    iso3=split_code(str(target.key))[0],
+                )
+            )
+        elif target.kind == "epithet":
+            atoms.append(Atom(start_tok, end_tok, "epithet", epithet=str(target.key)))
+        else:
+            atoms.append(Atom(start_tok, end_tok, target.kind, iso3=str(target.key)))
+        for i in range(start_tok, end_tok):
+            covered[i] = True
+        j = end
+    # role nouns, where no name stands
+    j = 0
+    while j < n:
+        if covered[words.index[j]]:
+            j += 1
+            continue
+        hit = knowledge.agents.longest(words.words, j)
+        if hit is None:
+            j += 1
+            continue
+        end, agents = hit
+        if any(covered[words.index[k]] for k in range(j, end)):
+            j += 1
+            continue
+        start_tok, end_tok = words.index[j], words.index[end - 1] + 1
+        atoms.append(Atom(start_tok, end_tok, "agent", agent=agents[0]))
+        for i in range(start_tok, end_tok):
+            covered[i] = True
+        j = end
+    # people no dictionary knows, as spaCy's NER sees them
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or any(covered[i] for i in range(ent.start, ent.end)):
+            continue
+        start, end = ent.start, ent.end
+        while end > start and doc[end - 1].text in {"'s", "’s", "'"}:
+            end -= 1
+        if end > start:
+            atoms.append(Atom(start, end, "person"))
+            for i in range(start, end):
+                covered[i] = True
+    atoms.sort(key=lambda a: a.start)
+    return atoms
+
+
+def _target_fits(target: NameTarget, tokens: list[Token]) -> bool:
+    if not target.case_sensitive:
+        return True
+    return all(t.text.replace(".", "").isupper() for t in tokens)
+
+
+@dataclass(slots=True)
+class _Context:
+    day: dt.date
+    story_countries: set[str]
+    recent_countries: list[str] = field(default_factory=list)  # in order of mention
+
+    def note(self, iso3: str | None) -> None:
+        if iso3:
+            self.recent_countries.append(iso3)
+
+    def epithet_country(self, preferred: str | None) -> str | None:
+        if preferred and preferred in self.story_countries:
+            return preferred
+        return self.recent_countries[-1] if self.recent_countries else None
+
+    def first_country(self) -> str | None:
+        return self.recent_countries[0] if self.recent_countries else None
+
+
+def _atom_country(atom: Atom, knowledge: ActorKnowledge, context: _Context) -> str | None:
+    if atom.kind in {"country", "capital", "seat"}:
+        return atom.iso3
+    if atom.kind == "epithet" and atom.epithet is not None:
+        return context.epithet_country(knowledge.epithets.get(atom.epithet))
+    return None
+
+
+def _is_possessive(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].text in {"'s", "’s", "'"}
+
+
+def compose(
+    doc: Doc, atoms: list[Atom], knowledge: ActorKnowledge, context: _Context
+) -> list[Draft]:
+    """Turn atoms into drafts, joining the atoms that name one actor."""
+    drafts: list[Draft] = []
+    used = [False] * len(atoms)
+    for a, atom in enumerate(atoms):
+        if used[a]:
+            continue
+        chunk = _chunk_at(doc, atoms, a, knowledge)
+        for k in range(a, chunk.last + 1):
+            used[k] = True
+        draft = _draft_for(doc, atoms, chunk, knowledge, context)
+        if draft is not None:
+            drafts.append(draft)
+            context.note(draft.country)
+        elif atom.kind in {"country", "capital"}:
+            context.note(atom.iso3)
+    return drafts
+
+
+@dataclass(slots=True)
+class _Chunk:
+    first: int  # atom index
+    last: int  # atom index (inclusive)
+    owner: int | None = None  # atom giving the country/organisation
+    agents: list[int] = field(default_factory=list)
+    person: int | None = None
+    appositive: bool = False
+    former: bool = False
+
+
+def _gap_ok(
+    doc: Doc, start: int, end: int, knowledge: ActorKnowledge, allow_possessive: bool
+) -> tuple[bool, bool]:
+    """Whether tokens [start, end) may stand inside a title; and whether they say 'former'."""
+    former = False
+    for i in range(start, end):
+        token = doc[i]
+        low = token.lower_
+        if low in FORMER:
+            former = True
+            continue
+        if allow_possessive and i == start and token.text in {"'s", "’s", "'"}:
+            continue
+        if low in knowledge.modifiers or token.text in HYPHENS:
+            continue
+        return False, former
+    return True, former
+
+
+def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) -> _Chunk:
+    chunk = _Chunk(first=a, last=a)
+    atom = atoms[a]
+    k = a
+    if atom.kind in {"country", "capital", "epithet", "seat"} or (
+        atom.kind == "entity" and atom.entities[0].kind in {"igo", "org"}
+    ):
+        chunk.owner = a
+        # owner ['s] [modifiers] agent...
+        if k + 1 < len(atoms) and atoms[k + 1].kind in {"agent", "entity", "person"}:
+            nxt = atoms[k + 1]
+            if (
+                nxt.kind == "agent"
+                or (nxt.kind == "entity" and nxt.entities[0].kind == "person")
+                or nxt.kind == "person"
+            ):
+                ok, former = _gap_ok(doc, atom.end, nxt.start, knowledge, allow_possessive=True)
+                if ok:
+                    chunk.former |= former
+                    k += 1
+                else:
+                    return chunk
+            else:
+                return chunk
+        else:
+            return chunk
+    # agents, then an optional person
+    while k < len(atoms) and atoms[k].kind == "agent":
+        if chunk.agents:
+            ok, former = _gap_ok(
+                doc, atoms[chunk.agents[-1]].end, atoms[k].start, knowledge, allow_possessive=False
+            )
+            if not ok:
+                break
+            chunk.former |= former
+        elif chunk.owner is None:
+            ok, former = _gap_ok(
+                doc, max(atoms[k].start - 2, 0), atoms[k].start, knowledge, allow_possessive=False
+            )
+            chunk.former |= former and ok
+        chunk.agents.append(k)
+        chunk.last = k
+        k += 1
+    if (
+        (chunk.agents or k > a)
+        and k < len(atoms)
+        and atoms[k].kind in {"person", "entity"}
+        and (atoms[k].kind == "person" or atoms[k].entities[0].kind == "person")
+    ):
+        prev_end = atoms[chunk.last].end
+        gap = doc[prev_end : atoms[k].start]
+        if len(gap) == 0:
+            chunk.person = k
+            chunk.last = k
+        elif (
+            len(gap) == 1
+            and gap[0].text == ","
+            and chunk.agents
+            and _appos(doc, atoms[chunk.agents[-1]], atoms[k])
+        ):
+            chunk.person = k
+            chunk.last = k
+            chunk.appositive = True
+    if chunk.agents or chunk.person is not None or chunk.owner is not None:
+        if chunk.owner is None and chunk.person is None and chunk.agents:
+            # a title standing alone; a person may follow it after a comma
+            pass
+        return chunk
+    # a person first: "Kong Xuanyou, China's assistant foreign minister"
+    if atom.kind in {"person", "entity"}:
+        chunk.person = a
+        rest = _appositive_role(doc, atoms, a, knowledge)
+        if rest is not None:
+            owner, agents, former = rest
+            chunk.owner = owner
+            chunk.agents = agents
+            chunk.former |= former
+            chunk.last = agents[-1]
+            chunk.appositive = True
+    return chunk
+
+
+def _appos(doc: Doc, role: Atom, person: Atom) -> bool:
+    """The person is in apposition to the role noun (or the other way round)."""
+    role_tokens = range(role.start, role.end)
+    person_tokens = range(person.start, person.end)
+    for i in person_tokens:
+        if doc[i].dep_ == "appos" and doc[i].head.i in role_tokens:
+            return True
+    for i in role_tokens:
+        if doc[i].dep_ == "appos" and doc[i].head.i in person_tokens:
+            return True
+    last = doc[role.end - 1]
+    return last.tag_ in {"NN", "NNP"}
+
+
+def _appositive_role(
+    doc: Doc, atoms: list[Atom], p: int, knowledge: ActorKnowledge
+) -> tuple[int | None, list[int], bool] | None:
+    person = atoms[p]
+    if person.end >= len(doc) or doc[person.end].text != "," or p + 1 >= len(atoms):
+        return None
+    k = p + 1
+    owner: int | None = None
+    former = False
+    start = person.end + 1
+    if atoms[k].kind in {"country", "capital", "epithet"} or (
+        atoms[k].kind == "entity" and atoms[k].entities[0].kind in {"igo", "org"}
+    ):
+        if not all(doc[i].lower_ in {"the", "a", "an"} for i in range(start, atoms[k].start)):
+            return None
+        owner = k
+        start = atoms[k].end
+        k += 1
+    agents: list[int] = []
+    while k < len(atoms) and atoms[k].kind == "agent":
+        ok, f = _gap_ok(
+            doc, start, atoms[k].start, knowledge, allow_possessive=owner is not None and not agents
+        )
+        if not ok and not (
+            owner is None
+            and not agents
+            and all(
+                doc[i].lower_ in {"the", "a", "an"} | knowledge.modifiers | FORMER
+                for i in range(start, atoms[k].start)
+            )
+        ):
+            break
+        former |= f or any(doc[i].lower_ in FORMER for i in range(start, atoms[k].start))
+        agents.append(k)
+        start = atoms[k].end
+        k += 1
+    if not agents:
+        return None
+    if not _appos(doc, atoms[agents[-1]], person):
+        return None
+    return owner, agents, former
+
+
+def _title_agent(atoms: list[Atom], chunk: _Chunk) -> Agent | None:
+    """The role noun that decides the sector: the last one that has a sector."""
+    for index in reversed(chunk.agents):
+        agent = atoms[index].agent
+        if agent is not None and not agent.inherit:
+            return agent
+    return atoms[chunk.agents[-1]].agent if chunk.agents else None
+
+
+def _join(country: str, agent: Agent | None) -> str:
+    if agent is None or agent.inherit or not agent.code:
+        return country + "GOV" if agent is not None and agent.inherit else country
+    if agent.prepend:
+        return agent.code + country
+    return country + agent.code
+
+
+def _draft_for(
+    doc: Doc, atoms: list[Atom], chunk: _Chunk, knowledge: ActorKnowledge, context: _Context
+) -> Draft | None:
+    first, last = atoms[chunk.first], atoms[chunk.last]
+    start, end = first.start, last.end
+    owner = atoms[chunk.owner] if chunk.owner is not None else None
+    person = atoms[chunk.person] if chunk.person is not None else None
+    agent = _title_agent(atoms, chunk)
+    text = doc[start:end].text
+    day = context.day
+
+    # A single atom that is not part of a larger actor.
+    if owner is not None and person is None and not chunk.agents:
+        return _single(doc, owner, knowledge, context)
+    if person is None and owner is None and chunk.agents:
+        # A bare title: "the sources said" names no one we can code.
+        return None
+    if person is not None and owner is None and not chunk.agents:
+        return _single(doc, person, knowledge, context)
+
+    owner_country: str | None = None
+    owner_code: str | None = None
+    if owner is not None:
+        if owner.kind == "entity":
+            owner_code = _choose_entity(owner.entities, day, context.story_countries).code_on(day)
+            owner_country = split_code(owner_code)[0]
+        elif owner.kind == "seat":
+            owner_code = owner.code
+            owner_country = owner.iso3
+        else:
+            owner_country = _atom_country(owner, knowledge, context)
+    title_country = None
+    if chunk.agents:
+        title_words = " ".join(
+            fold(doc[i].text)
+            for i in range(atoms[chunk.agents[0]].start, atoms[chunk.agents[-1]].end)
+        )
+        hits = knowledge.title_countries.get(tuple(title_words.split()))
+        title_country = hits[0] if hits else None
+
+    entity: Entity | None = None
+    if person is not None and person.kind == "entity":
+        entity = _choose_entity(
+            person.entities,
+            day,
+            context.story_countries | ({owner_country} if owner_country else set()),
+        )
+    person_tokens = (person.start, person.end) if person is not None else None
+    name = doc[person.start : person.end].text if person is not None else text
+
+    if entity is not None:
+        role = entity.role_on(day)
+        country = entity.country or owner_country or title_country
+        if chunk.former and country:
+            code, rule = country + "ELI", "person.former"
+        elif role is not None and not role.code.endswith("ELI"):
+            code, rule = role.code, "person.kb"
+        elif agent is not None and country:
+            code, rule = _join(country, agent), "person.title"
+        else:
+            code, rule = entity.code_on(day), "person.kb"
+        c, s, p = _code_parts(code)
+        return Draft(
+            start,
+            end,
+            code,
+            "person",
+            entity.name,
+            rule,
+            country=c or country,
+            sector=s,
+            plover_sector=p,
+            kb_id=entity.kb_id,
+            entity=entity,
+            person_tokens=person_tokens,
+        )
+
+    if owner_code is not None and owner_country is None:
+        # an IGO or NGO with a role noun: "UN Secretary-General"
+        c, s, p = _code_parts(owner_code)
+        return Draft(
+            start,
+            end,
+            owner_code,
+            "composed",
+            name,
+            "composed.organisation",
+            country=c,
+            sector=s,
+            plover_sector=p,
+            person_tokens=person_tokens,
+        )
+    country = owner_country or title_country
+    if country is None and person is not None:
+        country = context.first_country()
+        rule = "composed.context"
+    else:
+        rule = "composed.owner" if owner is not None else "composed.title"
+    if country is None:
+        return None
+    if chunk.former:
+        code = country + "ELI"
+    elif (owner_code is not None and agent is not None and agent.inherit) or (
+        owner_code is not None
+        and len(owner_code) > 3
+        and agent is not None
+        and owner_code[3:6] == agent.code[:3]
+    ):
+        code = owner_code
+    else:
+        code = _join(country, agent)
+    c, s, p = _code_parts(code)
+    if agent is not None and agent.plover_sector and s == agent.sector:
+        p = agent.plover_sector
+    definite = person is None and start > 0 and doc[start - 1].lower_ == "the"
+    if definite:
+        start -= 1
+    return Draft(
+        start,
+        end,
+        code,
+        "composed",
+        name if person is not None else doc[start:end].text,
+        rule,
+        country=c,
+        sector=s,
+        plover_sector=p,
+        person_tokens=person_tokens,
+        definite=definite,
+    )
+
+
+def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) -> Draft | None:
+    day = context.day
+    text = doc[atom.start : atom.end].text
+    if atom.kind == "country" and atom.iso3:
+        if _inside_larger_name(doc, atom):
+            return None  # "East China Sea", "South Korea Strait": a place, not the country
+        before = doc[atom.start - 1] if atom.start > 0 else None
+        locative = before is not None and (
+            before.lower_ in LOCATIVE
+            or (before.text == "," and atom.start >= 2 and doc[atom.start - 2].ent_type_ == "GPE")
+        )
+        return Draft(
+            atom.start,
+            atom.end,
+            atom.iso3,
+            "country",
+            knowledge.country_name(atom.iso3),
+            "country.name",
+            country=atom.iso3,
+            kb_id=_country_qid(knowledge, atom.iso3),
+            locative=locative,
+        )
+    if atom.kind == "capital" and atom.iso3:
+        previous = doc[atom.start - 1].lower_ if atom.start > 0 else ""
+        if previous in LOCATIVE:
+            return None  # a place: "talks in Tokyo"
+        head = doc[atom.end - 1]
+        if head.dep_ == "dobj" and head.head.lemma_ in VISIT_VERBS:
+            return Draft(
+                atom.start,
+                atom.end,
+                atom.iso3,
+                "country",
+                knowledge.country_name(atom.iso3),
+                "capital.visited",
+                country=atom.iso3,
+                kb_id=_country_qid(knowledge, atom.iso3),
+            )
+        return Draft(
+            atom.start,
+            atom.end,
+            atom.iso3 + "GOV",
+            "country",
+            knowledge.country_name(atom.iso3),
+            "capital.government",
+            country=atom.iso3,
+            sector="GOV",
+            plover_sector="GOV",
+        )
+    if atom.kind == "seat" and atom.code:
+        c, s, p = _code_parts(atom.code)
+        return Draft(
+            atom.start,
+            atom.end,
+            atom.code,
+            "country",
+            text,
+            "seat.government",
+            country=c,
+            sector=s,
+            plover_sector=p,
+        )
+    if atom.kind == "epithet":
+        country = _atom_country(atom, knowledge, context)
+        if country is None:
+            return None
+        start = atom.start
+        draft = Draft(
+            start,
+            atom.end,
+            country,
+            "coref",
+            knowledge.country_name(country),
+            "coref.epithet",
+            country=country,
+            definite=True,
+        )
+        return draft
+    if atom.kind == "entity":
+        entity = _choose_entity(atom.entities, day, context.story_countries)
+        code = entity.code_on(day)
+        if not code:
+            return None
+        c, s, p = _code_parts(code)
+        kind = entity.kind
+        return Draft(
+            atom.start,
+            atom.end,
+            code,
+            kind,
+            entity.name,
+            f"{kind}.kb",
+            country=c or entity.country,
+            sector=s,
+            plover_sector=p,
+            kb_id=entity.kb_id,
+            entity=entity,
+            person_tokens=(atom.start, atom.end) if kind == "person" else None,
+        )
+    return None  # an unknown person with nothing to code them by
+
+
+GEOGRAPHIC_HEADS = frozenset(
+    {"sea", "ocean", "strait", "gulf", "peninsula", "islands", "island", "river", "bay", "channel"}
+)
+
+
+def _inside_larger_name(doc: Doc, atom: Atom) -> bool:
+    if atom.end < len(doc) and doc[atom.end].lower_ in GEOGRAPHIC_HEADS:
+        return True
+    for ent in doc.ents:
+        if (
+            ent.start <= atom.start
+            and atom.end <= ent.end
+            and (ent.end - ent.start) > (atom.end - atom.start)
+        ):
+            return ent.label_ in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
+    return False
+
+
+def _country_qid(knowledge: ActorKnowledge, iso3: str) -> str | None:
+    country = knowledge.countries.get(iso3)
+    return country.kb_id if country else None
+
+
+def _head(doc: Doc, start: int, end: int) -> int:
+    """Character offset of the syntactic head of doc[start:end]."""
+    span_heads = [
+        t for t in doc[start:end] if t.head.i < start or t.head.i >= end or t.head.i == t.i
+    ]
+    token = span_heads[-1] if span_heads else doc[end - 1]
+    return int(token.idx)
+
+
+def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorMention, ...]:
+    """All actor mentions of one parsed document, in text order."""
+    from dateline.actors import coref
+
+    doc = document.spacy_doc
+    if doc is None:
+        return ()
+    atoms = find_atoms(doc, knowledge)
+    story = {a.iso3 for a in atoms if a.iso3}
+    story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
+    context = _Context(day=document.article.date, story_countries=story)
+    drafts = compose(doc, atoms, knowledge, context)
+    drafts = coref.resolve(doc, drafts, atoms, knowledge, context.day)
+    drafts.sort(key=lambda d: (d.start, d.end))
+    starts = [s.start for s in document.sentences]
+    ids: dict[int, str] = {id(d): f"a{n}" for n, d in enumerate(drafts, start=1)}
+    mentions = []
+    for draft in drafts:
+        start_char = doc[draft.start].idx
+        end_token = doc[draft.end - 1]
+        end_char = end_token.idx + len(end_token.text)
+        sentence_index = max(bisect.bisect_right(starts, start_char) - 1, 0) if starts else 0
+        antecedent = ids.get(id(draft.antecedent)) if draft.antecedent is not None else None
+        mentions.append(
+            ActorMention(
+                id=ids[id(draft)],
+                start=start_char,
+                end=end_char,
+                text=document.article.text[start_char:end_char],
+                name=draft.name,
+                cameo_code=draft.code,
+                sentence_index=sentence_index,
+                country=draft.country,
+                sector=draft.sector,
+                plover_sector=draft.plover_sector,
+                kb_id=draft.kb_id,
+                kind=draft.kind,  # type: ignore[arg-type]
+                head=_head(doc, draft.start, draft.end),
+                antecedent=antecedent,
+                rule_id=draft.rule_id,
+            )
+        )
+    return tuple(mentions)
+
+
+class ActorStage:
+    """Pipeline stage: fills `document.mentions` (see module docstring)."""
+
+    name = "actors"
+    requires = frozenset({"spacy_doc", "sentences"})
+    provides = frozenset({"mentions"})
+
+    def __init__(self, knowledge: ActorKnowledge | None = None) -> None:
+        self.knowledge = knowledge if knowledge is not None else ActorKnowledge.load()
+
+    def process(self, batch: list[Document]) -> list[Document]:
+        for document in batch:
+            document.mentions = find_mentions(document, self.knowledge)
+        return batch
+
+
+def mention_at(document: Document, char: int) -> ActorMention | None:
+    """The mention whose head is the token at `char`, else the shortest mention
+    whose span contains `char`; None when no actor is there.
+
+    The events stage calls this with a verb argument's token offset
+    (`token.idx`) to learn which actor fills the argument.
+    """
+    best: ActorMention | None = None
+    for mention in document.mentions:
+        if mention.head == char:
+            return mention
+        if mention.start <= char < mention.end and (
+            best is None or mention.end - mention.start < best.end - best.start
+        ):
+            best = mention
+    return best
+
+
+def group_members(mention: ActorMention) -> tuple[str, ...]:
+    """The codes a group mention stands for ("JPN+CHN" → ("JPN", "CHN")); a
+    single code for any other mention."""
+    return tuple(mention.cameo_code.split("+"))
