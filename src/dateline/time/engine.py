@@ -64,6 +64,8 @@ class _Resolved:
 class _Context:
     dct: dt.date
     reference: tuple[str, Period] | None = None
+    # The last quarter or half-year named: what "a year ago", "the quarter" compare with.
+    fiscal: tuple[str, Period] | None = None
     # id, period and governor token index of every resolved date, in text order.
     resolved: list[tuple[str, Period, int | None, int]] | None = None
 
@@ -179,6 +181,8 @@ def tag(
             )
             if resolved.updates_reference and resolved.period.granularity not in _NARRATIVE_COARSE:
                 context.reference = (timex_id, resolved.period)
+            if resolved.updates_reference and resolved.period.granularity in ("quarter", "half-year"):
+                context.fiscal = (timex_id, resolved.period)
     return records
 
 
@@ -204,7 +208,11 @@ def _reported_anchor(
     modifies a verb this expression's clause hangs from."""
     if governing is None or not context.resolved:
         return None
-    ancestors = {token.i for token in governing.ancestors}
+    ancestors = {
+        token.i for token in governing.ancestors if token.lemma_.lower() in grammar.REPORTING_VERBS
+    }
+    if not ancestors:
+        return None
     for timex_id, period, governor_index, index in reversed(context.resolved):
         if index != sentence_index:
             break
@@ -317,9 +325,19 @@ def _count_text(n: float | str) -> str:
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
-def _year(text: str | None, dct: dt.date) -> int | None:
+def _year(text: str | None, dct: dt.date, rules: TimeRules | None = None) -> int | None:
     if text is None:
         return None
+    if not text.isdigit():
+        # "nineteen ninety-six": the hundreds, then the rest as a number.
+        if rules is None:
+            return None
+        first, _, rest = text.lower().partition(" ")
+        hundreds = rules.table("year_word").get(first)
+        tail = _number(rules, rest)
+        if hundreds is None or not isinstance(tail, float):
+            return None
+        return int(hundreds) * 100 + int(tail)
     year = int(text)
     if len(text) == 2:  # '89 → the century that puts it nearest before the story, within 20 years after
         year += dct.year // 100 * 100
@@ -384,6 +402,15 @@ def _choose(candidates: list[Period], anchor: dt.date, choice: Choice, coarse: s
     return min(candidates, key=lambda p: (p.distance(anchor), p.first))
 
 
+def _overrule_tense(period: Period, candidates: list[Period], anchor: dt.date) -> Period:
+    """A tense can mislead ("extended the offer to Nov. 20" two weeks before it):
+    a reading far from the story's date yields to one within two months of it."""
+    if period.distance(anchor) <= 183:
+        return period
+    near = min(candidates, key=lambda p: p.distance(anchor))
+    return near if near.distance(anchor) <= 62 else period
+
+
 def _direction_of(period: Period, dct: dt.date) -> Direction:
     if period.last < dct:
         return "past"
@@ -400,7 +427,7 @@ def _resolve_date(
     reported: tuple[str, dt.date] | None,
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
-    year = _year(_field(spec, "year", groups), dct)
+    year = _year(_field(spec, "year", groups), dct, rules)
     month_text = _field(spec, "month", groups)
     month = _int(month_text, rules.table("month")) if month_text else None
     day = _int(_field(spec, "day", groups))
@@ -466,6 +493,8 @@ def _resolve_date(
         if not candidates:
             return None
         period = _choose(candidates, anchor_day, choice, "year")
+        if rule_choice is None and granularity in ("day", "month", "quarter"):
+            period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
     resolved = _Resolved(
         value=period.value,
@@ -506,7 +535,10 @@ def _resolve_weekday(
         if context.reference is not None:
             anchor, reference = context.reference
             anchor_day = reference.first
+    # News reports what happened: a weekday no tense points forward is the last one.
     choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
+    if choice == "closest":
+        choice = "past"
     offset = (int(weekday) - anchor_day.isoweekday()) % 7
     candidates = [
         Period("day", anchor_day + dt.timedelta(days=offset + 7 * k)) for k in (-2, -1, 0, 1)
@@ -571,19 +603,14 @@ def _resolve_shift(
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit", "finer"):
         updates_reference = unit != "year"
-        reference = context.reference
-        if granularity_rule == "reference_or_unit":
-            if reference is not None and reference[1].granularity in ("quarter", "half-year"):
-                anchor, base = reference
-                granularity = base.granularity
-        elif granularity_rule == "reference":
-            if (
-                reference is not None
-                and base is reference[1]
-                and base.granularity in ("quarter", "half-year", "month", "year")
-                and GRANULARITIES.index(base.granularity) >= GRANULARITIES.index(unit)
-            ):
-                granularity = base.granularity
+        if granularity_rule in ("reference", "reference_or_unit") and context.fiscal is not None:
+            # Company reports compare a quarter with the same quarter a year before.
+            anchor, base = context.fiscal
+            granularity = base.granularity
+        elif granularity_rule == "reference" and unit == "quarter":
+            # "the quarter" with no quarter named yet: the last one completed.
+            base = Period.holding(shift_date(dct, "quarter", -1), "quarter")
+            anchor = "dct"
         elif anchor != "dct":
             granularity = _finer(base.granularity, granularity)
             if granularity == "time":
@@ -594,6 +621,11 @@ def _resolve_shift(
             granularity = base.granularity
     shifted = shift_date(base.first, unit, offset)
     period = Period.holding(shifted, granularity)
+    if spec.get("direction") == "grammar":
+        if clause == "past" and period.first > dct:
+            period = period.shifted(unit, -1)
+        elif clause in ("future", "future_in_past") and period.last < dct:
+            period = period.shifted(unit, 1)
     suffix = _part_suffix(rules, _field(spec, "part", groups))
     if suffix:
         period = Period("time", period.first, suffix)
@@ -693,21 +725,6 @@ def _resolve_set_weekday(
     return _Resolved(value=f"XXXX-WXX-{int(weekday)}", precision="set", anchor="none")
 
 
-def _clock_period(context: _Context, hour: int, minute: int) -> _Resolved:
-    day = context.dct
-    if context.reference is not None and context.reference[1].granularity in ("day", "time"):
-        day = context.reference[1].first
-    period = Period("time", day, f"T{hour:02d}:{minute:02d}")
-    return _Resolved(
-        value=period.value,
-        precision="time",
-        period=period,
-        direction=_direction_of(period, context.dct),
-        start_date=day,
-        end_date=day,
-    )
-
-
 def _resolve_clock(
     match: Match,
     context: _Context,
@@ -716,30 +733,42 @@ def _resolve_clock(
     reported: tuple[str, dt.date] | None,
 ) -> _Resolved | None:
     spec, groups = match.rule.value, match.groups
+    word = (_field(spec, "word", groups) or "").lower()
     hour = _int(_field(spec, "hour", groups))
     minute = _int(_field(spec, "minute", groups)) or 0
     ampm = (_field(spec, "ampm", groups) or "").lower()
+    if word:
+        hour = 24 if word == "midnight" else 12
     if hour is None:
         return None
     if ampm.startswith("p") and hour < 12:
         hour += 12
     if ampm.startswith("a") and hour == 12:
         hour = 0
-    return _clock_period(context, hour, minute)
-
-
-def _resolve_clock_word(
-    match: Match,
-    context: _Context,
-    rules: TimeRules,
-    clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
-) -> _Resolved | None:
-    word = next((v for v in match.groups.values() if v), None)
-    hour = 12
-    if word is None:
-        return _clock_period(context, hour, 0)
-    return _clock_period(context, 24 if word.lower() == "midnight" else 12, 0)
+    # The day comes from a weekday or date in the same expression, else the
+    # narrative's current day, else the story's date.
+    day = context.dct
+    anchor = "dct"
+    dated: _Resolved | None = None
+    if _field(spec, "weekday", groups):
+        dated = _resolve_weekday(match, context, rules, clause, reported)
+    elif _field(spec, "month", groups):
+        dated = _resolve_date(match, context, rules, clause, reported)
+    elif context.reference is not None and context.reference[1].granularity in ("day", "time"):
+        anchor, reference = context.reference
+        day = reference.first
+    if dated is not None and dated.period is not None:
+        day, anchor = dated.period.first, dated.anchor
+    period = Period("time", day, f"T{hour:02d}:{minute:02d}")
+    return _Resolved(
+        value=period.value,
+        precision="time",
+        period=period,
+        anchor=anchor,
+        direction=_direction_of(period, context.dct),
+        start_date=day,
+        end_date=day,
+    )
 
 
 def _resolve_decade(
@@ -786,6 +815,49 @@ def _resolve_century(
     )
 
 
+def _holiday_date(rule_value: str, year: int) -> dt.date:
+    parts = [int(part) for part in rule_value.split("-")]
+    if len(parts) == 2:
+        return dt.date(year, parts[0], parts[1])
+    month, weekday, nth = parts
+    first = dt.date(year, month, 1)
+    offset = (weekday - first.isoweekday()) % 7
+    return first + dt.timedelta(days=offset + 7 * (nth - 1))
+
+
+def _resolve_holiday(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: tuple[str, dt.date] | None,
+) -> _Resolved | None:
+    spec, groups, dct = match.rule.value, match.groups, context.dct
+    rule_value = _lookup(rules, "holiday", _field(spec, "holiday", groups))
+    if rule_value is None:
+        return None
+    year = _year(_field(spec, "year", groups), dct, rules)
+    anchor = "dct"
+    if year is not None:
+        period = Period("day", _holiday_date(str(rule_value), year))
+        anchor = "none"
+    else:
+        candidates = [
+            Period("day", _holiday_date(str(rule_value), y))
+            for y in (dct.year - 1, dct.year, dct.year + 1)
+        ]
+        period = _choose(candidates, dct, _choice_from_grammar(clause), "year")
+    return _Resolved(
+        value=period.value,
+        precision="day",
+        period=period,
+        anchor=anchor,
+        direction=_direction_of(period, dct),
+        start_date=period.first,
+        end_date=period.last,
+    )
+
+
 _Resolver = Callable[
     [Match, _Context, TimeRules, grammar.Tense, tuple[str, dt.date] | None], _Resolved | None
 ]
@@ -800,7 +872,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "set_month": _resolve_set_month,
     "set_weekday": _resolve_set_weekday,
     "clock": _resolve_clock,
-    "clock_word": _resolve_clock_word,
     "decade": _resolve_decade,
     "century": _resolve_century,
+    "holiday": _resolve_holiday,
 }

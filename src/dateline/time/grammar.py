@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["Tense", "expression_head", "governor", "tense"]
+__all__ = ["REPORTING_VERBS", "Tense", "expression_head", "governor", "tense"]
 
 Tense = Literal["past", "future", "future_in_past", "present", "none"]
 
@@ -50,6 +50,41 @@ _PLANNING = frozenset(
         "poised",
         "expected",
         "scheduled",
+    }
+)
+# Verbs whose time expression dates the planned event, not the planning
+# ("planned a demonstration on Saturday", "scheduled talks for July").
+_PLANNED_EVENT_VERBS = frozenset({"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"})
+# Verbs that report speech: a date on them is when it was said, and the clause
+# they govern is dated from that day ("said on Friday it would … on Tuesday").
+REPORTING_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "state",
+        "add",
+        "claim",
+        "confirm",
+        "deny",
+        "warn",
+        "insist",
+        "predict",
+        "declare",
+        "disclose",
+        "reveal",
+        "indicate",
+        "note",
+        "explain",
+        "assert",
+        "promise",
+        "pledge",
+        "vow",
+        "threaten",
+        "agree",
+        "decide",
+        "urge",
     }
 )
 _TIME_NOUNS = frozenset(
@@ -152,7 +187,9 @@ def tense(token: Token | None) -> Tense:
         return "future_in_past"
     if words & _MODAL_FUTURE:
         return "future"
-    if verb.lemma_.lower() in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG"):
+    if verb.lemma_.lower() in _PLANNED_EVENT_VERBS or (
+        verb.lemma_.lower() in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG")
+    ):
         return "future"
     if "to" in words or verb.dep_ == "xcomp":
         head = verb.head

@@ -34,10 +34,10 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "set": ("n", "unit"),
     "set_month": ("month",),
     "set_weekday": ("weekday",),
-    "clock": ("hour",),
-    "clock_word": (),
+    "clock": (),
     "decade": ("decade",),
     "century": ("century",),
+    "holiday": ("holiday",),
 }
 _VALUE_KEYS = frozenset(
     {
@@ -62,6 +62,8 @@ _VALUE_KEYS = frozenset(
         "hour",
         "minute",
         "ampm",
+        "word",
+        "holiday",
         "decade",
         "century",
     }
