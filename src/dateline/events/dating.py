@@ -79,7 +79,11 @@ def _local(token: Token, limit: int = 3) -> list[Token]:
     return found
 
 
-def pick_timex(trigger: Token, by_governor: Mapping[int, Sequence[TimeExpr]]) -> TimeExpr | None:
+def pick_timex(
+    trigger: Token,
+    by_governor: Mapping[int, Sequence[TimeExpr]],
+    by_token: Mapping[int, TimeExpr] | None = None,
+) -> TimeExpr | None:
     """The time expression that dates `trigger`, if any (see module doc)."""
     for timex in by_governor.get(trigger.i, ()):
         if _usable(timex):
@@ -88,6 +92,17 @@ def pick_timex(trigger: Token, by_governor: Mapping[int, Sequence[TimeExpr]]) ->
         for timex in by_governor.get(token.i, ()):
             if _usable(timex):
                 return timex
+    if trigger.dep_ in ("advcl", "relcl") and any(
+        c.dep_ == "advmod" and c.lower_ == "when" for c in trigger.children
+    ):
+        # "met in Lima in November, when they agreed": the when-clause shares
+        # the time of the clause it hangs from
+        for timex in by_governor.get(trigger.head.i, ()):
+            if _usable(timex):
+                return timex
+        inside = (by_token or {}).get(trigger.head.i)
+        if inside is not None and _usable(inside):
+            return inside  # "in November, when they agreed"
     token = trigger
     for _ in range(4):
         if token.dep_ not in _SHARE_UP or token.head is token:

@@ -110,14 +110,17 @@ def _words(token: Token) -> tuple[str, ...]:
     return (lower, lemma) if lemma != lower else (lower,)
 
 
+_ZONE_DEPTH = 4  # a pattern word further down the tree belongs to another phrase
+
+
 def _local_tokens(
     token: Token, skip_subject: bool, is_trigger: Callable[[Token], bool] | None = None
 ) -> list[Token]:
     out: list[Token] = []
-    stack = [c for c in token.children if not (skip_subject and c.dep_ in _SUBJECTS)]
+    stack = [(c, 1) for c in token.children if not (skip_subject and c.dep_ in _SUBJECTS)]
     while stack:
-        node = stack.pop()
-        if node.dep_ in _CLAUSE:
+        node, depth = stack.pop()
+        if node.dep_ in _CLAUSE or depth > _ZONE_DEPTH:
             continue
         if node.dep_ == "xcomp" and is_trigger is not None and is_trigger(node):
             continue  # "expected to visit": the visit is its own trigger
@@ -128,7 +131,7 @@ def _local_tokens(
         ):
             continue
         out.append(node)
-        stack.extend(node.children)
+        stack.extend((child, depth + 1) for child in node.children)
     return out
 
 
@@ -251,6 +254,7 @@ class EventStage:
         self.require_dyad = require_dyad
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
+        self._timex_tokens: dict[int, TimeExpr] = {}
 
     # -- the stage -------------------------------------------------------
     def process(self, batch: list[Document]) -> list[Document]:
@@ -269,6 +273,12 @@ class EventStage:
             if timex.governor is not None and timex.governor in starts:
                 by_governor.setdefault(starts[timex.governor], []).append(timex)
         places = _PlaceIndex(doc, document.places)
+        self._timex_tokens = {}
+        for timex in document.timexes:
+            span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
+            if span is not None:
+                for inner in span:
+                    self._timex_tokens[inner.i] = timex
         events: list[Event] = []
         narrative = Narrative()
         discourse = _Discourse()
@@ -422,7 +432,21 @@ class EventStage:
         for child in token.children:
             if child.dep_ in ("nsubj", "csubj"):
                 refs = mentions.actors_at(child)
-                return refs, child
+                if (
+                    refs
+                    or child.pos_ != "PRON"
+                    or depth >= 4
+                    or token.dep_ not in ("advcl", "relcl", "conj", "ccomp")
+                ):
+                    return refs, child
+                # "A and B met in Lima, when they agreed": an unresolved
+                # pronoun is the subject of the clause it hangs from
+                head = token.head
+                for _ in range(3):
+                    if head.pos_ in ("VERB", "AUX") or head.head is head:
+                        break
+                    head = head.head
+                return self._subjects(head, mentions, depth + 1)
         if depth >= 4 or token.head is token:
             return [], None
         if token.dep_ == "relcl" or (token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN")):
@@ -615,12 +639,18 @@ class EventStage:
                             pairs.append((b, a, match.reverse_code))
                         elif reciprocal and code:
                             pairs.append((b, a, code))
-                elif code and not self.require_dyad and code[:2] in UNILATERAL_ROOTS:
+                elif (
+                    code
+                    and not self.require_dyad
+                    and (code[:2] in UNILATERAL_ROOTS or (noun and code[:2] == "04"))
+                ):
+                    # "he attended talks here": a consultation whose other
+                    # party the sentence does not name
                     pairs.append((a, None, code))
         if not pairs:
             return []
         modality, _cue = trigger_modality(token, self.patterns.embedding)
-        timex = pick_timex(token, by_governor)
+        timex = pick_timex(token, by_governor, self._timex_tokens)
         if timex is not None:
             date = date_from_timex(timex)
         else:
@@ -808,6 +838,12 @@ def _self_reference(a: ActorRef, b: ActorRef) -> bool:
 
 
 def _same(a: Event, b: Event) -> bool:
+    """One event coded twice: same dyad and code, and the same trigger or the
+    same modality and date (two triggers telling one fact)."""
+    if a.evidence.get("trigger") != b.evidence.get("trigger") and (
+        a.modality != b.modality or a.date != b.date
+    ):
+        return False
     return (
         a.source.cameo_code == b.source.cameo_code
         and (a.target.cameo_code if a.target else None)
@@ -890,7 +926,7 @@ class _PlaceIndex:
             node = node.head
             anchors.append(node)
         for anchor in anchors:
-            found = self._locative(anchor, exclude, depth=1 if anchor is not trigger else 8)
+            found = self._locative(anchor, exclude, depth=1 if anchor is not trigger else 12)
             if found is not None:
                 return found
         if trigger.lemma_.lower() in ("visit", "tour", "trip"):

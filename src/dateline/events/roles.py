@@ -24,7 +24,7 @@ Conventions (docs/events.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -48,7 +48,6 @@ TARGET_PREPS = frozenset(
         "about",
         "upon",
         "of",
-        "in",
     }
 )
 # Prepositions whose object is a place or a time, not a party to the event.
@@ -150,16 +149,32 @@ class MentionIndex:
             frontier = nxt
         # a conjunct whose own head carries no actor ("lawmakers and officials in X")
         for conj in token.conjuncts:
+            if any(c.dep_ == "prep" and c.lower_ == "between" for c in conj.children):
+                continue  # "relations and a meeting between A and B": the meeting's parties
             refs = self.actors_at(conj, depth=depth - 1) if depth > 1 else []
             if refs:
                 return refs
         return []
+
+    def group(self, ref: ActorRef) -> list[ActorRef]:
+        """A group mention ("the two sides", code ``JPNGOV+CHNGOV``) as its members."""
+        if "+" not in ref.code:
+            return [ref]
+        members = []
+        for number, code in enumerate(c for c in ref.code.split("+") if c):
+            member = replace(
+                ref.resolved, id=f"{ref.resolved.id}#{number}", cameo_code=code, country=code[:3]
+            )
+            members.append(ActorRef(mention=ref.mention, resolved=member, token=ref.token))
+        return members
 
     def _with_conjuncts(self, token: Token) -> list[ActorRef]:
         refs: list[ActorRef] = []
         first = self.ref(token)
         if first is None:
             return []
+        if "+" in first.code:
+            return self.group(first)
         refs.append(first)
         for conj in token.conjuncts:
             ref = self.ref(conj)
