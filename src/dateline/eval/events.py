@@ -96,7 +96,7 @@ def _actor_stage(suite_dir: Path) -> tuple[Any, str]:
     actors = suite_dir / "PETR.Validate.actors.txt"
     agents = suite_dir / "PETR.Validate.agents.txt"
     try:
-        from dateline.actors import ActorKnowledge, ActorStage  # type: ignore[attr-defined]
+        from dateline.actors import ActorKnowledge, ActorStage
 
         knowledge = ActorKnowledge.from_phoenix([actors], agents)
         try:
