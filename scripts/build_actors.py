@@ -32,6 +32,17 @@ from dateline.actors.phoenix import (  # noqa: E402
 from dateline.actors.text import plural_forms  # noqa: E402
 
 VERSION = "1"
+SOURCE_PRIORITY = {
+    "wikidata": 0,
+    "wikidata-leaders": 1,
+    "plad": 2,
+    "reign": 3,
+    "archigos": 4,
+    "phoenix": 5,
+    "derived": 6,
+}
+# COW states that ISO 3166 folds into today's country.
+COW_MERGED = {"260": "DEU", "817": "VNM", "678": "YEM"}
 # The Phoenix dictionaries were generated on this day: a role open at that time
 # (">date") is not taken to last beyond it.
 PHOENIX_SNAPSHOT = dt.date(2014, 1, 30)
@@ -158,7 +169,9 @@ def read_countryinfo(path: Path) -> dict[str, dict[str, list[str]]]:
         if single:
             key, value = single.group(1), single.group(2).strip()
             if key == "CountryCode":
-                code = value[:3].upper()
+                # "[YUGHRV <19910625][HRV >19920115]": the code in force now is the last open one
+                dated = re.findall(r"\[([A-Z]+)\s*>", value)
+                code = dated[-1] if dated else value[:3].upper()
                 if not re.fullmatch(r"[A-Z]{3}", code):
                     current = None
                     continue
@@ -236,6 +249,7 @@ def build_countries(
         for number in block.get("COW-Numeric", []):
             if number.strip().isdigit() and int(number) and number.strip() not in cow_to_iso3:
                 cow_to_iso3[str(int(number))] = iso3
+    cow_to_iso3.update(COW_MERGED)
     for row in converter:
         if row["GWcode"].strip().isdigit():
             cow_to_iso3.setdefault(str(int(row["GWcode"])), row["ISO3"])
@@ -260,6 +274,7 @@ class People:
     def __init__(self) -> None:
         self.by_id: dict[str, Person] = {}
         self.by_name: dict[tuple[str | None, str], str] = {}
+        self.by_country: dict[str | None, list[Person]] = defaultdict(list)
 
     def index(self, person: Person, name: str) -> None:
         self.by_name.setdefault((person.country, name_key(name)), person.id)
@@ -271,20 +286,39 @@ class People:
             pid = self.by_name.get((country, " ".join(reversed(key.split()))))
         return self.by_id.get(pid) if pid else None
 
-    def find_surname(self, country: str, surname: str) -> Person | None:
-        """A leader of `country` whose surname is `surname`, if exactly one."""
+    def find_surname(
+        self, country: str, surname: str, start: dt.date | None, end: dt.date | None
+    ) -> Person | None:
+        """The one person of `country` with this surname who held a government
+        role overlapping [start, end] (REIGN and Archigos often give only surnames)."""
         key = name_key(surname)
-        found = [
-            p
-            for p in self.by_id.values()
-            if p.country == country
-            and p.leader
-            and key in {name_key(p.name).split()[0], name_key(p.name).split()[-1]}
-        ]
+        if not key:
+            return None
+        lo = start or dt.date.min
+        hi = end or dt.date.max
+        found = []
+        for person in self.by_country.get(country, ()):
+            words = name_key(person.name).split()
+            if not words or key not in {words[0], words[-1]}:
+                continue
+            if any(
+                r[0][3:6] == "GOV" and (r[1] or dt.date.min) <= hi and lo <= (r[2] or dt.date.max)
+                for r in person.roles
+            ):
+                found.append(person)
+        if not found:
+            # no overlapping spell: the one person of that country and surname who held any GOV role
+            found = [
+                p
+                for p in self.by_country.get(country, ())
+                if key in {name_key(p.name).split()[0], name_key(p.name).split()[-1]}
+                and any(r[0][3:6] == "GOV" for r in p.roles)
+            ]
         return found[0] if len(found) == 1 else None
 
     def add(self, person: Person) -> Person:
         self.by_id[person.id] = person
+        self.by_country[person.country].append(person)
         self.index(person, person.name)
         return person
 
@@ -363,6 +397,8 @@ def wikidata_people(shared: Path, people: People, name_to_iso3: dict[str, str]) 
             or row["officeholderLabel"] == qid
         ):
             continue
+        if "co-prince" in row["positionLabel"].lower():
+            continue  # Andorra's co-princes are the French president and a Spanish bishop, ex officio
         person = people.by_id.get(qid) or people.add(
             Person(qid, row["officeholderLabel"], iso3, kb_id=qid)
         )
@@ -417,7 +453,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
     ) -> None:
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
-            person = people.find_surname(iso3, name)
+            person = people.find_surname(iso3, name, start, end)
             if person is None:
                 return  # a bare surname names no one safely
         if person is None:
@@ -483,7 +519,16 @@ def phoenix_entity_country(actor: PhoenixActor) -> str | None:
 
 
 def is_person(actor: PhoenixActor) -> bool:
-    return bool(actor.roles) or "CountryInfo" in actor.comment or "IGOrulers" in actor.comment
+    if (
+        actor.roles
+        and all(len(r.code) == 3 for r in actor.roles)
+        and "CountryInfo" not in actor.comment
+    ):
+        return False  # a country whose code changed ("MACEDONIA [MKD >910908]"), not a person
+    if "CountryInfo" in actor.comment or "IGOrulers" in actor.comment:
+        return True
+    # Former office (ELI) only makes sense for a person; other dated entries are organisations.
+    return any(r.code.endswith("ELI") for r in actor.roles) or (actor.default or "").endswith("ELI")
 
 
 def phoenix_people(
@@ -501,7 +546,9 @@ def phoenix_people(
             if not names:
                 continue
             if not is_person(actor):
-                code = actor.default or ""
+                # an organisation: the code it holds now (an open dated role), else its default
+                open_roles = [r.code for r in actor.roles if r.end is None]
+                code = open_roles[-1] if open_roles else (actor.default or "")
                 if not re.fullmatch(r"[A-Z]{3,}", code) or (
                     source == "phoenix-countries" and len(code) == 3
                 ):
@@ -524,10 +571,6 @@ def phoenix_people(
                         country,
                     )
                 )
-                first_other = None
-            else:
-                dated = [r[1] for r in person.roles if r[3] != "phoenix" and r[1]]
-                first_other = min(dated) if dated else None
             for alias in names[1:]:
                 person.add_alias(alias)
                 people.index(person, alias)
@@ -535,11 +578,6 @@ def phoenix_people(
                 if role.code in {"---", "+++"} or not role.code.isalpha():
                     continue
                 end = role.end if role.end is not None else PHOENIX_SNAPSHOT
-                if first_other is not None:
-                    # History only: Phoenix does not overrule a newer source about the same person.
-                    if role.start is not None and role.start >= first_other:
-                        continue
-                    end = min(end, first_other - dt.timedelta(days=1))
                 person.roles.append((role.code, role.start, end, "phoenix", ""))
             if (
                 actor.default
@@ -556,6 +594,29 @@ def finish_people(people: People) -> list[Person]:
     for person in sorted(people.by_id.values(), key=lambda p: p.id):
         if not person.roles:
             continue
+        precise = {r[0] for r in person.roles if r[3] in {"wikidata", "plad", "reign", "archigos"}}
+        # Year-only leader rows would start a term on 1 January: keep them only where nothing precise exists.
+        person.roles = [
+            r for r in person.roles if not (r[3] == "wikidata-leaders" and r[0] in precise)
+        ]
+        person.roles.sort(key=lambda r: SOURCE_PRIORITY[r[3]])
+        dated = [r[1] for r in person.roles if r[3] != "phoenix" and r[1]]
+        if dated:
+            # History only: Phoenix does not overrule a newer source about the same person.
+            first_other = min(dated)
+            kept = []
+            for role in person.roles:
+                if role[3] == "phoenix" and role[1] is not None:
+                    if role[1] >= first_other:
+                        continue
+                    role = (
+                        role[0],
+                        role[1],
+                        min(role[2] or first_other, first_other - dt.timedelta(days=1)),
+                        *role[3:],
+                    )
+                kept.append(role)
+            person.roles = kept
         tokens = person.name.replace("-", " ").split()
         if person.country in EAST_ASIAN and len(tokens) in (2, 3):
             person.add_alias(
@@ -687,9 +748,9 @@ def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
     country_rows, cow_to_iso3, name_to_iso3 = build_countries(shared)
     people = People()
     wikidata_people(shared, people, name_to_iso3)
-    leader_people(shared, people, cow_to_iso3)
     organisations: list[tuple[str, str, str, list[str], str]] = []
     phoenix_people(shared, people, organisations)
+    leader_people(shared, people, cow_to_iso3)
     persons = finish_people(people)
     write_tsv(out / "countries.tsv", country_rows, built)
     write_tsv(

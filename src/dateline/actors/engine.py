@@ -255,8 +255,9 @@ class _Context:
         if iso3:
             self.recent_countries.append(iso3)
 
-    def epithet_country(self, preferred: str | None) -> str | None:
-        if preferred and preferred in self.story_countries:
+    def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
+        preferred, always = epithet
+        if preferred and (always or preferred in self.story_countries):
             return preferred
         return self.recent_countries[-1] if self.recent_countries else None
 
@@ -268,7 +269,7 @@ def _atom_country(atom: Atom, knowledge: ActorKnowledge, context: _Context) -> s
     if atom.kind in {"country", "capital", "seat"}:
         return atom.iso3
     if atom.kind == "epithet" and atom.epithet is not None:
-        return context.epithet_country(knowledge.epithets.get(atom.epithet))
+        return context.epithet_country(knowledge.epithets.get(atom.epithet, (None, False)))
     return None
 
 
@@ -370,6 +371,12 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
         chunk.agents.append(k)
         chunk.last = k
         k += 1
+    if chunk.owner is None and chunk.agents:
+        owner = _of_owner(doc, atoms, chunk.last, k)
+        if owner is not None:
+            chunk.owner = owner
+            chunk.last = owner
+            k = owner + 1
     if (
         (chunk.agents or k > a)
         and k < len(atoms)
@@ -463,7 +470,29 @@ def _appositive_role(
         return None
     if not _appos(doc, atoms[agents[-1]], person):
         return None
+    if owner is None:
+        owner = _of_owner(doc, atoms, agents[-1], agents[-1] + 1)
+        if owner is not None:
+            agents = [*agents, owner]  # the chunk ends at the owner; agents[-1] marks the end
     return owner, agents, former
+
+
+def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int) -> int | None:
+    """ "president of Nigeria": the atom after "of" [the] that owns the title."""
+    i = atoms[last].end
+    if i >= len(doc) or doc[i].lower_ != "of" or k >= len(atoms):
+        return None
+    i += 1
+    if i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    atom = atoms[k]
+    if atom.start != i:
+        return None
+    if atom.kind in {"country", "capital"} or (
+        atom.kind == "entity" and atom.entities[0].kind in {"igo", "org"}
+    ):
+        return k
+    return None
 
 
 def _title_agent(atoms: list[Atom], chunk: _Chunk) -> Agent | None:

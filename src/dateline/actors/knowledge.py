@@ -254,7 +254,7 @@ class ActorKnowledge:
         names: PhraseTrie,
         agents: PhraseTrie,
         title_countries: PhraseTrie | None = None,
-        epithets: Mapping[str, str | None] | None = None,
+        epithets: Mapping[str, tuple[str | None, bool]] | None = None,
         modifiers: frozenset[str] = frozenset(),
         source: str = "",
     ) -> None:
@@ -263,8 +263,11 @@ class ActorKnowledge:
         self.names = names
         self.agents = agents
         self.title_countries = title_countries or PhraseTrie()
-        # epithet phrase ("reclusive country") → preferred country (or None: the one in context)
-        self.epithets: Mapping[str, str | None] = MappingProxyType(dict(epithets or {}))
+        # epithet phrase ("reclusive country") → (preferred country or None, prefer it even
+        # when the story does not name it)
+        self.epithets: Mapping[str, tuple[str | None, bool]] = MappingProxyType(
+            dict(epithets or {})
+        )
         # words that may stand between a country and a role noun ("vice", "assistant")
         self.modifiers = modifiers
         self.source = source
@@ -481,9 +484,12 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         if not _CODE.match(code):
             raise RuleDataError(f"{curated_path}: seat {item['phrase']!r} has a bad code {code!r}")
         names.add(phrase_tokens(str(item["phrase"])), NameTarget("seat", code))
-    epithets: dict[str, str | None] = {}
+    epithets: dict[str, tuple[str | None, bool]] = {}
     for item in curated_list("epithets", ("phrase",)):
-        epithets[" ".join(phrase_tokens(str(item["phrase"])))] = item.get("prefer")
+        epithets[" ".join(phrase_tokens(str(item["phrase"])))] = (
+            item.get("prefer"),
+            bool(item.get("always")),
+        )
         names.add(
             phrase_tokens(str(item["phrase"])),
             NameTarget("epithet", " ".join(phrase_tokens(str(item["phrase"])))),
