@@ -162,9 +162,7 @@ class _Tally:
         }
 
 
-def score_document(
-    name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr]
-) -> _Tally:
+def score_document(name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr]) -> _Tally:
     """Tally one document; each gold expression pairs with the system one that
     overlaps it most and is not yet paired."""
     tally = _Tally(gold=len(gold), system=len(system), documents=1)
@@ -180,7 +178,9 @@ def score_document(
             if overlap > best_overlap:
                 best, best_overlap = index, overlap
         if best is None:
-            tally.wrong.append(f"{name}: missed {gold_timex.text!r} {gold_timex.type} {gold_timex.value}")
+            tally.wrong.append(
+                f"{name}: missed {gold_timex.text!r} {gold_timex.type} {gold_timex.value}"
+            )
             continue
         paired.add(best)
         timex = system[best]

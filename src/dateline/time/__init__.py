@@ -50,9 +50,16 @@ class TimeStage:
     def process(self, batch: list[Document]) -> list[Document]:
         for document in batch:
             if document.spacy_doc is None:
-                document.timexes = tuple(tag(document.article.text, document.article.date, self.rules))
+                document.timexes = tuple(
+                    tag(document.article.text, document.article.date, self.rules)
+                )
             else:
                 document.timexes = tuple(
-                    tag(document.spacy_doc.text, document.article.date, self.rules, document.spacy_doc)
+                    tag(
+                        document.spacy_doc.text,
+                        document.article.date,
+                        self.rules,
+                        document.spacy_doc,
+                    )
                 )
         return batch

@@ -118,9 +118,7 @@ def _widen(
     return Match(start, end, rule, groups, mod, signal)
 
 
-def tag(
-    text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None
-) -> list[TimeExpr]:
+def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> list[TimeExpr]:
     """Find and resolve every time expression in `text` against `dct`.
 
     With `doc` (a parse of exactly `text`), expressions get a governor, a
@@ -181,7 +179,10 @@ def tag(
             )
             if resolved.updates_reference and resolved.period.granularity not in _NARRATIVE_COARSE:
                 context.reference = (timex_id, resolved.period)
-            if resolved.updates_reference and resolved.period.granularity in ("quarter", "half-year"):
+            if resolved.updates_reference and resolved.period.granularity in (
+                "quarter",
+                "half-year",
+            ):
                 context.fiscal = (timex_id, resolved.period)
     return records
 
@@ -339,7 +340,9 @@ def _year(text: str | None, dct: dt.date, rules: TimeRules | None = None) -> int
             return None
         return int(hundreds) * 100 + int(tail)
     year = int(text)
-    if len(text) == 2:  # '89 → the century that puts it nearest before the story, within 20 years after
+    if (
+        len(text) == 2
+    ):  # '89 → the century that puts it nearest before the story, within 20 years after
         year += dct.year // 100 * 100
         if year > dct.year + 20:
             year -= 100
@@ -530,11 +533,14 @@ def _resolve_weekday(
         return None
     anchor, anchor_day = ("dct", context.dct) if reported is None else reported
     rel_text = _field(spec, "direction", groups)
-    if rel_text is not None and rel_text.lower().startswith("the "):
-        # "the previous Friday" counts back from the narrative, not from the story's date.
-        if context.reference is not None:
-            anchor, reference = context.reference
-            anchor_day = reference.first
+    # "the previous Friday" counts back from the narrative, not from the story's date.
+    if (
+        rel_text is not None
+        and rel_text.lower().startswith("the ")
+        and context.reference is not None
+    ):
+        anchor, reference = context.reference
+        anchor_day = reference.first
     # News reports what happened: a weekday no tense points forward is the last one.
     choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
     if choice == "closest":
@@ -615,10 +621,14 @@ def _resolve_shift(
             granularity = _finer(base.granularity, granularity)
             if granularity == "time":
                 granularity = "day"
-    if granularity_rule == "ago" and anchor != "dct" and unit == "year":
-        # "a year earlier" in a story about a quarter means that quarter a year before.
-        if base.granularity in ("quarter", "half-year", "month"):
-            granularity = base.granularity
+    # "a year earlier" in a story about a quarter means that quarter a year before.
+    if (
+        granularity_rule == "ago"
+        and anchor != "dct"
+        and unit == "year"
+        and base.granularity in ("quarter", "half-year", "month")
+    ):
+        granularity = base.granularity
     shifted = shift_date(base.first, unit, offset)
     period = Period.holding(shifted, granularity)
     if spec.get("direction") == "grammar":

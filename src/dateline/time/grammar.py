@@ -54,7 +54,9 @@ _PLANNING = frozenset(
 )
 # Verbs whose time expression dates the planned event, not the planning
 # ("planned a demonstration on Saturday", "scheduled talks for July").
-_PLANNED_EVENT_VERBS = frozenset({"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"})
+_PLANNED_EVENT_VERBS = frozenset(
+    {"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"}
+)
 # Verbs that report speech: a date on them is when it was said, and the clause
 # they govern is dated from that day ("said on Friday it would … on Tuesday").
 REPORTING_VERBS = frozenset(
@@ -132,6 +134,14 @@ def governor(doc: Doc, start: int, end: int) -> Token | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is not None:
         inside = range(span.start, span.end)
+    if span is not None and span.start > 0:
+        # "said Sunday", "announced on Friday": a date right after a reporting verb
+        # dates the report, whatever the parser attached it to.
+        before = doc[span.start - 1]
+        if before.lower_ == "on" and span.start > 1:
+            before = doc[span.start - 2]
+        if before.pos_ == "VERB" and before.lemma_.lower() in REPORTING_VERBS:
+            return before
     token = head
     via_prep = False
     for _ in range(10):

@@ -129,7 +129,9 @@ def _expand(pattern: str, fragments: dict[str, str], where: str, depth: int = 0)
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in fragments:
-            raise RuleDataError(f"{where}: unknown fragment {{{name}}}; define it in fragments.yaml.")
+            raise RuleDataError(
+                f"{where}: unknown fragment {{{name}}}; define it in fragments.yaml."
+            )
         return "(?:" + _expand(fragments[name], fragments, where, depth + 1) + ")"
 
     return _FRAGMENT_REF.sub(replace, pattern)
@@ -189,7 +191,9 @@ def _rule(raw: Any, order: int, fragments: dict[str, str], path: Path) -> TimeRu
     for field_value in value.values():
         for group in _GROUP_REF.findall(str(field_value)):
             if group not in regex.groupindex:
-                raise RuleDataError(f"{where}: value refers to ${group}, a group the pattern lacks.")
+                raise RuleDataError(
+                    f"{where}: value refers to ${group}, a group the pattern lacks."
+                )
     examples = raw["examples"]
     if not isinstance(examples, list) or not examples:
         raise RuleDataError(f"{where}: needs at least one example.")
@@ -219,7 +223,9 @@ def load_rules(directory: Path | None = None) -> TimeRules:
     rules_data = _read(directory / "rules.yaml")
     fragments = fragments_data.get("fragments")
     if not isinstance(fragments, dict) or not all(isinstance(v, str) for v in fragments.values()):
-        raise RuleDataError(f"{directory / 'fragments.yaml'}: `fragments` must map names to regexes.")
+        raise RuleDataError(
+            f"{directory / 'fragments.yaml'}: `fragments` must map names to regexes."
+        )
     tables = tables_data.get("tables")
     if not isinstance(tables, dict) or not all(isinstance(v, dict) for v in tables.values()):
         raise RuleDataError(f"{directory / 'tables.yaml'}: `tables` must map names to mappings.")
@@ -233,7 +239,8 @@ def load_rules(directory: Path | None = None) -> TimeRules:
     if not isinstance(raw_rules, list):
         raise RuleDataError(f"{directory / 'rules.yaml'}: `rules` must be a list.")
     rules = tuple(
-        _rule(raw, order, fragments, directory / "rules.yaml") for order, raw in enumerate(raw_rules)
+        _rule(raw, order, fragments, directory / "rules.yaml")
+        for order, raw in enumerate(raw_rules)
     )
     seen: set[str] = set()
     for rule in rules:

@@ -1,0 +1,36 @@
+"""The tricky cases of issue 3 (cases.yaml), each run through the parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dateline.time import tag_time
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=f"{case['find']}@{case['dct']}") for case in CASES]
+)
+def test_case(case: dict[str, Any], nlp) -> None:  # type: ignore[no-untyped-def]
+    found = tag_time(nlp(case["text"]), case["dct"])
+    matching = [timex for timex in found if timex.text == str(case["find"])]
+    assert matching, f"{case['find']!r} not found in {[(t.text, t.value) for t in found]}"
+    timex = matching[0]
+    assert timex.value == case["value"]
+    assert timex.type == case.get("type", "DATE")
+    if "mod" in case:
+        assert timex.mod == case["mod"]
+    if "start" in case:
+        assert (timex.start_date, timex.end_date) == (case["start"], case["end"])
+    if "direction" in case:
+        assert timex.direction == case["direction"]
+    if "anchor_text" in case:
+        anchors = [t for t in found if t.id == timex.anchor]
+        assert anchors and anchors[0].text == case["anchor_text"]
+    assert timex.governor is None or 0 <= timex.governor < len(case["text"])
