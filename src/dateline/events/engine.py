@@ -51,8 +51,6 @@ __all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
-# Roots where a coordinated subject with no target means "with each other".
-_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _CLAUSE = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
 )
@@ -327,7 +325,13 @@ class EventStage:
         else:
             return None
         lemma = token.lemma_.lower()
-        entries = self.patterns.entries(lemma, noun) or self.patterns.entries(token.lower_, noun)
+        entries = self.patterns.entries(token.lower_, noun)
+        if lemma != token.lower_:
+            # an entry for the exact form ("LEFT [032:033]") wins ties over the lemma's
+            entries = entries + tuple(
+                e for e in self.patterns.entries(lemma, noun) if e not in entries
+            )
+            entries = tuple(sorted(entries, key=lambda e: not e.hand_written))
         if not entries:
             return None
         zone = _zone(token, self._is_verb_trigger)
@@ -493,7 +497,49 @@ class EventStage:
                     targets = self._prep_targets(child, mentions)
                     if targets:
                         break
+        if not targets:
+            # "X believes Y can cope", "X allowed that Y isn't ...": the
+            # subject of the complement clause (as PETRARCH reads it)
+            for child in token.children:
+                if child.dep_ == "ccomp":
+                    for grandchild in child.children:
+                        if grandchild.dep_ in ("nsubj", "nsubjpass"):
+                            targets = mentions.actors_at(grandchild)
+                    if targets:
+                        break
+        if not targets:
+            # "signed an accord to supply Gondor": the purpose clause's object
+            for child in token.children:
+                if child.dep_ in ("advcl", "xcomp") and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+                ):
+                    for grandchild in child.children:
+                        if grandchild.dep_ in ("dobj", "dative"):
+                            targets = mentions.actors_at(grandchild)
+                    if targets:
+                        break
         return sources, targets, False
+
+    def _locative_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
+        """A single actor's event "in" a country ("arrived in Gondor", "asylum
+        in Gondor"): that country is the other party."""
+        frontier = [token]
+        for _ in range(2):
+            nxt: list[Token] = []
+            for node in frontier:
+                for child in node.children:
+                    if child.dep_ == "prep" and child.lower_ == "in":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                refs = [
+                                    r for r in mentions.actors_at(pobj, depth=1) if len(r.code) == 3
+                                ]
+                                if refs:
+                                    return refs
+                    elif child.dep_ in ("prep", "pobj", "dobj"):
+                        nxt.append(child)
+            frontier = nxt
+        return []
 
     def _prep_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
         for child in token.children:
@@ -604,15 +650,17 @@ class EventStage:
         if not sources:
             return []
         discourse.seen[match.rule_id] = sources
+        if not targets and not noun and len(sources) == 1:
+            targets = [
+                t
+                for t in self._locative_targets(token, mentions)
+                if not _self_reference(sources[0], t)
+            ]
         place = places.attached(token, exclude={r.token for r in sources + targets})
         code = match.code
         pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
         reciprocal = between or match.reciprocal
-        if between or (
-            not targets
-            and len(sources) >= 2
-            and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
-        ):
+        if between or (not targets and len(sources) >= 2):
             for a in sources:
                 for b in sources:
                     if not _self_reference(a, b) and code:

@@ -89,6 +89,7 @@ class TriggerEntry:
     patterns: tuple[Pattern, ...] = ()
     reciprocal: bool = False
     rule_id: str = ""
+    hand_written: bool = False  # dateline's own entries win ties with compiled ones
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
                 patterns=tuple(patterns),
                 reciprocal=bool(raw.get("reciprocal", False)),
                 rule_id=rule_id,
+                hand_written=True,
             )
             for lemma in lemmas:
                 table.setdefault(str(lemma).lower(), []).append(entry)
