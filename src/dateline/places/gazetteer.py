@@ -43,6 +43,10 @@ _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 # (so IATA-like codes such as "ABE" stay out), at least four characters.
 _ALTERNATE_OK = re.compile(r"^[A-Z][A-Za-z .'\-]*[a-z][A-Za-z .'\-]*$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+# A state or province whose name no city of its own country shares ("Florida",
+# "Ontario") is what the name means, more than a small foreign town called so;
+# where a city shares it ("Hamburg", "Tokyo", "New York") the city is meant.
+STANDALONE_ADMIN1_BONUS = 14.0
 # Abbreviations with inner dots (U.S., D.P.R.K.), hyphenated words, or any
 # other single non-space character.
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:-\w+)*|[^\w\s]")
@@ -101,11 +105,12 @@ class Candidate:
 
     entry: GazetteerEntry
     kind: MatchKind
+    bonus: float = 0.0
 
     @property
     def prior(self) -> float:
         entry = self.entry
-        score = KIND_WEIGHT[self.kind] + math.log10(entry.population + 1)
+        score = KIND_WEIGHT[self.kind] + math.log10(entry.population + 1) + self.bonus
         return score + (10.0 if entry.is_capital else 0.0)
 
 
@@ -116,10 +121,11 @@ class Gazetteer:
     phrases: Mapping[str, tuple[Candidate, ...]]
     cities: Mapping[str, tuple[Candidate, ...]]
     countries: Mapping[str, GazetteerEntry]
-    demonyms: frozenset[str]
+    demonyms: Mapping[str, str]  # nationality adjective -> ISO3
     scan_keys: frozenset[str]
     first_words: frozenset[str]
     max_phrase_words: int
+    admin1_named_alone: frozenset[str] = frozenset()
     features: Mapping[str, GazetteerEntry] = field(default_factory=dict)
     feature_examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -155,8 +161,15 @@ class Gazetteer:
         return self.phrases.get(key, ()) + self.cities.get(key, ())
 
     def is_demonym(self, text: str) -> bool:
+        return self.demonym_country(text) is not None
+
+    def demonym_country(self, text: str) -> str | None:
+        """ISO3 of a nationality adjective or plural ("Georgian", "Iraqis")."""
         key = normalise_name(text)
-        return key in self.demonyms or (key.endswith("s") and key[:-1] in self.demonyms)
+        found = self.demonyms.get(key)
+        if found is None and key.endswith("s"):
+            found = self.demonyms.get(key[:-1])
+        return found
 
     def country(self, iso3: str) -> GazetteerEntry | None:
         return self.countries.get(iso3)
@@ -321,11 +334,17 @@ def _build(data_dir: Path, cities: Mapping[str, Mapping[str, Any]]) -> Gazetteer
         for alias in raw.get("aliases") or []:
             _add(phrases, str(alias), Candidate(countries[iso3], "country"))
 
-    demonyms = {row["demonym"] for row in _read_tsv(data_dir / "demonyms.tsv", ("demonym", "iso3"))}
+    admin1_named_alone = frozenset(str(code) for code in alias_data.get("admin1_named_alone") or [])
+    unknown = sorted(admin1_named_alone - set(countries))
+    if unknown:
+        raise RuleDataError(f"{aliases_path}: admin1_named_alone lists unknown {unknown}.")
+    demonyms: dict[str, str] = {}
+    for row in _read_tsv(data_dir / "demonyms.tsv", ("demonym", "iso3")):
+        demonyms.setdefault(row["demonym"], row["iso3"])
     for raw in alias_data.get("demonyms") or []:
         if str(raw.get("iso3", "")) not in countries:
             raise RuleDataError(f"{aliases_path}: demonym {raw!r} names an unknown country.")
-        demonyms.add(str(raw["demonym"]).lower())
+        demonyms[str(raw["demonym"]).lower()] = str(raw["iso3"])
 
     for row in _read_tsv(
         data_dir / "seas.tsv", ("geonameid", "name", "feature", "lat", "lon", "aliases")
@@ -403,7 +422,9 @@ def _build(data_dir: Path, cities: Mapping[str, Mapping[str, Any]]) -> Gazetteer
             c for c in bucket if all(c.entry.key != e.entry.key for e in city_index[key])
         )
 
-    frozen_cities = {key: tuple(bucket) for key, bucket in city_index.items()}
+    frozen_cities = {
+        key: tuple(_weigh_admin1(bucket, admin1_named_alone)) for key, bucket in city_index.items()
+    }
     frozen_phrases = {key: tuple(bucket) for key, bucket in phrases.items() if bucket}
     scan_keys = set(frozen_phrases)
     for key, city_bucket in frozen_cities.items():
@@ -421,13 +442,27 @@ def _build(data_dir: Path, cities: Mapping[str, Mapping[str, Any]]) -> Gazetteer
         phrases=MappingProxyType(frozen_phrases),
         cities=MappingProxyType(frozen_cities),
         countries=MappingProxyType(countries),
-        demonyms=frozenset(demonyms),
+        demonyms=MappingProxyType(demonyms),
         scan_keys=frozenset(scan_keys),
         first_words=frozenset(words[0] for words in key_tokens.values() if words),
         max_phrase_words=max(len(words) for words in key_tokens.values()),
+        admin1_named_alone=admin1_named_alone,
         features=MappingProxyType(features),
         feature_examples=MappingProxyType(examples),
     )
+
+
+def _weigh_admin1(bucket: list[Candidate], named_alone: frozenset[str]) -> list[Candidate]:
+    city_countries = {c.entry.country for c in bucket if c.kind in ("city", "alternate")}
+    weighed = []
+    for c in bucket:
+        if c.kind == "admin1" and c.entry.country not in city_countries:
+            # Between two divisions of one name, the one news names alone
+            # (Florida, USA, not Florida, Puerto Rico).
+            bonus = STANDALONE_ADMIN1_BONUS + (1.0 if c.entry.country in named_alone else 0.0)
+            c = Candidate(c.entry, c.kind, bonus)
+        weighed.append(c)
+    return weighed
 
 
 def _city_alternates(names: Iterable[str]) -> Iterable[str]:

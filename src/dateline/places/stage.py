@@ -14,6 +14,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ STORY_MIN_SHARE = 0.05
 # often a surname or a word NER mistook for a place ("Kim" is a town in India).
 MIN_UNSUPPORTED_POPULATION = 100_000
 
+_SUPPORTING_KINDS = frozenset({"country", "feature", "admin1"})
 _APPOSITION_GAP = re.compile(r"^\s*,\s*$")
 # Up to four capitalised words right before ", <country or state>".
 _HEAD_BEFORE_COMMA = re.compile(r"((?:[A-Z][\w'.\-]*\s+){0,3}[A-Z][\w'.\-]*)\s*,\s*$")
@@ -76,21 +78,18 @@ def find_places(
     accepted = sorted(
         accepted + _apposition_heads(text, accepted, gazetteer), key=lambda m: m.start
     )
-    story_countries = {
-        _best(mention.options).entry.country
-        for mention in accepted
-        if _best(mention.options).kind in ("country", "feature")
-    }
+    support = _story_support(text, accepted, entities, gazetteer)
+    story_countries = {country for country, count in support.items() if count > 0}
     pins = _appositions(text, accepted)
     accepted = [
         mention
         for mention in accepted
-        if mention.start in pins or _supported(mention, story_countries)
+        if mention.start in pins or _supported(mention, story_countries, gazetteer)
     ]
     starts = [sentence.start for sentence in sentences]
     places: list[Place] = []
     for number, mention in enumerate(accepted):
-        chosen, how = _resolve(mention, story_countries, pins.get(mention.start))
+        chosen, how = _resolve(mention, story_countries, support, pins.get(mention.start))
         entry = chosen.entry
         index = bisect.bisect_right(starts, mention.start) - 1
         sentence_index = sentences[index].index if index >= 0 else -1
@@ -328,9 +327,19 @@ def _best(options: Sequence[Candidate]) -> Candidate:
     return max(options, key=lambda candidate: candidate.prior)
 
 
-def _supported(mention: _Mention, story_countries: set[str | None]) -> bool:
+def _supported(mention: _Mention, story_countries: set[str | None], gazetteer: Gazetteer) -> bool:
     best = _best(mention.options)
-    if best.kind not in ("city", "alternate") or mention.source == "apposition":
+    if mention.source == "apposition":
+        return True
+    if best.kind == "admin1":
+        # "Long Island" alone is not a district of the Bahamas: only the states
+        # and provinces of countries whose divisions news names alone, or of a
+        # country the story mentions.
+        return (
+            best.entry.country in gazetteer.admin1_named_alone
+            or best.entry.country in story_countries
+        )
+    if best.kind not in ("city", "alternate"):
         return True
     return any(
         option.entry.population >= MIN_UNSUPPORTED_POPULATION
@@ -370,8 +379,29 @@ def _consistent(options: Sequence[Candidate], qualifier: Candidate) -> list[Cand
     ]
 
 
+def _story_support(
+    text: str, accepted: list[_Mention], entities: Sequence[EntitySpan], gazetteer: Gazetteer
+) -> Counter[str | None]:
+    """How often the story names each country: as a country, a curated feature
+    or a state/province, or by a nationality adjective ("Georgian officials")."""
+    support: Counter[str | None] = Counter(
+        _best(mention.options).entry.country
+        for mention in accepted
+        if _best(mention.options).kind in _SUPPORTING_KINDS
+    )
+    for entity in entities:
+        if entity.label == "NORP":
+            country = gazetteer.demonym_country(text[entity.start : entity.end])
+            if country is not None:
+                support[country] += 1
+    return support
+
+
 def _resolve(
-    mention: _Mention, story_countries: set[str | None], pin: Candidate | None
+    mention: _Mention,
+    story_countries: set[str | None],
+    support: Counter[str | None],
+    pin: Candidate | None,
 ) -> tuple[Candidate, str]:
     options = mention.options
     if pin is not None:
@@ -383,6 +413,12 @@ def _resolve(
     plain = _best(options)
     if len({option.entry.country for option in options}) < 2:
         return plain, ""
+    if plain.kind == "country" and support[plain.entry.country] <= 1:
+        # "Georgia regulators" in a story about the United States: a country
+        # the story names nowhere else loses to a state of a country it does.
+        states = [o for o in options if o.kind == "admin1" and o.entry.country in story_countries]
+        if states:
+            return _best(states), ".story-country"
 
     largest = max(option.entry.population for option in options)
 
