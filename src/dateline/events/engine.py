@@ -253,6 +253,7 @@ class EventStage:
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._timex_tokens: dict[int, TimeExpr] = {}
+        self._event_nouns = frozenset(self.patterns.nouns)
 
     # -- the stage -------------------------------------------------------
     def process(self, batch: list[Document]) -> list[Document]:
@@ -264,7 +265,7 @@ class EventStage:
         doc = document.spacy_doc
         if doc is None:
             return []
-        mentions = MentionIndex(doc, document.mentions)
+        mentions = MentionIndex(doc, document.mentions, self._event_nouns)
         starts = {token.idx: token.i for token in doc}
         by_governor: dict[int, list[TimeExpr]] = {}
         for timex in document.timexes:
@@ -510,8 +511,10 @@ class EventStage:
         if not targets:
             # "signed an accord to supply Gondor": the purpose clause's object
             for child in token.children:
-                if child.dep_ in ("advcl", "xcomp") and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+                if (
+                    child.dep_ in ("advcl", "xcomp")
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+                    and not self._is_verb_trigger(child)
                 ):
                     for grandchild in child.children:
                         if grandchild.dep_ in ("dobj", "dative"):
@@ -650,7 +653,12 @@ class EventStage:
         if not sources:
             return []
         discourse.seen[match.rule_id] = sources
-        if not targets and not noun and len(sources) == 1:
+        if (
+            not targets
+            and not noun
+            and len(sources) == 1
+            and not any(c.dep_ in ("dobj", "dative") for c in token.children)
+        ):
             targets = [
                 t
                 for t in self._locative_targets(token, mentions)

@@ -74,8 +74,11 @@ class ActorRef:
 class MentionIndex:
     """Actor mentions of one document, reachable by head token."""
 
-    def __init__(self, doc: Doc, mentions: Sequence[ActorMention]) -> None:
+    def __init__(
+        self, doc: Doc, mentions: Sequence[ActorMention], event_nouns: frozenset[str] = frozenset()
+    ) -> None:
         self.doc = doc
+        self.event_nouns = event_nouns
         by_id = {m.id: m for m in mentions}
         starts = {token.idx: token.i for token in doc}
         self.by_token: dict[int, ActorMention] = {}
@@ -137,6 +140,12 @@ class MentionIndex:
                         continue
                     if child.dep_ == "prep" and child.lemma_.lower() in _SETTING_PREPS:
                         continue
+                    if (
+                        child.dep_ == "prep"
+                        and child.lower_ == "between"
+                        and node.lemma_.lower() in self.event_nouns
+                    ):
+                        continue  # the parties of an event noun, not of the verb above it
                     if child.dep_ == "conj":
                         continue  # handled with the head's conjuncts
                     refs = self._with_conjuncts(child)
