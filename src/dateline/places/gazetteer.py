@@ -54,6 +54,18 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:-\w+)*|[^\w\s]")
 # running text even when NER misses them; these names are also common words.
 SCAN_CITY_POPULATION = 1_000_000
 SCAN_CAPITAL_POPULATION = 100_000
+# Division and town names that are ordinary words ("West" is a region of
+# Cameroon, "The Valley" the capital of Anguilla): never looked up from text.
+GENERIC_NAMES = frozenset(
+    {
+        "north", "south", "east", "west", "central", "centre", "center",
+        "northern", "southern", "eastern", "western", "north-east", "north-west",
+        "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+        "islands", "lakes", "plateau", "littoral", "capital", "coast", "coastal",
+        "upper", "lower", "federal", "national", "interior", "delta", "valley",
+        "mountains", "highlands", "lowlands", "midlands", "border", "city",
+    }
+)  # fmt: skip
 SCAN_STOPLIST = frozenset({"male", "victoria", "kingston", "mobile", "reading", "nice"})
 
 
@@ -423,7 +435,9 @@ def _build(data_dir: Path, cities: Mapping[str, Mapping[str, Any]]) -> Gazetteer
         )
 
     frozen_cities = {
-        key: tuple(_weigh_admin1(bucket, admin1_named_alone)) for key, bucket in city_index.items()
+        key: tuple(_weigh_admin1(bucket, admin1_named_alone))
+        for key, bucket in city_index.items()
+        if key not in GENERIC_NAMES
     }
     frozen_phrases = {key: tuple(bucket) for key, bucket in phrases.items() if bucket}
     scan_keys = set(frozen_phrases)

@@ -39,6 +39,7 @@ STORY_MIN_SHARE = 0.05
 # often a surname or a word NER mistook for a place ("Kim" is a town in India).
 MIN_UNSUPPORTED_POPULATION = 100_000
 
+_PHRASE_KINDS = frozenset({"country", "feature", "sea"})
 _SUPPORTING_KINDS = frozenset({"country", "feature", "admin1"})
 _APPOSITION_GAP = re.compile(r"^\s*,\s*$")
 # Up to four capitalised words right before ", <country or state>".
@@ -178,6 +179,10 @@ def _ner_mentions(
                 continue
             options = _plausible(gazetteer.lookup(surface), entity.label)
             if not options:
+                continue
+            # Lower-case "florida employers insurance" is a name, not the state;
+            # KCNA's "south Korea" is still a country.
+            if not surface[:1].isupper() and _best(options).kind not in _PHRASE_KINDS:
                 continue
             # A surname tagged as a place ("Akiba") names a person elsewhere in
             # the story; only countries and curated features override that.
