@@ -252,7 +252,6 @@ class EventStage:
         self.require_dyad = require_dyad
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
-        self._timex_tokens: dict[int, TimeExpr] = {}
         self._event_nouns = frozenset(self.patterns.nouns)
 
     # -- the stage -------------------------------------------------------
@@ -272,15 +271,15 @@ class EventStage:
             if timex.governor is not None and timex.governor in starts:
                 by_governor.setdefault(starts[timex.governor], []).append(timex)
         places = _PlaceIndex(doc, document.places)
-        self._timex_tokens = {}
+        timex_tokens: dict[int, TimeExpr] = {}
         for timex in document.timexes:
             span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
             if span is not None:
                 for inner in span:
-                    self._timex_tokens[inner.i] = timex
+                    timex_tokens[inner.i] = timex
         events: list[Event] = []
         narrative = Narrative()
-        discourse = _Discourse()
+        discourse = _Discourse(timex_tokens=timex_tokens)
         for index, sent in enumerate(doc.sents):
             sentence = _sentence_for(document, index, sent.start_char)
             matches = self._matches(sent)
@@ -706,7 +705,7 @@ class EventStage:
         if not pairs:
             return []
         modality, _cue = trigger_modality(token, self.patterns.embedding)
-        timex = pick_timex(token, by_governor, self._timex_tokens)
+        timex = pick_timex(token, by_governor, discourse.timex_tokens)
         if timex is not None:
             date = date_from_timex(timex)
         else:
@@ -837,11 +836,13 @@ class EventStage:
 
 @dataclass
 class _Discourse:
-    """Sources of the previous sentence's events, by rule, for agentless
-    passives and bare event nouns in the next one."""
+    """Per-document state: sources of the previous sentence's events, by
+    rule, for agentless passives and bare event nouns in the next one."""
 
     agents: dict[str, list[ActorRef]] = field(default_factory=dict)
     seen: dict[str, list[ActorRef]] = field(default_factory=dict)
+    # every token inside a time expression ("in November, when ...")
+    timex_tokens: dict[int, TimeExpr] = field(default_factory=dict)
 
 
 def _agentless(token: Token) -> bool:
