@@ -85,7 +85,7 @@ def find_places(
     accepted = [
         mention
         for mention in accepted
-        if mention.start in pins or _supported(mention, story_countries, gazetteer)
+        if mention.start in pins or _supported(mention, story_countries, support, gazetteer)
     ]
     starts = [sentence.start for sentence in sentences]
     places: list[Place] = []
@@ -273,7 +273,11 @@ def _is_blocked(
         # An entity that is exactly the name is NER misreading a place used for
         # its government ("Beijing has protested"); only a longer name blocks.
         longer = (block_start, block_end) != (start, end)
-        if inside and (label == "PERSON" or (longer and not curated)):
+        # A curated feature survives a longer NORP or EVENT span the tagger
+        # drew around it, not an organisation's name ("Workers' Party of Korea").
+        if inside and (
+            label == "PERSON" or (longer and (not curated or label not in ("NORP", "EVENT")))
+        ):
             return True
     return False
 
@@ -332,18 +336,20 @@ def _best(options: Sequence[Candidate]) -> Candidate:
     return max(options, key=lambda candidate: candidate.prior)
 
 
-def _supported(mention: _Mention, story_countries: set[str | None], gazetteer: Gazetteer) -> bool:
+def _supported(
+    mention: _Mention,
+    story_countries: set[str | None],
+    support: Counter[str | None],
+    gazetteer: Gazetteer,
+) -> bool:
     best = _best(mention.options)
     if mention.source == "apposition":
         return True
     if best.kind == "admin1":
         # "Long Island" alone is not a district of the Bahamas: only the states
         # and provinces of countries whose divisions news names alone, or of a
-        # country the story mentions.
-        return (
-            best.entry.country in gazetteer.admin1_named_alone
-            or best.entry.country in story_countries
-        )
+        # country the story mentions elsewhere (this mention counted itself).
+        return best.entry.country in gazetteer.admin1_named_alone or support[best.entry.country] > 1
     if best.kind not in ("city", "alternate"):
         return True
     return any(
