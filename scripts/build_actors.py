@@ -527,8 +527,16 @@ def is_person(actor: PhoenixActor) -> bool:
         return False  # a country whose code changed ("MACEDONIA [MKD >910908]"), not a person
     if "CountryInfo" in actor.comment or "IGOrulers" in actor.comment:
         return True
-    # Former office (ELI) only makes sense for a person; other dated entries are organisations.
-    return any(r.code.endswith("ELI") for r in actor.roles) or (actor.default or "").endswith("ELI")
+    # Former office (ELI) only makes sense for a person; a dated state office (JPNGOV 2006-2007)
+    # is a person's too. Dated non-state codes (IMGMUSISI >130408) are organisations.
+    codes = [r.code for r in actor.roles] + [actor.default or ""]
+    if any(c.endswith("ELI") for c in codes):
+        return True
+    return any(
+        r.code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC"}
+        and r.code[3:6] in {"GOV", "MIL", "LEG", "JUD", "OPP", "SPY", "COP"}
+        for r in actor.roles
+    )
 
 
 def phoenix_people(

@@ -63,6 +63,32 @@ LOCATIVE = frozenset(
     }
 )
 VISIT_VERBS = frozenset({"visit", "arrive", "reach", "tour", "leave", "travel", "fly"})
+# "protested to Seoul", "a letter from Tokyo": after these prepositions a capital is an
+# actor unless the preposition hangs on a noun ("trip to Tokyo") or a verb of motion.
+RECIPIENT_PREPOSITIONS = frozenset({"to", "from"})
+MOTION_VERBS = frozenset(
+    {
+        "go",
+        "come",
+        "return",
+        "travel",
+        "fly",
+        "head",
+        "move",
+        "arrive",
+        "send",
+        "flee",
+        "sail",
+        "drive",
+        "walk",
+        "relocate",
+        "transfer",
+        "deport",
+        "export",
+        "import",
+        "ship",
+    }
+)
 FORMER = frozenset({"former", "ex", "then"})
 SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"})
 HYPHENS = frozenset({"-", "–", "—", "‐"})
@@ -569,6 +595,9 @@ def _draft_for(
             code, rule = country + "ELI", "person.former"
         elif role is not None and not role.code.endswith("ELI"):
             code, rule = role.code, "person.kb"
+        elif owner_code is not None and owner_country is None and agent is not None:
+            # "NATO Secretary-General Jens Stoltenberg": the organisation the title names
+            code, rule = owner_code, "person.title"
         elif agent is not None and country:
             code, rule = _join(country, agent), "person.title"
         else:
@@ -667,8 +696,7 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             locative=locative,
         )
     if atom.kind == "capital" and atom.iso3:
-        previous = doc[atom.start - 1].lower_ if atom.start > 0 else ""
-        if previous in LOCATIVE:
+        if _locative(doc, atom.start):
             return None  # a place: "talks in Tokyo"
         head = doc[atom.end - 1]
         if head.dep_ == "dobj" and head.head.lemma_ in VISIT_VERBS:
@@ -744,6 +772,19 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             person_tokens=(atom.start, atom.end) if kind == "person" else None,
         )
     return None  # an unknown person with nothing to code them by
+
+
+def _locative(doc: Doc, start: int) -> bool:
+    """Whether the name at `start` follows a preposition of place."""
+    if start == 0:
+        return False
+    prep = doc[start - 1]
+    if prep.lower_ not in LOCATIVE:
+        return False
+    if prep.lower_ in RECIPIENT_PREPOSITIONS:
+        head = prep.head
+        return head.pos_ != "VERB" or head.lemma_ in MOTION_VERBS
+    return True
 
 
 GEOGRAPHIC_HEADS = frozenset(

@@ -347,12 +347,15 @@ class ActorKnowledge:
                     continue
                 kind: Literal["person", "org", "igo", "country"]
                 if not roles and _ISO3.match(default) and default not in NON_STATE_PREFIXES:
-                    kind = "country"
+                    # a plain three-letter code: a country, matched like any country name
                     countries.setdefault(
                         default,
-                        Country(default, actor.phrases[0].strip("_").replace("_", " ").title()),
+                        Country(default, actor.phrases[0].strip("_ ").replace("_", " ").title()),
                     )
-                elif default.startswith("IGO") and not roles:
+                    for phrase in actor.phrases:
+                        names.add(phrase_tokens(phrase), NameTarget("country", default))
+                    continue
+                if default.startswith("IGO") and not roles:
                     kind = "igo"
                 else:
                     kind = "person" if roles else "org"

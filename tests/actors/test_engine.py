@@ -1,0 +1,177 @@
+"""The actors stage on the founding story (our own retelling) and on small texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dateline.actors import ActorKnowledge, ActorStage, group_members, mention_at
+from dateline.nlp import NlpStage
+from dateline.pipeline import Pipeline
+from dateline.records import ActorMention, Article, Document
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "japan_china_2017-04-03.txt"
+
+pytestmark = pytest.mark.model
+
+
+def run(text: str, date: str, nlp: Any, knowledge: ActorKnowledge | None = None) -> Document:
+    document = Document(Article(id="t", date=dt.date.fromisoformat(date), text=text))
+    Pipeline([NlpStage(nlp), ActorStage(knowledge)]).process([document])
+    return document
+
+
+@pytest.fixture(scope="module")
+def founding(nlp: Any) -> Document:
+    raw = EXAMPLE.read_text(encoding="utf-8")
+    _, date, text = raw.split(maxsplit=2)
+    text = raw[raw.index(date) + len(date) + 1 :]
+    return run(text, date, nlp)
+
+
+def at(document: Document, phrase: str, occurrence: int = 1) -> ActorMention:
+    text = document.article.text
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(phrase, start + 1)
+    found = [m for m in document.mentions if m.start <= start < m.end]
+    assert found, f"no mention covers {phrase!r}"
+    return min(found, key=lambda m: m.end - m.start)
+
+
+def test_stage_contract() -> None:
+    assert ActorStage.name == "actors"
+    assert ActorStage.requires == frozenset({"spacy_doc", "sentences"})
+    assert ActorStage.provides == frozenset({"mentions"})
+
+
+@pytest.mark.parametrize(
+    ("phrase", "occurrence", "code", "kind"),
+    [
+        ("Japan", 1, "JPN", "country"),
+        ("China", 1, "CHN", "country"),
+        ("Shinzo Abe", 1, "JPNGOV", "person"),
+        ("Xi Jinping", 1, "CHNGOV", "person"),
+        ("Tokyo wants", 1, "JPNGOV", "country"),
+        ("Beijing", 1, "CHNGOV", "country"),
+        ("Kong Xuanyou", 1, "CHNGOV", "composed"),
+        ("Takeo Akiba", 1, "JPNGOV", "composed"),
+        ("two countries", 1, "JPN+CHN", "group"),
+        ("Group of 20", 1, "IGOG20", "igo"),
+        ("Akiba and Kong", 1, "JPNGOV", "coref"),
+        ("Li Keqiang", 1, "CHNGOV", "person"),
+        ("Abe and Xi last", 1, "JPNGOV", "coref"),
+        ("Ri Kil Song", 1, "PRKGOV", "composed"),
+        ("Wang Yi", 1, "CHNGOV", "person"),
+        ("He attended", 1, "CHNGOV", "coref"),
+        ("Koichi Hagiuda", 1, "JPNGOV", "person"),
+    ],
+)
+def test_founding_story(
+    founding: Document, phrase: str, occurrence: int, code: str, kind: str
+) -> None:
+    mention = at(founding, phrase, occurrence)
+    assert (mention.cameo_code, mention.kind) == (code, kind)
+
+
+def test_founding_story_fields(founding: Document) -> None:
+    abe = at(founding, "Shinzo Abe")
+    assert (abe.country, abe.sector, abe.plover_sector, abe.kb_id) == (
+        "JPN",
+        "GOV",
+        "GOV",
+        "Q132345",
+    )
+    kong = at(founding, "Kong Xuanyou")
+    assert kong.name == "Kong Xuanyou" and kong.country == "CHN" and kong.sector == "GOV"
+    later = at(founding, "Kong held")
+    assert later.antecedent == kong.id and later.cameo_code == "CHNGOV"
+    he = at(founding, "He attended")
+    assert founding.mentions[[m.id for m in founding.mentions].index(he.antecedent)].text == "Kong"
+    # "in Tokyo" is a place, not an actor; "East China Sea" names no country
+    text = founding.article.text
+    in_tokyo = text.index("in Tokyo") + 3
+    assert not any(m.start <= in_tokyo < m.end for m in founding.mentions)
+    sea = text.index("East China Sea")
+    assert not any(sea <= m.start < sea + len("East China Sea") for m in founding.mentions)
+
+
+def test_heads_are_token_offsets_inside_spans(founding: Document) -> None:
+    doc = founding.spacy_doc
+    assert doc is not None
+    starts = {token.idx for token in doc}
+    for mention in founding.mentions:
+        assert mention.head in starts
+        assert mention.start <= mention.head < mention.end
+        assert founding.article.text[mention.start : mention.end] == mention.text
+        sentence = founding.sentences[mention.sentence_index]
+        assert sentence.start <= mention.start < sentence.end
+
+
+def test_ids_are_unique_and_antecedents_resolve(founding: Document) -> None:
+    ids = [m.id for m in founding.mentions]
+    assert len(ids) == len(set(ids))
+    for mention in founding.mentions:
+        assert mention.antecedent is None or mention.antecedent in ids
+
+
+def test_mention_at(founding: Document) -> None:
+    kong = at(founding, "Kong Xuanyou")
+    assert kong.head is not None
+    assert mention_at(founding, kong.head) == kong
+    assert mention_at(founding, kong.start + 1) == kong
+    assert mention_at(founding, founding.article.text.index("halt")) is None
+
+
+def test_group_members(founding: Document) -> None:
+    assert group_members(at(founding, "two countries")) == ("JPN", "CHN")
+    assert group_members(at(founding, "Shinzo Abe")) == ("JPNGOV",)
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "phrase", "code"),
+    [
+        ("Shinzo Abe said Japan would respond.", "2009-06-01", "Shinzo Abe", "JPNELI"),
+        ("Shinzo Abe said Japan would respond.", "2017-04-03", "Shinzo Abe", "JPNGOV"),
+        ("Former Prime Minister Shinzo Abe visited Taipei.", "2021-12-01", "Shinzo Abe", "JPNELI"),
+        ("Abe said Japan would respond.", "2017-04-03", "Abe", "JPNGOV"),
+        ("Abe said Japan would respond.", "2009-06-01", "Abe", None),
+        ("The talks in Tokyo ended.", "2017-04-03", "Tokyo", None),
+        ("The Japanese government protested to Seoul.", "2019-07-01", "Seoul", "KORGOV"),
+        (
+            "Goodluck Jonathan, president of Nigeria, met the delegation.",
+            "2012-03-01",
+            "Goodluck Jonathan",
+            "NGAGOV",
+        ),
+        (
+            "Thai Interior Minister Somsak Chaiyo announced new rules.",
+            "2016-04-03",
+            "Somsak Chaiyo",
+            "THAGOV",
+        ),
+    ],
+)
+def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:
+    document = run(text, date, nlp)
+    start = text.index(phrase)
+    found = [m.cameo_code for m in document.mentions if m.start <= start < m.end]
+    assert found == ([code] if code else [])
+
+
+def test_phoenix_knowledge_in_the_stage(nlp: Any, tmp_path: Path) -> None:
+    actors = tmp_path / "f.actors.txt"
+    actors.write_text(
+        "ARNOR_ [ARN]\nGONDOR [GON]\nFRODO_BAGGINS\n\t[HOBGOV 20000101-20101231]\n\t[HOB]\n",
+        encoding="utf-8",
+    )
+    agents = tmp_path / "f.agents.txt"
+    agents.write_text("FOREIGN_MINISTER [~GOV]\n", encoding="utf-8")
+    knowledge = ActorKnowledge.from_phoenix([actors], agents)
+    document = run(
+        "Arnor's foreign minister met Frodo Baggins in Gondor.", "2005-01-01", nlp, knowledge
+    )
+    assert [m.cameo_code for m in document.mentions] == ["ARNGOV", "HOBGOV", "GON"]
