@@ -286,6 +286,8 @@ def _number(rules: TimeRules, text: str | None) -> float | str | None:
     key = " ".join(text.lower().split())
     if key == "x":
         return "X"
+    if key.endswith(" 1/2") and key[:-4].isdigit():
+        return float(key[:-4]) + 0.5
     if re.fullmatch(r"\d+(?:\.\d+)?", key):
         return float(key)
     vague = rules.table("vague")
@@ -689,10 +691,40 @@ def _resolve_duration(
     count = _number(rules, _field(spec, "n", groups))
     if unit is None or count is None or unit == "weekend":
         return None
-    letter = rules.table("unit")[unit]
-    clock = unit in ("hour", "minute", "second")
-    value = ("PT" if clock else "P") + _count_text(count) + letter
-    return _Resolved(value=value, precision=unit, anchor="none")
+    if count != "X" and _field(spec, "half", groups):
+        count = float(count) + 0.5
+    return _Resolved(value=_duration_value(rules, count, unit), precision=unit, anchor="none")
+
+
+# Fractions are written in the next smaller unit (P2Y6M, PT1M30S); decades and
+# centuries in years (P20Y), as the TimeML corpora write them.
+_SMALLER = {
+    "year": ("month", 12),
+    "day": ("hour", 24),
+    "hour": ("minute", 60),
+    "minute": ("second", 60),
+}
+_IN_YEARS = {"decade": 10, "century": 100}
+
+
+def _duration_value(rules: TimeRules, count: float | str, unit: str) -> str:
+    if count != "X" and unit in _IN_YEARS:
+        count, unit = float(count) * _IN_YEARS[unit], "year"
+    parts: list[tuple[float | str, str]] = [(count, unit)]
+    if count != "X" and not float(count).is_integer() and unit in _SMALLER:
+        whole = int(float(count))
+        smaller, factor = _SMALLER[unit]
+        rest = round((float(count) - whole) * factor, 3)
+        parts = ([(float(whole), unit)] if whole else []) + [(rest, smaller)]
+    date_part = ""
+    time_part = ""
+    for amount, part_unit in parts:
+        piece = _count_text(amount) + rules.table("unit")[part_unit]
+        if part_unit in ("hour", "minute", "second"):
+            time_part += piece
+        else:
+            date_part += piece
+    return "P" + date_part + ("T" + time_part if time_part else "")
 
 
 def _resolve_set(
