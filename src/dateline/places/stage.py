@@ -234,6 +234,7 @@ def _phrase_mentions(
         (entity.start, entity.end, entity.label)
         for entity in entities
         if entity.label in BLOCKING_LABELS
+        or (entity.label in PLACE_LABELS and _longer_unknown_name(text, entity, gazetteer))
     )
     tokens = tokenize(text)
     first_words = gazetteer.first_words
@@ -260,6 +261,20 @@ def _phrase_mentions(
             mentions.append(_Mention(start, end, options, "phrase"))
         index = stop
     return mentions
+
+
+def _longer_unknown_name(text: str, entity: EntitySpan, gazetteer: Gazetteer) -> bool:
+    """A place entity the gazetteer does not know whose words are all
+    capitalised ("Turkey Point", a power plant): a country inside it is part
+    of its name. "northern Japan" is not such a name."""
+    start, end = _trim(text, entity.start, entity.end)
+    words = text[start:end].split()
+    return (
+        len(words) > 1
+        and all(word[:1].isupper() for word in words)
+        and not gazetteer.lookup(text[start:end])
+        and "," not in text[start:end]
+    )
 
 
 def _is_blocked(
