@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dateline.eval.actors import default_cases_path, evaluate_actors, read_cases
+from dateline.eval.actors import (
+    default_cases_path,
+    evaluate_actors,
+    evaluate_petrarch_actors,
+    read_cases,
+)
 
 # Measured 2026-11-28 on tests/actors/cases.tsv (188 mentions): country 0.989,
 # sector 0.973, full code 0.973. Raise these when the measure rises.
@@ -38,3 +44,12 @@ def test_actor_accuracy_floors(nlp: Any) -> None:
             f"{metric} {report.metrics[metric]:.3f} < {floor}\n" + "\n".join(report.details)
         )
     assert [row["measure"] for row in report.rows] == ["country", "sector", "full code"]
+
+
+@pytest.mark.model
+@pytest.mark.corpus
+def test_petrarch_validation_actor_recall(nlp: Any, shared_data: Path) -> None:
+    # Measured 2026-11-28: 620 of 689 expected source/target codes (0.900) in 253 records.
+    report = evaluate_petrarch_actors(shared_data / "events" / "petrarch-validation", nlp=nlp)
+    assert report.metrics["records"] > 200
+    assert report.metrics["actor_code_recall"] >= 0.87, "\n".join(report.details[:40])

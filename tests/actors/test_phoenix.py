@@ -104,7 +104,7 @@ def test_read_actor_file_strict_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.actors.txt"
     path.write_text("FRODO\n\t[HOB 1999XX01-20000101]\n", encoding="utf-8")
     assert read_actor_file(path)[0].roles == []  # PETRARCH skips the bad restriction
-    with pytest.raises(RuleDataError, match="bad.actors.txt:2"):
+    with pytest.raises(RuleDataError, match=r"bad\.actors\.txt:2"):
         read_actor_file(path, lenient=False)
 
 

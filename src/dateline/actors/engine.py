@@ -506,9 +506,15 @@ def _appositive_role(
 def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int) -> int | None:
     """ "president of Nigeria": the atom after "of" [the] that owns the title."""
     i = atoms[last].end
-    if i >= len(doc) or doc[i].lower_ != "of" or k >= len(atoms):
+    if k >= len(atoms) or i >= len(doc):
         return None
-    i += 1
+    agent = atoms[last].agent
+    if atoms[k].start == i and agent is not None and agent.prepend:
+        pass  # "MSF Arnor": an organisation noun (NGO~) right before its country
+    elif doc[i].lower_ in {"of", "from"}:
+        i += 1
+    else:
+        return None
     if i < len(doc) and doc[i].lower_ == "the":
         i += 1
     atom = atoms[k]
@@ -793,15 +799,21 @@ GEOGRAPHIC_HEADS = frozenset(
 
 
 def _inside_larger_name(doc: Doc, atom: Atom) -> bool:
+    """ "East China Sea": the country name is glued to other name words of a place."""
     if atom.end < len(doc) and doc[atom.end].lower_ in GEOGRAPHIC_HEADS:
         return True
     for ent in doc.ents:
         if (
             ent.start <= atom.start
             and atom.end <= ent.end
-            and (ent.end - ent.start) > (atom.end - atom.start)
+            and ent.label_ in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
         ):
-            return ent.label_ in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
+            neighbours = []
+            if ent.start < atom.start:
+                neighbours.append(doc[atom.start - 1])
+            if atom.end < ent.end:
+                neighbours.append(doc[atom.end])
+            return any(t.text[:1].isupper() and t.lower_ not in {"and", "or"} for t in neighbours)
     return False
 
 

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
     from dateline.actors import ActorKnowledge
 
-__all__ = ["ActorCase", "default_cases_path", "evaluate_actors", "read_cases"]
+__all__ = [
+    "ActorCase",
+    "default_cases_path",
+    "evaluate_actors",
+    "evaluate_petrarch_actors",
+    "read_cases",
+]
 
 _COLUMNS = ("text", "date", "mention", "expected", "note")
 
@@ -176,5 +182,67 @@ def evaluate_actors(
         title=f"Actor coding on {path.name} ({len(cases)} mentions)",
         rows=rows,
         metrics=metrics,
+        details=details,
+    )
+
+
+def evaluate_petrarch_actors(folder: Path, nlp: Language | None = None) -> EvalReport:
+    """How many source and target codes of PETRARCH's validation records appear
+    among the actor mentions found with the suite's own fictional dictionaries
+    (`PETR.Validate.actors.txt`, `PETR.Validate.agents.txt`). This scores actor
+    recognition only; the events evaluation scores whole events."""
+    import re
+
+    from dateline.actors import ActorKnowledge, ActorStage
+    from dateline.nlp import NlpStage, load_model
+    from dateline.records import Article, Document
+
+    knowledge = ActorKnowledge.from_phoenix(
+        [folder / "PETR.Validate.actors.txt"], folder / "PETR.Validate.agents.txt"
+    )
+    xml = (folder / "PETR.UnitTest.records.xml").read_text(encoding="utf-8", errors="replace")
+    documents: list[Document] = []
+    expected: list[list[str]] = []
+    for date, record_id, body in re.findall(
+        r'<Sentence date="(\d{8})" id="([^"]+)"[^>]*>(.*?)</Sentence>', xml, re.S
+    ):
+        text = re.search(r"<Text>(.*?)</Text>", body, re.S)
+        codes = [
+            c
+            for pair in re.findall(r'sourcecode="([^"]*)" targetcode="([^"]*)"', body)
+            for c in pair
+            if c and c != "---"
+        ]
+        if not text or not codes:
+            continue
+        day = dt.date(int(date[:4]), int(date[4:6]), int(date[6:]))
+        documents.append(
+            Document(Article(id=record_id, date=day, text=" ".join(text.group(1).split())))
+        )
+        expected.append(codes)
+    NlpStage(nlp if nlp is not None else load_model()).process(documents)
+    ActorStage(knowledge).process(documents)
+    found = total = 0
+    details: list[str] = []
+    for document, codes in zip(documents, expected, strict=True):
+        got = {m.cameo_code for m in document.mentions}
+        for code in codes:
+            total += 1
+            if code in got:
+                found += 1
+            else:
+                details.append(f"{document.article.id}: {code} not among {sorted(got)}")
+    recall = found / total if total else 0.0
+    return EvalReport(
+        title=f"PETRARCH validation actors ({len(documents)} records)",
+        rows=[
+            {
+                "measure": "expected codes found",
+                "found": found,
+                "expected": total,
+                "recall": round(recall, 3),
+            }
+        ],
+        metrics={"records": float(len(documents)), "actor_code_recall": recall},
         details=details,
     )
