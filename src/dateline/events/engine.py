@@ -433,7 +433,10 @@ class EventStage:
                         # raising: "X is expected to visit" — X visits
                         return mentions.actors_at(child), child
                     return [], None
-        for child in token.children:
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+        # a misparse can give two subjects ("Old foes Gondor and Osgiliath"): the one with actors
+        subjects.sort(key=lambda c: not mentions.actors_at(c))
+        for child in subjects[:1]:
             if child.dep_ in ("nsubj", "csubj"):
                 refs = mentions.actors_at(child)
                 if (
@@ -486,7 +489,7 @@ class EventStage:
         if not targets:
             for child in token.children:
                 if child.dep_ in ("dobj", "dative", "attr", "oprd"):
-                    targets = mentions.actors_at(child)
+                    targets = mentions.actors_at(child, participles=True)
                     if targets:
                         break
         if not targets:
@@ -518,15 +521,32 @@ class EventStage:
                     for grandchild in child.children:
                         if grandchild.dep_ in ("dobj", "dative"):
                             targets = mentions.actors_at(grandchild)
+                    targets = targets or self._prep_targets(child, mentions)
                     if targets:
                         break
         return sources, targets, False
+
+    def _nearest_actor(
+        self, token: Token, mentions: MentionIndex, exclude: set[int]
+    ) -> ActorRef | None:
+        """The closest actor in the trigger's own phrase (not its subject)."""
+        frontier = [c for c in token.children if c.dep_ not in _SUBJECTS and c.dep_ not in _CLAUSE]
+        for _ in range(_ZONE_DEPTH + 1):
+            nxt: list[Token] = []
+            for node in frontier:
+                if node.i not in exclude:
+                    ref = mentions.ref(node)
+                    if ref is not None:
+                        return ref
+                nxt.extend(c for c in node.children if c.dep_ not in _CLAUSE)
+            frontier = nxt
+        return None
 
     def _locative_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
         """A single actor's event "in" a country ("arrived in Gondor", "asylum
         in Gondor"): that country is the other party."""
         frontier = [token]
-        for _ in range(2):
+        for _ in range(3):
             nxt: list[Token] = []
             for node in frontier:
                 for child in node.children:
@@ -699,6 +719,11 @@ class EventStage:
                     and not self.require_dyad
                     and (code[:2] in UNILATERAL_ROOTS or (noun and code[:2] == "04"))
                 ):
+                    nearest = self._nearest_actor(token, mentions, {s.token for s in sources})
+                    if nearest is not None and not _self_reference(a, nearest):
+                        # "fired shells near a vessel from South Korea"
+                        pairs.append((a, nearest, code))
+                        continue
                     # "he attended talks here": a consultation whose other
                     # party the sentence does not name
                     pairs.append((a, None, code))

@@ -23,6 +23,7 @@ Conventions (docs/events.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -124,9 +125,11 @@ class MentionIndex:
             return None
         return ActorRef(mention=mention, resolved=resolved, token=token.i)
 
-    def actors_at(self, token: Token, depth: int = 4) -> list[ActorRef]:
+    def actors_at(self, token: Token, depth: int = 4, participles: bool = False) -> list[ActorRef]:
         """Actors an argument position holds: the token's own mention and its
-        coordinated ones, else the nearest actors inside its phrase."""
+        coordinated ones, else the nearest actors inside its phrase (with
+        `participles`, also inside a participle phrase: "the roads leading
+        into X", used for targets only)."""
         found = self._with_conjuncts(token)
         if found:
             return found
@@ -136,7 +139,7 @@ class MentionIndex:
             level: list[ActorRef] = []
             for node in frontier:
                 for child in node.children:
-                    if child.dep_ in _STOP:
+                    if child.dep_ in _STOP and not (participles and child.dep_ == "acl"):
                         continue
                     if child.dep_ == "prep" and child.lemma_.lower() in _SETTING_PREPS:
                         continue
@@ -166,11 +169,12 @@ class MentionIndex:
         return []
 
     def group(self, ref: ActorRef) -> list[ActorRef]:
-        """A group mention ("the two sides", code ``JPNGOV+CHNGOV``) as its members."""
-        if "+" not in ref.code:
+        """A group mention ("the two sides", code ``JPNGOV+CHNGOV``; PETRARCH's
+        ``FRO/BIL/SAM``) as its members."""
+        if "+" not in ref.code and "/" not in ref.code:
             return [ref]
         members = []
-        for number, code in enumerate(c for c in ref.code.split("+") if c):
+        for number, code in enumerate(c for c in re.split(r"[+/]", ref.code) if c):
             member = replace(
                 ref.resolved, id=f"{ref.resolved.id}#{number}", cameo_code=code, country=code[:3]
             )
@@ -182,7 +186,7 @@ class MentionIndex:
         first = self.ref(token)
         if first is None:
             return []
-        if "+" in first.code:
+        if "+" in first.code or "/" in first.code:
             return self.group(first)
         refs.append(first)
         for conj in token.conjuncts:
