@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from dateline.records import TimeExpr
 from dateline.time import grammar
@@ -30,10 +30,19 @@ __all__ = ["Match", "find", "tag"]
 
 Direction = Literal["past", "future", "present", "none"]
 # How an underspecified period is chosen among its candidates.
-Choice = Literal["past", "strict_past", "future", "strict_future", "this", "closest"]
+Choice = Literal["past", "strict_past", "future", "strict_future", "this", "closest", "onward"]
 
 _GROUP_REF = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _NARRATIVE_COARSE = frozenset({"century", "decade"})
+
+
+class _Anchor(NamedTuple):
+    """A day other than the story's date to resolve against: a report's day, or
+    the narrative's (`narrative` True), and the id of the expression that gave it."""
+
+    id: str
+    day: dt.date
+    narrative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,12 @@ class _Context:
     reference: tuple[str, Period] | None = None
     # The last quarter or half-year named: what "a year ago", "the quarter" compare with.
     fiscal: tuple[str, Period] | None = None
+    # Whether the narrative has left the story's date (its last date was absolute or
+    # anchored to another date, not to the story's date), and in which sentence.
+    off_dct: bool = False
+    reference_sentence: int = 0
+    # A narrative (history) rather than news: most of its years are far from its date.
+    narrative: bool = False
     # id, period and governor token index of every resolved date, in text order.
     resolved: list[tuple[str, Period, int | None, int]] | None = None
 
@@ -127,9 +142,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
     sentence_starts: list[int] = []
     if doc is not None:
         sentence_starts = [sentence.start_char for sentence in doc.sents]
-    context = _Context(dct=dct, resolved=[])
+    matches = find(text, rules)
+    context = _Context(dct=dct, resolved=[], narrative=_is_narrative(matches, dct))
     records: list[TimeExpr] = []
-    for match in find(text, rules):
+    for match in matches:
         governing: Token | None = None
         clause: grammar.Tense = "none"
         if doc is not None:
@@ -140,6 +156,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
         anchor_day = _reported_anchor(governing, context, sentence_index)
+        if anchor_day is None:
+            anchor_day = _narrative_anchor(context, sentence_index)
         resolved = _resolve(match, context, rules, clause, anchor_day)
         if resolved is None:
             continue
@@ -177,8 +195,17 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                     sentence_index,
                 )
             )
-            if resolved.updates_reference and resolved.period.granularity not in _NARRATIVE_COARSE:
+            if (
+                resolved.updates_reference
+                and resolved.period.granularity not in _NARRATIVE_COARSE
+                and match.signal is None
+            ):
                 context.reference = (timex_id, resolved.period)
+                # A date within a year of the story's date keeps the story's timeline.
+                context.off_dct = (
+                    resolved.anchor != "dct" and resolved.period.distance(dct) > _NARRATIVE_DISTANCE
+                )
+                context.reference_sentence = sentence_index
             if resolved.updates_reference and resolved.period.granularity in (
                 "quarter",
                 "half-year",
@@ -203,7 +230,7 @@ def _rejected_by_entities(doc: Doc, match: Match) -> bool:
 
 def _reported_anchor(
     governing: Token | None, context: _Context, sentence_index: int
-) -> tuple[str, dt.date] | None:
+) -> _Anchor | None:
     """The day of a report that governs this clause ("said on Friday it would …
     on Tuesday"): the date of an earlier expression in the same sentence that
     modifies a verb this expression's clause hangs from."""
@@ -222,8 +249,48 @@ def _reported_anchor(
             and governor_index in ancestors
             and period.granularity in ("day", "time")
         ):
-            return timex_id, period.first
+            return _Anchor(timex_id, period.first)
     return None
+
+
+# How many sentences a narrative time carries over to a month or weekday with no year.
+_NARRATIVE_WINDOW = 3
+# How far (days) from the story's date the narrative must be before it takes over.
+_NARRATIVE_DISTANCE = 365
+
+
+def _is_narrative(matches: list[Match], dct: dt.date) -> bool:
+    """A text tells a story away from its own date (a history, an obituary) when at
+    least three years are written out, two thirds of them lie over a year from its
+    date, and it hardly says "yesterday", "Friday" or "last week". News, whose
+    written-out years sit around the story's date or which counts from it, is not."""
+    years: list[int] = []
+    deictic = 0
+    for match in matches:
+        kind = match.rule.value.get("kind")
+        if kind == "weekday" or (kind == "shift" and match.rule.value.get("anchor") != "narrative"):
+            deictic += 1
+        if match.rule.value.get("kind") != "date" or not match.groups.get("year"):
+            continue
+        text = str(match.groups["year"])
+        if text.isdigit() and len(text) == 4:
+            years.append(int(text))
+    far = sum(abs(year - dct.year) > 1 for year in years)
+    return len(years) >= 3 and far * 3 >= len(years) * 2 and deictic < 2
+
+
+def _narrative_anchor(context: _Context, sentence_index: int) -> _Anchor | None:
+    """When the narrative has moved off the story's date ("On September 1, 1939, …
+    by early October"), a month or weekday with no year takes the narrative's."""
+    if (
+        not context.narrative
+        or context.reference is None
+        or not context.off_dct
+        or sentence_index - context.reference_sentence > _NARRATIVE_WINDOW
+    ):
+        return None
+    timex_id, period = context.reference
+    return _Anchor(timex_id, period.first, narrative=True)
 
 
 def _narrow(period: Period, mod: str) -> tuple[dt.date, dt.date]:
@@ -359,7 +426,7 @@ def _resolve(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     kind = match.rule.value["kind"]
     resolver = _RESOLVERS[kind]
@@ -399,6 +466,15 @@ def _choose(candidates: list[Period], anchor: dt.date, choice: Choice, coarse: s
     if choice == "strict_future":
         pool = [p for p in candidates if p.first > anchor]
         return min(pool, key=lambda p: p.first) if pool else candidates[-1]
+    if choice == "onward":
+        # A narrative moves forward: a period before the anchor counts three times as far.
+        return min(
+            candidates,
+            key=lambda p: (
+                3 * p.distance(anchor) if p.last < anchor else p.distance(anchor),
+                p.first,
+            ),
+        )
     if choice == "this":
         holding = Period.holding(anchor, coarse)
         pool = [p for p in candidates if holding.first <= p.first <= holding.last]
@@ -429,7 +505,7 @@ def _resolve_date(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
     year = _year(_field(spec, "year", groups), dct, rules)
@@ -485,10 +561,12 @@ def _resolve_date(
         if granularity == "year":
             return None
         anchor_day = dct
-        if reported is not None:
-            anchor, anchor_day = reported
         rule_choice = _choice_from_rel(rules, _field(spec, "direction", groups))
         choice = rule_choice or _choice_from_grammar(clause)
+        if reported is not None and (rule_choice is None or not reported.narrative):
+            anchor, anchor_day = reported.id, reported.day
+            if reported.narrative:
+                choice = "onward"
         candidates = []
         for y in (anchor_day.year - 1, anchor_day.year, anchor_day.year + 1):
             try:
@@ -498,7 +576,11 @@ def _resolve_date(
         if not candidates:
             return None
         period = _choose(candidates, anchor_day, choice, "year")
-        if rule_choice is None and granularity in ("day", "month", "quarter"):
+        if (
+            choice != "onward"
+            and rule_choice is None
+            and granularity in ("day", "month", "quarter")
+        ):
             period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
     resolved = _Resolved(
@@ -527,14 +609,24 @@ def _resolve_weekday(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups = match.rule.value, match.groups
     weekday = _lookup(rules, "weekday", _field(spec, "weekday", groups))
     if weekday is None:
         return None
-    anchor, anchor_day = ("dct", context.dct) if reported is None else reported
     rel_text = _field(spec, "direction", groups)
+    anchor, anchor_day = "dct", context.dct
+    narrative = False
+    if reported is not None and (rel_text is None or not reported.narrative):
+        anchor, anchor_day, narrative = reported.id, reported.day, reported.narrative
+        if (
+            narrative
+            and context.reference
+            and context.reference[1].granularity not in ("day", "time")
+        ):
+            # A weekday counts from a day, not from a month.
+            anchor, anchor_day, narrative = "dct", context.dct, False
     # "the previous Friday" counts back from the narrative, not from the story's date.
     if (
         rel_text is not None
@@ -545,7 +637,9 @@ def _resolve_weekday(
         anchor_day = reference.first
     # News reports what happened: a weekday no tense points forward is the last one.
     choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
-    if choice == "closest":
+    if narrative:
+        choice = "onward"
+    elif choice == "closest":
         choice = "past"
     offset = (int(weekday) - anchor_day.isoweekday()) % 7
     candidates = [
@@ -575,7 +669,7 @@ def _resolve_shift(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
     unit = _unit(rules, _field(spec, "unit", groups))
@@ -661,7 +755,7 @@ def _resolve_ref(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     value = str(match.rule.value["value"])
     direction: Direction = {"PAST_REF": "past", "FUTURE_REF": "future"}.get(value, "present")  # type: ignore[assignment]
@@ -673,7 +767,7 @@ def _resolve_literal(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     value = str(match.rule.value["value"])
     return _Resolved(value=value, precision="duration", anchor="none")
@@ -684,7 +778,7 @@ def _resolve_duration(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups = match.rule.value, match.groups
     unit = _unit(rules, _field(spec, "unit", groups))
@@ -715,7 +809,8 @@ def _duration_value(rules: TimeRules, count: float | str, unit: str) -> str:
         whole = int(float(count))
         smaller, factor = _SMALLER[unit]
         rest = round((float(count) - whole) * factor, 3)
-        parts = ([(float(whole), unit)] if whole else []) + [(rest, smaller)]
+        parts = [(float(whole), unit)] if whole else []
+        parts.append((rest, smaller))
     date_part = ""
     time_part = ""
     for amount, part_unit in parts:
@@ -732,7 +827,7 @@ def _resolve_set(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     resolved = _resolve_duration(match, context, rules, clause, reported)
     if resolved is None:
@@ -746,7 +841,7 @@ def _resolve_set_month(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     month = _lookup(rules, "month", _field(match.rule.value, "month", match.groups))
     if month is None:
@@ -759,7 +854,7 @@ def _resolve_set_weekday(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     weekday = _lookup(rules, "weekday", _field(match.rule.value, "weekday", match.groups))
     if weekday is None:
@@ -772,7 +867,7 @@ def _resolve_clock(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups = match.rule.value, match.groups
     word = (_field(spec, "word", groups) or "").lower()
@@ -818,7 +913,7 @@ def _resolve_decade(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     decade = _int(_field(match.rule.value, "decade", match.groups))
     if decade is None:
@@ -840,7 +935,7 @@ def _resolve_century(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     century = _lookup(rules, "century", _field(match.rule.value, "century", match.groups))
     if century is None:
@@ -872,7 +967,7 @@ def _resolve_holiday(
     context: _Context,
     rules: TimeRules,
     clause: grammar.Tense,
-    reported: tuple[str, dt.date] | None,
+    reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
     rule_value = _lookup(rules, "holiday", _field(spec, "holiday", groups))
@@ -900,9 +995,7 @@ def _resolve_holiday(
     )
 
 
-_Resolver = Callable[
-    [Match, _Context, TimeRules, grammar.Tense, tuple[str, dt.date] | None], _Resolved | None
-]
+_Resolver = Callable[[Match, _Context, TimeRules, grammar.Tense, _Anchor | None], _Resolved | None]
 _RESOLVERS: dict[str, _Resolver] = {
     "date": _resolve_date,
     "weekday": _resolve_weekday,
