@@ -62,27 +62,37 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _actor_cell(actor: dict[str, Any] | None) -> str:
     if not actor:
         return "-"
-    return f"{actor.get('cameo_code') or '?'} ({actor.get('text', '')})"
+    return f"{actor.get('cameo_code') or '?'} {_short(str(actor.get('text', '')), 18)}"
 
 
 def _events_table(events: list[dict[str, Any]], title: str) -> Table:
     table = Table(title=title, show_lines=False)
-    for column in ("date", "source", "cameo", "target", "modality", "place", "trigger"):
-        table.add_column(column, overflow="fold")
+    table.add_column("date", no_wrap=True)
+    table.add_column("source")
+    table.add_column("cameo", no_wrap=True)
+    table.add_column("target")
+    table.add_column("modality", no_wrap=True)
+    table.add_column("place")
+    table.add_column("trigger")
     for event in events:
         date = event.get("date") or {}
         location = event.get("location") or {}
+        basis = "" if date.get("basis") == "text" else f" ({date.get('basis')})"
         table.add_row(
-            f"{date.get('value', '')} [{date.get('basis', '')}]",
+            f"{date.get('value', '')}{basis}",
             _actor_cell(event.get("source")),
-            f"{event.get('cameo_code')} {event.get('cameo_name', '')}",
+            f"{event.get('cameo_code')}",
             _actor_cell(event.get("target")),
             str(event.get("modality", "")),
-            str(location.get("name") or "-"),
-            str(event.get("trigger", "")),
+            _short(str(location.get("name") or "-"), 14),
+            _short(str(event.get("trigger", "")), 14),
         )
     return table
 
