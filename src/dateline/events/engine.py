@@ -360,7 +360,9 @@ class EventStage:
             if (entry.default_code or entry.default_reverse) and (
                 best is None or best.specificity < bonus
             ):
-                if not noun and lemma in self.patterns.reporting:
+                if not noun and (
+                    lemma in self.patterns.reporting or lemma in self.patterns.pattern_only
+                ):
                     continue
                 best = Match(
                     trigger=token.i,
@@ -439,6 +441,10 @@ class EventStage:
         for child in subjects[:1]:
             if child.dep_ in ("nsubj", "csubj"):
                 refs = mentions.actors_at(child)
+                if not refs and child.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
+                    # "the bombing that occurred ...": the relative pronoun is its head noun
+                    refs = mentions.actors_at(token.head)
+                    return refs, token.head
                 if (
                     refs
                     or child.pos_ != "PRON"

@@ -100,6 +100,7 @@ class PatternSet:
     nouns: Mapping[str, tuple[TriggerEntry, ...]]
     reporting: frozenset[str] = frozenset()
     embedding: Mapping[str, str] = field(default_factory=dict)
+    pattern_only: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
@@ -307,9 +308,14 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
             for lemma in lemmas:
                 table.setdefault(str(lemma).lower(), []).append(entry)
     reporting = data.get("reporting_verbs") or []
+    pattern_only = data.get("pattern_only_verbs") or []
     embedding = data.get("embedding") or {}
-    if not isinstance(reporting, list) or not isinstance(embedding, Mapping):
-        raise _fail(path, "reporting_verbs/embedding", "wrong shape")
+    if (
+        not isinstance(reporting, list)
+        or not isinstance(pattern_only, list)
+        or not isinstance(embedding, Mapping)
+    ):
+        raise _fail(path, "reporting_verbs/pattern_only_verbs/embedding", "wrong shape")
     for word, modality in embedding.items():
         if modality not in ("planned", "possible", "negated", "asserted"):
             raise _fail(path, f"embedding:{word}", f"unknown modality {modality!r}")
@@ -317,6 +323,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "nouns": nouns,
         "verbs": verbs,
         "reporting": frozenset(str(v).lower() for v in reporting),
+        "pattern_only": frozenset(str(v).lower() for v in pattern_only),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
         "raw": data,
     }
@@ -358,6 +365,7 @@ def load_patterns(
     verb_index = compile_verb_dictionary(verb_data, label)
     nouns: dict[str, list[TriggerEntry]] = {}
     reporting: frozenset[str] = frozenset()
+    pattern_only: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
     sources = [label]
     if additions is not None:
@@ -367,12 +375,14 @@ def load_patterns(
             verb_index[lemma] = entries + verb_index.get(lemma, [])
         nouns = extra["nouns"]
         reporting = extra["reporting"]
+        pattern_only = extra["pattern_only"]
         embedding = extra["embedding"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
         nouns={k: tuple(v) for k, v in nouns.items()},
         reporting=reporting,
         embedding=embedding,
+        pattern_only=pattern_only,
         sources=tuple(sources),
     )
 
