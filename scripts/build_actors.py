@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from dateline.actors.knowledge import NON_STATE_PREFIXES  # noqa: E402
 from dateline.actors.phoenix import (  # noqa: E402
     PhoenixActor,
     phrase_tokens,
@@ -509,11 +510,7 @@ def phoenix_entity_country(actor: PhoenixActor) -> str | None:
     codes = [r.code for r in actor.roles] + ([actor.default] if actor.default else [])
     counts: dict[str, int] = defaultdict(int)
     for code in codes:
-        if (
-            len(code) >= 3
-            and code[:3].isalpha()
-            and code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC", "ELI", "---"}
-        ):
+        if len(code) >= 3 and code[:3].isalpha() and code[:3] not in NON_STATE_PREFIXES:
             counts[code[:3]] += 1
     return max(counts, key=lambda c: counts[c]) if counts else None
 
@@ -533,7 +530,7 @@ def is_person(actor: PhoenixActor) -> bool:
     if any(c.endswith("ELI") for c in codes):
         return True
     return any(
-        r.code[:3] not in {"IGO", "NGO", "NGM", "IMG", "MNC"}
+        r.code[:3] not in NON_STATE_PREFIXES
         and r.code[3:6] in {"GOV", "MIL", "LEG", "JUD", "OPP", "SPY", "COP"}
         for r in actor.roles
     )

@@ -277,18 +277,29 @@ class _Context:
     story_countries: set[str]
     recent_countries: list[str] = field(default_factory=list)  # in order of mention
 
-    def note(self, iso3: str | None) -> None:
+    # (token index, country) of actor mentions that are not places, for "the country in context"
+    recent_actor_countries: list[tuple[int, str]] = field(default_factory=list)
+
+    def note(self, iso3: str | None, token: int | None = None) -> None:
         if iso3:
             self.recent_countries.append(iso3)
+            if token is not None:
+                self.recent_actor_countries.append((token, iso3))
+
+    def context_country(self, since: int) -> str | None:
+        """The country of the latest actor mention at or after token `since`
+        (the sentence before this one), else the first country of the story."""
+        for token, iso3 in reversed(self.recent_actor_countries):
+            if token >= since:
+                return iso3
+            break
+        return self.recent_countries[0] if self.recent_countries else None
 
     def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
         preferred, always = epithet
         if preferred and (always or preferred in self.story_countries):
             return preferred
         return self.recent_countries[-1] if self.recent_countries else None
-
-    def first_country(self) -> str | None:
-        return self.recent_countries[0] if self.recent_countries else None
 
 
 def _atom_country(atom: Atom, knowledge: ActorKnowledge, context: _Context) -> str | None:
@@ -318,7 +329,7 @@ def compose(
         draft = _draft_for(doc, atoms, chunk, knowledge, context)
         if draft is not None:
             drafts.append(draft)
-            context.note(draft.country)
+            context.note(draft.country, None if draft.locative else draft.start)
         elif atom.kind in {"country", "capital"}:
             context.note(atom.iso3)
     return drafts
@@ -641,7 +652,15 @@ def _draft_for(
         )
     country = owner_country or title_country
     if country is None and person is not None:
-        country = context.first_country()
+        if (
+            owner is None
+            and chunk.agents
+            and _modified_by_common_noun(doc, atoms[chunk.agents[0]].start)
+        ):
+            return None  # "union president Owen Bieber", "company spokesman": not an officer of a state
+        sentence = doc[start].sent
+        previous = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+        country = context.context_country(previous)
         rule = "composed.context"
     else:
         rule = "composed.owner" if owner is not None else "composed.title"
@@ -677,6 +696,13 @@ def _draft_for(
         person_tokens=person_tokens,
         definite=definite,
     )
+
+
+def _modified_by_common_noun(doc: Doc, start: int) -> bool:
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.pos_ == "NOUN" and before.text.islower()
 
 
 def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) -> Draft | None:

@@ -49,7 +49,13 @@ DATA = Path(__file__).parent / "data"
 _END = "\x00"
 
 # First three letters of a CAMEO code that are not a country.
-NON_STATE_PREFIXES = frozenset({"IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "INT"})
+NON_STATE_PREFIXES = frozenset(
+    {"IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "INT",
+     # a sector standing alone ("Reuters [MED]"): an actor of no country
+     "MED", "BUS", "GOV", "MIL", "REB", "OPP", "JUD", "LEG", "COP", "SPY", "UAF", "CRM", "CVL",
+     "EDU", "ELI", "HLH", "LAB", "AGR", "REF", "REL", "CHR", "MUS", "JEW", "BUD", "HIN", "HRI",
+     "ENV", "PTY", "SOC", "MOD", "RAD", "UNK", "JRN", "DEV", "PPL"}
+)  # fmt: skip
 # CAMEO sector → PLOVER sector (CAMEO MED is media → PLOVER JRN; HLH is health → MED).
 CAMEO_TO_PLOVER: Mapping[str, str] = MappingProxyType(
     {
