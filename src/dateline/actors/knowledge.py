@@ -559,6 +559,30 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         roles.setdefault(pid, []).append(
             Role(code, _date(start, where), _date(end, where), source, position)
         )
+    # Hand-kept office holders: roles added before the compiled ones (so they win),
+    # to a compiled person with the same id, or as a new person.
+    curated_people: dict[str, tuple[dict[str, Any], list[Role]]] = {}
+    for n, item in enumerate(curated_list("people", ("id", "name", "country", "roles"))):
+        where = f"{curated_path}: people[{n}] ({item['name']})"
+        if not _ISO3.match(str(item["country"])):
+            raise RuleDataError(f"{where}: bad country {item['country']!r}")
+        person_roles = []
+        for role in item["roles"]:
+            code = str(role.get("code", ""))
+            if not _CODE.match(code):
+                raise RuleDataError(f"{where}: bad code {code!r}")
+            start, end = role.get("start"), role.get("end")
+            person_roles.append(
+                Role(
+                    code,
+                    start if isinstance(start, dt.date) else _date(str(start or ""), where),
+                    end if isinstance(end, dt.date) else _date(str(end or ""), where),
+                    "curated",
+                    str(role.get("position", "")),
+                )
+            )
+        curated_people[str(item["id"])] = (item, person_roles)
+
     path = base / "people.tsv"
     seen_ids: set[str] = set()
     for lineno, (pid, name, country, kb_id, leader, surname, aliases) in _read_tsv(
@@ -569,6 +593,7 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         seen_ids.add(pid)
         if country and not _ISO3.match(country):
             raise RuleDataError(f"{path}:{lineno}: bad country {country!r} for {name!r}")
+        extra, extra_roles = curated_people.pop(pid, ({}, []))
         index = len(entities)
         entities.append(
             Entity(
@@ -577,14 +602,32 @@ def _load_package(data_dir: str) -> ActorKnowledge:
                 name=name,
                 country=country or None,
                 default_code=country,
-                roles=tuple(roles.pop(pid, ())),
+                roles=(*extra_roles, *roles.pop(pid, ())),
                 kb_id=kb_id or None,
                 leader=leader == "1",
                 surname=surname,
             )
         )
-        for phrase in [name, *(a for a in aliases.split("|") if a)]:
-            names.add(phrase_tokens(phrase), NameTarget("entity", index))
+        for phrase in [name, *(a for a in aliases.split("|") if a), *extra.get("aliases", [])]:
+            names.add(phrase_tokens(str(phrase)), NameTarget("entity", index))
+    for pid, (item, extra_roles) in curated_people.items():
+        index = len(entities)
+        words = str(item["name"]).replace("-", " ").split()
+        entities.append(
+            Entity(
+                id=pid,
+                kind="person",
+                name=str(item["name"]),
+                country=str(item["country"]),
+                default_code=str(item["country"]),
+                roles=tuple(extra_roles),
+                kb_id=item.get("kb_id"),
+                leader=bool(item.get("leader")),
+                surname=str(item.get("surname") or (words[-1] if words else "")),
+            )
+        )
+        for phrase in [item["name"], *(item.get("aliases") or [])]:
+            names.add(phrase_tokens(str(phrase)), NameTarget("entity", index))
     if roles:
         orphan = next(iter(roles))
         raise RuleDataError(f"{base / 'roles.tsv'}: roles for unknown person {orphan!r}")
