@@ -56,5 +56,8 @@ class FakeEventStage:
 
     def process(self, batch: list[Document]) -> list[Document]:
         for document in batch:
-            document.events = (make_event(document.article, 0), make_event(document.article, 1, "planned"))
+            document.events = (
+                make_event(document.article, 0),
+                make_event(document.article, 1, "planned"),
+            )
         return batch

@@ -28,7 +28,9 @@ def test_write_is_idempotent() -> None:
 def test_every_event_row_carries_versions() -> None:
     store = open_store(":memory:")
     store.write(_documents(1), "run1", "rules-x")
-    rows = store.connection.execute("SELECT DISTINCT schema_version, rules_version FROM events").fetchall()
+    rows = store.connection.execute(
+        "SELECT DISTINCT schema_version, rules_version FROM events"
+    ).fetchall()
     assert rows == [(SCHEMA_VERSION, "test")]  # the event's own rules_version is stored
     record = store.events()[0]
     assert record["schema_version"] == SCHEMA_VERSION
@@ -99,5 +101,5 @@ def test_export_formats(tmp_path: Path, suffix: str) -> None:
 
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:
     store = open_store(":memory:")
-    with pytest.raises(Exception, match="jsonl, .csv or .parquet"):
+    with pytest.raises(Exception, match=r"jsonl, \.csv or \.parquet"):
         store.export(tmp_path / "events.xlsx")
