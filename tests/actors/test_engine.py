@@ -153,6 +153,8 @@ def test_group_members(founding: Document) -> None:
             "Somsak Chaiyo",
             "THAGOV",
         ),
+        ("Theresa May said the vote would be held in May.", "2017-04-03", "Theresa May", "GBRGOV"),
+        ("The vote will be held in May, officials said.", "2017-04-03", "May", None),
     ],
 )
 def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:

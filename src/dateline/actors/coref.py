@@ -79,6 +79,22 @@ NOT_PERSON_NOUNS = frozenset(
         "commission",
     }
 )
+NOT_NAMES = frozenset(
+    {
+        "DATE",
+        "TIME",
+        "GPE",
+        "LOC",
+        "FAC",
+        "CARDINAL",
+        "ORDINAL",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "EVENT",
+        "LAW",
+    }
+)
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
@@ -140,6 +156,8 @@ def _standalone(doc: Doc, i: int, covered: list[bool]) -> bool:
         return False
     if token.pos_ != "PROPN" and token.ent_type_ != "PERSON":
         return False
+    if token.ent_type_ in NOT_NAMES:
+        return False  # "in May" is a month, not Theresa May
     for j in (i - 1, i + 1):
         if (
             0 <= j < len(doc)
