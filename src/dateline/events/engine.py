@@ -57,6 +57,11 @@ _CLAUSE = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # How far a subject may be inherited: control, coordination, embedding.
 _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
+# Threats and demands: the embedded act is what is threatened or demanded,
+# not an event of its own.
+_DIRECTIVE_EMBEDDERS = frozenset(
+    {"threaten", "urge", "ask", "call", "demand", "appeal", "press", "warn", "encourage", "order"}
+)
 # Embedding verbs that are events in their own right ("agreed to ...").
 _EVENTFUL_EMBEDDERS = frozenset(
     {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider"}
@@ -411,9 +416,16 @@ class EventStage:
                     match.specificity == 0
                     and self.patterns.embedding.get(lemma) in ("planned", "possible", "negated")
                     and lemma not in _EVENTFUL_EMBEDDERS
+                    and lemma not in _DIRECTIVE_EMBEDDERS
                     and any(c.dep_ in ("xcomp", "ccomp") and c.i in found for c in token.children)
                 ):
                     drop.add(i)
+                # "threatened to attack", "urged Y to stop": the threat or the
+                # demand is the event; what it asks for has not happened
+                if lemma in _DIRECTIVE_EMBEDDERS:
+                    for child in token.children:
+                        if child.dep_ == "xcomp" and child.i in found:
+                            drop.add(child.i)
         return [m for i, m in sorted(found.items()) if i not in drop]
 
     # -- roles -----------------------------------------------------------
@@ -522,7 +534,10 @@ class EventStage:
                 if (
                     child.dep_ in ("advcl", "xcomp")
                     and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-                    and not self._is_verb_trigger(child)
+                    and (
+                        not self._is_verb_trigger(child)
+                        or token.lemma_.lower() in _DIRECTIVE_EMBEDDERS
+                    )
                 ):
                     for grandchild in child.children:
                         if grandchild.dep_ in ("dobj", "dative"):

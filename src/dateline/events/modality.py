@@ -48,9 +48,14 @@ _MAX_STEPS = 6
 
 
 def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
-    lemma = token.lemma_.lower()
     text = token.lower_
-    return embedding.get(text) or embedding.get(lemma)
+    found = embedding.get(text) or embedding.get(token.lemma_.lower())
+    if found is None and token.pos_ in ("VERB", "AUX"):
+        # the lemmatizer misses some forms ("hopes" → "hop"): try plain stems
+        for stem in (text[:-1], text[:-2], text[:-3], text[:-3] + "e"):
+            if len(stem) > 2 and stem in embedding:
+                return embedding[stem]
+    return found
 
 
 def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str, Token | None]:
