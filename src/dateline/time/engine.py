@@ -88,7 +88,10 @@ class _Context:
 def find(text: str, rules: TimeRules) -> list[Match]:
     """Every expression in `text`, longest match first, none overlapping, in text order."""
     found: list[tuple[int, int, int, TimeRule, re.Match[str]]] = []
+    lowered = text.lower()
     for rule in rules.rules:
+        if rule.requires and not any(word in lowered for word in rule.requires):
+            continue
         timex_group = "timex" in rule.regex.groupindex
         for match in rule.regex.finditer(text):
             if timex_group and match.group("timex") is not None:
@@ -635,11 +638,13 @@ def _resolve_weekday(
     ):
         anchor, reference = context.reference
         anchor_day = reference.first
-    # News reports what happened: a weekday no tense points forward is the last one.
+    # News reports what happened: a weekday no tense points forward is the last one;
+    # but a simple present with a weekday is a schedule ("Arafat meets Albright
+    # Monday"), so that takes the nearer one.
     choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
     if narrative:
         choice = "onward"
-    elif choice == "closest":
+    elif choice == "closest" and clause != "present":
         choice = "past"
     offset = (int(weekday) - anchor_day.isoweekday()) % 7
     candidates = [

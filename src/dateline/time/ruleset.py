@@ -93,6 +93,7 @@ class TimeRule:
     reject_entities: frozenset[str]
     examples: tuple[Example, ...]
     order: int
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,16 @@ def _rule(raw: Any, order: int, fragments: dict[str, str], path: Path) -> TimeRu
     for key in ("type", "pattern", "value", "examples"):
         if key not in raw:
             raise RuleDataError(f"{where}: missing {key!r}.")
-    unknown = set(raw) - {"id", "type", "pattern", "value", "examples", "mod", "reject_entities"}
+    unknown = set(raw) - {
+        "id",
+        "type",
+        "pattern",
+        "value",
+        "examples",
+        "mod",
+        "reject_entities",
+        "requires",
+    }
     if unknown:
         raise RuleDataError(f"{where}: unknown keys {sorted(unknown)}.")
     if raw["type"] not in _TYPES:
@@ -202,6 +212,11 @@ def _rule(raw: Any, order: int, fragments: dict[str, str], path: Path) -> TimeRu
         raise RuleDataError(f"{where}: mod must be a TimeML mod or a mapping from the `mod` group.")
     if isinstance(mod, dict) and "mod" not in regex.groupindex:
         raise RuleDataError(f"{where}: a mod mapping needs a group named `mod`.")
+    requires = raw.get("requires", [])
+    if not isinstance(requires, list) or not all(
+        isinstance(word, str) and word and word == word.lower() for word in requires
+    ):
+        raise RuleDataError(f"{where}: requires must be a list of lower-case strings.")
     return TimeRule(
         id=str(raw["id"]),
         type=str(raw["type"]),
@@ -212,6 +227,7 @@ def _rule(raw: Any, order: int, fragments: dict[str, str], path: Path) -> TimeRu
         reject_entities=frozenset(raw.get("reject_entities", ())),
         examples=tuple(_example(e, f"{where} example {i}") for i, e in enumerate(examples)),
         order=order,
+        requires=tuple(requires),
     )
 
 
