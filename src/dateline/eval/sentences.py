@@ -64,6 +64,10 @@ class GoldSentenceEvent:
     code: str | None = None
     plover: str | None = None
     reciprocal: bool = False
+    also: tuple[str, ...] = ()  # other roots a careful coder could defend
+
+    def roots(self) -> set[str]:
+        return {self.root, *self.also}
 
     def label(self) -> str:
         arrow = "~" if self.reciprocal else ">"
@@ -169,18 +173,27 @@ def match_events(
     compatible: Callable[[int, int], bool],
     preference: Callable[[int, int], float] | None = None,
 ) -> dict[int, int]:
-    """A maximum matching gold index -> predicted index (Kuhn's algorithm).
+    """A maximum matching gold index -> predicted index.
 
-    `preference` orders each gold event's candidates (higher first), so among
-    equally large matchings the preferred pairs tend to be chosen.
+    Pairs are first taken greedily in order of `preference` (higher first), so
+    that of two events of one dyad each finds its own (same sentence, same
+    root...); augmenting paths (Kuhn's algorithm) then make the matching as
+    large as possible, moving a preferred pair only when that adds a match.
     """
     candidates: list[list[int]] = []
+    edges: list[tuple[float, int, int]] = []
     for g in range(gold_count):
         options = [p for p in range(predicted_count) if compatible(g, p)]
-        if preference is not None:
-            options = [p for _, p in sorted((-preference(g, p), p) for p in options)]
+        weights = {p: preference(g, p) if preference else 0.0 for p in options}
+        options.sort(key=lambda p: (-weights[p], p))
         candidates.append(options)
+        edges.extend((-weights[p], g, p) for p in options)
     owner: dict[int, int] = {}  # predicted -> gold
+    matched: set[int] = set()
+    for _, g, p in sorted(edges):
+        if g not in matched and p not in owner:
+            owner[p] = g
+            matched.add(g)
 
     def augment(g: int, seen: set[int]) -> bool:
         for p in candidates[g]:
@@ -193,7 +206,8 @@ def match_events(
         return False
 
     for g in range(gold_count):
-        augment(g, set())
+        if g not in matched:
+            augment(g, set())
     return {g: p for p, g in owner.items()}
 
 
@@ -222,6 +236,21 @@ def mirrored_duplicates(
                 mirrors.add(index)
                 break
     return mirrors
+
+
+_VISIT_MIRROR = {"042": "043", "043": "042"}
+
+
+def is_host_mirror(guess: PredictedEvent, matched: Iterable[PredictedEvent]) -> bool:
+    """Is this the host side (043) of a matched visit (042), or the reverse?
+
+    Such a prediction describes the same visit again; it stays a false alarm
+    (a coder records a visit once), but is labelled so the cause is visible."""
+    wanted = _VISIT_MIRROR.get(guess.code)
+    return wanted is not None and any(
+        other.code == wanted and other.source == guess.target and other.target == guess.source
+        for other in matched
+    )
 
 
 def gold_plover(event: GoldSentenceEvent) -> str | None:
@@ -260,6 +289,7 @@ def read_sentences(path: str | Path | None = None) -> list[GoldSentence]:
                     code=item.get("code"),
                     plover=item.get("plover"),
                     reciprocal=bool(item.get("reciprocal", False)),
+                    also=tuple(alternative["root"] for alternative in item.get("also", ())),
                 )
                 for item in record["events"]
             )
@@ -280,7 +310,7 @@ def _sentence_compatible(
     events: Sequence[GoldSentenceEvent], predicted: Sequence[PredictedEvent], g: int, p: int
 ) -> bool:
     item = events[g]
-    return predicted[p].root == item.root and actors_match(
+    return predicted[p].root in item.roots() and actors_match(
         item.source, item.target, item.reciprocal, predicted[p]
     )
 
@@ -288,7 +318,8 @@ def _sentence_compatible(
 def _sentence_preference(
     events: Sequence[GoldSentenceEvent], predicted: Sequence[PredictedEvent], g: int, p: int
 ) -> float:
-    return float(bool(events[g].code) and predicted[p].code == events[g].code)
+    item, guess = events[g], predicted[p]
+    return 2.0 * (guess.root == item.root) + (bool(item.code) and guess.code == item.code)
 
 
 def score_sentences(
@@ -300,7 +331,7 @@ def score_sentences(
     plus CAMEO-code and PLOVER accuracy on the matched events."""
     true_positive = false_positive = false_negative = 0
     code_right = code_total = plover_right = plover_total = 0
-    silent_right = silent_total = 0
+    silent_right = silent_total = host_mirrors = 0
     per_root: dict[str, Counter[str]] = {}
     details: list[str] = []
     for sentence in gold:
@@ -344,13 +375,17 @@ def score_sentences(
                 counts["fn"] += 1
                 details.append(f"{sentence.id} MISS {item.label()}: {sentence.text}")
         used = set(matches.values()) | mirrors
+        matched_predictions = [predicted[p] for p in matches.values()]
         for index, guess in enumerate(predicted):
             if index in used:
                 continue
             false_positive += 1
             per_root.setdefault(guess.root, Counter())["fp"] += 1
-            rule = f" [{guess.rule_id}]" if guess.rule_id else ""
-            details.append(f"{sentence.id} FALSE ALARM {guess.label()}{rule}: {sentence.text}")
+            note = f" [{guess.rule_id}]" if guess.rule_id else ""
+            if is_host_mirror(guess, matched_predictions):
+                host_mirrors += 1
+                note += " (host side of a matched visit)"
+            details.append(f"{sentence.id} FALSE ALARM {guess.label()}{note}: {sentence.text}")
     precision, recall, f1 = prf(true_positive, false_positive, false_negative)
     rows = []
     for root in sorted(per_root):
@@ -385,6 +420,7 @@ def score_sentences(
         "sentences.code_acc": code_right / code_total if code_total else 0.0,
         "sentences.plover_acc": plover_right / plover_total if plover_total else 0.0,
         "sentences.no_event_acc": silent_right / silent_total if silent_total else 0.0,
+        "sentences.host_mirror_false_alarms": float(host_mirrors),
         "sentences.count": float(len(gold)),
         "sentences.gold_events": float(true_positive + false_negative),
     }

@@ -46,6 +46,7 @@ from dateline.eval.sentences import (
     PredictedEvent,
     actors_match,
     code_documents,
+    is_host_mirror,
     match_events,
     mirrored_duplicates,
 )
@@ -270,7 +271,7 @@ def score_stories(
     title: str = "events: development stories",
 ) -> EvalReport:
     """Event F1, date and modality accuracy on matched events, and baselines."""
-    true_positive = false_positive = false_negative = relaxed = 0
+    true_positive = false_positive = false_negative = relaxed = host_mirrors = 0
     date_all, date_away = _Tally(), _Tally()
     modality_all, modality_marked = _Tally(), _Tally()
     by_modality: dict[str, Counter[str]] = {}
@@ -346,15 +347,19 @@ def score_stories(
                         f"{story.id} DATE {item.label()} got {guess.date_value} "
                         f"«{item.trigger}» ({item.when or 'no time expression'})"
                     )
+        matched_predictions = [predicted[p] for p in matches.values()]
         for p, guess in enumerate(predicted):
             if p in matches.values() or p in mirrors:
                 continue
             false_positive += 1
             if p not in loose.values():
-                rule = f" [{guess.rule_id}]" if guess.rule_id else ""
+                note = f" [{guess.rule_id}]" if guess.rule_id else ""
+                if is_host_mirror(guess, matched_predictions):
+                    host_mirrors += 1
+                    note += " (host side of a matched visit)"
                 details.append(
                     f"{story.id} FALSE ALARM {guess.label()} {guess.modality} "
-                    f"{guess.date_value}{rule}"
+                    f"{guess.date_value}{note}"
                 )
     baselines = _baselines(gold)
     precision, recall, f1 = prf(true_positive, false_positive, false_negative)
@@ -373,6 +378,7 @@ def score_stories(
         "stories.recall": recall,
         "stories.f1": f1,
         "stories.relaxed_matches": float(relaxed),
+        "stories.host_mirror_false_alarms": float(host_mirrors),
         "stories.date_acc": date_all.accuracy,
         "stories.date_acc_not_report_day": date_away.accuracy,
         "stories.date_scored": float(date_all.total),
