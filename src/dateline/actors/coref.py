@@ -79,22 +79,12 @@ NOT_PERSON_NOUNS = frozenset(
         "commission",
     }
 )
+# Entity types a surname never has ("in May" is a month, not Theresa May); a lone
+# leader's surname is not taken from a word spaCy sees as a place either.
 NOT_NAMES = frozenset(
-    {
-        "DATE",
-        "TIME",
-        "GPE",
-        "LOC",
-        "FAC",
-        "CARDINAL",
-        "ORDINAL",
-        "MONEY",
-        "PERCENT",
-        "QUANTITY",
-        "EVENT",
-        "LAW",
-    }
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW"}
 )
+NOT_LEADER_NAMES = NOT_NAMES | {"GPE", "LOC", "FAC"}
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
@@ -214,7 +204,11 @@ def resolve(
                 added.append(_copy(i, i + 1, target, "coref.surname"))
                 covered[i] = True
             else:
-                leader = _leader_in_office(knowledge, word, day)
+                leader = (
+                    None
+                    if doc[i].ent_type_ in NOT_LEADER_NAMES
+                    else _leader_in_office(knowledge, word, day)
+                )
                 if leader is not None:
                     code = leader.code_on(day)
                     c, s, p = _code_parts(code)

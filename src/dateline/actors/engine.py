@@ -330,6 +330,26 @@ def compose(
         if draft is not None:
             drafts.append(draft)
             context.note(draft.country, None if draft.locative else draft.start)
+            if chunk.trailing_owner and chunk.owner is not None and draft.country:
+                # the same title for each listed country
+                suffix = draft.code[3:]
+                for k in _coordinated(doc, atoms, chunk.owner, used):
+                    used[k] = True
+                    iso3 = atoms[k].iso3 or ""
+                    c, s_, p = _code_parts(iso3 + suffix)
+                    drafts.append(
+                        Draft(
+                            atoms[k].start,
+                            atoms[k].end,
+                            iso3 + suffix,
+                            "composed",
+                            knowledge.country_name(iso3),
+                            "composed.coordinated",
+                            country=c,
+                            sector=s_,
+                            plover_sector=p,
+                        )
+                    )
         elif atom.kind in {"country", "capital"}:
             context.note(atom.iso3)
     return drafts
@@ -344,6 +364,7 @@ class _Chunk:
     person: int | None = None
     appositive: bool = False
     former: bool = False
+    trailing_owner: bool = False  # "ambassadors of Arnor, Osgiliath and Gondor"
 
 
 def _gap_ok(
@@ -373,6 +394,9 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
         atom.kind == "entity" and atom.entities[0].kind in {"igo", "org"}
     ):
         chunk.owner = a
+        before = atom.start - 1
+        if before >= 0 and doc[before].lower_ in FORMER:
+            chunk.former = True  # "former Gondor prosecutors"
         # owner ['s] [modifiers] agent...
         if k + 1 < len(atoms) and atoms[k + 1].kind in {"agent", "entity", "person"}:
             nxt = atoms[k + 1]
@@ -409,10 +433,11 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
         chunk.last = k
         k += 1
     if chunk.owner is None and chunk.agents:
-        owner = _of_owner(doc, atoms, chunk.last, k)
+        owner = _of_owner(doc, atoms, chunk.last, k, knowledge.petrarch)
         if owner is not None:
             chunk.owner = owner
             chunk.last = owner
+            chunk.trailing_owner = True
             k = owner + 1
     if (
         (chunk.agents or k > a)
@@ -514,15 +539,16 @@ def _appositive_role(
     return owner, agents, former
 
 
-def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int) -> int | None:
-    """ "president of Nigeria": the atom after "of" [the] that owns the title."""
+def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int, petrarch: bool = False) -> int | None:
+    """ "president of Nigeria": the atom after "of" [the] that owns the title
+    ("in" too under PETRARCH's conventions: "lawmakers in Fornost")."""
     i = atoms[last].end
     if k >= len(atoms) or i >= len(doc):
         return None
     agent = atoms[last].agent
     if atoms[k].start == i and agent is not None and agent.prepend:
         pass  # "MSF Arnor": an organisation noun (NGO~) right before its country
-    elif doc[i].lower_ in {"of", "from"}:
+    elif doc[i].lower_ in {"of", "from"} or (petrarch and doc[i].lower_ == "in"):
         i += 1
     else:
         return None
@@ -536,6 +562,24 @@ def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int) -> int | None:
     ):
         return k
     return None
+
+
+def _coordinated(doc: Doc, atoms: list[Atom], owner: int, used: list[bool]) -> list[int]:
+    """Countries listed after a trailing owner: "of Arnor, Osgiliath and Gondor"."""
+    found: list[int] = []
+    k = owner
+    while k + 1 < len(atoms) and not used[k + 1]:
+        nxt = atoms[k + 1]
+        between = doc[atoms[k].end : nxt.start]
+        if (
+            nxt.kind not in {"country", "capital"}
+            or not between
+            or any(t.lower_ not in {",", "and", "or"} for t in between)
+        ):
+            break
+        found.append(k + 1)
+        k += 1
+    return found
 
 
 def _title_agent(atoms: list[Atom], chunk: _Chunk) -> Agent | None:
@@ -636,7 +680,10 @@ def _draft_for(
         )
 
     if owner_code is not None and owner_country is None:
-        # an IGO or NGO with a role noun: "UN Secretary-General"
+        # an IGO or NGO with a role noun: "UN Secretary-General" is the UN's; PETRARCH
+        # appends the role ("the human rights activists of Amnesty International" → NGMOPP)
+        if knowledge.petrarch and agent is not None and not agent.inherit and agent.code:
+            owner_code = agent.code + owner_code if agent.prepend else owner_code + agent.code
         c, s, p = _code_parts(owner_code)
         return Draft(
             start,

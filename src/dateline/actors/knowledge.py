@@ -263,6 +263,7 @@ class ActorKnowledge:
         epithets: Mapping[str, tuple[str | None, bool]] | None = None,
         modifiers: frozenset[str] = frozenset(),
         source: str = "",
+        petrarch: bool = False,
     ) -> None:
         self.countries: Mapping[str, Country] = MappingProxyType(dict(countries))
         self.entities: tuple[Entity, ...] = tuple(entities)
@@ -277,6 +278,10 @@ class ActorKnowledge:
         # words that may stand between a country and a role noun ("vice", "assistant")
         self.modifiers = modifiers
         self.source = source
+        # PETRARCH's conventions (dictionaries read by from_phoenix): a role noun takes
+        # the country after "in" ("lawmakers in Fornost") and is appended to an
+        # organisation's code; dateline's own knowledge does neither.
+        self.petrarch = petrarch
         surnames: dict[str, list[int]] = {}
         for index, entity in enumerate(self.entities):
             if entity.kind == "person" and entity.leader and entity.surname:
@@ -390,6 +395,7 @@ class ActorKnowledge:
             agents=agents,
             modifiers=_DEFAULT_MODIFIERS,
             source="phoenix:" + ",".join(Path(p).name for p in actors_paths),
+            petrarch=True,
         )
 
 
