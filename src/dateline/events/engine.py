@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 
 __all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
 
+# Roots where coordinated parties with no target act on each other ("A and B
+# met / cooperate / clashed"); not statements, appeals or accusations
+# ("A, B and C expressed concern" is not A expressing concern about B).
+_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
@@ -708,7 +712,11 @@ class EventStage:
         code = match.code
         pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
         reciprocal = between or match.reciprocal
-        if between or (not targets and len(sources) >= 2):
+        if between or (
+            not targets
+            and len(sources) >= 2
+            and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
+        ):
             for a in sources:
                 for b in sources:
                     if not _self_reference(a, b) and code:

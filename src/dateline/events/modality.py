@@ -99,6 +99,8 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
         if token.dep_ == "acl" and (not infinitive or token.head.pos_ not in ("NOUN", "PROPN")):
             break
         if token.dep_ == "conj":
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+                break  # a coordinated clause with its own subject has its own modality
             # a coordinated verb shares its head's auxiliaries ("will visit and meet")
             token = token.head
             continue
