@@ -138,7 +138,7 @@ def governor(doc: Doc, start: int, end: int) -> Token | None:
         # "said Sunday", "announced on Friday": a date right after a reporting verb
         # dates the report, whatever the parser attached it to.
         before = doc[span.start - 1]
-        if before.lower_ == "on" and span.start > 1:
+        if before.text.lower() == "on" and span.start > 1:
             before = doc[span.start - 2]
         if before.pos_ == "VERB" and before.lemma_.lower() in REPORTING_VERBS:
             return before
@@ -188,8 +188,8 @@ def tense(token: Token | None) -> Tense:
         return "none"
     # An auxiliary the parser made the head of its verb ("will" → "be").
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    words = {c.lower_ for c in auxes}
-    if verb.lower_ in _FUTURE_AUX:
+    words = {c.text.lower() for c in auxes}
+    if verb.text.lower() in _FUTURE_AUX:
         return "future"
     if words & _FUTURE_AUX:
         return "future"
@@ -203,7 +203,7 @@ def tense(token: Token | None) -> Tense:
         return "future"
     if "to" in words or verb.dep_ == "xcomp":
         head = verb.head
-        if head.lemma_.lower() in _PLANNING or head.lower_ in _PLANNING:
+        if head.lemma_.lower() in _PLANNING or head.text.lower() in _PLANNING:
             return "future"
         outer = tense(head) if head.i != verb.i else "none"
         if outer in ("future", "present"):
