@@ -129,6 +129,22 @@ def test_code_and_plover_accuracy_on_matched_events() -> None:
     assert sum(" CODE gold " in line for line in report.details) == 2
 
 
+def test_code_below_the_gold_code_agrees() -> None:
+    gold_set = [sentence("a", gold("IND", "PAK", "11", code="112"))]
+    assert (
+        score_sentences(gold_set, {"a": [guess("IND", "PAK", "11", code="1123")]}).metrics[
+            "sentences.code_acc"
+        ]
+        == 1.0
+    )
+    assert (
+        score_sentences(gold_set, {"a": [guess("IND", "PAK", "11", code="111")]}).metrics[
+            "sentences.code_acc"
+        ]
+        == 0.0
+    )
+
+
 def test_alternative_root_matches_but_code_is_wrong() -> None:
     gold_set = [sentence("a", gold("PRK", None, "15", code="150", also=("19",)))]
     report = score_sentences(gold_set, {"a": [guess("PRK", None, "19", code="194")]})
