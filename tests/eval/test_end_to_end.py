@@ -35,26 +35,29 @@ def story_report(pipeline: Any) -> EvalReport:
     return evaluate_stories(pipeline=pipeline)
 
 
-def test_sentences_floor(sentence_report: EvalReport) -> None:
-    metrics = sentence_report.metrics
-    assert metrics["sentences.count"] >= 150
-    assert metrics["sentences.f1"] >= 0.10  # FLOOR: raise to just below the measured value
-    assert metrics["sentences.precision"] >= 0.10  # FLOOR: raise to just below the measured value
-    assert metrics["sentences.recall"] >= 0.05  # FLOOR: raise to just below the measured value
+# One floor per line, so each can be raised on its own.
+FLOORS = {
+    "sentences.f1": 0.10,  # FLOOR: raise to just below the measured value
+    "sentences.precision": 0.10,  # FLOOR: raise to just below the measured value
+    "sentences.recall": 0.05,  # FLOOR: raise to just below the measured value
+    "stories.f1": 0.10,  # FLOOR: raise to just below the measured value
+    "stories.date_acc": 0.20,  # FLOOR: raise to just below the measured value
+    "stories.date_acc_not_report_day": 0.10,  # FLOOR: raise to just below the measured value
+    "stories.modality_acc": 0.50,  # FLOOR: raise to just below the measured value
+    "stories.modality_acc_non_asserted": 0.10,  # FLOOR: raise to just below the measured value
+}
 
 
-def test_stories_floor(story_report: EvalReport) -> None:
-    metrics = story_report.metrics
-    assert metrics["stories.count"] >= 30
-    assert metrics["stories.f1"] >= 0.10  # FLOOR: raise to just below the measured value
-    assert metrics["stories.date_acc"] >= 0.20  # FLOOR: raise to just below the measured value
-    assert (
-        metrics["stories.date_acc_not_report_day"] >= 0.10
-    )  # FLOOR: raise to just below the measured value
-    assert metrics["stories.modality_acc"] >= 0.50  # FLOOR: raise to just below the measured value
-    assert (
-        metrics["stories.modality_acc_non_asserted"] >= 0.10
-    )  # FLOOR: raise to just below the measured value
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_floor(metric: str, sentence_report: EvalReport, story_report: EvalReport) -> None:
+    report = sentence_report if metric.startswith("sentences.") else story_report
+    assert report.metrics[metric] >= FLOORS[metric], report.details[:20]
+
+
+def test_sizes_and_baselines(sentence_report: EvalReport, story_report: EvalReport) -> None:
+    assert sentence_report.metrics["sentences.count"] >= 150
+    assert story_report.metrics["stories.count"] >= 30
     # The baselines depend on the gold only: they move when the gold does.
+    metrics = story_report.metrics
     assert metrics["stories.baseline_report_date_acc"] < 0.3
     assert 0.6 < metrics["stories.baseline_all_asserted_modality_acc"] < 0.8
