@@ -30,7 +30,7 @@ from dateline.actors.phoenix import (  # noqa: E402
     read_actor_file,
     read_agent_file,
 )
-from dateline.actors.text import plural_forms  # noqa: E402
+from dateline.actors.text import agent_forms  # noqa: E402
 
 VERSION = "1"
 SOURCE_PRIORITY = {
@@ -675,11 +675,8 @@ def build_agents(shared: Path) -> list[tuple[str, str, str, str]]:
         base = " ".join(tokens)
         sector = agent.code.replace("~", "")[:3]
         plover_sector = plover.get(base) or CAMEO_TO_PLOVER.get(sector, "")
-        forms = [tokens]
-        if agent.plural is None:
-            forms += [(*tokens[:-1], p) for p in plural_forms(tokens[-1])]
-        elif agent.plural:
-            forms.append(phrase_tokens(agent.plural))
+        plural = None if agent.plural is None else " ".join(phrase_tokens(agent.plural))
+        forms = agent_forms(tokens, plural)
         for form in forms:
             key = " ".join(form)
             if key in seen:

@@ -163,7 +163,7 @@ class _Words:
         self.words: list[str] = []
         self.index: list[int] = []  # word position → doc token index
         for token in doc:
-            if token.text in HYPHENS:
+            if token.text in HYPHENS or token.is_space:
                 continue
             self.words.append(fold(token.text))
             self.index.append(token.i)
@@ -380,7 +380,7 @@ def _gap_ok(
             continue
         if allow_possessive and i == start and token.text in {"'s", "’s", "'"}:
             continue
-        if low in knowledge.modifiers or token.text in HYPHENS:
+        if low in knowledge.modifiers or token.text in HYPHENS or token.is_space:
             continue
         return False, former
     return True, former
@@ -446,7 +446,7 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
         and (atoms[k].kind == "person" or atoms[k].entities[0].kind == "person")
     ):
         prev_end = atoms[chunk.last].end
-        gap = doc[prev_end : atoms[k].start]
+        gap = [t for t in doc[prev_end : atoms[k].start] if not t.is_space]
         if len(gap) == 0:
             chunk.person = k
             chunk.last = k

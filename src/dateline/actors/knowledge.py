@@ -29,7 +29,7 @@ from dateline.actors.phoenix import (
     read_actor_file,
     read_agent_file,
 )
-from dateline.actors.text import plural_forms
+from dateline.actors.text import agent_forms, plural_forms
 from dateline.errors import RuleDataError
 
 __all__ = [
@@ -421,12 +421,9 @@ def _add_phoenix_agent(trie: PhraseTrie, agent: PhoenixAgent, plover: str | None
     if not tokens:
         return
     record = _agent_record(" ".join(tokens), agent.code, plover)
-    trie.add(tokens, record)
-    if agent.plural is None:
-        for form in plural_forms(tokens[-1]):
-            trie.add((*tokens[:-1], form), record)
-    elif agent.plural:
-        trie.add(phrase_tokens(agent.plural), record)
+    plural = None if agent.plural is None else " ".join(phrase_tokens(agent.plural))
+    for form in agent_forms(tokens, plural):
+        trie.add(form, record)
 
 
 @lru_cache(maxsize=4)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold", "plural_forms"]
+__all__ = ["STEMS", "agent_forms", "fold", "plural_forms"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
 
@@ -32,3 +32,24 @@ def plural_forms(word: str) -> tuple[str, ...]:
     if word.endswith("man"):
         return (word[:-3] + "men",)
     return (word + "s",)
+
+
+# Truncated stems left in the Phoenix agents dictionary ("FINANCE_MINIST"): the words they stand for.
+STEMS = {
+    "minist": ("minister", "ministers", "ministry", "ministries"),
+    "authorit": ("authority", "authorities"),
+}
+
+
+def agent_forms(tokens: tuple[str, ...], plural: str | None) -> list[tuple[str, ...]]:
+    """The surface forms of an agent phrase: itself (or its stem's words) and
+    its plurals (`plural`: None = regular, "" = none, else the given form's tokens
+    joined by spaces)."""
+    if tokens and tokens[-1] in STEMS:
+        return [(*tokens[:-1], word) for word in STEMS[tokens[-1]]]
+    forms = [tokens]
+    if plural is None and tokens:
+        forms += [(*tokens[:-1], form) for form in plural_forms(tokens[-1])]
+    elif plural:
+        forms.append(tuple(plural.split(" ")))
+    return forms
