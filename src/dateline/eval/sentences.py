@@ -443,7 +443,7 @@ def code_documents(
     for identifier, date, text in items:
         texts[identifier] = text
         documents.append(Document(article=Article(id=identifier, date=date, text=text)))
-    coded = pipeline.process(documents)
+    coded = list(pipeline.run(documents))  # in the pipeline's batches
     return {
         document.article.id: [
             PredictedEvent.from_event(event, texts[document.article.id])
