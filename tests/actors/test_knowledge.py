@@ -170,3 +170,10 @@ def test_curated_entries_are_validated(tmp_path: Path) -> None:
 def test_data_files_stay_small() -> None:
     total = sum(p.stat().st_size for p in DATA.iterdir() if p.is_file())
     assert total < 15_000_000
+
+
+def test_knowledge_is_immutable(knowledge: ActorKnowledge) -> None:
+    with pytest.raises(AttributeError):
+        knowledge.source = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        knowledge.countries["XXX"] = knowledge.countries["JPN"]  # type: ignore[index]

@@ -278,12 +278,20 @@ def resolve(
                 covered[k] = True
     drafts = sorted(drafts + groups, key=lambda d: d.start)
 
-    # Pronouns.
+    # Pronouns. People nobody could code still compete as antecedents: "Glyn Ford ... and
+    # his party" must not go to the official named before him.
+    uncoded = [
+        Draft(a.start, a.end, "", "person", "", "uncoded", person_tokens=(a.start, a.end))
+        for a in atoms
+        if a.kind == "person" and not any(covered[i] for i in range(a.start, a.end))
+    ]
     pronouns: list[Draft] = []
     for token in doc:
         if token.lower_ not in PRONOUNS or token.pos_ not in {"PRON", "DET"} or covered[token.i]:
             continue
-        target = _pronoun_antecedent(doc, token, drafts + pronouns)
+        target = _pronoun_antecedent(doc, token, drafts + pronouns + uncoded)
+        if target is not None and not target.root().code:
+            continue
         if target is not None:
             pronouns.append(
                 _copy(token.i, token.i + 1, target, "coref.pronoun", name=target.root().name)
@@ -367,11 +375,14 @@ def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | 
     window_start = sentence.start
     if sentence.start > 0:
         window_start = doc[sentence.start - 1].sent.start
-    candidates = [
-        d
-        for d in drafts
-        if window_start <= d.start < token.i and d.root().is_person and d.kind != "group"
-    ]
+    candidates = sorted(
+        (
+            d
+            for d in drafts
+            if window_start <= d.start < token.i and d.root().is_person and d.kind != "group"
+        ),
+        key=lambda d: d.start,
+    )
     if not candidates:
         return None
     roots: dict[int, Draft] = {}

@@ -289,6 +289,13 @@ class ActorKnowledge:
         self.leader_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType(
             {k: tuple(v) for k, v in surnames.items()}
         )
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Shared by every stage and worker: built once, never changed afterwards.
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"ActorKnowledge is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         return (
