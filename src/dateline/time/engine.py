@@ -1000,6 +1000,20 @@ def _resolve_holiday(
     )
 
 
+def _resolve_bc_year(
+    match: Match,
+    context: _Context,
+    rules: TimeRules,
+    clause: grammar.Tense,
+    reported: _Anchor | None,
+) -> _Resolved | None:
+    # Python dates stop at year 1, so a year before Christ has a value but no interval.
+    year = _int(_field(match.rule.value, "year", match.groups))
+    if year is None or year == 0:
+        return None
+    return _Resolved(value=f"BC{year:04d}", precision="year", anchor="none", direction="past")
+
+
 _Resolver = Callable[[Match, _Context, TimeRules, grammar.Tense, _Anchor | None], _Resolved | None]
 _RESOLVERS: dict[str, _Resolver] = {
     "date": _resolve_date,
@@ -1015,4 +1029,5 @@ _RESOLVERS: dict[str, _Resolver] = {
     "decade": _resolve_decade,
     "century": _resolve_century,
     "holiday": _resolve_holiday,
+    "bc_year": _resolve_bc_year,
 }

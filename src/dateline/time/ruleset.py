@@ -38,6 +38,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "decade": ("decade",),
     "century": ("century",),
     "holiday": ("holiday",),
+    "bc_year": ("year",),
 }
 _VALUE_KEYS = frozenset(
     {
