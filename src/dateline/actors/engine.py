@@ -904,6 +904,26 @@ def _head(doc: Doc, start: int, end: int) -> int:
     return int(token.idx)
 
 
+def _disambiguate(doc: Doc, atoms: list[Atom], knowledge: ActorKnowledge) -> None:
+    """ "Korean" in a story that names North Korea and not South Korea is North Korean."""
+    if not knowledge.ambiguous:
+        return
+    shared: list[tuple[Atom, tuple[str, ...]]] = []
+    counts: dict[str, int] = {}
+    for atom in atoms:
+        if atom.kind in {"country", "capital"}:
+            words = tuple(fold(t.text) for t in doc[atom.start : atom.end] if t.text not in HYPHENS)
+            candidates = knowledge.ambiguous.get(words)
+            if candidates:
+                shared.append((atom, candidates))
+                continue
+        for iso3 in [atom.iso3, *(e.country for e in atom.entities[:1])]:
+            if iso3:
+                counts[iso3] = counts.get(iso3, 0) + 1
+    for atom, candidates in shared:
+        atom.iso3 = max(candidates, key=lambda c: (counts.get(c, 0), -candidates.index(c)))
+
+
 def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorMention, ...]:
     """All actor mentions of one parsed document, in text order."""
     from dateline.actors import coref
@@ -912,6 +932,7 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     if doc is None:
         return ()
     atoms = find_atoms(doc, knowledge)
+    _disambiguate(doc, atoms, knowledge)
     story = {a.iso3 for a in atoms if a.iso3}
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     context = _Context(day=document.article.date, story_countries=story)

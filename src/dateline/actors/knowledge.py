@@ -264,6 +264,7 @@ class ActorKnowledge:
         modifiers: frozenset[str] = frozenset(),
         source: str = "",
         petrarch: bool = False,
+        ambiguous: Mapping[tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> None:
         self.countries: Mapping[str, Country] = MappingProxyType(dict(countries))
         self.entities: tuple[Entity, ...] = tuple(entities)
@@ -282,6 +283,11 @@ class ActorKnowledge:
         # the country after "in" ("lawmakers in Fornost") and is appended to an
         # organisation's code; dateline's own knowledge does neither.
         self.petrarch = petrarch
+        # country words shared by several countries ("Korean"): phrase tokens → candidates,
+        # the one the story names most wins, else the first
+        self.ambiguous: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
+            dict(ambiguous or {})
+        )
         surnames: dict[str, list[int]] = {}
         for index, entity in enumerate(self.entities):
             if entity.kind == "person" and entity.leader and entity.surname:
@@ -673,6 +679,14 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     modifiers = (
         frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
     )
+    ambiguous: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for item in curated_list("ambiguous", ("phrase", "candidates")):
+        candidates = tuple(str(c) for c in item["candidates"])
+        if not candidates or not all(_ISO3.match(c) for c in candidates):
+            raise RuleDataError(
+                f"{curated_path}: ambiguous {item['phrase']!r} needs ISO3 candidates"
+            )
+        ambiguous[phrase_tokens(str(item["phrase"]))] = candidates
     return ActorKnowledge(
         countries=countries,
         entities=entities,
@@ -681,5 +695,6 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         title_countries=title_countries,
         epithets=epithets,
         modifiers=modifiers,
+        ambiguous=ambiguous,
         source=f"package:{base}",
     )
