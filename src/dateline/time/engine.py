@@ -707,6 +707,20 @@ def _resolve_shift(
     granularity = "day" if unit == "day" else unit
     if granularity_rule == "ago" and unit == "week":
         granularity = "day"
+    if granularity_rule == "same":
+        # "at that time": the narrative's own time, as precise as it was given.
+        if anchor == "dct":
+            return _Resolved(value="PAST_REF", precision="PAST_REF", direction="past")
+        return _Resolved(
+            value=base.value,
+            precision=base.granularity,
+            period=base,
+            anchor=anchor,
+            direction=_direction_of(base, dct),
+            start_date=base.first,
+            end_date=base.last,
+            updates_reference=False,
+        )
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit", "finer"):
         updates_reference = unit != "year"
