@@ -86,6 +86,11 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
         ("kind: date, year: $year, month: $month, day: $day}", "kind: date, year: $yr}", "$yr"),
         ("kind: ref,", "kind: vague,", "value.kind"),
         ("\nid: time.rules\n", "\n", "header lacks"),
+        (
+            "anchor: narrative, granularity: same}",
+            "anchor: story, granularity: same}",
+            "value.anchor",
+        ),
     ],
 )
 def test_bad_rule_data_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:

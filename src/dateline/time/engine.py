@@ -722,7 +722,7 @@ def _resolve_shift(
             updates_reference=False,
         )
     updates_reference = True
-    if granularity_rule in ("reference", "reference_or_unit", "finer"):
+    if granularity_rule in ("reference", "reference_or_unit"):
         updates_reference = unit != "year"
         if granularity_rule in ("reference", "reference_or_unit") and context.fiscal is not None:
             # Company reports compare a quarter with the same quarter a year before.

@@ -69,6 +69,12 @@ _VALUE_KEYS = frozenset(
         "century",
     }
 )
+# Value keys whose literal settings the engine knows.
+_CHOICES: dict[str, frozenset[str]] = {
+    "anchor": frozenset({"dct", "narrative"}),
+    "granularity": frozenset({"unit", "ago", "reference", "reference_or_unit", "same"}),
+    "direction": frozenset({"grammar"}),
+}
 _FRAGMENT_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _GROUP_REF = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -191,6 +197,11 @@ def _rule(raw: Any, order: int, fragments: dict[str, str], path: Path) -> TimeRu
     bad_keys = set(value) - _VALUE_KEYS
     if bad_keys:
         raise RuleDataError(f"{where}: unknown value keys {sorted(bad_keys)}.")
+    for key, allowed in _CHOICES.items():
+        if key in value and value[key] not in allowed and not str(value[key]).startswith("$"):
+            raise RuleDataError(
+                f"{where}: value.{key} must be one of {sorted(allowed)} or a $group."
+            )
     needed = [key for key in _KINDS[value["kind"]] if key not in value]
     if needed:
         raise RuleDataError(f"{where}: kind {value['kind']!r} needs {needed}.")
