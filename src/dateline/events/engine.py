@@ -101,13 +101,25 @@ class Match:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Prep:
+    """A preposition in a trigger's zone: its own words, the words under it,
+    its object and the token ids it covers."""
+
+    index: int
+    names: tuple[str, ...]
+    inner: set[str]
+    pobj: int | None
+    subtree: list[int]
+
+
 @dataclass
 class _Zone:
     """The words around a trigger the patterns are checked against."""
 
     before: set[str] = field(default_factory=set)
     after: set[str] = field(default_factory=set)
-    preps: list[tuple[Token, set[str]]] = field(default_factory=list)
+    preps: list[_Prep] = field(default_factory=list)
     after_tokens: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -120,65 +132,109 @@ def _words(token: Token) -> tuple[str, ...]:
 _ZONE_DEPTH = 4  # a pattern word further down the tree belongs to another phrase
 
 
+class _DocView:
+    """The parse as plain arrays: walking spaCy `Token` objects allocates one
+    per step, and the zones of a document walk the tree many times."""
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+
+        rows = doc.to_array([HEAD, DEP, POS, LEMMA, LOWER]).astype("int64").tolist()
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}
+
+        def name(key: int) -> str:
+            found = names.get(key)
+            if found is None:
+                found = names[key] = strings[key % (1 << 64)] if key else ""
+            return found
+
+        self.dep = [name(row[1]) for row in rows]
+        self.pos = [name(row[2]) for row in rows]
+        self.head = [i + row[0] for i, row in enumerate(rows)]
+        self.words = []
+        for row in rows:
+            lower, lemma = name(row[4]), name(row[3]).lower()
+            self.words.append((lower, lemma) if lemma != lower else (lower,))
+        self.children: list[list[int]] = [[] for _ in rows]
+        for i, head in enumerate(self.head):
+            if head != i:
+                self.children[head].append(i)
+
+    def subtree(self, i: int) -> list[int]:
+        out = [i]
+        stack = list(self.children[i])
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(self.children[node])
+        return out
+
+
 def _local_tokens(
-    token: Token, skip_subject: bool, is_trigger: Callable[[Token], bool] | None = None
-) -> list[Token]:
-    out: list[Token] = []
-    stack = [(c, 1) for c in token.children if not (skip_subject and c.dep_ in _SUBJECTS)]
+    view: _DocView, index: int, is_trigger: Callable[[int], bool] | None = None
+) -> list[int]:
+    out: list[int] = []
+    dep, pos, head = view.dep, view.pos, view.head
+    stack = [(c, 1) for c in view.children[index]]
     while stack:
         node, depth = stack.pop()
-        if node.dep_ in _CLAUSE or depth > _ZONE_DEPTH:
+        if dep[node] in _CLAUSE or depth > _ZONE_DEPTH:
             continue
-        if node.dep_ == "xcomp" and is_trigger is not None and is_trigger(node):
+        if dep[node] == "xcomp" and is_trigger is not None and is_trigger(node):
             continue  # "expected to visit": the visit is its own trigger
         if (
-            node.dep_ == "conj"
-            and node.pos_ in ("VERB", "AUX")
-            and node.head.pos_ in ("VERB", "AUX")
+            dep[node] == "conj"
+            and pos[node] in ("VERB", "AUX")
+            and pos[head[node]] in ("VERB", "AUX")
         ):
             continue
         out.append(node)
-        stack.extend((child, depth + 1) for child in node.children)
+        stack.extend((child, depth + 1) for child in view.children[node])
     return out
 
 
-def _zone(trigger: Token, is_trigger: Callable[[Token], bool] | None = None) -> _Zone:
+def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None = None) -> _Zone:
     zone = _Zone()
-    for token in _local_tokens(trigger, skip_subject=False, is_trigger=is_trigger):
-        words = _words(token)
-        if token.i < trigger.i:
-            zone.before.update(words)
+    dep, pos, head, words = view.dep, view.pos, view.head, view.words
+    for token in _local_tokens(view, trigger, is_trigger):
+        if token < trigger:
+            zone.before.update(words[token])
         else:
-            zone.after.update(words)
-            for word in words:
-                zone.after_tokens.setdefault(word, []).append(token.i)
-            if token.dep_ in ("prep", "agent", "dative") or token.pos_ == "ADP":
+            zone.after.update(words[token])
+            for word in words[token]:
+                zone.after_tokens.setdefault(word, []).append(token)
+            if dep[token] in ("prep", "agent", "dative") or pos[token] == "ADP":
+                subtree = view.subtree(token)
                 inner: set[str] = set()
-                for sub in token.subtree:
-                    if sub is not token:
-                        inner.update(_words(sub))
-                zone.preps.append((token, inner))
+                for sub in subtree[1:]:
+                    inner.update(words[sub])
+                pobj = next((c for c in view.children[token] if dep[c] in ("pobj", "pcomp")), None)
+                zone.preps.append(_Prep(token, words[token], inner, pobj, subtree))
     # Words of the verbs that embed the trigger count as "before" it
     # ("failed to *", "will not *", "indicated may *").
     node = trigger
     for _ in range(3):
-        if node.dep_ not in ("xcomp", "pcomp", "acomp", "prep") or node.head is node:
+        if dep[node] not in ("xcomp", "pcomp", "acomp", "prep") or head[node] == node:
             break
-        node = node.head
-        zone.before.update(_words(node))
-        for child in node.children:
-            if child.dep_ in ("aux", "neg", "advmod", "auxpass", "nsubj"):
-                zone.before.update(_words(child))
-    for child in trigger.children:
-        if child.dep_ in ("aux", "neg", "auxpass"):
-            zone.before.update(_words(child))
-    if trigger.pos_ in ("NOUN", "PROPN"):
+        node = head[node]
+        zone.before.update(words[node])
+        for child in view.children[node]:
+            if dep[child] in ("aux", "neg", "advmod", "auxpass", "nsubj"):
+                zone.before.update(words[child])
+    for child in view.children[trigger]:
+        if dep[child] in ("aux", "neg", "auxpass"):
+            zone.before.update(words[child])
+    if pos[trigger] in ("NOUN", "PROPN"):
         # an event noun's verb comes before it in PETRARCH's terms ("signed an agreement")
-        head = trigger.head
-        if trigger.dep_ == "pobj" and head.dep_ == "prep":
-            head = head.head
-        if trigger.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
-            zone.before.update(_words(head))
+        governor = head[trigger]
+        if dep[trigger] == "pobj" and dep[governor] == "prep":
+            governor = head[governor]
+        if dep[trigger] in ("dobj", "pobj", "nsubjpass", "attr") and pos[governor] in (
+            "VERB",
+            "AUX",
+        ):
+            zone.before.update(words[governor])
     return zone
 
 
@@ -208,20 +264,14 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
     hint: int | None = None
     for constraint in pattern.preps:
         found = False
-        for prep_token, inner in zone.preps:
-            if (
-                prep_token.lemma_.lower() not in constraint.preps
-                and prep_token.lower_ not in constraint.preps
-            ):
+        for prep in zone.preps:
+            if not any(name in constraint.preps for name in prep.names):
                 continue
-            if all(_term_in(term, inner) for term in constraint.words):
+            if all(_term_in(term, prep.inner) for term in constraint.words):
                 found = True
-                used.update(t.i for t in prep_token.subtree)
+                used.update(prep.subtree)
                 if constraint.role is not None:
-                    pobj = next(
-                        (c for c in prep_token.children if c.dep_ in ("pobj", "pcomp")), None
-                    )
-                    hint = pobj.i if pobj is not None else None
+                    hint = prep.pobj
                 break
         if not found:
             return False, None, used
@@ -280,6 +330,7 @@ class EventStage:
             if timex.governor is not None and timex.governor in starts:
                 by_governor.setdefault(starts[timex.governor], []).append(timex)
         places = _PlaceIndex(doc, document.places)
+        view = _DocView(doc)
         timex_tokens: dict[int, TimeExpr] = {}
         for timex in document.timexes:
             span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
@@ -291,7 +342,7 @@ class EventStage:
         discourse = _Discourse(timex_tokens=timex_tokens)
         for index, sent in enumerate(doc.sents):
             sentence = _sentence_for(document, index, sent.start_char)
-            matches = self._matches(sent)
+            matches = self._matches(sent, view)
             sentence_events: list[Event] = []
             dated: EventDate | None = None
             for match in matches:
@@ -325,7 +376,7 @@ class EventStage:
             and lemma not in self.patterns.reporting
         )
 
-    def best_match(self, token: Token) -> Match | None:
+    def best_match(self, token: Token, view: _DocView | None = None) -> Match | None:
         """The most specific reading of `token` as a trigger, if it is one."""
         if token.pos_ in ("VERB", "AUX"):
             noun = False
@@ -343,7 +394,10 @@ class EventStage:
             entries = tuple(sorted(entries, key=lambda e: not e.hand_written))
         if not entries:
             return None
-        zone = _zone(token, self._is_verb_trigger)
+        if view is None:
+            view = _DocView(token.doc)
+        doc = token.doc
+        zone = _zone(view, token.i, lambda i: self._is_verb_trigger(doc[i]))
         best: Match | None = None
         for entry in entries:
             if not _particles_ok(entry, token):
@@ -385,9 +439,20 @@ class EventStage:
             return None
         return best
 
-    def _matches(self, sent: Any) -> list[Match]:
-        found = {m.trigger: m for token in sent if (m := self.best_match(token)) is not None}
+    def _matches(self, sent: Any, view: _DocView | None = None) -> list[Match]:
         doc = sent.doc
+        view = view if view is not None else _DocView(doc)
+        verbs, nouns = self.patterns.verbs, self.patterns.nouns
+        found: dict[int, Match] = {}
+        for i in range(sent.start, sent.end):
+            # cheap look-up on the arrays first: most tokens are no trigger
+            pos = view.pos[i]
+            table = verbs if pos in ("VERB", "AUX") else nouns if pos in ("NOUN", "PROPN") else None
+            if table is None or not any(word in table for word in view.words[i]):
+                continue
+            match = self.best_match(doc[i], view)
+            if match is not None:
+                found[i] = match
         drop: set[int] = set()
         for i, match in found.items():
             token = doc[i]
