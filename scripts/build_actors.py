@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dateline.actors.knowledge import NON_STATE_PREFIXES  # noqa: E402
+from dateline.actors.knowledge import CAMEO_TO_PLOVER, NON_STATE_PREFIXES  # noqa: E402
 from dateline.actors.phoenix import (  # noqa: E402
     PhoenixActor,
     phrase_tokens,
@@ -95,17 +95,6 @@ IGO_POSITIONS = {
     "Speaker of the Arab Parliament": "IGOMEAARL",
     "president of the Parliamentary Assembly of the Council of Europe": "IGOEURCOE",
 }
-# CAMEO sector (first agent code) → PLOVER sector, used when PLOVER's own
-# agents dictionary does not list the phrase. CAMEO MED is media (PLOVER JRN);
-# CAMEO HLH is health (PLOVER MED).
-CAMEO_TO_PLOVER = {
-    "GOV": "GOV", "MIL": "MIL", "REB": "REB", "OPP": "OPP", "JUD": "JUD", "LEG": "LEG",
-    "COP": "COP", "SPY": "SPY", "UAF": "UAF", "BUS": "BUS", "CRM": "CRM", "CVL": "CVL",
-    "EDU": "EDU", "ELI": "ELI", "MED": "JRN", "HLH": "MED", "LAB": "LAB", "AGR": "AGR",
-    "REF": "REF", "REL": "REL", "CHR": "REL", "MUS": "REL", "JEW": "REL", "BUD": "REL",
-    "HIN": "REL", "NGO": "SOC", "NGM": "SOC", "HRI": "SOC", "ENV": "SOC", "PTY": "PTY",
-    "SOC": "SOC", "PRM": "PRM", "PRE": "PRE", "REF~": "REF",
-}  # fmt: skip
 
 
 @dataclass
@@ -662,10 +651,21 @@ def surname_of(person: Person) -> str:
 
 
 def build_agents(shared: Path) -> list[tuple[str, str, str, str]]:
+    sectors = {
+        row["sector"]
+        for row in csv.DictReader(
+            (shared / "events/plover/PLOVER_sector_codes.tsv").open(encoding="utf-8"),
+            delimiter="\t",
+        )
+    }
+    unknown = {v for v in CAMEO_TO_PLOVER.values() if v not in sectors}
+    if unknown:
+        raise SystemExit(f"CAMEO_TO_PLOVER maps to codes PLOVER does not define: {sorted(unknown)}")
     plover = {}
     for agent in read_agent_file(shared / "events/plover/PLOVER_agents.txt"):
         code = agent.code.replace("~", "")
-        plover.setdefault(" ".join(phrase_tokens(agent.phrase)), code[:3])
+        if code[:3] in sectors:  # PLOVER's dictionary also uses IGO, NGO, JNK, NON: not sectors
+            plover.setdefault(" ".join(phrase_tokens(agent.phrase)), code[:3])
     rows: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     for agent in read_agent_file(shared / "events/dictionaries/Phoenix.agents.txt"):
@@ -720,7 +720,7 @@ HEADERS = {
     ),
     "agents.tsv": (
         "actors.agents",
-        "Phoenix agents dictionary (openeventdata/petrarch2, MIT); PLOVER agents dictionary (openeventdata/PLOVER, NGEC)",
+        "Phoenix agents dictionary (openeventdata/petrarch2, MIT); PLOVER agents dictionary and sector codes (openeventdata/PLOVER, NGEC)",
         "code: ~XXX appends the sector to the actor code, XXX~ prepends it. Regular plurals and !MARKER! substitutions are expanded. plover_sector: PLOVER's own dictionary where it lists the phrase, else mapped from the CAMEO sector (CAMEO MED = media → PLOVER JRN; CAMEO HLH = health → PLOVER MED).",
         ("phrase", "code", "plover_sector", "source"),
     ),
