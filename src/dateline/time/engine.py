@@ -956,8 +956,11 @@ def _resolve_century(
     clause: grammar.Tense,
     reported: _Anchor | None,
 ) -> _Resolved | None:
-    century = _lookup(rules, "century", _field(match.rule.value, "century", match.groups))
+    text = _field(match.rule.value, "century", match.groups)
+    century = _lookup(rules, "century", text)
     if century is None:
+        century = _int(text)
+    if not century:
         return None
     period = Period("century", dt.date(max(1, (int(century) - 1) * 100), 1, 1))
     return _Resolved(
