@@ -158,10 +158,11 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             clause = grammar.tense(governing)
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
-        anchor_day = _reported_anchor(governing, context, sentence_index)
-        if anchor_day is None:
-            anchor_day = _narrative_anchor(context, sentence_index)
-        resolved = _resolve(match, context, rules, clause, anchor_day)
+        # A report's day or the narrative's time, where either replaces the story's date.
+        other_anchor = _reported_anchor(governing, context, sentence_index)
+        if other_anchor is None:
+            other_anchor = _narrative_anchor(context, sentence_index)
+        resolved = _resolve(match, context, rules, clause, other_anchor)
         if resolved is None:
             continue
         if match.signal == "ON_OR_AFTER" and resolved.start_date and resolved.start_date <= dct:
