@@ -121,6 +121,7 @@ class _Zone:
     after: set[str] = field(default_factory=set)
     preps: list[_Prep] = field(default_factory=list)
     after_tokens: dict[str, list[int]] = field(default_factory=dict)
+    every: set[str] = field(default_factory=set)
 
 
 def _words(token: Token) -> tuple[str, ...]:
@@ -235,6 +236,7 @@ def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None
             "AUX",
         ):
             zone.before.update(words[governor])
+    zone.every = zone.before | zone.after
     return zone
 
 
@@ -405,6 +407,8 @@ class EventStage:
             bonus = len(entry.particles)
             for pattern in entry.patterns:
                 if best is not None and pattern.specificity + bonus <= best.specificity:
+                    continue
+                if pattern.keys and pattern.keys.isdisjoint(zone.every):
                     continue
                 ok, hint, used = _match_pattern(pattern, zone)
                 if not ok:

@@ -68,6 +68,9 @@ class Pattern:
     target: str | None = None
     text: str = ""
     reciprocal: bool = False
+    # words of which at least one must be near the trigger for the pattern to
+    # hold: a cheap pre-check before the full match (empty: no pre-check)
+    keys: frozenset[str] = frozenset()
 
     @property
     def specificity(self) -> int:
@@ -187,18 +190,33 @@ def _compile_pattern(
     for role_key in ("source", "target"):
         if raw.get(role_key) not in (None, "before", "after", "prep"):
             raise _fail(path, pattern_id, f"{role_key} must be before, after or prep")
+    before = _terms(raw.get("before") or [], synsets, path, pattern_id)
+    after = _terms(raw.get("after") or [], synsets, path, pattern_id)
     return Pattern(
+        keys=_keys(after[0] if after else before[0] if before else None, preps),
         id=pattern_id,
         code=_check_code(raw.get("code"), path, pattern_id),
         reverse_code=_check_code(raw.get("reverse_code"), path, pattern_id),
-        before=_terms(raw.get("before") or [], synsets, path, pattern_id),
-        after=_terms(raw.get("after") or [], synsets, path, pattern_id),
+        before=before,
+        after=after,
         preps=tuple(preps),
         source=raw.get("source"),
         target=raw.get("target"),
         text=str(raw.get("text", "")),
         reciprocal=bool(raw.get("reciprocal", False)),
     )
+
+
+def _keys(term: Term | None, preps: list[PrepConstraint]) -> frozenset[str]:
+    if term is None:
+        return frozenset(preps[0].preps) if preps else frozenset()
+    keys: set[str] = set()
+    for alternative in term:
+        word = alternative[0]
+        keys.update((word, word + "s"))
+        if word.endswith("s"):
+            keys.add(word[:-1])
+    return frozenset(keys)
 
 
 def _split(code: str | None) -> tuple[str | None, str | None]:
