@@ -198,3 +198,22 @@ def test_event_ids_are_stable(stage: EventStage) -> None:
     stage.process([first, second])
     assert [e.event_id for e in first.events] == [e.event_id for e in second.events]
     assert len({e.event_id for e in first.events}) == len(first.events) == 2
+
+
+def test_documents_without_parse_or_actors_code_nothing(stage: EventStage) -> None:
+    empty = Document(article=Article(id="empty", date=REPORT, text=""))
+    stage.process([empty])
+    assert empty.events == ()
+    rows = [("Japan", 1, "nsubj", "PROPN", "Japan"), ("met", 1, "ROOT", "VERB", "meet")]
+    no_actors = _document(rows, {})
+    stage.process([no_actors])
+    assert no_actors.events == ()
+    # a mention whose head offset is not a token start still resolves by its span
+    odd = _document(rows, {0: "JPN"})
+    odd.mentions = tuple(m.__class__(**{**_as_dict(m), "head": 2}) for m in odd.mentions)
+    stage.process([odd])
+    assert odd.events == ()  # one actor, no target, root 04 verb: nothing to code
+
+
+def _as_dict(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}
