@@ -20,6 +20,7 @@ Works on the drafts `engine.compose` made, in text order, and adds:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -125,7 +126,7 @@ def _copy(start: int, end: int, antecedent: Draft, rule: str, name: str | None =
         plover_sector=root.plover_sector,
         kb_id=root.kb_id,
         entity=root.entity,
-        antecedent=antecedent,
+        antecedent=root,  # always the first, fullest mention: no chains to walk
     )
 
 
@@ -168,40 +169,56 @@ def resolve(
         for i in range(draft.start, draft.end):
             covered[i] = True
 
-    # Unknown names again, surnames, leaders by surname.
+    # Unknown names again, surnames, leaders by surname. The people seen so far are
+    # indexed by surname and by full name as the scan moves on, so each lookup is a
+    # dictionary step, not a walk over every earlier mention.
     added: list[Draft] = []
     person_atoms = {a.start: a for a in atoms if a.kind == "person"}
+    by_surname: dict[str, Draft] = {}
+    by_name: dict[tuple[str, ...], Draft] = {}
+    pending = iter(drafts)
+    upcoming = next(pending, None)
+
+    def remember(draft: Draft) -> None:
+        if not draft.root().is_person:
+            return
+        for form in _surnames(doc, draft) or (
+            _surnames(doc, draft.root()) if draft.root() is not draft else set()
+        ):
+            by_surname[form] = draft
+        if draft.person_tokens:
+            by_name[_name_words(doc, *draft.person_tokens)] = draft
+
     i = 0
     while i < len(doc):
+        while upcoming is not None and upcoming.start < i:
+            remember(upcoming)
+            upcoming = next(pending, None)
         if covered[i]:
             i += 1
             continue
         atom = person_atoms.get(i)
-        earlier = [d for d in drafts + added if d.start < i]
+        if atom is None and not _standalone(doc, i, covered):
+            i += 1
+            continue
         if atom is not None and atom.end - atom.start > 1:
             words = _name_words(doc, atom.start, atom.end)
-            target = next(
-                (
-                    d
-                    for d in reversed(earlier)
-                    if d.person_tokens and _name_words(doc, *d.person_tokens) == words
-                ),
-                None,
-            )
+            target = by_name.get(words)
             if target is not None:
-                added.append(_copy(atom.start, atom.end, target, "coref.name"))
+                copy = _copy(atom.start, atom.end, target, "coref.name")
+                added.append(copy)
+                remember(copy)
                 for k in range(atom.start, atom.end):
                     covered[k] = True
             i = atom.end
             continue
         if _standalone(doc, i, covered):
             word = fold(doc[i].text)
-            target = next(
-                (d for d in reversed(earlier) if d.root().is_person and word in _surnames(doc, d)),
-                None,
-            )
+            target = by_surname.get(word)
             if target is not None:
-                added.append(_copy(i, i + 1, target, "coref.surname"))
+                copy = _copy(i, i + 1, target, "coref.surname")
+                added.append(copy)
+                by_surname[word] = copy
                 covered[i] = True
             else:
                 leader = (
@@ -212,22 +229,22 @@ def resolve(
                 if leader is not None:
                     code = leader.code_on(day)
                     c, s, p = _code_parts(code)
-                    added.append(
-                        Draft(
-                            i,
-                            i + 1,
-                            code,
-                            "person",
-                            leader.name,
-                            "person.leader-surname",
-                            country=c,
-                            sector=s,
-                            plover_sector=p,
-                            kb_id=leader.kb_id,
-                            entity=leader,
-                            person_tokens=(i, i + 1),
-                        )
+                    found = Draft(
+                        i,
+                        i + 1,
+                        code,
+                        "person",
+                        leader.name,
+                        "person.leader-surname",
+                        country=c,
+                        sector=s,
+                        plover_sector=p,
+                        kb_id=leader.kb_id,
+                        entity=leader,
+                        person_tokens=(i, i + 1),
                     )
+                    added.append(found)
+                    remember(found)
                     covered[i] = True
         i += 1
     drafts = sorted(drafts + added, key=lambda d: d.start)
@@ -246,7 +263,7 @@ def resolve(
                 ),
                 None,
             )
-            draft.antecedent = target
+            draft.antecedent = target.root() if target is not None else None
             continue
         if doc[draft.end - 1].tag_ == "NNS" or doc[draft.end - 1].lower_ in NOT_PERSON_NOUNS:
             continue
@@ -255,7 +272,7 @@ def resolve(
             None,
         )
         if target is not None:
-            draft.antecedent = target
+            draft.antecedent = target.root()
             draft.kind = "coref"
             draft.rule_id = "coref.description"
 
@@ -286,16 +303,23 @@ def resolve(
         if a.kind == "person" and not any(covered[i] for i in range(a.start, a.end))
     ]
     pronouns: list[Draft] = []
+    pronoun_starts: list[int] = []
+    starts = [d.start for d in drafts]
+    uncoded_starts = [d.start for d in uncoded]
     for token in doc:
         if token.lower_ not in PRONOUNS or token.pos_ not in {"PRON", "DET"} or covered[token.i]:
             continue
-        target = _pronoun_antecedent(doc, token, drafts + pronouns + uncoded)
+        window = _window(
+            doc, token, (drafts, starts), (pronouns, pronoun_starts), (uncoded, uncoded_starts)
+        )
+        target = _pronoun_antecedent(doc, token, window)
         if target is not None and not target.root().code:
             continue
         if target is not None:
             pronouns.append(
                 _copy(token.i, token.i + 1, target, "coref.pronoun", name=target.root().name)
             )
+            pronoun_starts.append(token.i)
     return sorted(drafts + pronouns, key=lambda d: d.start)
 
 
@@ -368,6 +392,19 @@ def _first_mention_order(drafts: list[Draft], countries: list[str], key: str) ->
         if draft.country in countries and draft.country not in first:
             first[draft.country] = draft.start
     return sorted(countries, key=lambda c: first.get(c, 0))
+
+
+def _window(doc: Doc, token: Token, *groups: tuple[list[Draft], list[int]]) -> list[Draft]:
+    """Mentions from the start of the previous sentence up to `token`; each group is
+    a list sorted by start with its list of starts."""
+    sentence = token.sent
+    window_start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    found: list[Draft] = []
+    for items, starts in groups:
+        found.extend(
+            items[bisect.bisect_left(starts, window_start) : bisect.bisect_left(starts, token.i)]
+        )
+    return found
 
 
 def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | None:

@@ -875,19 +875,16 @@ def _inside_larger_name(doc: Doc, atom: Atom) -> bool:
     """ "East China Sea": the country name is glued to other name words of a place."""
     if atom.end < len(doc) and doc[atom.end].lower_ in GEOGRAPHIC_HEADS:
         return True
-    for ent in doc.ents:
-        if (
-            ent.start <= atom.start
-            and atom.end <= ent.end
-            and ent.label_ in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}
-        ):
-            neighbours = []
-            if ent.start < atom.start:
-                neighbours.append(doc[atom.start - 1])
-            if atom.end < ent.end:
-                neighbours.append(doc[atom.end])
-            return any(t.text[:1].isupper() and t.lower_ not in {"and", "or"} for t in neighbours)
-    return False
+    first = doc[atom.start]
+    if first.ent_type_ not in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}:
+        return False
+    # the entity around the atom, from the IOB tags (doc.ents would rebuild every span)
+    neighbours = []
+    if first.ent_iob_ == "I" and atom.start > 0:
+        neighbours.append(doc[atom.start - 1])
+    if atom.end < len(doc) and doc[atom.end].ent_iob_ == "I":
+        neighbours.append(doc[atom.end])
+    return any(t.text[:1].isupper() and t.lower_ not in {"and", "or"} for t in neighbours)
 
 
 def _country_qid(knowledge: ActorKnowledge, iso3: str) -> str | None:
