@@ -33,6 +33,20 @@ from dateline.actors.phoenix import (  # noqa: E402
 from dateline.actors.text import agent_forms  # noqa: E402
 
 VERSION = "1"
+# Single-word aliases in Phoenix that are common given names.
+GIVEN_NAMES = {
+    "abdullah",
+    "albert",
+    "hassan",
+    "hussein",
+    "khalid",
+    "fahd",
+    "faysal",
+    "mohammed",
+    "muhammad",
+    "ali",
+    "ahmed",
+}
 SOURCE_PRIORITY = {
     "wikidata": 0,
     "wikidata-leaders": 1,
@@ -109,6 +123,8 @@ class Person:
 
     def add_alias(self, alias: str) -> None:
         alias = alias.strip()
+        if name_key(alias) in GIVEN_NAMES:
+            return  # "Hussein" alone names many people, not the one Phoenix meant
         if alias and alias != self.name and alias not in self.aliases:
             self.aliases.append(alias)
 
