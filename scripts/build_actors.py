@@ -47,6 +47,21 @@ GIVEN_NAMES = {
     "ali",
     "ahmed",
 }
+# Single words Phoenix lists as organisations that are mostly plain English.
+ORG_STOPWORDS = {
+    "organization",
+    "organisation",
+    "falcon",
+    "tigers",
+    "mavericks",
+    "youth",
+    "mnc",
+    "mncs",
+    "ngo",
+    "ngos",
+    "insula",
+    "aleph",
+}
 SOURCE_PRIORITY = {
     "wikidata": 0,
     "wikidata-leaders": 1,
@@ -563,6 +578,9 @@ def phoenix_people(
                     source == "phoenix-countries" and len(code) == 3
                 ):
                     continue  # country aliases come from CountryInfo; cities are places
+                names = [n for n in names if name_key(n) not in ORG_STOPWORDS]
+                if not names:
+                    continue
                 key = name_key(names[0])
                 if key in org_seen:
                     continue
