@@ -177,3 +177,17 @@ def test_knowledge_is_immutable(knowledge: ActorKnowledge) -> None:
         knowledge.source = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         knowledge.countries["XXX"] = knowledge.countries["JPN"]  # type: ignore[index]
+
+
+def test_knowledge_pickles_for_worker_processes(knowledge: ActorKnowledge, tmp_path: Path) -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(knowledge)) is knowledge  # package knowledge: reloaded, cached
+    actors = tmp_path / "f.actors.txt"
+    actors.write_text("ARNOR_ [ARN]\nFRODO\n\t[HOBGOV 20000101-20101231]\n", encoding="utf-8")
+    fictional = ActorKnowledge.from_phoenix([actors])
+    copy = pickle.loads(pickle.dumps(fictional))
+    assert copy.find_entities("Frodo")[0].code_on(dt.date(2005, 1, 1)) == "HOBGOV"
+    assert copy.countries["ARN"].name == "Arnor" and copy.petrarch
+    with pytest.raises(AttributeError):
+        copy.source = "changed"  # type: ignore[misc]

@@ -297,6 +297,17 @@ class ActorKnowledge:
         )
         self._frozen = True
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Stages travel to worker processes: the package knowledge is reloaded there
+        # from its files (cached per process), other knowledge is rebuilt from its parts.
+        if self.source.startswith("package:"):
+            return (_load_package, (self.source.removeprefix("package:"),))
+        state = {
+            name: dict(value) if isinstance(value, MappingProxyType) else value
+            for name, value in self.__dict__.items()
+        }
+        return (_restore, (state,))
+
     def __setattr__(self, name: str, value: Any) -> None:
         # Shared by every stage and worker: built once, never changed afterwards.
         if getattr(self, "_frozen", False):
@@ -410,6 +421,15 @@ class ActorKnowledge:
             source="phoenix:" + ",".join(Path(p).name for p in actors_paths),
             petrarch=True,
         )
+
+
+def _restore(state: dict[str, Any]) -> ActorKnowledge:
+    knowledge = object.__new__(ActorKnowledge)
+    for name, value in state.items():
+        object.__setattr__(
+            knowledge, name, MappingProxyType(value) if isinstance(value, dict) else value
+        )
+    return knowledge
 
 
 _DEFAULT_MODIFIERS = frozenset(
