@@ -425,10 +425,15 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
                 break
             chunk.former |= former
         elif chunk.owner is None:
-            ok, former = _gap_ok(
-                doc, max(atoms[k].start - 2, 0), atoms[k].start, knowledge, allow_possessive=False
-            )
-            chunk.former |= former and ok
+            # "will be former foreign minister X": "former" before the title's modifiers
+            i = atoms[k].start - 1
+            while (
+                i >= 0
+                and (doc[i].lower_ in knowledge.modifiers or doc[i].is_space)
+                and doc[i].lower_ not in FORMER
+            ):
+                i -= 1
+            chunk.former |= i >= 0 and doc[i].lower_ in FORMER
         chunk.agents.append(k)
         chunk.last = k
         k += 1
@@ -778,6 +783,10 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
         if _locative(doc, atom.start):
             return None  # a place: "talks in Tokyo"
         head = doc[atom.end - 1]
+        if head.text.isupper() and atom.end < len(doc) and doc[atom.end].text in HYPHENS:
+            return None  # a dateline: "WASHINGTON - The Treasury said ..."
+        if head.dep_ == "compound" and atom.end < len(doc) and not _is_possessive(doc, atom.end):
+            return None  # "the Paris accord", "Washington talks": a name, not an actor
         if head.dep_ == "dobj" and head.head.lemma_ in VISIT_VERBS:
             return Draft(
                 atom.start,
