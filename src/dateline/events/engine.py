@@ -68,7 +68,7 @@ _DIRECTIVE_EMBEDDERS = frozenset(
 )
 # Embedding verbs that are events in their own right ("agreed to ...").
 _EVENTFUL_EMBEDDERS = frozenset(
-    {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider"}
+    {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider", "offer"}
 )
 
 
@@ -122,6 +122,8 @@ class _Zone:
     preps: list[_Prep] = field(default_factory=list)
     after_tokens: dict[str, list[int]] = field(default_factory=dict)
     every: set[str] = field(default_factory=set)
+    # after-words minus prepositions that head a later phrase
+    near: set[str] = field(default_factory=set)
 
 
 def _words(token: Token) -> tuple[str, ...]:
@@ -130,6 +132,25 @@ def _words(token: Token) -> tuple[str, ...]:
     return (lower, lemma) if lemma != lower else (lower,)
 
 
+_PARTICLES = frozenset(
+    {
+        "off",
+        "up",
+        "out",
+        "down",
+        "away",
+        "back",
+        "over",
+        "in",
+        "on",
+        "about",
+        "around",
+        "through",
+        "forward",
+        "aside",
+        "along",
+    }
+)
 _ZONE_DEPTH = 4  # a pattern word further down the tree belongs to another phrase
 
 
@@ -202,10 +223,13 @@ def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None
         if token < trigger:
             zone.before.update(words[token])
         else:
+            is_prep = dep[token] in ("prep", "agent", "dative") or pos[token] == "ADP"
             zone.after.update(words[token])
             for word in words[token]:
                 zone.after_tokens.setdefault(word, []).append(token)
-            if dep[token] in ("prep", "agent", "dative") or pos[token] == "ADP":
+            if not is_prep or token - trigger <= 2:
+                zone.near.update(words[token])
+            if is_prep:
                 subtree = view.subtree(token)
                 inner: set[str] = set()
                 for sub in subtree[1:]:
@@ -254,6 +278,15 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
     """Whether `pattern` holds in `zone`, the token of a marked prepositional
     object if it marks one, and the token ids it used."""
     used: set[int] = set()
+    if (
+        not pattern.before
+        and not pattern.preps
+        and len(pattern.after) == 1
+        and all(len(a) == 1 and a[0] in _PARTICLES for a in pattern.after[0])
+        and not _term_in(pattern.after[0], zone.near)
+    ):
+        # "- * OFF": the verb's particle ("fire off"), not "off its coast"
+        return False, None, used
     for term in pattern.before:
         if not _term_in(term, zone.before):
             return False, None, used
@@ -493,6 +526,15 @@ class EventStage:
                     and any(c.dep_ in ("xcomp", "ccomp") and c.i in found for c in token.children)
                 ):
                     drop.add(i)
+                # "agreed to restore ties" (both 050): one fact, coded once
+                if lemma in _EVENTFUL_EMBEDDERS:
+                    for child in token.children:
+                        if (
+                            child.dep_ == "xcomp"
+                            and child.i in found
+                            and found[child.i].code == match.code
+                        ):
+                            drop.add(child.i)
                 # "threatened to attack", "urged Y to stop": the threat or the
                 # demand is the event; what it asks for has not happened
                 if lemma in _DIRECTIVE_EMBEDDERS:

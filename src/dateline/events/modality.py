@@ -95,7 +95,11 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
         ):
             break
         if token.dep_ == "ccomp" and not infinitive:
-            break  # a reported or finite clause keeps its own modality
+            # a reported or finite clause keeps its own modality, unless the
+            # verb denies it ("denied that it had supplied drones")
+            if _cue(token.head, embedding) == "negated":
+                consider("negated", token.head)
+            break
         if token.dep_ == "acl" and (not infinitive or token.head.pos_ not in ("NOUN", "PROPN")):
             break
         if token.dep_ == "conj":

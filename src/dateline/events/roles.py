@@ -49,6 +49,7 @@ TARGET_PREPS = frozenset(
         "about",
         "upon",
         "of",
+        "between",
     }
 )
 # Prepositions whose object is a place or a time, not a party to the event.
@@ -208,6 +209,8 @@ class MentionIndex:
 
 
 def _unique(refs: Iterable[ActorRef]) -> list[ActorRef]:
+    """Distinct actors; of a country and its own more specific actor found
+    together ("his Chinese counterpart Wang Yi": CHN and CHNGOV), the latter."""
     seen: set[tuple[str, int]] = set()
     out: list[ActorRef] = []
     for ref in refs:
@@ -215,4 +218,9 @@ def _unique(refs: Iterable[ActorRef]) -> list[ActorRef]:
         if key not in seen:
             seen.add(key)
             out.append(ref)
-    return out
+    codes = [ref.code for ref in out]
+    return [
+        ref
+        for ref in out
+        if not any(other != ref.code and other.startswith(ref.code) for other in codes)
+    ]
