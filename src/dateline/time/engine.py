@@ -619,6 +619,8 @@ def _resolve_weekday(
     weekday = _lookup(rules, "weekday", _field(spec, "weekday", groups))
     if weekday is None:
         return None
+    # The expression's own form can fix the tense ("Friday's ruling" is one that happened).
+    clause = cast(grammar.Tense, spec.get("tense", clause))
     rel_text = _field(spec, "direction", groups)
     anchor, anchor_day = "dct", context.dct
     narrative = False
@@ -790,6 +792,10 @@ def _resolve_literal(
     reported: _Anchor | None,
 ) -> _Resolved | None:
     value = str(match.rule.value["value"])
+    if value.startswith("DCT_YEAR"):
+        # A period of the story's year that the text does not place ("the week" → 1989-WXX).
+        value = f"{context.dct.year:04d}{value[len('DCT_YEAR') :]}"
+        return _Resolved(value=value, precision="year", anchor="dct", direction="none")
     return _Resolved(value=value, precision="duration", anchor="none")
 
 

@@ -67,6 +67,7 @@ _VALUE_KEYS = frozenset(
         "holiday",
         "decade",
         "century",
+        "tense",
     }
 )
 # Value keys whose literal settings the engine knows.
@@ -74,6 +75,7 @@ _CHOICES: dict[str, frozenset[str]] = {
     "anchor": frozenset({"dct", "narrative"}),
     "granularity": frozenset({"unit", "ago", "reference", "reference_or_unit", "same"}),
     "direction": frozenset({"grammar"}),
+    "tense": frozenset({"past", "future"}),
 }
 _FRAGMENT_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _GROUP_REF = re.compile(r"\$([a-z_][a-z0-9_]*)")
