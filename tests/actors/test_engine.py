@@ -160,6 +160,14 @@ def test_group_members(founding: Document) -> None:
             "THAGOV",
         ),
         ("Theresa May said the vote would be held in May.", "2017-04-03", "Theresa May", "GBRGOV"),
+        ("WASHINGTON - The Treasury said it would sell bills.", "1987-04-07", "WASHINGTON", None),
+        ("Japan wants to strengthen the Paris accord.", "1987-04-07", "Paris", None),
+        (
+            "Brazil named a debt negotiator: former foreign minister Ramiro Guerreiro.",
+            "1987-04-07",
+            "Ramiro Guerreiro",
+            "BRAELI",
+        ),
         ("The vote will be held in May, officials said.", "2017-04-03", "May", None),
     ],
 )
