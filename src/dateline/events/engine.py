@@ -66,6 +66,7 @@ _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp
 _DIRECTIVE_EMBEDDERS = frozenset(
     {"threaten", "urge", "ask", "call", "demand", "appeal", "press", "warn", "encourage", "order"}
 )
+_VISIT_CODES = frozenset({"042", "043"})
 # Embedding verbs that are events in their own right ("agreed to ...").
 _EVENTFUL_EMBEDDERS = frozenset(
     {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider", "offer"}
@@ -833,16 +834,22 @@ class EventStage:
                     if not _self_reference(a, b) and code:
                         pairs.append((a, b, code))
         else:
+            host = place
+            if not targets and code and code[:2] == "04" and host is None:
+                host = places.destination(token, {r.token for r in sources})
+                if host is not None and code[:3] in _VISIT_CODES:
+                    place = host  # a visit takes place where it goes
             if (
                 not targets
-                and place is not None
-                and place[1].country
+                and host is not None
+                and host[1].country
                 and code
                 and code[:2] == "04"
-                and all(_country(a) != place[1].country for a in sources)
+                and all(_country(a) != host[1].country for a in sources)
             ):
-                # a consultation with no named counterpart, held abroad: the host country
-                targets = [_place_actor(place[1], place[0], mentions)]
+                # a consultation or visit with no named counterpart, held or
+                # going abroad: the host country
+                targets = [_place_actor(host[1], host[0], mentions)]
             for a in sources:
                 if targets:
                     for b in targets:
@@ -1156,6 +1163,29 @@ class _PlaceIndex:
                 place = self.by_token.get(child.i)
                 if child.dep_ == "dobj" and place is not None:
                     return child, place
+        return None
+
+    def destination(self, trigger: Token, exclude: set[int]) -> tuple[Token, Place] | None:
+        """The place a trip goes "to" ("travel to Washington", "send envoys
+        to Pyongyang"), on the trigger or the verb it hangs from."""
+        if not self.by_token:
+            return None
+        anchors = [trigger]
+        if trigger.dep_ in ("pobj", "dobj") and trigger.head.dep_ in (
+            "prep",
+            "ROOT",
+            "xcomp",
+            "ccomp",
+            "conj",
+        ):
+            anchors.append(trigger.head.head if trigger.dep_ == "pobj" else trigger.head)
+        for anchor in anchors:
+            for child in anchor.children:
+                if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
+                    for pobj in child.children:
+                        place = self.by_token.get(pobj.i)
+                        if pobj.dep_ == "pobj" and place is not None and pobj.i not in exclude:
+                            return pobj, place
         return None
 
     def _locative(self, anchor: Token, exclude: set[int], depth: int) -> tuple[Token, Place] | None:
