@@ -28,7 +28,7 @@ def make_document(
     )
     mentions: list[ActorMention] = []
     for name, code in actors.items():
-        for found in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+        for found in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
             span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
             assert span is not None
             mentions.append(
@@ -47,7 +47,7 @@ def make_document(
     document.mentions = tuple(mentions)
     place_records: list[Place] = []
     for name, country in (places or {}).items():
-        for found in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+        for found in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
             place_records.append(
                 Place(
                     id=f"p{len(place_records)}",
