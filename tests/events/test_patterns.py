@@ -138,3 +138,12 @@ def test_compiled_verbs_match_a_fresh_build(shared_data: Path) -> None:
     spec.loader.exec_module(module)
     fresh = module.build(shared_data / "events" / "dictionaries" / "CAMEO.2.0.txt")
     assert fresh == VERBS_FILE.read_text(encoding="utf-8"), "run scripts/build_verbs.py"
+
+
+def test_explain_names_the_pattern_behind_a_rule_id() -> None:
+    patterns = load_patterns()
+    assert patterns.explain("cameo2:confine:019").startswith("- * ")
+    assert "TALKS [046" in patterns.explain("cameo2:confine:019")
+    assert "block VISIT default [042:043]" in patterns.explain("visit:visit")
+    assert "hand-written" in patterns.explain("noun:talks")
+    assert patterns.explain("no:such:rule") == ""

@@ -109,6 +109,27 @@ class PatternSet:
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
 
+    def explain(self, rule_id: str) -> str:
+        """What a `rule_id` on an event stands for, for `dateline inspect`:
+        the pattern as written (``- * TALKS [046]``) or the default it was."""
+        for table in (self.verbs, self.nouns):
+            for entries in table.values():
+                for entry in entries:
+                    if entry.rule_id == rule_id:
+                        code = entry.default_code or ""
+                        if entry.default_reverse:
+                            code += ":" + entry.default_reverse
+                        kind = (
+                            "hand-written entry"
+                            if entry.hand_written
+                            else f"block {entry.block} default"
+                        )
+                        return f"{entry.kind} {entry.lemma!r}: {kind} [{code}]"
+                    for pattern in entry.patterns:
+                        if pattern.id == rule_id:
+                            return pattern.text or f"{entry.kind} {entry.lemma!r} pattern {rule_id}"
+        return ""
+
     @property
     def pattern_count(self) -> int:
         seen: set[str] = set()
