@@ -63,6 +63,7 @@ ORG_STOPWORDS = {
     "aleph",
 }
 SOURCE_PRIORITY = {
+    "died": -1,
     "wikidata": 0,
     "wikidata-leaders": 1,
     "plad": 2,
@@ -135,6 +136,7 @@ class Person:
     leader: bool = False
     aliases: list[str] = field(default_factory=list)
     roles: list[tuple[str, dt.date | None, dt.date | None, str, str]] = field(default_factory=list)
+    died: dt.date | None = None
 
     def add_alias(self, alias: str) -> None:
         alias = alias.strip()
@@ -370,6 +372,7 @@ def wikidata_people(shared: Path, people: People, name_to_iso3: dict[str, str]) 
                 )
             person = people.by_id.get(qid) or people.add(Person(qid, name, iso3, kb_id=qid))
             person.leader |= bool(LEADER_POSITION.match(position))
+            person.died = person.died or partial_date(row.get("DOD", ""))
             person.roles.append(
                 (
                     iso3 + sector,
@@ -471,16 +474,17 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
 
     def merge(
         iso3: str, name: str, start: dt.date | None, end: dt.date | None, source: str, leadid: str
-    ) -> None:
+    ) -> Person | None:
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
             person = people.find_surname(iso3, name, start, end)
             if person is None:
-                return  # a bare surname names no one safely
+                return None  # a bare surname names no one safely
         if person is None:
             person = people.add(Person(f"{source}:{leadid}", name, iso3))
         person.leader = True
         person.roles.append((iso3 + "GOV", start, end, source, "head of state or government"))
+        return person
 
     for row in csv.DictReader((shared / "actors/archigos/PLAD.csv").open(encoding="utf-8")):
         iso3 = cow_to_iso3.get(cow_alpha.get(row["idacr"], ""))
@@ -516,7 +520,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
     for row in csv.DictReader((shared / "actors/archigos/archigos.csv").open(encoding="utf-8")):
         iso3 = cow_to_iso3.get(row["ccode"].strip())
         if iso3:
-            merge(
+            person = merge(
                 iso3,
                 row["leader"],
                 partial_date(row["startdate"]),
@@ -524,6 +528,13 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
                 "archigos",
                 row["obsid"],
             )
+            # a death known only to the year counts from the year's end: never too early
+            year = row["yrdied"].strip()
+            died = partial_date(row["deathdate"]) or (
+                partial_date(year, end=True) if year.isdigit() and int(year) > 0 else None
+            )
+            if person is not None and died is not None:
+                person.died = person.died or died
 
 
 def phoenix_entity_country(actor: PhoenixActor) -> str | None:
@@ -652,6 +663,9 @@ def finish_people(people: People) -> list[Person]:
                 if person.country == "JPN"
                 else " ".join([*tokens[1:], tokens[0]])
             )
+        if person.country and person.died:
+            # the dead hold no office, whatever a title in the text says
+            person.roles.insert(0, (person.country + "ELI", person.died, None, "died", "deceased"))
         if person.country:
             ends = [
                 r[2]
@@ -745,7 +759,8 @@ HEADERS = {
     "roles.tsv": (
         "actors.roles",
         "as people.tsv",
-        "Conflicting sources: the first row of a person that covers the date wins, rows being ordered wikidata > wikidata-leaders > plad > reign > archigos > phoenix > derived. "
+        "Conflicting sources: the first row of a person that covers the date wins, rows being ordered died > wikidata > wikidata-leaders > plad > reign > archigos > phoenix > derived. "
+        "A died row (Wikidata date of death, else Archigos; a death known only to the year counts from 31 December) makes the person ELI from that day, whatever the text calls them. "
         "So Park Geun-hye is KORGOV until 2017-03-10 (Wikidata and PLAD: removal from office) although REIGN ends her spell in 2016-12 (impeachment suspended her powers) and Archigos in 2015-12 (its end of data). "
         "Phoenix roles open at its generation (2014-01-30) end then; for a person a newer source knows, Phoenix roles only count before that person's first dated role there. "
         "A person with no role covering the date is ELI (former office holder) after their first office ended (derived row), and otherwise coded by country alone. "

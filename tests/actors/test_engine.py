@@ -161,6 +161,8 @@ def test_group_members(founding: Document) -> None:
         ),
         ("Theresa May said the vote would be held in May.", "2017-04-03", "Theresa May", "GBRGOV"),
         ("WASHINGTON - The Treasury said it would sell bills.", "1987-04-07", "WASHINGTON", None),
+        ("They honoured President Kim Il Sung.", "2011-05-01", "Kim Il Sung", "PRKELI"),
+        ("They honoured President Kim Il Sung.", "1990-05-01", "Kim Il Sung", "PRKGOV"),
         ("Japan wants to strengthen the Paris accord.", "1987-04-07", "Paris", None),
         (
             "Brazil named a debt negotiator: former foreign minister Ramiro Guerreiro.",

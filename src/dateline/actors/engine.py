@@ -657,7 +657,9 @@ def _draft_for(
     if entity is not None:
         role = entity.role_on(day)
         country = entity.country or owner_country or title_country
-        if chunk.former and country:
+        if role is not None and role.source == "died":
+            code, rule = role.code, "person.deceased"  # "President Kim Il Sung" in 2011
+        elif chunk.former and country:
             code, rule = country + "ELI", "person.former"
         elif role is not None and not role.code.endswith("ELI"):
             code, rule = role.code, "person.kb"
