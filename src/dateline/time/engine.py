@@ -263,24 +263,30 @@ _NARRATIVE_WINDOW = 3
 _NARRATIVE_DISTANCE = 365
 
 
+# How far into a text a story's lead runs.
+_LEAD_CHARS = 400
+
+
 def _is_narrative(matches: list[Match], dct: dt.date) -> bool:
     """A text tells a story away from its own date (a history, an obituary) when at
     least three years are written out, two thirds of them lie over a year from its
     date, and it hardly says "yesterday", "Friday" or "last week". News, whose
     written-out years sit around the story's date or which counts from it, is not."""
     years: list[int] = []
-    deictic = 0
+    deictic = weekdays = 0
     for match in matches:
         kind = match.rule.value.get("kind")
         if kind == "weekday" or (kind == "shift" and match.rule.value.get("anchor") != "narrative"):
             deictic += 1
+        # A news story names its own day in its first lines ("… said Monday").
+        weekdays += kind == "weekday" and match.start < _LEAD_CHARS
         if match.rule.value.get("kind") != "date" or not match.groups.get("year"):
             continue
         text = str(match.groups["year"])
         if text.isdigit() and len(text) == 4:
             years.append(int(text))
     far = sum(abs(year - dct.year) > 1 for year in years)
-    return len(years) >= 3 and far * 3 >= len(years) * 2 and deictic < 2
+    return len(years) >= 3 and far * 3 >= len(years) * 2 and deictic < 2 and weekdays == 0
 
 
 def _narrative_anchor(context: _Context, sentence_index: int) -> _Anchor | None:
