@@ -140,8 +140,10 @@ def _leader_in_office(knowledge: ActorKnowledge, surname: str, day: dt.date) -> 
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _standalone(doc: Doc, i: int, covered: list[bool]) -> bool:
+def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool:
     """A lone capitalised name word, not part of a longer unknown name."""
+    if not texts[i][:1].isupper():
+        return False  # cheap test first: most words are not capitalised
     token = doc[i]
     if not token.is_alpha or not token.text[0].isupper():
         return False
@@ -161,9 +163,16 @@ def _standalone(doc: Doc, i: int, covered: list[bool]) -> bool:
 
 
 def resolve(
-    doc: Doc, drafts: list[Draft], atoms: list[Atom], knowledge: ActorKnowledge, day: dt.date
+    doc: Doc,
+    drafts: list[Draft],
+    atoms: list[Atom],
+    knowledge: ActorKnowledge,
+    day: dt.date,
+    texts: list[str] | None = None,
 ) -> list[Draft]:
     drafts = sorted(drafts, key=lambda d: d.start)
+    if texts is None:
+        texts = [t.text for t in doc]  # one pass: spaCy makes a Token object per access
     covered = [False] * len(doc)
     for draft in drafts:
         for i in range(draft.start, draft.end):
@@ -198,7 +207,7 @@ def resolve(
             i += 1
             continue
         atom = person_atoms.get(i)
-        if atom is None and not _standalone(doc, i, covered):
+        if atom is None and not _standalone(doc, i, covered, texts):
             i += 1
             continue
         if atom is not None and atom.end - atom.start > 1:
@@ -212,7 +221,7 @@ def resolve(
                     covered[k] = True
             i = atom.end
             continue
-        if _standalone(doc, i, covered):
+        if _standalone(doc, i, covered, texts):
             word = fold(doc[i].text)
             target = by_surname.get(word)
             if target is not None:
@@ -278,9 +287,11 @@ def resolve(
 
     # Groups.
     groups: list[Draft] = []
-    for i, token in enumerate(doc):
-        low = token.lower_
-        if low == "the" and i + 2 < len(doc) and doc[i + 1].lower_ == "two":
+    lowers = [t.lower() for t in texts]
+    for i, low in enumerate(lowers):
+        if low not in {"the", "both"}:
+            continue
+        if low == "the" and i + 2 < len(doc) and lowers[i + 1] == "two":
             start, noun = i, doc[i + 2]
         elif low == "both" and i + 1 < len(doc):
             start, noun = i, doc[i + 1]
@@ -306,8 +317,11 @@ def resolve(
     pronoun_starts: list[int] = []
     starts = [d.start for d in drafts]
     uncoded_starts = [d.start for d in uncoded]
-    for token in doc:
-        if token.lower_ not in PRONOUNS or token.pos_ not in {"PRON", "DET"} or covered[token.i]:
+    for i, low in enumerate(lowers):
+        if low not in PRONOUNS or covered[i]:
+            continue
+        token = doc[i]
+        if token.pos_ not in {"PRON", "DET"}:
             continue
         window = _window(
             doc, token, (drafts, starts), (pronouns, pronoun_starts), (uncoded, uncoded_starts)

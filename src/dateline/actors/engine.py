@@ -159,14 +159,14 @@ def _cased(token: Token) -> bool:
 class _Words:
     """Folded token texts with hyphen tokens dropped, mapped back to doc tokens."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, texts: list[str]) -> None:
         self.words: list[str] = []
         self.index: list[int] = []  # word position → doc token index
-        for token in doc:
-            if token.text in HYPHENS or token.is_space:
+        for i, text in enumerate(texts):
+            if text in HYPHENS or text.isspace():
                 continue
-            self.words.append(fold(token.text))
-            self.index.append(token.i)
+            self.words.append(fold(text))
+            self.index.append(i)
 
 
 def _choose_entity(entities: tuple[Entity, ...], day: dt.date, story: set[str]) -> Entity:
@@ -183,8 +183,8 @@ def _choose_entity(entities: tuple[Entity, ...], day: dt.date, story: set[str]) 
     return max(entities, key=score) if len(entities) > 1 else entities[0]
 
 
-def find_atoms(doc: Doc, knowledge: ActorKnowledge) -> list[Atom]:
-    words = _Words(doc)
+def find_atoms(doc: Doc, knowledge: ActorKnowledge, texts: list[str] | None = None) -> list[Atom]:
+    words = _Words(texts if texts is not None else [t.text for t in doc])
     atoms: list[Atom] = []
     covered = [False] * len(doc)
     j = 0
@@ -939,13 +939,14 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     doc = document.spacy_doc
     if doc is None:
         return ()
-    atoms = find_atoms(doc, knowledge)
+    texts = [t.text for t in doc]  # one pass: spaCy builds a Token object on every access
+    atoms = find_atoms(doc, knowledge, texts)
     _disambiguate(doc, atoms, knowledge)
     story = {a.iso3 for a in atoms if a.iso3}
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     context = _Context(day=document.article.date, story_countries=story)
     drafts = compose(doc, atoms, knowledge, context)
-    drafts = coref.resolve(doc, drafts, atoms, knowledge, context.day)
+    drafts = coref.resolve(doc, drafts, atoms, knowledge, context.day, texts)
     drafts.sort(key=lambda d: (d.start, d.end))
     starts = [s.start for s in document.sentences]
     ids: dict[int, str] = {id(d): f"a{n}" for n, d in enumerate(drafts, start=1)}
