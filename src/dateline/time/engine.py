@@ -146,7 +146,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
     if doc is not None:
         sentence_starts = [sentence.start_char for sentence in doc.sents]
     matches = find(text, rules)
-    context = _Context(dct=dct, resolved=[], narrative=_is_narrative(matches, dct))
+    context = _Context(dct=dct, resolved=[], narrative=_is_narrative(matches, dct, text))
     records: list[TimeExpr] = []
     for match in matches:
         governing: Token | None = None
@@ -199,10 +199,13 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                     sentence_index,
                 )
             )
+            # In a history, an aside counted from the text's own date ("the past
+            # year") does not move the narrative's time.
             if (
                 resolved.updates_reference
                 and resolved.period.granularity not in _NARRATIVE_COARSE
                 and match.signal is None
+                and not (context.narrative and resolved.anchor == "dct")
             ):
                 context.reference = (timex_id, resolved.period)
                 # A date within a year of the story's date keeps the story's timeline.
@@ -267,7 +270,7 @@ _NARRATIVE_DISTANCE = 365
 _LEAD_CHARS = 400
 
 
-def _is_narrative(matches: list[Match], dct: dt.date) -> bool:
+def _is_narrative(matches: list[Match], dct: dt.date, text: str) -> bool:
     """A text tells a story away from its own date (a history, an obituary) when at
     least three years are written out, two thirds of them lie over a year from its
     date, and it hardly says "yesterday", "Friday" or "last week". News, whose
@@ -276,15 +279,19 @@ def _is_narrative(matches: list[Match], dct: dt.date) -> bool:
     deictic = weekdays = 0
     for match in matches:
         kind = match.rule.value.get("kind")
-        if kind == "weekday" or (kind == "shift" and match.rule.value.get("anchor") != "narrative"):
+        # "the past year", "the next decade" count from a history's own time as well.
+        counts_from_dct = match.rule.value.get("anchor") != "narrative" and not text[
+            match.start : match.start + 4
+        ].lower().startswith("the ")
+        if kind == "weekday" or (kind == "shift" and counts_from_dct):
             deictic += 1
         # A news story names its own day in its first lines ("… said Monday").
         weekdays += kind == "weekday" and match.start < _LEAD_CHARS
         if match.rule.value.get("kind") != "date" or not match.groups.get("year"):
             continue
-        text = str(match.groups["year"])
-        if text.isdigit() and len(text) == 4:
-            years.append(int(text))
+        year_text = str(match.groups["year"])
+        if year_text.isdigit() and len(year_text) == 4:
+            years.append(int(year_text))
     far = sum(abs(year - dct.year) > 1 for year in years)
     return len(years) >= 3 and far * 3 >= len(years) * 2 and deictic < 2 and weekdays == 0
 
