@@ -139,7 +139,11 @@ def test_expected_to_visit_is_planned_and_inherits_the_subject(stage: EventStage
     ]
     found = _events(stage, _document(rows, {0: "CHNGOV", 5: "JPN"}, places={5: "JPN"}))
     assert ("CHNGOV", "JPN", "042", "planned", "2017-04-03", "report", "Japan") in found
-    assert ("JPN", "CHNGOV", "043", "planned", "2017-04-03", "report", "Japan") in found
+    # one event per visit, visitor -> host (no mirrored 043 unless paired_reverse=True)
+    assert not any(event[2] == "043" for event in found)
+    reversed_stage = EventStage(stage.patterns, stage.codes, paired_reverse=True)
+    both = _events(reversed_stage, _document(rows, {0: "CHNGOV", 5: "JPN"}, places={5: "JPN"}))
+    assert ("JPN", "CHNGOV", "043", "planned", "2017-04-03", "report", "Japan") in both
     assert all(event[3] == "planned" for event in found)  # no asserted "expect" event
 
 

@@ -338,7 +338,8 @@ def evaluate_events(
             _AgentComposer(directory / "PETR.Validate.agents.txt").process(documents)
             label += "+agents"
         for name, pattern_set in patterns.items():
-            stage = EventStage(patterns=pattern_set)
+            # the suite follows PETRARCH's convention: a pair [042:043] is two events
+            stage = EventStage(patterns=pattern_set, paired_reverse=True)
             tp = fp = fn = exact = 0
             for record, document in zip(records, documents, strict=True):
                 document.timexes, document.places = (), ()

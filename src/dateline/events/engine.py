@@ -123,6 +123,7 @@ class _Zone:
     preps: list[_Prep] = field(default_factory=list)
     after_tokens: dict[str, list[int]] = field(default_factory=dict)
     every: set[str] = field(default_factory=set)
+    trigger: int = 0
     # after-words minus prepositions that head a later phrase
     near: set[str] = field(default_factory=set)
 
@@ -218,7 +219,7 @@ def _local_tokens(
 
 
 def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None = None) -> _Zone:
-    zone = _Zone()
+    zone = _Zone(trigger=trigger)
     dep, pos, head, words = view.dep, view.pos, view.head, view.words
     for token in _local_tokens(view, trigger, is_trigger):
         if token < trigger:
@@ -298,10 +299,20 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
             for word in alternative:
                 used.update(zone.after_tokens.get(word, ()))
     hint: int | None = None
+    # a bare "(ON)" or "(AT)" is the verb's own preposition ("call on X",
+    # "meet at"), not one heading a later phrase ("telephoned X on Thursday")
+    bare = (
+        not pattern.before
+        and not pattern.after
+        and len(pattern.preps) == 1
+        and not pattern.preps[0].words
+    )
     for constraint in pattern.preps:
         found = False
         for prep in zone.preps:
             if not any(name in constraint.preps for name in prep.names):
+                continue
+            if bare and prep.index - zone.trigger != 1:
                 continue
             if all(_term_in(term, prep.inner) for term in constraint.words):
                 found = True
@@ -337,6 +348,7 @@ class EventStage:
         *,
         require_dyad: bool = False,
         date_future_as_planned: bool = True,
+        paired_reverse: bool = False,
     ) -> None:
         self.patterns = patterns if patterns is not None else load_patterns()
         if codes is None:
@@ -345,6 +357,9 @@ class EventStage:
             codes = _Codes.load()
         self.codes = codes
         self.require_dyad = require_dyad
+        # PETRARCH codes a pair [042:043] as two events; dateline's convention
+        # (docs/events.md) is one event, visitor -> host, unless asked.
+        self.paired_reverse = paired_reverse
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._event_nouns = frozenset(self.patterns.nouns)
@@ -835,20 +850,19 @@ class EventStage:
                         pairs.append((a, b, code))
         else:
             host = place
-            if not targets and code and code[:2] == "04" and host is None:
+            if not targets and code in _VISIT_CODES and host is None:
                 host = places.destination(token, {r.token for r in sources})
-                if host is not None and code[:3] in _VISIT_CODES:
+                if host is not None:
                     place = host  # a visit takes place where it goes
             if (
                 not targets
                 and host is not None
                 and host[1].country
-                and code
-                and code[:2] == "04"
+                and code in _VISIT_CODES
                 and all(_country(a) != host[1].country for a in sources)
             ):
-                # a consultation or visit with no named counterpart, held or
-                # going abroad: the host country
+                # a visit with no named host, in or to another country: that
+                # country hosts it (a place is otherwise never an actor)
                 targets = [_place_actor(host[1], host[0], mentions)]
             for a in sources:
                 if targets:
@@ -857,7 +871,9 @@ class EventStage:
                             continue
                         if code:
                             pairs.append((a, b, code))
-                        if match.reverse_code:
+                        if match.reverse_code and (
+                            self.paired_reverse or not code or match.reverse_code == code
+                        ):
                             pairs.append((b, a, match.reverse_code))
                         elif reciprocal and code:
                             pairs.append((b, a, code))
@@ -1062,8 +1078,9 @@ def _future_tense(token: Token) -> bool:
 
 
 def _self_reference(a: ActorRef, b: ActorRef) -> bool:
-    """JPNGOV and JPN: a government acting on its own country is not a dyad."""
-    return a.code == b.code or a.code.startswith(b.code) or b.code.startswith(a.code)
+    """The same actor on both sides is no dyad (a government and its own
+    citizens or rebels is: domestic events keep the country on both sides)."""
+    return a.code == b.code or a.token == b.token
 
 
 def _same(a: Event, b: Event) -> bool:
