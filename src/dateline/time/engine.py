@@ -530,6 +530,26 @@ def _resolve_date(
     month = _int(month_text, rules.table("month")) if month_text else None
     day = _int(_field(spec, "day", groups))
     day_end = _int(_field(spec, "day_end", groups))
+    if spec.get("quarter") == "fiscal":
+        # "the 1988 period" in a company report: the quarter (or half) under
+        # discussion, in the year the text names.
+        if year is None:
+            return None
+        if context.fiscal is not None:
+            fiscal = context.fiscal[1]
+            period = Period(fiscal.granularity, fiscal.first.replace(year=year))
+        else:
+            period = Period("year", dt.date(year, 1, 1))
+        return _Resolved(
+            value=period.value,
+            precision=period.granularity,
+            period=period,
+            anchor="none" if context.fiscal is None else context.fiscal[0],
+            direction=_direction_of(period, dct),
+            start_date=period.first,
+            end_date=period.last,
+            updates_reference=False,
+        )
     quarter = _int(_field(spec, "quarter", groups), rules.table("ordinal"))
     half = _int(_field(spec, "half", groups), rules.table("half"))
     season = _lookup(rules, "season", _field(spec, "season", groups))
