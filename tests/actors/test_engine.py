@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dateline.actors import ActorKnowledge, ActorStage, group_members, mention_at
+from dateline.actors import ActorKnowledge, ActorStage, group_members, mention_at, mentions_by_head
 from dateline.nlp import NlpStage
 from dateline.pipeline import Pipeline
 from dateline.records import ActorMention, Article, Document
@@ -130,6 +130,8 @@ def test_mention_at(founding: Document) -> None:
     assert mention_at(founding, kong.head) == kong
     assert mention_at(founding, kong.start + 1) == kong
     assert mention_at(founding, founding.article.text.index("halt")) is None
+    heads = mentions_by_head(founding)
+    assert heads[kong.head] == kong and len(heads) == len(founding.mentions)
 
 
 def test_group_members(founding: Document) -> None:

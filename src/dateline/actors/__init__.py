@@ -7,12 +7,19 @@
   mentions).
 - `mention_at(document, char)`: the mention whose head token starts at `char`
   (or whose span holds it), for the events stage.
+- `mentions_by_head(document)`: every mention keyed by its head offset.
 - `group_members(mention)`: the member codes of a ``group`` mention.
 
 See docs/actors.md.
 """
 
-from dateline.actors.engine import ActorStage, find_mentions, group_members, mention_at
+from dateline.actors.engine import (
+    ActorStage,
+    find_mentions,
+    group_members,
+    mention_at,
+    mentions_by_head,
+)
 from dateline.actors.knowledge import ActorKnowledge, Agent, Country, Entity, Role, split_code
 
 __all__ = [
@@ -25,5 +32,6 @@ __all__ = [
     "find_mentions",
     "group_members",
     "mention_at",
+    "mentions_by_head",
     "split_code",
 ]

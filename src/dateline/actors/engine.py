@@ -37,7 +37,15 @@ from dateline.records import ActorMention, Document
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["ActorStage", "Atom", "Draft", "find_mentions", "group_members", "mention_at"]
+__all__ = [
+    "ActorStage",
+    "Atom",
+    "Draft",
+    "find_mentions",
+    "group_members",
+    "mention_at",
+    "mentions_by_head",
+]
 
 # A capital after these is where something happens, not who acts: the places stage has it.
 LOCATIVE = frozenset(
@@ -1011,6 +1019,16 @@ def mention_at(document: Document, char: int) -> ActorMention | None:
         ):
             best = mention
     return best
+
+
+def mentions_by_head(document: Document) -> dict[int, ActorMention]:
+    """Every mention keyed by its head's character offset, for many lookups in one
+    document (the first mention wins where two share a head)."""
+    found: dict[int, ActorMention] = {}
+    for mention in document.mentions:
+        if mention.head is not None:
+            found.setdefault(mention.head, mention)
+    return found
 
 
 def group_members(mention: ActorMention) -> tuple[str, ...]:
