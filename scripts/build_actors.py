@@ -137,6 +137,7 @@ class Person:
     aliases: list[str] = field(default_factory=list)
     roles: list[tuple[str, dt.date | None, dt.date | None, str, str]] = field(default_factory=list)
     died: dt.date | None = None
+    gender: str = ""  # "m", "f" or unknown
 
     def add_alias(self, alias: str) -> None:
         alias = alias.strip()
@@ -373,6 +374,9 @@ def wikidata_people(shared: Path, people: People, name_to_iso3: dict[str, str]) 
             person = people.by_id.get(qid) or people.add(Person(qid, name, iso3, kb_id=qid))
             person.leader |= bool(LEADER_POSITION.match(position))
             person.died = person.died or partial_date(row.get("DOD", ""))
+            person.gender = person.gender or {"male": "m", "female": "f"}.get(
+                row.get("gender", ""), ""
+            )
             person.roles.append(
                 (
                     iso3 + sector,
@@ -473,7 +477,13 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
     }
 
     def merge(
-        iso3: str, name: str, start: dt.date | None, end: dt.date | None, source: str, leadid: str
+        iso3: str,
+        name: str,
+        start: dt.date | None,
+        end: dt.date | None,
+        source: str,
+        leadid: str,
+        gender: str = "",
     ) -> Person | None:
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
@@ -484,6 +494,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
             person = people.add(Person(f"{source}:{leadid}", name, iso3))
         person.leader = True
         person.roles.append((iso3 + "GOV", start, end, source, "head of state or government"))
+        person.gender = person.gender or gender
         return person
 
     for row in csv.DictReader((shared / "actors/archigos/PLAD.csv").open(encoding="utf-8")):
@@ -496,6 +507,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
                 partial_date(row["enddate"], end=True),
                 "plad",
                 row["plad_id"],
+                {"M": "m", "F": "f"}.get(row["gender"], ""),
             )
     for row in csv.DictReader(
         (shared / "actors/reign/leaderlist_3_21.csv").open(encoding="cp1252", errors="replace")
@@ -516,7 +528,16 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
             if row["eyear"].strip() and row["emonth"].strip()
             else REIGN_SNAPSHOT
         )
-        merge(iso3, name, start, end, "reign", row["leadid"])
+        # REIGN codes gender 1 for men, 0 for women
+        merge(
+            iso3,
+            name,
+            start,
+            end,
+            "reign",
+            row["leadid"],
+            {"1": "m", "0": "f"}.get(row["gender"].strip(), ""),
+        )
     for row in csv.DictReader((shared / "actors/archigos/archigos.csv").open(encoding="utf-8")):
         iso3 = cow_to_iso3.get(row["ccode"].strip())
         if iso3:
@@ -527,6 +548,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
                 partial_date(row["enddate"], end=True),
                 "archigos",
                 row["obsid"],
+                {"M": "m", "F": "f"}.get(row["gender"], ""),
             )
             # a death known only to the year counts from the year's end: never too early
             year = row["yrdied"].strip()
@@ -753,8 +775,8 @@ HEADERS = {
     "people.tsv": (
         "actors.people",
         "Wikidata via EveryPolitician-style extracts (CC0); PLAD (Bell et al.); REIGN (Bell, Besaw & Frank 2021); Archigos 4.1 (Goemans, Gleditsch & Chiozza 2009); Phoenix actor dictionaries (openeventdata/petrarch2, MIT)",
-        "Only people with a political role. id is the Wikidata QID where known. surname is the form used after first mention (family name first for CHN/KOR/PRK/TWN/VNM...). aliases separated by |.",
-        ("id", "name", "country", "kb_id", "leader", "surname", "aliases"),
+        "Only people with a political role. id is the Wikidata QID where known. gender (m/f, blank when unknown: Wikidata, PLAD, REIGN, Archigos) lets he/she skip the wrong person. surname is the form used after first mention (family name first for CHN/KOR/PRK/TWN/VNM...). aliases separated by |.",
+        ("id", "name", "country", "kb_id", "leader", "surname", "aliases", "gender"),
     ),
     "roles.tsv": (
         "actors.roles",
@@ -820,6 +842,7 @@ def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
                 "1" if p.leader else "0",
                 surname_of(p),
                 "|".join(p.aliases),
+                p.gender,
             )
             for p in persons
         ],

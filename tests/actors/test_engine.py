@@ -163,6 +163,18 @@ def test_group_members(founding: Document) -> None:
         ),
         ("Theresa May said the vote would be held in May.", "2017-04-03", "Theresa May", "GBRGOV"),
         ("WASHINGTON - The Treasury said it would sell bills.", "1987-04-07", "WASHINGTON", None),
+        (
+            "Shinzo Abe met Park Geun-hye in Seoul. She said the talks went well.",
+            "2016-05-10",
+            "She",
+            "KORGOV",
+        ),
+        (
+            "Park Geun-hye met Shinzo Abe in Seoul. He said the talks went well.",
+            "2016-05-10",
+            "He said",
+            "JPNGOV",
+        ),
         ("They honoured President Kim Il Sung.", "2011-05-01", "Kim Il Sung", "PRKELI"),
         ("They honoured President Kim Il Sung.", "1990-05-01", "Kim Il Sung", "PRKGOV"),
         ("Japan wants to strengthen the Paris accord.", "1987-04-07", "Paris", None),

@@ -326,6 +326,8 @@ def resolve(
         window = _window(
             doc, token, (drafts, starts), (pronouns, pronoun_starts), (uncoded, uncoded_starts)
         )
+        wrong = "f" if low in {"he", "him", "his"} else "m"
+        window = [d for d in window if _gender(d) != wrong]
         target = _pronoun_antecedent(doc, token, window)
         if target is not None and not target.root().code:
             continue
@@ -406,6 +408,11 @@ def _first_mention_order(drafts: list[Draft], countries: list[str], key: str) ->
         if draft.country in countries and draft.country not in first:
             first[draft.country] = draft.start
     return sorted(countries, key=lambda c: first.get(c, 0))
+
+
+def _gender(draft: Draft) -> str:
+    entity = draft.root().entity
+    return entity.gender if entity is not None else ""
 
 
 def _window(doc: Doc, token: Token, *groups: tuple[list[Draft], list[int]]) -> list[Draft]:

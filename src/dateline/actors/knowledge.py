@@ -110,6 +110,7 @@ class Entity:
     kb_id: str | None = None
     leader: bool = False
     surname: str = ""
+    gender: str = ""  # "m", "f" or "" (unknown)
 
     def role_on(self, day: dt.date | None) -> Role | None:
         if day is None:
@@ -621,9 +622,11 @@ def _load_package(data_dir: str) -> ActorKnowledge:
 
     path = base / "people.tsv"
     seen_ids: set[str] = set()
-    for lineno, (pid, name, country, kb_id, leader, surname, aliases) in _read_tsv(
-        path, ("id", "name", "country", "kb_id", "leader", "surname", "aliases")
+    for lineno, (pid, name, country, kb_id, leader, surname, aliases, gender) in _read_tsv(
+        path, ("id", "name", "country", "kb_id", "leader", "surname", "aliases", "gender")
     ):
+        if gender not in {"", "m", "f"}:
+            raise RuleDataError(f"{path}:{lineno}: gender must be m, f or blank, not {gender!r}")
         if pid in seen_ids:
             raise RuleDataError(f"{path}:{lineno}: duplicate person id {pid!r}")
         seen_ids.add(pid)
@@ -642,6 +645,7 @@ def _load_package(data_dir: str) -> ActorKnowledge:
                 kb_id=kb_id or None,
                 leader=leader == "1",
                 surname=surname,
+                gender=gender,
             )
         )
         for phrase in [name, *(a for a in aliases.split("|") if a), *extra.get("aliases", [])]:
