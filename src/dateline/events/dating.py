@@ -93,7 +93,7 @@ def pick_timex(
             if _usable(timex):
                 return timex
     if trigger.dep_ in ("advcl", "relcl") and any(
-        c.dep_ == "advmod" and c.lower_ == "when" for c in trigger.children
+        c.dep_ == "advmod" and c.text.lower() == "when" for c in trigger.children
     ):
         # "met in Lima in November, when they agreed": the when-clause shares
         # the time of the clause it hangs from

@@ -66,6 +66,61 @@ _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp
 _DIRECTIVE_EMBEDDERS = frozenset(
     {"threaten", "urge", "ask", "call", "demand", "appeal", "press", "warn", "encourage", "order"}
 )
+# The content of these is not coded separately (docs/events.md).
+_CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | {
+    "accuse",
+    "blame",
+    "charge",
+    "criticize",
+    "criticise",
+    "condemn",
+    "denounce",
+}
+# "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
+_COMMISSIVES = frozenset({"agree", "pledge", "promise", "offer", "vow", "commit", "undertake"})
+_READY = frozenset({"ready", "willing", "prepared"})
+# Verbs that only carry an event noun ("held talks", "attended a summit").
+_LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "have",
+        "attend",
+        "conduct",
+        "carry",
+        "make",
+        "arrange",
+        "begin",
+        "start",
+        "resume",
+        "continue",
+        "launch",
+        "stage",
+        "join",
+        "organize",
+        "organise",
+        "convene",
+        "open",
+        "take",
+        "pay",
+        "plan",
+        "prepare",
+        "schedule",
+        "seek",
+        "propose",
+        "realize",
+        "be",
+        "do",
+        "get",
+        "give",
+        "go",
+        "come",
+        "travel",
+        "arrive",
+        "leave",
+        "fly",
+        "expect",
+    }
+)
 _VISIT_CODES = frozenset({"042", "043"})
 # Embedding verbs that are events in their own right ("agreed to ...").
 _EVENTFUL_EMBEDDERS = frozenset(
@@ -88,6 +143,9 @@ class Match:
     source_hint: int | None = None
     # the verb's pattern used a reciprocal event noun ("held talks with")
     noun_reciprocal: bool = False
+    # an intent ("agreed to meet") is dated and qualified by the word that
+    # expresses it, not by the act
+    anchor: int | None = None
 
     @property
     def rule_id(self) -> str:
@@ -129,7 +187,7 @@ class _Zone:
 
 
 def _words(token: Token) -> tuple[str, ...]:
-    lower = token.lower_
+    lower = token.text.lower()
     lemma = token.lemma_.lower()
     return (lower, lemma) if lemma != lower else (lower,)
 
@@ -164,6 +222,7 @@ class _DocView:
         from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 
         rows = doc.to_array([HEAD, DEP, POS, LEMMA, LOWER]).astype("int64").tolist()
+        texts = [t.text.lower() for t in doc] if any(row[4] == 0 for row in rows) else None
         strings = doc.vocab.strings
         names: dict[int, str] = {}
 
@@ -177,8 +236,10 @@ class _DocView:
         self.pos = [name(row[2]) for row in rows]
         self.head = [i + row[0] for i, row in enumerate(rows)]
         self.words = []
-        for row in rows:
-            lower, lemma = name(row[4]), name(row[3]).lower()
+        for index, row in enumerate(rows):
+            # a hand-built Doc has no LOWER attribute: fall back to the text
+            lower = texts[index] if texts is not None else name(row[4])
+            lemma = name(row[3]).lower()
             self.words.append((lower, lemma) if lemma != lower else (lower,))
         self.children: list[list[int]] = [[] for _ in rows]
         for i, head in enumerate(self.head):
@@ -382,6 +443,7 @@ class EventStage:
                 by_governor.setdefault(starts[timex.governor], []).append(timex)
         places = _PlaceIndex(doc, document.places)
         view = _DocView(doc)
+        timex_governors = frozenset(by_governor)
         timex_tokens: dict[int, TimeExpr] = {}
         for timex in document.timexes:
             span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
@@ -393,7 +455,7 @@ class EventStage:
         discourse = _Discourse(timex_tokens=timex_tokens)
         for index, sent in enumerate(doc.sents):
             sentence = _sentence_for(document, index, sent.start_char)
-            matches = self._matches(sent, view)
+            matches = self._matches(sent, view, timex_governors)
             sentence_events: list[Event] = []
             dated: EventDate | None = None
             for match in matches:
@@ -436,8 +498,8 @@ class EventStage:
         else:
             return None
         lemma = token.lemma_.lower()
-        entries = self.patterns.entries(token.lower_, noun)
-        if lemma != token.lower_:
+        entries = self.patterns.entries(token.text.lower(), noun)
+        if lemma != token.text.lower():
             # an entry for the exact form ("LEFT [032:033]") wins ties over the lemma's
             entries = entries + tuple(
                 e for e in self.patterns.entries(lemma, noun) if e not in entries
@@ -492,7 +554,9 @@ class EventStage:
             return None
         return best
 
-    def _matches(self, sent: Any, view: _DocView | None = None) -> list[Match]:
+    def _matches(
+        self, sent: Any, view: _DocView | None = None, dated: frozenset[int] = frozenset()
+    ) -> list[Match]:
         doc = sent.doc
         view = view if view is not None else _DocView(doc)
         verbs, nouns = self.patterns.verbs, self.patterns.nouns
@@ -507,57 +571,98 @@ class EventStage:
             if match is not None:
                 found[i] = match
         drop: set[int] = set()
-        for i, match in found.items():
+        for i, match in list(found.items()):
             token = doc[i]
-            # a noun the verb's own pattern used is not a second event
             if token.pos_ in ("NOUN", "PROPN"):
-                for j, other in found.items():
-                    if j != i and other.specificity > 0 and i in other.used:
-                        if any(c.dep_ == "prep" and c.lower_ == "between" for c in token.children):
-                            drop.add(
-                                j
-                            )  # "convene a summit between A and B": the noun holds the parties
-                            continue
-                        drop.add(i)
-                        if match.reciprocal:
-                            found[j] = replace(other, noun_reciprocal=True)
+                self._settle_noun(token, match, found, drop)
             else:
-                # a verb with only its default code yields to an event noun
-                # it governs ("attended talks", "held a meeting")
-                if match.specificity == 0:
-                    for child in token.children:
-                        if (
-                            child.dep_ in ("dobj", "attr", "nsubjpass")
-                            and child.i in found
-                            and child.i not in drop
-                        ):
-                            drop.add(i)
-                # a verb that only embeds another trigger lends it modality
-                lemma = token.lemma_.lower()
-                if (
-                    match.specificity == 0
-                    and self.patterns.embedding.get(lemma) in ("planned", "possible", "negated")
-                    and lemma not in _EVENTFUL_EMBEDDERS
-                    and lemma not in _DIRECTIVE_EMBEDDERS
-                    and any(c.dep_ in ("xcomp", "ccomp") and c.i in found for c in token.children)
-                ):
-                    drop.add(i)
-                # "agreed to restore ties" (both 050): one fact, coded once
-                if lemma in _EVENTFUL_EMBEDDERS:
-                    for child in token.children:
-                        if (
-                            child.dep_ == "xcomp"
-                            and child.i in found
-                            and found[child.i].code == match.code
-                        ):
-                            drop.add(child.i)
-                # "threatened to attack", "urged Y to stop": the threat or the
-                # demand is the event; what it asks for has not happened
-                if lemma in _DIRECTIVE_EMBEDDERS:
-                    for child in token.children:
-                        if child.dep_ == "xcomp" and child.i in found:
-                            drop.add(child.i)
+                self._settle_verb(token, match, found, drop, dated)
         return [m for i, m in sorted(found.items()) if i not in drop]
+
+    def _settle_noun(
+        self, token: Token, match: Match, found: dict[int, Match], drop: set[int]
+    ) -> None:
+        """Whether an event noun stays an event of its own."""
+        i = token.i
+        between = any(c.dep_ == "prep" and c.text.lower() == "between" for c in token.children)
+        for j, other in list(found.items()):
+            if j != i and other.specificity > 0 and i in other.used:
+                if between:
+                    drop.add(j)  # "convene a summit between A and B": the noun holds the parties
+                    continue
+                drop.add(i)  # "held talks": the verb's pattern already says it
+                if match.reciprocal:
+                    found[j] = replace(other, noun_reciprocal=True)
+        # a noun that only names the topic of another event is not one
+        # ("condemned North Korea's nuclear test", "arrived for talks"),
+        # unless it is marked as an event of its own ("a possible meeting")
+        governor = _governing_verb(token)
+        if (
+            governor is not None
+            and governor.i in found
+            and governor.lemma_.lower() not in _LIGHT_VERBS
+            and not between
+            and not any(
+                c.dep_ == "amod" and self.patterns.embedding.get(c.text.lower())
+                for c in token.children
+            )
+        ):
+            drop.add(i)
+
+    def _settle_verb(
+        self,
+        token: Token,
+        match: Match,
+        found: dict[int, Match],
+        drop: set[int],
+        dated: frozenset[int],
+    ) -> None:
+        i = token.i
+        lemma = token.lemma_.lower()
+        # a light verb with only its default code yields to the event noun it
+        # governs ("attended talks", "held a meeting")
+        if match.specificity == 0 and lemma in _LIGHT_VERBS:
+            for child in token.children:
+                if child.dep_ in ("dobj", "attr", "nsubjpass") and child.i in found:
+                    drop.add(i)
+        embedded = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.i in found]
+        # a verb that only embeds another trigger lends it modality
+        if (
+            match.specificity == 0
+            and self.patterns.embedding.get(lemma) in ("planned", "possible", "negated")
+            and lemma not in _COMMISSIVES
+            and lemma not in _CONTENT_EMBEDDERS
+            and lemma not in _EVENTFUL_EMBEDDERS
+            and embedded
+        ):
+            drop.add(i)
+        # "agreed/pledged/offered to X", "ready to X": an intent (03), said
+        # now; the act itself has not happened. Unless the text dates the act
+        # ("agreed to meet in May"): then the act is a planned event.
+        head = token.head
+        if (
+            token.dep_ == "xcomp"
+            and head.lemma_.lower() in _COMMISSIVES | _READY
+            and not any(t.i in dated for t in [token, *_phrase(token)])
+            and match.code
+        ):
+            found[i] = replace(
+                match, code=_intent_code(match.code), reverse_code=None, anchor=head.i
+            )
+            if head.i in found:
+                drop.add(head.i)
+        # the content of a demand, threat or accusation is not coded
+        # ("urged Israel not to attack", "accused Hamas of firing rockets")
+        if lemma in _CONTENT_EMBEDDERS:
+            for child in token.children:
+                targets = [child]
+                if child.dep_ == "prep":
+                    targets = [c for c in child.children if c.dep_ in ("pcomp", "pobj")]
+                elif child.dep_ not in ("xcomp", "ccomp"):
+                    continue
+                for node in targets:
+                    if node.i in found and node.pos_ in ("VERB", "AUX"):
+                        drop.add(node.i)
 
     # -- roles -----------------------------------------------------------
     def _subjects(
@@ -664,7 +769,7 @@ class EventStage:
             for child in token.children:
                 if (
                     child.dep_ in ("advcl", "xcomp")
-                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+                    and any(c.dep_ == "aux" and c.text.lower() == "to" for c in child.children)
                     and (
                         not self._is_verb_trigger(child)
                         or token.lemma_.lower() in _DIRECTIVE_EMBEDDERS
@@ -702,7 +807,7 @@ class EventStage:
             nxt: list[Token] = []
             for node in frontier:
                 for child in node.children:
-                    if child.dep_ == "prep" and child.lower_ == "in":
+                    if child.dep_ == "prep" and child.text.lower() == "in":
                         for pobj in child.children:
                             if pobj.dep_ == "pobj":
                                 refs = [
@@ -835,7 +940,10 @@ class EventStage:
                 for t in self._locative_targets(token, mentions)
                 if not _self_reference(sources[0], t)
             ]
-        place = places.attached(token, exclude={r.token for r in sources + targets})
+        place = places.attached(
+            doc[match.anchor] if match.anchor is not None and not noun else token,
+            exclude={r.token for r in sources + targets},
+        )
         code = match.code
         pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
         reciprocal = between or match.reciprocal
@@ -892,13 +1000,14 @@ class EventStage:
                     pairs.append((a, None, code))
         if not pairs:
             return []
-        modality, _cue = trigger_modality(token, self.patterns.embedding)
-        timex = pick_timex(token, by_governor, discourse.timex_tokens)
+        anchor = doc[match.anchor] if match.anchor is not None else token
+        modality, _cue = trigger_modality(anchor, self.patterns.embedding)
+        timex = pick_timex(anchor, by_governor, discourse.timex_tokens)
         if timex is not None:
             date = date_from_timex(timex)
         else:
             date = narrative_date(
-                narrative, token, sentence[0], document.article.date
+                narrative, anchor, sentence[0], document.article.date
             ) or report_date(document.article.date)
         if (
             self.date_future_as_planned
@@ -908,14 +1017,14 @@ class EventStage:
             and date.start > document.article.date
         ):
             modality = "planned"
-        if modality == "asserted" and (_future_tense(token) or date.value == "FUTURE_REF"):
+        if modality == "asserted" and (_future_tense(anchor) or date.value == "FUTURE_REF"):
             modality = "planned"
         if (
             modality in ("planned", "possible")
             and date.basis == "text"
             and date.end is not None
             and date.end < document.article.date
-            and (_cue is None or _cue.head.i != token.i)
+            and (_cue is None or _cue.head.i != anchor.i)
         ):
             # dated in the past by its own words: it happened, whatever the
             # clause around it plans ("likely to confirm ..., based on the
@@ -1036,7 +1145,8 @@ class _Discourse:
 def _agentless(token: Token) -> bool:
     if token.pos_ in ("NOUN", "PROPN"):
         if any(
-            c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children
+            c.dep_ in ("poss",) or (c.dep_ == "prep" and c.text.lower() == "by")
+            for c in token.children
         ):
             return False
         head = token.head
@@ -1046,6 +1156,67 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb a noun is the object of, directly or through a preposition."""
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
+        return head
+    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    return None
+
+
+def _phrase(token: Token) -> list[Token]:
+    """The token's own phrase: its subtree without embedded clauses."""
+    out: list[Token] = []
+    stack = list(token.children)
+    while stack:
+        node = stack.pop()
+        if node.dep_ in _CLAUSE or node.dep_ in ("xcomp", "conj"):
+            continue
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def _intent_code(code: str) -> str:
+    """The CAMEO 03 code that says "intends to do <code>"."""
+    if code.startswith("03"):
+        return code
+    prefix = code[:3]
+    table = {
+        "045": "039",
+        "040": "036",
+        "041": "036",
+        "042": "036",
+        "043": "036",
+        "044": "036",
+        "046": "036",
+        "057": "030",
+        "061": "0311",
+        "062": "0312",
+        "063": "0313",
+        "064": "0314",
+        "071": "0331",
+        "072": "0332",
+        "073": "0333",
+        "074": "0334",
+    }
+    if prefix in table:
+        return table[prefix]
+    root = code[:2]
+    by_root = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "09": "030"}
+    if root in by_root:
+        return by_root[root]
+    if root == "16":
+        return "1312" if prefix == "163" else "131"
+    if root in ("15", "17", "18", "19", "20"):
+        return "138"  # a stated intent to use force is a threat
+    if root in ("10", "11", "12", "13", "14"):
+        return "130"
+    return "030"
 
 
 def _country(ref: ActorRef) -> str:
@@ -1069,7 +1240,9 @@ def _quad_class(root: str) -> int:
 def _future_tense(token: Token) -> bool:
     node = token
     for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in node.children):
+        if any(
+            c.dep_ == "aux" and c.text.lower() in ("will", "shall", "'ll") for c in node.children
+        ):
             return True
         if node.dep_ not in ("conj", "xcomp") or node.head is node:
             return False
@@ -1198,7 +1371,7 @@ class _PlaceIndex:
             anchors.append(trigger.head.head if trigger.dep_ == "pobj" else trigger.head)
         for anchor in anchors:
             for child in anchor.children:
-                if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
+                if child.dep_ in ("prep", "dative") and child.text.lower() in ("to", "for"):
                     for pobj in child.children:
                         place = self.by_token.get(pobj.i)
                         if pobj.dep_ == "pobj" and place is not None and pobj.i not in exclude:

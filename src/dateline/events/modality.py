@@ -48,7 +48,7 @@ _MAX_STEPS = 6
 
 
 def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
-    text = token.lower_
+    text = token.text.lower()
     found = embedding.get(text) or embedding.get(token.lemma_.lower())
     if found is None and token.pos_ in ("VERB", "AUX"):
         # the lemmatizer misses some forms ("hopes" → "hop"): try plain stems
@@ -72,11 +72,11 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
     for step in range(_MAX_STEPS):
         for child in token.children:
             if child.dep_ in _OWN:
-                if child.dep_ == "det" and child.lower_ != "no":
+                if child.dep_ == "det" and child.text.lower() != "no":
                     continue
-                if child.dep_ == "advmod" and child.lower_ not in ("not", "never", "n't"):
+                if child.dep_ == "advmod" and child.text.lower() not in ("not", "never", "n't"):
                     continue
-                if child.dep_ == "mark" and child.lower_ not in ("if", "whether", "unless"):
+                if child.dep_ == "mark" and child.text.lower() not in ("if", "whether", "unless"):
                     continue
                 if child.dep_ == "amod" and token.pos_ not in ("NOUN", "PROPN"):
                     continue
@@ -85,12 +85,13 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
             consider(_cue(token, embedding), token)
         if token.dep_ not in _CLIMB or token.head is token:
             break
-        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        infinitive = any(c.dep_ == "aux" and c.text.lower() == "to" for c in token.children)
         if (
             token.dep_ == "advcl"
             and not infinitive
             and not any(
-                c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in token.children
+                c.dep_ == "mark" and c.text.lower() in ("if", "unless", "whether")
+                for c in token.children
             )
         ):
             break

@@ -146,7 +146,7 @@ class MentionIndex:
                         continue
                     if (
                         child.dep_ == "prep"
-                        and child.lower_ == "between"
+                        and child.text.lower() == "between"
                         and node.lemma_.lower() in self.event_nouns
                     ):
                         continue  # the parties of an event noun, not of the verb above it
@@ -162,7 +162,7 @@ class MentionIndex:
             frontier = nxt
         # a conjunct whose own head carries no actor ("lawmakers and officials in X")
         for conj in token.conjuncts:
-            if any(c.dep_ == "prep" and c.lower_ == "between" for c in conj.children):
+            if any(c.dep_ == "prep" and c.text.lower() == "between" for c in conj.children):
                 continue  # "relations and a meeting between A and B": the meeting's parties
             refs = self.actors_at(conj, depth=depth - 1) if depth > 1 else []
             if refs:
@@ -199,7 +199,7 @@ class MentionIndex:
                     r
                     for child in conj.children
                     if child.dep_ in ("poss", "compound")
-                    or (child.dep_ == "prep" and child.lower_ == "of")
+                    or (child.dep_ == "prep" and child.text.lower() == "of")
                     for r in self.actors_at(child, 2)
                 ]
                 refs.extend(inner)
