@@ -193,6 +193,14 @@ def tense(token: Token | None) -> Tense:
         return "future"
     if words & _FUTURE_AUX:
         return "future"
+    if (
+        words & (_FUTURE_IN_PAST_AUX | _MODAL_FUTURE)
+        and words & {"have", "'ve"}
+        and verb.tag_ == "VBN"
+    ):
+        # "may have been hit on Wednesday", "would have met Friday": a modal perfect
+        # looks back.
+        return "past"
     if words & _FUTURE_IN_PAST_AUX:
         return "future_in_past"
     if words & _MODAL_FUTURE:
