@@ -79,6 +79,7 @@ _CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | {
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = frozenset({"agree", "pledge", "promise", "offer", "vow", "commit", "undertake"})
 _READY = frozenset({"ready", "willing", "prepared"})
+_THREATS = frozenset({"threaten", "warn"})
 # Verbs that only carry an event noun ("held talks", "attended a summit").
 _LIGHT_VERBS = frozenset(
     {
@@ -112,12 +113,6 @@ _LIGHT_VERBS = frozenset(
         "do",
         "get",
         "give",
-        "go",
-        "come",
-        "travel",
-        "arrive",
-        "leave",
-        "fly",
         "expect",
     }
 )
@@ -146,6 +141,8 @@ class Match:
     # an intent ("agreed to meet") is dated and qualified by the word that
     # expresses it, not by the act
     anchor: int | None = None
+    # an intent is one actor's: never mirrored
+    directed: bool = False
 
     @property
     def rule_id(self) -> str:
@@ -153,6 +150,8 @@ class Match:
 
     @property
     def reciprocal(self) -> bool:
+        if self.directed:
+            return False
         return (
             self.entry.reciprocal
             or self.noun_reciprocal
@@ -647,10 +646,21 @@ class EventStage:
             and match.code
         ):
             found[i] = replace(
-                match, code=_intent_code(match.code), reverse_code=None, anchor=head.i
+                match,
+                code=_intent_code(match.code),
+                reverse_code=None,
+                anchor=head.i,
+                directed=True,
+                noun_reciprocal=False,
             )
             if head.i in found:
                 drop.add(head.i)
+        # "threatened to fire missiles": a threat of force (138), of sanctions (1312)
+        if lemma in _THREATS and match.specificity == 0:
+            for child in token.children:
+                act = found.get(child.i)
+                if child.dep_ == "xcomp" and act is not None and act.code and act.code[:2] >= "15":
+                    found[i] = replace(match, code=_intent_code(act.code))
         # the content of a demand, threat or accusation is not coded
         # ("urged Israel not to attack", "accused Hamas of firing rockets")
         if lemma in _CONTENT_EMBEDDERS:
@@ -988,7 +998,10 @@ class EventStage:
                 elif (
                     code
                     and not self.require_dyad
-                    and (code[:2] in UNILATERAL_ROOTS or (noun and code[:2] == "04"))
+                    and (
+                        code[:2] in UNILATERAL_ROOTS
+                        or (noun and code[:2] == "04" and _attended(token))
+                    )
                 ):
                     nearest = self._nearest_actor(token, mentions, {s.token for s in sources})
                     if nearest is not None and not _self_reference(a, nearest):
@@ -1156,6 +1169,13 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+def _attended(token: Token) -> bool:
+    """ "X attended talks": taking part in a meeting whose other parties the
+    sentence does not name."""
+    governor = _governing_verb(token)
+    return governor is not None and governor.lemma_.lower() in ("attend", "join")
 
 
 def _governing_verb(token: Token) -> Token | None:
