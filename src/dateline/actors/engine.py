@@ -472,6 +472,20 @@ def _chunk_at(doc: Doc, atoms: list[Atom], a: int, knowledge: ActorKnowledge) ->
             chunk.person = k
             chunk.last = k
             chunk.appositive = True
+    if (
+        knowledge.petrarch
+        and chunk.agents
+        and chunk.person is None
+        and not chunk.trailing_owner
+        and k < len(atoms)
+        and atoms[k].kind == "country"
+        and atoms[k].start == atoms[chunk.last].end
+    ):
+        # PETRARCH dictionaries code some people as bare countries ("ROMENDACIL [BRE]"):
+        # "Bree Prime Minister Romendacil" is one actor
+        if chunk.owner is None:
+            chunk.owner = k
+        chunk.last = k
     if chunk.agents or chunk.person is not None or chunk.owner is not None:
         if chunk.owner is None and chunk.person is None and chunk.agents:
             # a title standing alone; a person may follow it after a comma
