@@ -52,6 +52,8 @@ __all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
 # met / cooperate / clashed"); not statements, appeals or accusations
 # ("A, B and C expressed concern" is not A expressing concern about B).
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+# Acts that coordinated parties do with each other ("A and B signed a deal").
+_MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
@@ -932,6 +934,17 @@ class EventStage:
         )
         sources = [s for s in sources if s.code]
         targets = [t for t in targets if t.code]
+        if (
+            not noun
+            and len(sources) >= 2
+            and targets
+            and (match.code or "")[:3] in _MUTUAL_CODES
+            and not any(t.token in _direct_arguments(token) for t in targets)
+        ):
+            # "Seoul and Tokyo signed an agreement ... on North Korea": the
+            # coordinated parties act with each other; an actor deep in the
+            # object's phrase is a topic, not a party
+            targets = []
         if not sources and _agentless(token):
             # "Another nuclear test could be carried out soon": the agent of
             # the same kind of event in the sentence before
@@ -1169,6 +1182,23 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+def _direct_arguments(token: Token) -> set[int]:
+    """Tokens that are the verb's own objects (and their conjuncts)."""
+    direct: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("dobj", "dative", "nsubjpass", "attr", "oprd"):
+            direct.add(child.i)
+            # "held talks with X": the object noun's own partner
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.text.lower() in ("with", "to", "against"):
+                    direct.update(c.i for c in prep.children if c.dep_ == "pobj")
+        elif child.dep_ in ("prep", "agent"):
+            direct.update(c.i for c in child.children if c.dep_ in ("pobj", "pcomp"))
+    for i in list(direct):
+        direct.update(c.i for c in token.doc[i].conjuncts)
+    return direct
 
 
 def _attended(token: Token) -> bool:
