@@ -1056,6 +1056,15 @@ class EventStage:
             # clause around it plans ("likely to confirm ..., based on the
             # talks in Beijing on March 1")
             modality = "asserted"
+        stance = _would_stance(anchor, modality, _cue)
+        if stance is not None:
+            # "would restore relations": a stated intent (03), "would not
+            # accept": a rejection (12), both said now (docs/events.md)
+            modality = "asserted"
+            pairs = [
+                (source, target, "120" if stance == "reject" else _intent_code(event_code))
+                for source, target, event_code in pairs
+            ]
         events = []
         for source, target, event_code in pairs:
             events.append(
@@ -1182,6 +1191,26 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
+    """ "X would do" in reported speech is an intent, "X would not do" a
+    rejection; not inside a conditional ("would respond if attacked")."""
+    would = any(c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in token.children)
+    if not would or any(
+        c.dep_ in ("advcl", "mark") and any(m.text.lower() in ("if", "unless") for m in c.subtree)
+        for c in token.children
+    ):
+        return None
+    if token.dep_ == "advcl" or any(
+        c.dep_ == "aux" and c.text.lower() == "have" for c in token.children
+    ):
+        return None  # a conditional clause, or "would have": counterfactual
+    if modality == "negated":
+        return "reject"
+    if modality == "possible" and cue is not None and cue.text.lower() in ("would", "'d"):
+        return "intent"
+    return None
 
 
 def _direct_arguments(token: Token) -> set[int]:
