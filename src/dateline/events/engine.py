@@ -663,6 +663,17 @@ class EventStage:
                 act = found.get(child.i)
                 if child.dep_ == "xcomp" and act is not None and act.code and act.code[:2] >= "15":
                     found[i] = replace(match, code=_intent_code(act.code))
+        # "denied that it had supplied drones": the denied act is coded,
+        # negated; the denial is not coded again (docs/events.md)
+        if lemma == "deny" and match.specificity == 0:
+            contents = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
+            for child in token.children:
+                if child.dep_ == "dobj":
+                    contents.extend(
+                        c for c in child.children if c.dep_ in ("acl", "ccomp", "relcl")
+                    )
+            if any(c.i in found for c in contents):
+                drop.add(i)
         # the content of a demand, threat or accusation is not coded
         # ("urged Israel not to attack", "accused Hamas of firing rockets")
         if lemma in _CONTENT_EMBEDDERS:

@@ -95,13 +95,17 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
             )
         ):
             break
-        if token.dep_ == "ccomp" and not infinitive:
-            # a reported or finite clause keeps its own modality, unless the
-            # verb denies it ("denied that it had supplied drones")
-            if _cue(token.head, embedding) == "negated":
-                consider("negated", token.head)
+        if token.dep_ in ("ccomp", "acl", "relcl") and not infinitive:
+            # a reported or finite clause keeps its own modality, unless it is
+            # denied ("denied that it had supplied drones", "denied a report
+            # that its jets had bombed ...")
+            head = token.head
+            if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "dobj":
+                head = head.head
+            if _cue(head, embedding) == "negated":
+                consider("negated", head)
             break
-        if token.dep_ == "acl" and (not infinitive or token.head.pos_ not in ("NOUN", "PROPN")):
+        if token.dep_ == "acl" and token.head.pos_ not in ("NOUN", "PROPN"):
             break
         if token.dep_ == "conj":
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
