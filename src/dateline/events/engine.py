@@ -1076,6 +1076,14 @@ class EventStage:
                 (source, target, "120" if stance == "reject" else _intent_code(event_code))
                 for source, target, event_code in pairs
             ]
+        if (stance is not None or match.directed) and timex is None:
+            # a stated intent or refusal happened when it was said ("said
+            # last week that it would not accept ...")
+            said = _reporting_head(anchor, self.patterns.reporting)
+            if said is not None:
+                timex = pick_timex(said, by_governor, discourse.timex_tokens)
+                if timex is not None:
+                    date = date_from_timex(timex)
         events = []
         for source, target, event_code in pairs:
             events.append(
@@ -1202,6 +1210,23 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+def _reporting_head(token: Token, reporting: frozenset[str]) -> Token | None:
+    """The reporting verb whose complement holds `token` ("said ... that X would")."""
+    node = token
+    for _ in range(4):
+        if node.head is node:
+            return None
+        if (
+            node.dep_ in ("ccomp", "xcomp", "conj", "acomp", "advcl")
+            and node.head.lemma_.lower() in reporting
+        ):
+            return node.head
+        if node.dep_ not in ("ccomp", "xcomp", "conj", "acomp"):
+            return None
+        node = node.head
+    return None
 
 
 def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
