@@ -93,8 +93,15 @@ def pick_timex(
             if _usable(timex):
                 return timex
     if trigger.dep_ in ("advcl", "relcl") and any(
-        c.dep_ == "advmod" and c.text.lower() == "when" for c in trigger.children
+        c.dep_ == "advmod" and c.text.lower() in ("when", "where") for c in trigger.children
     ):
+        # "stopped in Geneva on Sunday, where he met ...": the clause a
+        # where/when clause hangs from, through the noun it modifies
+        host = trigger.head
+        if host.dep_ == "pobj" and host.head.dep_ == "prep":
+            for timex in by_governor.get(host.head.head.i, ()):
+                if _usable(timex):
+                    return timex
         # "met in Lima in November, when they agreed": the when-clause shares
         # the time of the clause it hangs from
         for timex in by_governor.get(trigger.head.i, ()):
