@@ -54,6 +54,8 @@ _PLANNING = frozenset(
 )
 # Verbs whose time expression dates the planned event, not the planning
 # ("planned a demonstration on Saturday", "scheduled talks for July").
+# Forms the small model lemmatises wrongly ("slated" → "slat").
+_LEMMA_FIXES = {"slated": "slate", "slates": "slate"}
 _PLANNED_EVENT_VERBS = frozenset(
     {"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"}
 )
@@ -205,9 +207,8 @@ def tense(token: Token | None) -> Tense:
         return "future_in_past"
     if words & _MODAL_FUTURE:
         return "future"
-    if verb.lemma_.lower() in _PLANNED_EVENT_VERBS or (
-        verb.lemma_.lower() in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG")
-    ):
+    lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
+    if lemma in _PLANNED_EVENT_VERBS or (lemma in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG")):
         return "future"
     if "to" in words or verb.dep_ == "xcomp":
         head = verb.head
