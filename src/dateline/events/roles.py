@@ -190,6 +190,13 @@ class MentionIndex:
         if "+" in first.code or "/" in first.code:
             return self.group(first)
         refs.append(first)
+        # "Indian and Chinese troops": coordinated adjectives name two actors
+        for child in token.children:
+            if child.dep_ == "amod" and child.conjuncts:
+                for adjective in (child, *child.conjuncts):
+                    ref = self.ref(adjective)
+                    if ref is not None:
+                        refs.append(ref)
         for conj in token.conjuncts:
             ref = self.ref(conj)
             if ref is None:
