@@ -100,6 +100,61 @@ MOTION_VERBS = frozenset(
 FORMER = frozenset({"former", "ex", "then"})
 SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"})
 HYPHENS = frozenset({"-", "–", "—", "‐"})
+COMPASS = frozenset({"south", "north", "east", "west"})
+# A capital or seat that stood for a state now gone: Moscow and the Kremlin were the
+# Soviet Union's until it dissolved (Phoenix codes SUN).
+SUCCESSORS: dict[str, tuple[str, dt.date]] = {"RUS": ("SUN", dt.date(1991, 12, 26))}
+# "Kim Il Sung University", "Kim Il Sung Square": a name inside the name of a place or prize.
+INSTITUTION_WORDS = frozenset(
+    {
+        "university",
+        "square",
+        "stadium",
+        "prize",
+        "order",
+        "street",
+        "avenue",
+        "park",
+        "bridge",
+        "airport",
+        "foundation",
+        "institute",
+        "academy",
+        "college",
+        "school",
+        "hospital",
+        "memorial",
+        "museum",
+        "hall",
+        "library",
+        "palace",
+        "award",
+        "medal",
+        "centre",
+        "center",
+        "plaza",
+        "boulevard",
+        "road",
+        "station",
+        "theatre",
+        "theater",
+        "mausoleum",
+        "youth",
+        "statue",
+        "statues",
+        "birthplace",
+        "monument",
+        "tower",
+        "building",
+        "house",
+        "center",
+        "trophy",
+        "cup",
+        "fund",
+        "scholarship",
+        "era",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -211,6 +266,7 @@ def find_atoms(doc: Doc, knowledge: ActorKnowledge, texts: list[str] | None = No
             first.lower_ != "the"
             and not _cased(first)
             and not any(t.kind == "epithet" for t in usable)
+            and not _lower_compass(tokens, usable)
         ):
             j += 1
             continue
@@ -273,6 +329,16 @@ def find_atoms(doc: Doc, knowledge: ActorKnowledge, texts: list[str] | None = No
     return atoms
 
 
+def _lower_compass(tokens: list[Token], targets: list[NameTarget]) -> bool:
+    """KCNA's "south Korea": a lower-case compass word before a capitalised country name."""
+    return (
+        len(tokens) >= 2
+        and tokens[0].text in COMPASS
+        and _cased(tokens[1])
+        and any(t.kind == "country" for t in targets)
+    )
+
+
 def _target_fits(target: NameTarget, tokens: list[Token]) -> bool:
     if not target.case_sensitive:
         return True
@@ -295,13 +361,16 @@ class _Context:
                 self.recent_actor_countries.append((token, iso3))
 
     def context_country(self, since: int) -> str | None:
-        """The country of the latest actor mention at or after token `since`
-        (the sentence before this one), else the first country of the story."""
+        """The country of the latest actor mention at or after token `since` (the
+        start of this sentence), else the story's country when it names only one;
+        else None: in a story of several countries a bare title is left uncoded
+        rather than given the nearest country ("President Jaime Lusinchi" of
+        Venezuela in a story about Ecuador)."""
         for token, iso3 in reversed(self.recent_actor_countries):
             if token >= since:
                 return iso3
             break
-        return self.recent_countries[0] if self.recent_countries else None
+        return next(iter(self.story_countries)) if len(self.story_countries) == 1 else None
 
     def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
         preferred, always = epithet
@@ -734,9 +803,7 @@ def _draft_for(
             and _modified_by_common_noun(doc, atoms[chunk.agents[0]].start)
         ):
             return None  # "union president Owen Bieber", "company spokesman": not an officer of a state
-        sentence = doc[start].sent
-        previous = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
-        country = context.context_country(previous)
+        country = context.context_country(doc[start].sent.start)
         rule = "composed.context"
     else:
         rule = "composed.owner" if owner is not None else "composed.title"
@@ -811,6 +878,8 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             return None  # a dateline: "WASHINGTON - The Treasury said ..."
         if head.dep_ == "compound" and atom.end < len(doc) and not _is_possessive(doc, atom.end):
             return None  # "the Paris accord", "Washington talks": a name, not an actor
+        if atom.end < len(doc) and doc[atom.end].pos_ == "NOUN" and doc[atom.end].text.islower():
+            return None  # "the Cenepa and Santiago rivers": a capital's name on a thing
         if head.dep_ == "dobj" and head.head.lemma_ in VISIT_VERBS:
             return Draft(
                 atom.start,
@@ -934,6 +1003,29 @@ def _head(doc: Doc, start: int, end: int) -> int:
     return int(token.idx)
 
 
+def _date_states(atoms: list[Atom], day: dt.date | None) -> None:
+    """Moscow in 1987 is the Soviet government: a capital or seat as of the date."""
+    if day is None:
+        return
+    for atom in atoms:
+        if atom.kind in {"capital", "seat"} and atom.iso3 in SUCCESSORS:
+            former, until = SUCCESSORS[atom.iso3]
+            if day < until:
+                if atom.code:
+                    atom.code = former + atom.code[len(atom.iso3) :]
+                atom.iso3 = former
+
+
+def _names_a_place(doc: Doc, atom: Atom) -> bool:
+    """A person's name that begins a capitalised institution name ("Kim Il Sung University")."""
+    if atom.kind not in {"entity", "person"} or atom.end >= len(doc):
+        return False
+    if atom.kind == "entity" and not any(e.kind == "person" for e in atom.entities):
+        return False
+    after = doc[atom.end]
+    return _cased(after) and after.lower_ in INSTITUTION_WORDS
+
+
 def _disambiguate(doc: Doc, atoms: list[Atom], knowledge: ActorKnowledge) -> None:
     """ "Korean" in a story that names North Korea and not South Korea is North Korean."""
     if not knowledge.ambiguous:
@@ -964,6 +1056,8 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     texts = [t.text for t in doc]  # one pass: spaCy builds a Token object on every access
     atoms = find_atoms(doc, knowledge, texts)
     _disambiguate(doc, atoms, knowledge)
+    _date_states(atoms, document.article.date)
+    atoms = [a for a in atoms if not _names_a_place(doc, a)]
     story = {a.iso3 for a in atoms if a.iso3}
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     context = _Context(day=document.article.date, story_countries=story)

@@ -560,10 +560,10 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             )
         )
         for phrase in [item["phrase"], *(item.get("aliases") or [])]:
-            names.add(
-                phrase_tokens(str(phrase)),
-                NameTarget("entity", index, bool(item.get("case_sensitive"))),
-            )
+            tokens = phrase_tokens(str(phrase))
+            # case_sensitive guards the acronym ("WHO", "SEC"), not the full name
+            sensitive = bool(item.get("case_sensitive")) and len(tokens) == 1
+            names.add(tokens, NameTarget("entity", index, sensitive))
 
     path = base / "organisations.tsv"
     for lineno, (oid, code, name, aliases, _source) in _read_tsv(

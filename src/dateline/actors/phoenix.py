@@ -101,7 +101,11 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
             if not part:
                 continue
             match = _POSSESSIVE.search(part)
-            if match and len(part) > 2 and "." not in part:
+            if match and len(part) > 2 and "." not in part and match.group(2) == "s'":
+                # spaCy splits a plural possessive after the s: "Workers' Party" → workers, '
+                words.append(part[:-1])
+                words.append("'")
+            elif match and len(part) > 2 and "." not in part:
                 words.append(part[: match.start(2)])
                 words.append(match.group(2))
             else:
