@@ -147,7 +147,6 @@ INSTITUTION_WORDS = frozenset(
         "tower",
         "building",
         "house",
-        "center",
         "trophy",
         "cup",
         "fund",
