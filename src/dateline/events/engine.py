@@ -944,7 +944,8 @@ class EventStage:
             else self._verb_roles(token, match, mentions)
         )
         sources = [s for s in sources if s.code]
-        targets = [t for t in targets if t.code]
+        # "for his first foreign trip": the possessor is the source again
+        targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
         if (
             not noun
             and len(sources) >= 2
@@ -1027,7 +1028,12 @@ class EventStage:
                         or (noun and code[:2] == "04" and _attended(token))
                     )
                 ):
-                    nearest = self._nearest_actor(token, mentions, {s.token for s in sources})
+                    exclude = {s.token for s in sources}
+                    nearest = self._nearest_actor(token, mentions, exclude)
+                    governor = _governing_verb(token) if noun else None
+                    if nearest is None and governor is not None:
+                        # "staged military exercises near Taiwan"
+                        nearest = self._nearest_actor(governor, mentions, exclude | {token.i})
                     if nearest is not None and not _self_reference(a, nearest):
                         # "fired shells near a vessel from South Korea"
                         pairs.append((a, nearest, code))

@@ -190,6 +190,14 @@ class MentionIndex:
         if "+" in first.code or "/" in first.code:
             return self.group(first)
         refs.append(first)
+        # "U.S. President Barack Obama and Russian President Dmitry Medvedev":
+        # the conjuncts of an apposition
+        for child in token.children:
+            if child.dep_ == "appos":
+                for conj in child.conjuncts:
+                    ref = self.ref(conj)
+                    if ref is not None:
+                        refs.append(ref)
         # "Indian and Chinese troops": coordinated adjectives name two actors
         for child in token.children:
             if child.dep_ == "amod" and child.conjuncts:
