@@ -741,6 +741,15 @@ def _draft_for(
             day,
             context.story_countries | ({owner_country} if owner_country else set()),
         )
+    if (
+        entity is not None
+        and owner_country is not None
+        and entity.country is not None
+        and entity.country != owner_country
+    ):
+        # "Colombian army commander Jorge Ramirez" is not the Bolivian of that name:
+        # the text's country beats a namesake in the knowledge base
+        entity = None
     person_tokens = (person.start, person.end) if person is not None else None
     name = doc[person.start : person.end].text if person is not None else text
 
@@ -1002,6 +1011,24 @@ def _head(doc: Doc, start: int, end: int) -> int:
     return int(token.idx)
 
 
+def _carry_titles(drafts: list[Draft]) -> None:
+    """A title the text gave a known person holds for the rest of the story: after
+    "Secretary Kim Yong Il" (PRKGOV), a bare "Kim Yong Il" is not the namesake who left
+    office (PRKELI)."""
+    titled: dict[str, Draft] = {}
+    for draft in drafts:
+        if draft.entity is None:
+            continue
+        if draft.rule_id == "person.title":
+            titled[draft.entity.id] = draft
+        elif draft.rule_id == "person.kb" and draft.code.endswith("ELI"):
+            source = titled.get(draft.entity.id)
+            if source is not None:
+                draft.code, draft.rule_id = source.code, source.rule_id
+                draft.country, draft.sector = source.country, source.sector
+                draft.plover_sector = source.plover_sector
+
+
 def _date_states(atoms: list[Atom], day: dt.date | None) -> None:
     """Moscow in 1987 is the Soviet government: a capital or seat as of the date."""
     if day is None:
@@ -1061,6 +1088,7 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     context = _Context(day=document.article.date, story_countries=story)
     drafts = compose(doc, atoms, knowledge, context)
+    _carry_titles(drafts)
     drafts = coref.resolve(doc, drafts, atoms, knowledge, context.day, texts)
     drafts.sort(key=lambda d: (d.start, d.end))
     starts = [s.start for s in document.sentences]

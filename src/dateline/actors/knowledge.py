@@ -125,6 +125,12 @@ class Entity:
         return role.code if role else self.default_code
 
 
+# Countries whose names put the family name first: no "first last" short form.
+SURNAME_FIRST_COUNTRIES = frozenset(
+    {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     iso3: str
@@ -650,6 +656,14 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         )
         for phrase in [name, *(a for a in aliases.split("|") if a), *extra.get("aliases", [])]:
             names.add(phrase_tokens(str(phrase)), NameTarget("entity", index))
+        name_words = phrase_tokens(name)
+        if (
+            len(name_words) >= 3
+            and country not in SURNAME_FIRST_COUNTRIES
+            and "'s" not in name_words
+        ):
+            # the short form news uses: "Najib Tun Razak" → "Najib Razak"
+            names.add((name_words[0], name_words[-1]), NameTarget("entity", index))
     for pid, (item, extra_roles) in curated_people.items():
         index = len(entities)
         words = str(item["name"]).replace("-", " ").split()
