@@ -339,7 +339,7 @@ def evaluate_events(
             label += "+agents"
         for name, pattern_set in patterns.items():
             # the suite follows PETRARCH's convention: a pair [042:043] is two events
-            stage = EventStage(patterns=pattern_set, paired_reverse=True)
+            stage = EventStage(patterns=pattern_set, paired_reverse=True, code_statements=True)
             tp = fp = fn = exact = 0
             for record, document in zip(records, documents, strict=True):
                 document.timexes, document.places = (), ()

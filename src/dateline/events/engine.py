@@ -52,6 +52,7 @@ __all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
 # met / cooperate / clashed"); not statements, appeals or accusations
 # ("A, B and C expressed concern" is not A expressing concern about B).
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+_STATEMENT_ACTS = frozenset({"013", "015", "016", "018"})
 # Acts that coordinated parties do with each other ("A and B signed a deal").
 _MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
 # Roots whose events need no target: protests, force posture,
@@ -411,6 +412,7 @@ class EventStage:
         require_dyad: bool = False,
         date_future_as_planned: bool = True,
         paired_reverse: bool = False,
+        code_statements: bool = False,
     ) -> None:
         self.patterns = patterns if patterns is not None else load_patterns()
         if codes is None:
@@ -422,6 +424,10 @@ class EventStage:
         # PETRARCH codes a pair [042:043] as two events; dateline's convention
         # (docs/events.md) is one event, visitor -> host, unless asked.
         self.paired_reverse = paired_reverse
+        # Of CAMEO 01 (public statements) only specific acts are events by
+        # default: optimism 013, responsibility claimed 015 or denied 016,
+        # condolences 018. Comments and opinions are not (docs/events.md).
+        self.code_statements = code_statements
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._event_nouns = frozenset(self.patterns.nouns)
@@ -1073,6 +1079,10 @@ class EventStage:
             # clause around it plans ("likely to confirm ..., based on the
             # talks in Beijing on March 1")
             modality = "asserted"
+        if not self.code_statements:
+            pairs = [p for p in pairs if p[2][:2] != "01" or p[2][:3] in _STATEMENT_ACTS]
+            if not pairs:
+                return []
         stance = _would_stance(anchor, modality, _cue)
         if stance is not None:
             # "would restore relations": a stated intent (03), "would not
