@@ -104,6 +104,59 @@ COMPASS = frozenset({"south", "north", "east", "west"})
 # A capital or seat that stood for a state now gone: Moscow and the Kremlin were the
 # Soviet Union's until it dissolved (Phoenix codes SUN).
 SUCCESSORS: dict[str, tuple[str, dt.date]] = {"RUS": ("SUN", dt.date(1991, 12, 26))}
+CURRENCY_WORDS = frozenset(
+    {
+        "dollar",
+        "dollars",
+        "franc",
+        "francs",
+        "mark",
+        "marks",
+        "yen",
+        "pound",
+        "pounds",
+        "peso",
+        "pesos",
+        "lira",
+        "lire",
+        "crown",
+        "crowns",
+        "krona",
+        "krone",
+        "rupee",
+        "rupees",
+        "won",
+        "yuan",
+        "rouble",
+        "roubles",
+        "ruble",
+        "rubles",
+        "currency",
+        "guilder",
+        "guilders",
+        "schilling",
+        "schillings",
+        "escudo",
+        "escudos",
+        "peseta",
+        "pesetas",
+        "drachma",
+        "drachmas",
+        "rand",
+        "ringgit",
+        "baht",
+        "dinar",
+        "dinars",
+        "riyal",
+        "riyals",
+        "shekel",
+        "shekels",
+        "euro",
+        "euros",
+        "bond",
+        "bonds",
+    }
+)
 # "Kim Il Sung University", "Kim Il Sung Square": a name inside the name of a place or prize.
 INSTITUTION_WORDS = frozenset(
     {
@@ -862,6 +915,8 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
     if atom.kind == "country" and atom.iso3:
         if _inside_larger_name(doc, atom):
             return None  # "East China Sea", "South Korea Strait": a place, not the country
+        if atom.end < len(doc) and doc[atom.end].lower_ in CURRENCY_WORDS:
+            return None  # "the Australian dollar", "Swiss francs": money, not an actor
         before = doc[atom.start - 1] if atom.start > 0 else None
         locative = before is not None and (
             before.lower_ in LOCATIVE
