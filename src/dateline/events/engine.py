@@ -999,7 +999,8 @@ class EventStage:
                         pairs.append((a, b, code))
         else:
             host = place
-            if not targets and code in _VISIT_CODES and host is None:
+            visiting = code in _VISIT_CODES or (noun and _attended(token))
+            if not targets and visiting and host is None:
                 host = places.destination(token, {r.token for r in sources})
                 if host is not None:
                     place = host  # a visit takes place where it goes
@@ -1007,7 +1008,7 @@ class EventStage:
                 not targets
                 and host is not None
                 and host[1].country
-                and code in _VISIT_CODES
+                and visiting
                 and all(_country(a) != host[1].country for a in sources)
             ):
                 # a visit with no named host, in or to another country: that
@@ -1248,7 +1249,14 @@ def _reporting_head(token: Token, reporting: frozenset[str]) -> Token | None:
 def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
     """ "X would do" in reported speech is an intent, "X would not do" a
     rejection; not inside a conditional ("would respond if attacked")."""
-    would = any(c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in token.children)
+    # "would continue to support": the auxiliary may sit on a verb above
+    holder = token
+    while holder.dep_ == "xcomp" and not any(
+        c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in holder.children
+    ):
+        holder = holder.head
+    would = any(c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in holder.children)
+    token = holder
     if not would or any(
         c.dep_ in ("advcl", "mark") and any(m.text.lower() in ("if", "unless") for m in c.subtree)
         for c in token.children
