@@ -100,11 +100,11 @@ def _actor_stage(suite_dir: Path) -> tuple[Any, str]:
 
         knowledge = ActorKnowledge.from_phoenix([actors], agents)
         try:
-            return ActorStage(knowledge=knowledge), "ActorStage"
+            return ActorStage(knowledge=knowledge), "stage"
         except TypeError:
-            return ActorStage(knowledge), "ActorStage"
+            return ActorStage(knowledge), "stage"
     except ImportError:
-        return _PhraseActors(actors), "phrase-matcher"
+        return _PhraseActors(actors), "phrases"
 
 
 class _PhraseActors:
