@@ -329,7 +329,7 @@ def evaluate_events(
         elif actors == "phrases":
             actor_stage, label = (
                 _PhraseActors(directory / "PETR.Validate.actors.txt"),
-                "phrase-matcher",
+                "phrases",
             )
         else:
             raise ValueError(f"unknown actor source {actors!r}; use 'stage' or 'phrases'")
