@@ -104,6 +104,31 @@ COMPASS = frozenset({"south", "north", "east", "west"})
 # A capital or seat that stood for a state now gone: Moscow and the Kremlin were the
 # Soviet Union's until it dissolved (Phoenix codes SUN).
 SUCCESSORS: dict[str, tuple[str, dt.date]] = {"RUS": ("SUN", dt.date(1991, 12, 26))}
+# Sectors of a bare political body or group ("the government", "police", "rebels").
+BARE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "REB", "OPP", "SPY", "IGO"})
+# Singular nouns that name a body, not one person.
+BARE_INSTITUTIONS = frozenset(
+    {
+        "government",
+        "authorities",
+        "police",
+        "army",
+        "military",
+        "parliament",
+        "cabinet",
+        "administration",
+        "regime",
+        "junta",
+        "opposition",
+        "court",
+        "ministry",
+        "legislature",
+        "navy",
+        "leadership",
+        "judiciary",
+        "assembly",
+    }
+)
 CURRENCY_WORDS = frozenset(
     {
         "dollar",
@@ -413,15 +438,19 @@ class _Context:
                 self.recent_actor_countries.append((token, iso3))
 
     def context_country(self, since: int) -> str | None:
-        """The country of the latest actor mention at or after token `since` (the
+        """The one country of the actor mentions at or after token `since` (the
         start of this sentence), else the story's country when it names only one;
         else None: in a story of several countries a bare title is left uncoded
         rather than given the nearest country ("President Jaime Lusinchi" of
         Venezuela in a story about Ecuador)."""
+        here = set()
         for token, iso3 in reversed(self.recent_actor_countries):
-            if token >= since:
-                return iso3
-            break
+            if token < since:
+                break
+            here.add(iso3)
+        if here:
+            # "The U.S. and China disagreed, officials said": whose officials is not said
+            return next(iter(here)) if len(here) == 1 else None
         return next(iter(self.story_countries)) if len(self.story_countries) == 1 else None
 
     def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
@@ -762,8 +791,9 @@ def _draft_for(
     if owner is not None and person is None and not chunk.agents:
         return _single(doc, owner, knowledge, context)
     if person is None and owner is None and chunk.agents:
-        # A bare title: "the sources said" names no one we can code.
-        return None
+        # A bare title: "the sources said" names no one we can code; "the government",
+        # "police", "three soldiers" are the state's of their sentence or of the story.
+        return _bare_institution(doc, atoms, chunk, agent, context)
     if person is not None and owner is None and not chunk.agents:
         return _single(doc, person, knowledge, context)
 
@@ -899,6 +929,48 @@ def _draft_for(
         plover_sector=p,
         person_tokens=person_tokens,
         definite=definite,
+    )
+
+
+def _bare_institution(
+    doc: Doc, atoms: list[Atom], chunk: _Chunk, agent: Agent | None, context: _Context
+) -> Draft | None:
+    """ "the government", "the authorities", "police", "soldiers": a political body or
+    group with no owner in the text takes the country of an actor earlier in its sentence,
+    else the story's only country, else is left out (never the nearest country of several)."""
+    if agent is None or agent.inherit or agent.prepend or agent.sector not in BARE_SECTORS:
+        return None
+    first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
+    head = doc[last.end - 1]
+    if not (head.tag_ in {"NNS", "NNPS"} or head.lower_ in BARE_INSTITUTIONS):
+        return None  # "the minister said": a person, for coreference
+    if any(t.text[:1].isupper() and t.i != t.sent.start for t in doc[first.start : last.end]):
+        return None  # part of a name: "the Irish Republican Army"
+    if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
+        return None  # "union officials", "Tasmania state government": someone else's
+    if last.end < len(doc) and doc[last.end].lower_ == "of":
+        return None  # "the government of X" names its owner elsewhere
+    country = context.context_country(doc[first.start].sent.start)
+    if country is None:
+        return None
+    start = first.start
+    definite = start > 0 and doc[start - 1].lower_ == "the"
+    if definite:
+        start -= 1
+    code = _join(country, agent)
+    c, s, p = _code_parts(code)
+    if agent.plover_sector and s == agent.sector:
+        p = agent.plover_sector
+    return Draft(
+        start,
+        last.end,
+        code,
+        "composed",
+        doc[start : last.end].text,
+        "composed.context",
+        country=c,
+        sector=s,
+        plover_sector=p,
     )
 
 
