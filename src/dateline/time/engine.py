@@ -156,6 +156,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 continue
             governing = grammar.governor(doc, match.start, match.end)
             clause = grammar.tense(governing)
+            # A bound set in the past often lies ahead ("gave them until Tuesday",
+            # "extended the loans through January"): the nearest reading.
+            if match.signal == "ON_OR_BEFORE" and clause == "past":
+                clause = "possible"
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
         # A report's day or the narrative's time, where either replaces the story's date.
@@ -680,7 +684,7 @@ def _resolve_weekday(
     choice = _choice_from_rel(rules, rel_text) or _choice_from_grammar(clause)
     if narrative:
         choice = "onward"
-    elif choice == "closest" and clause != "present":
+    elif choice == "closest" and clause not in ("present", "possible"):
         choice = "past"
     offset = (int(weekday) - anchor_day.isoweekday()) % 7
     candidates = [

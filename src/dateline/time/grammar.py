@@ -15,11 +15,14 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORTING_VERBS", "Tense", "expression_head", "governor", "tense"]
 
-Tense = Literal["past", "future", "future_in_past", "present", "none"]
+Tense = Literal["past", "future", "future_in_past", "possible", "present", "none"]
 
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "ll"})
 _FUTURE_IN_PAST_AUX = frozenset({"would", "'d"})
-_MODAL_FUTURE = frozenset({"could", "may", "might", "should", "must", "can", "ca"})
+_MODAL_FUTURE = frozenset({"may", "might", "should", "must", "can", "ca"})
+# "could" is as often the past of "can" ("could not be reached Wednesday") as a
+# possibility ("could come as early as Tuesday"): the nearest reading.
+_MODAL_EITHER = frozenset({"could"})
 _PERFECT_AUX = frozenset({"has", "have", "had", "'ve", "'s"})
 _PAST_AUX = frozenset({"was", "were", "did", "had"})
 _PRESENT_AUX = frozenset({"is", "are", "am", "'re", "'m", "does", "do"})
@@ -196,7 +199,7 @@ def tense(token: Token | None) -> Tense:
     if words & _FUTURE_AUX:
         return "future"
     if (
-        words & (_FUTURE_IN_PAST_AUX | _MODAL_FUTURE)
+        words & (_FUTURE_IN_PAST_AUX | _MODAL_FUTURE | _MODAL_EITHER)
         and words & {"have", "'ve"}
         and verb.tag_ == "VBN"
     ):
@@ -207,18 +210,23 @@ def tense(token: Token | None) -> Tense:
         return "future_in_past"
     if words & _MODAL_FUTURE:
         return "future"
+    if words & _MODAL_EITHER:
+        return "possible"
     lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
-    if lemma in _PLANNED_EVENT_VERBS or (lemma in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG")):
-        return "future"
+    if lemma in _PLANNED_EVENT_VERBS or (
+        lemma in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG") and not _set_as_done(verb, lemma)
+    ):
+        return "possible" if _planned_before(verb) else "future"
     if "to" in words or verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in _PLANNING or head.text.lower() in _PLANNING:
-            return "future"
+            return "possible" if _planned_before(head) else "future"
         outer = tense(head) if head.i != verb.i else "none"
         if outer in ("future", "present"):
             return "future"
         return outer
-    if words & _PERFECT_AUX and verb.tag_ == "VBN":
+    if words & _PERFECT_AUX and (verb.tag_ == "VBN" or (verb.tag_ == "VBG" and "been" in words)):
+        # "has met", "have been searching since …": it began before the story.
         return "past"
     if words & _PAST_AUX:
         return "past"
@@ -229,3 +237,23 @@ def tense(token: Token | None) -> Tense:
     if words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return "none"
+
+
+def _planned_before(plan: Token) -> bool:
+    """A plan stated in the pluperfect ("had been due to expire Friday", "had been
+    scheduled to") was often overtaken: its day may be past or ahead."""
+    # "had been due": the parser may hang "due" from "been", and "had" from that.
+    owners = [plan, plan.head] if plan.dep_ in ("acomp", "attr") else [plan]
+    return any(
+        c.text.lower() == "had" and c.dep_ in ("aux", "auxpass")
+        for owner in owners
+        for c in owner.children
+    )
+
+
+def _set_as_done(verb: Token, lemma: str) -> bool:
+    """ "set" plans only with "to" or "for" ("set to meet", "set for Monday");
+    "a record set on Aug. 6" was done."""
+    return lemma == "set" and not any(
+        c.text.lower() in ("to", "for") or c.dep_ == "xcomp" for c in verb.children
+    )
