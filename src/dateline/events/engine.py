@@ -953,6 +953,21 @@ class EventStage:
         # "for his first foreign trip": the possessor is the source again
         targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
         if (
+            targets
+            and not noun
+            and sources
+            and all(_country(t) == _country(s) for t in targets for s in sources)
+        ):
+            # "sent military trainers to Afghanistan": the source's own people
+            # are what is sent; the other country is the party
+            other = [
+                t
+                for t in self._prep_targets(token, mentions)
+                if all(_country(t) != _country(s) for s in sources)
+            ]
+            if other:
+                targets = other
+        if (
             not noun
             and len(sources) >= 2
             and targets

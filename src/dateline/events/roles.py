@@ -190,6 +190,15 @@ class MentionIndex:
         if "+" in first.code or "/" in first.code:
             return self.group(first)
         refs.append(first)
+        # "the leaders of Russia and Ukraine": the conjuncts inside an "of" phrase
+        for child in token.children:
+            if child.dep_ == "prep" and child.text.lower() == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        for conj in pobj.conjuncts:
+                            ref = self.ref(conj)
+                            if ref is not None:
+                                refs.append(ref)
         # "U.S. President Barack Obama and Russian President Dmitry Medvedev":
         # the conjuncts of an apposition
         for child in token.children:
