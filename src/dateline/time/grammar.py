@@ -188,6 +188,9 @@ def tense(token: Token | None) -> Tense:
     """The tense of the clause `token` belongs to, as far as its direction goes."""
     if token is None:
         return "none"
+    if token.text.lower() == "effective":
+        # "a pact effective June 1": a change announced ahead of its day.
+        return "future"
     verb = _clause_verb(token)
     if verb is None:
         return "none"
@@ -234,6 +237,11 @@ def tense(token: Token | None) -> Tense:
         return "past"
     if verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl", "advcl"):
         return "past"
+    if verb.tag_ == "VBG" and not words and verb.dep_ in ("advcl", "acl", "conj", "xcomp"):
+        # A participle clause ("has fluctuated, rising … in March") shares the
+        # tense of the clause it hangs from.
+        if verb.head.i != verb.i:
+            return tense(verb.head)
     if words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return "none"
