@@ -237,11 +237,15 @@ def tense(token: Token | None) -> Tense:
         return "past"
     if verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl", "advcl"):
         return "past"
-    if verb.tag_ == "VBG" and not words and verb.dep_ in ("advcl", "acl", "conj", "xcomp"):
+    if (
+        verb.tag_ == "VBG"
+        and not words
+        and verb.dep_ in ("advcl", "acl", "conj", "xcomp")
+        and verb.head.i != verb.i
+    ):
         # A participle clause ("has fluctuated, rising … in March") shares the
         # tense of the clause it hangs from.
-        if verb.head.i != verb.i:
-            return tense(verb.head)
+        return tense(verb.head)
     if words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return "none"
