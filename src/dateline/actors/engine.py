@@ -894,6 +894,12 @@ def _draft_for(
             and _modified_by_common_noun(doc, atoms[chunk.agents[0]].start)
         ):
             return None  # "union president Owen Bieber", "company spokesman": not an officer of a state
+        if (
+            owner is None
+            and chunk.agents
+            and _named_by_organisation(doc, atoms[chunk.agents[0]].start)
+        ):
+            return None  # "Honeywell Bull president Jerome Meyer": a company's officer
         country = context.context_country(doc[start].sent.start)
         rule = "composed.context"
     else:
@@ -948,6 +954,8 @@ def _bare_institution(
         return None  # part of a name: "the Irish Republican Army"
     if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
         return None  # "union officials", "Tasmania state government": someone else's
+    if first.start > 0 and doc[first.start - 1].tag_ == "PRP$":
+        return None  # "its opposition to a loan", "their government": whose is not named
     if last.end < len(doc) and doc[last.end].lower_ == "of":
         return None  # "the government of X" names its owner elsewhere
     country = context.context_country(doc[first.start].sent.start)
@@ -972,6 +980,12 @@ def _bare_institution(
         sector=s,
         plover_sector=p,
     )
+
+
+def _named_by_organisation(doc: Doc, start: int) -> bool:
+    """Whether the title at `start` follows the name of an organisation no dictionary knows
+    (spaCy's ORG): "BankAmerica Chairman A.W. Clausen"."""
+    return start > 0 and doc[start - 1].ent_type_ == "ORG" and doc[start - 1].pos_ == "PROPN"
 
 
 def _modified_by_common_noun(doc: Doc, start: int) -> bool:
