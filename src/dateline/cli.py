@@ -261,7 +261,7 @@ def inspect(
     from dateline.ingest import read_inputs
     from dateline.inspect import inspect_document
     from dateline.records import Reject
-    from dateline.run import code_articles
+    from dateline.run import build_pipeline, code_articles
 
     articles = []
     for item in read_inputs([file], stdin=sys.stdin if file == "-" else None):
@@ -272,10 +272,12 @@ def inspect(
     if not articles:
         raise _fail(ValueError(f"no readable story in {file}"))
     try:
-        documents = code_articles(articles)
+        pipeline = build_pipeline()
+        documents = code_articles(articles, pipeline)
     except DatelineError as exc:
         raise _fail(exc) from exc
-    reports = [inspect_document(document) for document in documents]
+    explain = getattr(getattr(pipeline.stages[-1], "patterns", None), "explain", None)
+    reports = [inspect_document(document, explain) for document in documents]
     if as_json:
         payload: Any = reports[0] if len(reports) == 1 else reports
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -381,13 +383,32 @@ def eval_places(
 
 @eval_app.command("events")
 def eval_events(
-    suite: Annotated[str, typer.Option(help="Evaluation suite: petrarch.")] = "petrarch",
+    suite: Annotated[
+        str,
+        typer.Option(
+            help="petrarch (PETRARCH validation suite), sentences or stories (our development sets)."
+        ),
+    ] = "petrarch",
+    gold: Annotated[
+        Path | None, typer.Option(help="Another gold file for the sentences or stories suite.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
-    """Micro P/R/F1 over (source, target, code) on an event suite."""
-    from dateline.eval.events import evaluate_events
+    """Score the events stage: P/R/F1 over (source, target, code), dates and modality."""
+    if suite == "petrarch":
+        from dateline.eval.events import evaluate_events
 
-    report = evaluate_events(suite=suite)
+        report = evaluate_events(suite=suite)
+    elif suite == "sentences":
+        from dateline.eval.sentences import evaluate_sentences
+
+        report = evaluate_sentences(gold)
+    elif suite == "stories":
+        from dateline.eval.stories import evaluate_stories
+
+        report = evaluate_stories(gold)
+    else:
+        raise typer.BadParameter("petrarch, sentences or stories", param_hint="--suite")
     _report_json(report) if as_json else _render_report(report)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dateline.records import Document, record_to_dict
@@ -9,11 +10,14 @@ from dateline.records import Document, record_to_dict
 __all__ = ["inspect_document"]
 
 
-def inspect_document(document: Document) -> dict[str, Any]:
+def inspect_document(
+    document: Document, explain_rule: Callable[[str], str] | None = None
+) -> dict[str, Any]:
     """The article, its sentences and each stage's records, JSON-ready.
 
     Tokens are included per sentence (text, lemma, tag, dependency, head) so a
-    reader can see the parse an event pattern matched or missed.
+    reader can see the parse an event pattern matched or missed;
+    `explain_rule` turns an event's `rule_id` into the pattern as written.
     """
     article = document.article
     sentences: list[dict[str, Any]] = []
@@ -51,5 +55,13 @@ def inspect_document(document: Document) -> dict[str, Any]:
         "timexes": [record_to_dict(t) for t in document.timexes],
         "mentions": [record_to_dict(m) for m in document.mentions],
         "places": [record_to_dict(p) for p in document.places],
-        "events": [event.to_dict() for event in document.events],
+        "events": [_event_entry(event.to_dict(), explain_rule) for event in document.events],
     }
+
+
+def _event_entry(
+    event: dict[str, Any], explain_rule: Callable[[str], str] | None
+) -> dict[str, Any]:
+    if explain_rule is not None:
+        event["rule"] = explain_rule(event["rule_id"])
+    return event
