@@ -34,3 +34,18 @@ def test_case(case: dict[str, Any], nlp) -> None:  # type: ignore[no-untyped-def
         anchors = [t for t in found if t.id == timex.anchor]
         assert anchors and anchors[0].text == case["anchor_text"]
     assert timex.governor is None or 0 <= timex.governor < len(case["text"])
+
+
+NEGATIVES = yaml.safe_load((Path(__file__).parent / "negatives.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=f"not {case['absent']}@{case['dct']}") for case in NEGATIVES]
+)
+def test_negative(case: dict[str, Any], nlp) -> None:  # type: ignore[no-untyped-def]
+    found = tag_time(nlp(case["text"]), case["dct"])
+    start = case["text"].index(case["absent"])
+    end = start + len(case["absent"])
+    overlapping = [t.text for t in found if t.start < end and start < t.end]
+    assert not overlapping, f"{case['absent']!r} tagged as {overlapping}"

@@ -745,6 +745,15 @@ def _resolve_shift(
         anchor, base = context.reference
     granularity_rule = spec.get("granularity", "unit")
     granularity = "day" if unit == "day" else unit
+    if (
+        anchor != "dct"
+        and offset == 0
+        and granularity_rule == "unit"
+        and granularity in GRANULARITIES
+        and GRANULARITIES.index(base.granularity) < GRANULARITIES.index(granularity)
+    ):
+        # "that day" after a month or a year names no day the text gives: generic.
+        return None
     if granularity_rule == "ago" and unit == "week":
         granularity = "day"
     if granularity_rule == "same":
