@@ -487,6 +487,8 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
         leadid: str,
         gender: str = "",
     ) -> Person | None:
+        if set(name_key(name).split()) & COLLECTIVE_WORDS:
+            return None  # "Council of Ministers", "Military Junta": a body, not a person
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
             person = people.find_surname(iso3, name, start, end)
@@ -633,6 +635,23 @@ NOT_SURNAMES = frozenset(
 
 
 SURNAME_LEADERS_SINCE = dt.date(1960, 1, 1)
+# Leader-list rows that name a collective leadership rather than a person.
+COLLECTIVE_WORDS = frozenset(
+    {
+        "council",
+        "junta",
+        "committee",
+        "ministers",
+        "government",
+        "military",
+        "directorate",
+        "triumvirate",
+        "regency",
+        "provisional",
+        "presidency",
+        "commission",
+    }
+)
 
 
 def surname_leaders(

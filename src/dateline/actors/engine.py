@@ -129,6 +129,7 @@ BARE_INSTITUTIONS = frozenset(
         "assembly",
     }
 )
+PREFIXES = frozenset({"anti", "inter", "pro", "non", "pan", "trans", "post", "pre"})
 CURRENCY_WORDS = frozenset(
     {
         "dollar",
@@ -734,6 +735,13 @@ def _of_owner(doc: Doc, atoms: list[Atom], last: int, k: int, petrarch: bool = F
     atom = atoms[k]
     if atom.start != i:
         return None
+    if (
+        atom.kind == "country"
+        and atom.end < len(doc)
+        and doc[atom.end].pos_ == "NOUN"
+        and not (k + 1 < len(atoms) and atoms[k + 1].start == atom.end)
+    ):
+        return None  # "president of the Colombian group": the group's, not Colombia's
     if atom.kind in {"country", "capital"} or (
         atom.kind == "entity" and atom.entities[0].kind in {"igo", "org"}
     ):
@@ -900,6 +908,8 @@ def _draft_for(
             and _named_by_organisation(doc, atoms[chunk.agents[0]].start)
         ):
             return None  # "Honeywell Bull president Jerome Meyer": a company's officer
+        if owner is None and chunk.appositive:
+            return None  # "Kim Jong Suk, a woman commander": an apposition names no country
         country = context.context_country(doc[start].sent.start)
         rule = "composed.context"
     else:
@@ -954,6 +964,8 @@ def _bare_institution(
         return None  # part of a name: "the Irish Republican Army"
     if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
         return None  # "union officials", "Tasmania state government": someone else's
+    if head.dep_ in {"amod", "compound"} and head.head.i > head.i:
+        return None  # "military exercises": a word about something, not an actor
     if first.start > 0 and doc[first.start - 1].tag_ == "PRP$":
         return None  # "its opposition to a loan", "their government": whose is not named
     if last.end < len(doc) and doc[last.end].lower_ == "of":
@@ -982,6 +994,26 @@ def _bare_institution(
     )
 
 
+def _prefixed(doc: Doc, start: int) -> bool:
+    """A country word under a prefix: "anti-Japanese", "inter-Korean", "pro-American"."""
+    if start >= 2 and doc[start - 1].text in HYPHENS:
+        return doc[start - 2].lower_ in PREFIXES
+    if start >= 1 and doc[start - 1].text.endswith("-"):
+        return doc[start - 1].lower_.rstrip("-") in PREFIXES
+    return False
+
+
+def _money_note(doc: Doc, atom: Atom) -> bool:
+    """ "a $160 million (U.S.) deficit": the currency of an amount in brackets."""
+    return (
+        atom.start >= 2
+        and doc[atom.start - 1].text == "("
+        and doc[atom.start - 2].like_num
+        and atom.end < len(doc)
+        and doc[atom.end].text == ")"
+    )
+
+
 def _named_by_organisation(doc: Doc, start: int) -> bool:
     """Whether the title at `start` follows the name of an organisation no dictionary knows
     (spaCy's ORG): "BankAmerica Chairman A.W. Clausen"."""
@@ -1003,6 +1035,8 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             return None  # "East China Sea", "South Korea Strait": a place, not the country
         if atom.end < len(doc) and doc[atom.end].lower_ in CURRENCY_WORDS:
             return None  # "the Australian dollar", "Swiss francs": money, not an actor
+        if _prefixed(doc, atom.start) or _money_note(doc, atom):
+            return None  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
         before = doc[atom.start - 1] if atom.start > 0 else None
         locative = before is not None and (
             before.lower_ in LOCATIVE
