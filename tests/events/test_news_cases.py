@@ -30,4 +30,6 @@ def test_news_sentence(nlp: Any, stage: EventStage, case: dict[str, Any]) -> Non
         (e.source.cameo_code, e.target.cameo_code if e.target else None, e.cameo_code, e.modality)
         for e in document.events
     ]
-    assert tuple(case["expect"]) in coded, coded
+    if "expect" in case:
+        assert tuple(case["expect"]) in coded, coded
+    assert len(coded) <= case.get("max_events", len(coded)), coded

@@ -46,7 +46,7 @@ from dateline.rules_version import rules_version
 if TYPE_CHECKING:
     from dateline.codes import CameoCodes
 
-__all__ = ["UNILATERAL_ROOTS", "EventStage", "Match"]
+__all__ = ["MAX_MUTUAL_PARTIES", "UNILATERAL_ROOTS", "EventStage", "Match"]
 
 # Roots where coordinated parties with no target act on each other ("A and B
 # met / cooperate / clashed"); not statements, appeals or accusations
@@ -58,6 +58,12 @@ _MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
+# A joint act of more parties than this is multilateral, not a set of dyads:
+# "A, B, C, D, E and F agreed to cooperate" asserts no act between any two of
+# them, and expanding it gives n(n-1) records (30 for six) that swamp the
+# data. Up to three parties ("A, B and C met") the pairs are still what the
+# text says; past that the joint act is not coded (docs/events.md).
+MAX_MUTUAL_PARTIES = 3
 _CLAUSE = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
 )
@@ -549,6 +555,10 @@ class EventStage:
                     lemma in self.patterns.reporting or lemma in self.patterns.pattern_only
                 ):
                     continue
+                if lemma == "demonstrate" and any(c.dep_ == "dobj" for c in token.children):
+                    # protest is intransitive: "thousands demonstrated", not
+                    # "demonstrated its might" (with an object it is "show")
+                    continue
                 best = Match(
                     trigger=token.i,
                     entry=entry,
@@ -1008,10 +1018,11 @@ class EventStage:
             and len(sources) >= 2
             and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
         ):
-            for a in sources:
-                for b in sources:
-                    if not _self_reference(a, b) and code:
-                        pairs.append((a, b, code))
+            if len({_country(a) for a in sources}) <= MAX_MUTUAL_PARTIES:
+                for a in sources:
+                    for b in sources:
+                        if not _self_reference(a, b) and code:
+                            pairs.append((a, b, code))
         else:
             host = place
             visiting = code in _VISIT_CODES or (noun and _attended(token))
