@@ -987,7 +987,7 @@ def _resolve_decade(
     clause: grammar.Tense,
     reported: _Anchor | None,
 ) -> _Resolved | None:
-    decade = _int(_field(match.rule.value, "decade", match.groups))
+    decade = _int(_field(match.rule.value, "decade", match.groups), rules.table("decade_word"))
     if decade is None:
         return None
     period = Period("decade", dt.date(max(1, decade * 10), 1, 1))
