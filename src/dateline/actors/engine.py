@@ -127,8 +127,10 @@ BARE_INSTITUTIONS = frozenset(
         "leadership",
         "judiciary",
         "assembly",
+        "treasury",
     }
 )
+LANGUAGE_WORDS = frozenset({"speaking", "speaker", "speakers", "language", "languages"})
 PREFIXES = frozenset({"anti", "inter", "pro", "non", "pan", "trans", "post", "pre"})
 CURRENCY_WORDS = frozenset(
     {
@@ -958,10 +960,21 @@ def _bare_institution(
         return None
     first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
     head = doc[last.end - 1]
-    if not (head.tag_ in {"NNS", "NNPS"} or head.lower_ in BARE_INSTITUTIONS):
+    span = doc[first.start : last.end]
+    if not (
+        head.tag_ in {"NNS", "NNPS"}
+        or head.lower_ in BARE_INSTITUTIONS
+        or any(t.lower_ in BARE_INSTITUTIONS for t in span)  # "a Treasury spokesman"
+    ):
         return None  # "the minister said": a person, for coreference
-    if any(t.text[:1].isupper() and t.i != t.sent.start for t in doc[first.start : last.end]):
-        return None  # part of a name: "the Irish Republican Army"
+    one_word = last.end - first.start == 1 and head.lower_ in BARE_INSTITUTIONS
+    if not one_word and any(
+        t.text[:1].isupper() and t.i != t.sent.start and t.lower_ not in BARE_INSTITUTIONS
+        for t in span
+    ):
+        return None  # part of a name: "the Irish Republican Army" ("the Treasury" is not)
+    if one_word and head.text[:1].isupper() and last.end < len(doc) and _cased(doc[last.end]):
+        return None  # "Parliament Square", "Government House": a name
     if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
         return None  # "union officials", "Tasmania state government": someone else's
     if head.dep_ in {"amod", "compound"} and head.head.i > head.i:
@@ -991,6 +1004,14 @@ def _bare_institution(
         country=c,
         sector=s,
         plover_sector=p,
+    )
+
+
+def _place_only(doc: Doc, atom: Atom) -> bool:
+    """A capital after a preposition of place or naming a thing ("the Paris meeting")."""
+    head = doc[atom.end - 1]
+    return _locative(doc, atom.start) or (
+        head.dep_ == "compound" and atom.end < len(doc) and not _is_possessive(doc, atom.end)
     )
 
 
@@ -1035,6 +1056,14 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             return None  # "East China Sea", "South Korea Strait": a place, not the country
         if atom.end < len(doc) and doc[atom.end].lower_ in CURRENCY_WORDS:
             return None  # "the Australian dollar", "Swiss francs": money, not an actor
+        if atom.end < len(doc) and doc[atom.end].lower_ in LANGUAGE_WORDS:
+            return None  # "Dutch and French speaking parties": languages
+        if (
+            atom.end + 2 < len(doc)
+            and doc[atom.end].lower_ in {"and", "or", ","}
+            and doc[atom.end + 2].lower_ in LANGUAGE_WORDS
+        ):
+            return None  # the first of "Dutch and French speaking"
         if _prefixed(doc, atom.start) or _money_note(doc, atom):
             return None  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
         before = doc[atom.start - 1] if atom.start > 0 else None
@@ -1259,7 +1288,9 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     _disambiguate(doc, atoms, knowledge)
     _date_states(atoms, document.article.date)
     atoms = [a for a in atoms if not _names_a_place(doc, a)]
-    story = {a.iso3 for a in atoms if a.iso3}
+    # the story's countries, leaving out capitals that only say where ("after the Paris
+    # meeting", "talks in Tokyo"): "the government" of a British story stays British
+    story = {a.iso3 for a in atoms if a.iso3 and not (a.kind == "capital" and _place_only(doc, a))}
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     context = _Context(day=document.article.date, story_countries=story)
     drafts = compose(doc, atoms, knowledge, context)
