@@ -708,15 +708,15 @@ class EventStage:
         self, token: Token, mentions: MentionIndex, depth: int = 0
     ) -> tuple[list[ActorRef], Token | None]:
         """Source actors of a verb, and the token they came from."""
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
-        if passive:
+        passive = _passive_clause(token)
+        if passive is not None:
             for child in token.children:
                 if child.dep_ == "agent":
                     for pobj in child.children:
                         refs = mentions.actors_at(pobj)
                         if refs:
                             return refs, pobj
-            for child in token.children:
+            for child in passive.children:
                 if child.dep_ == "nsubjpass":
                     if depth > 0:
                         # raising: "X is expected to visit" — X visits
@@ -768,15 +768,15 @@ class EventStage:
     ) -> tuple[list[ActorRef], list[ActorRef], bool]:
         sources, _ = self._subjects(token, mentions)
         targets: list[ActorRef] = []
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+        passive = _passive_clause(token)
         if match.source_hint is not None:
             hinted = mentions.actors_at(token.doc[match.source_hint])
             if hinted:
                 sources = hinted
         if match.target_hint is not None:
             targets = mentions.actors_at(token.doc[match.target_hint])
-        if not targets and passive:
-            for child in token.children:
+        if not targets and passive is not None:
+            for child in passive.children:
                 if child.dep_ == "nsubjpass":
                     targets = mentions.actors_at(child)
         if not targets:
@@ -1344,6 +1344,22 @@ def _phrase(token: Token) -> list[Token]:
         out.append(node)
         stack.extend(node.children)
     return out
+
+
+def _passive_clause(token: Token) -> Token | None:
+    """The passive verb whose subject is `token`'s patient: the token itself,
+    or, for a bare participle coordinated with a passive ("a diplomat was
+    beaten and abducted"), the first conjunct. None for an active verb."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+        return token
+    if (
+        token.dep_ == "conj"
+        and token.tag_ == "VBN"
+        and not any(c.dep_ in ("nsubj", "aux") for c in token.children)
+        and any(c.dep_ == "nsubjpass" for c in token.head.children)
+    ):
+        return token.head
+    return None
 
 
 def _intent_code(code: str) -> str:
