@@ -624,6 +624,9 @@ def _resolve_date(
         ):
             period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
+    if spec.get("week_of") and granularity == "day":
+        # "the week of March 6": the week that holds the day.
+        period = Period.holding(period.first, "week")
     resolved = _Resolved(
         value=period.value,
         precision=period.granularity,
@@ -754,7 +757,9 @@ def _resolve_shift(
     ):
         # "that day" after a month or a year names no day the text gives: generic.
         return None
-    if granularity_rule == "ago" and unit == "week":
+    if granularity_rule == "ago" and unit == "week" and steps <= 2:
+        # "two weeks ago" is a day; "six weeks ago" a week (a day would claim
+        # a precision the text does not give).
         granularity = "day"
     if granularity_rule == "same":
         # "at that time": the narrative's own time, as precise as it was given.

@@ -68,6 +68,7 @@ _VALUE_KEYS = frozenset(
         "decade",
         "century",
         "tense",
+        "week_of",
     }
 )
 # Value keys whose literal settings the engine knows.
