@@ -87,6 +87,9 @@ MOTION_VERBS = frozenset(
         "send",
         "flee",
         "sail",
+        "spread",
+        "extend",
+        "expand",
         "drive",
         "walk",
         "relocate",
@@ -911,8 +914,14 @@ def _draft_for(
         ):
             return None  # "Honeywell Bull president Jerome Meyer": a company's officer
         if owner is None and chunk.appositive:
-            return None  # "Kim Jong Suk, a woman commander": an apposition names no country
-        country = context.context_country(doc[start].sent.start)
+            # "Pak Sun Dok, vice-minister of Common Education of the DPRK Education
+            # Commission": a country inside the apposition; "Kim Jong Suk, a woman
+            # commander of Mt. Paektu" names none and is left out
+            country = _country_in_apposition(doc, atoms, atoms[chunk.agents[-1]].end)
+            if country is None:
+                return None
+        else:
+            country = context.context_country(doc[start].sent.start)
         rule = "composed.context"
     else:
         rule = "composed.owner" if owner is not None else "composed.title"
@@ -1005,6 +1014,22 @@ def _bare_institution(
         sector=s,
         plover_sector=p,
     )
+
+
+def _country_in_apposition(doc: Doc, atoms: list[Atom], start: int) -> str | None:
+    """The country named in the rest of an apposition (up to the next comma), unless it
+    only describes some other body ("president of the Colombian group")."""
+    stop = start
+    while stop < len(doc) and doc[stop].text not in {",", ";", ".", "(", ")"}:
+        stop += 1
+    for atom in atoms:
+        if atom.start < start or atom.start >= stop or atom.kind not in {"country", "capital"}:
+            continue
+        after = doc[atom.end] if atom.end < len(doc) else None
+        if after is not None and after.pos_ == "NOUN" and after.text.islower():
+            continue
+        return atom.iso3
+    return None
 
 
 def _place_only(doc: Doc, atom: Atom) -> bool:
@@ -1144,6 +1169,14 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
         )
         return draft
     if atom.kind == "entity":
+        if (
+            atom.end - atom.start == 1
+            and atom.start > 0
+            and doc[atom.start - 1].text[:1].isupper()
+            and doc[atom.start - 1].i != doc[atom.start].sent.start
+            and doc[atom.start - 1].pos_ in {"PROPN", "ADJ"}
+        ):
+            return None  # "the Great National Congress": another body's name
         entity = _choose_entity(atom.entities, day, context.story_countries)
         code = entity.code_on(day)
         if not code:
