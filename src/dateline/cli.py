@@ -14,7 +14,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from dateline import __version__
@@ -125,19 +133,25 @@ def code(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=errors,
         disable=quiet,
         transient=False,
     )
     with store, progress:
-        task = progress.add_task("coding", total=None, status="")
+        # Reading is ~100x faster than coding, so a counting pass costs little
+        # and buys a real bar with a time estimate. Stdin cannot be read twice.
+        total = None if quiet or "-" in inputs else _count_records(inputs)
+        task = progress.add_task("coding", total=total, status="")
 
         def on_progress(summary: Any) -> None:
             progress.update(
                 task,
-                status=f"read {summary.read} · coded {summary.coded} · skipped {summary.skipped}"
+                completed=summary.read + summary.rejected,
+                status=f"coded {summary.coded} · skipped {summary.skipped}"
                 f" · rejected {summary.rejected} · events {summary.events}",
             )
 
@@ -154,7 +168,7 @@ def code(
         except DatelineError as exc:
             raise _fail(exc) from exc
         on_progress(summary)
-        progress.update(task, total=1, completed=1, description="done")
+        progress.update(task, description="done")
         progress.stop()
         # What this run read, whether coded now or already stored by an earlier run.
         run_query = EventQuery(article_ids=tuple(summary.article_ids))
@@ -185,6 +199,15 @@ def code(
                 f"[yellow]{summary.rejected} records rejected[/] ({reasons}); see {summary.rejects_path}",
                 highlight=False,
             )
+
+
+def _count_records(inputs: list[str]) -> int | None:
+    from dateline.ingest import read_inputs
+
+    try:
+        return sum(1 for _ in read_inputs(inputs))
+    except DatelineError:
+        return None  # the real pass reports the error
 
 
 @app.command()
