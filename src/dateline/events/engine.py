@@ -690,6 +690,12 @@ class EventStage:
                     )
             if any(c.i in found for c in contents):
                 drop.add(i)
+        # a purpose infinitive names the aim of its clause, not a happening
+        # ("worked with Beijing to halt the North's programmes", "staged war
+        # games to invade the North"), as a purpose noun is not one ("arrived
+        # for talks"); "in order to" likewise
+        if _purpose_clause(token):
+            drop.add(i)
         # the content of a demand, threat or accusation is not coded
         # ("urged Israel not to attack", "accused Hamas of firing rockets")
         if lemma in _CONTENT_EMBEDDERS:
@@ -804,23 +810,33 @@ class EventStage:
                     if targets:
                         break
         if not targets:
-            # "signed an accord to supply Gondor": the purpose clause's object
-            for child in token.children:
-                if (
-                    child.dep_ in ("advcl", "xcomp")
-                    and any(c.dep_ == "aux" and c.text.lower() == "to" for c in child.children)
-                    and (
-                        not self._is_verb_trigger(child)
-                        or token.lemma_.lower() in _DIRECTIVE_EMBEDDERS
-                    )
-                ):
-                    for grandchild in child.children:
-                        if grandchild.dep_ in ("dobj", "dative"):
-                            targets = mentions.actors_at(grandchild)
-                    targets = targets or self._prep_targets(child, mentions)
-                    if targets:
-                        break
+            targets = self._purpose_targets(token, mentions, coded=False)
         return sources, targets, False
+
+    def _purpose_targets(
+        self, token: Token, mentions: MentionIndex, coded: bool = True
+    ) -> list[ActorRef]:
+        """ "signed an accord to supply Gondor": the purpose clause's object;
+        with `coded`, also when the purpose verb is a trigger ("sent its
+        troops to support Y": the troops are the source's own, Y the party)."""
+        for child in token.children:
+            if (
+                child.dep_ in ("advcl", "xcomp")
+                and any(c.dep_ == "aux" and c.text.lower() == "to" for c in child.children)
+                and (
+                    not self._is_verb_trigger(child)
+                    or token.lemma_.lower() in _DIRECTIVE_EMBEDDERS
+                    or (coded and _purpose_clause(child))
+                )
+            ):
+                targets: list[ActorRef] = []
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("dobj", "dative"):
+                        targets = mentions.actors_at(grandchild)
+                targets = targets or self._prep_targets(child, mentions)
+                if targets:
+                    return targets
+        return []
 
     def _nearest_actor(
         self, token: Token, mentions: MentionIndex, exclude: set[int]
@@ -973,6 +989,7 @@ class EventStage:
             other = [
                 t
                 for t in self._prep_targets(token, mentions)
+                or self._purpose_targets(token, mentions)
                 if all(_country(t) != _country(s) for s in sources)
             ]
             if other:
@@ -1344,6 +1361,20 @@ def _phrase(token: Token) -> list[Token]:
         out.append(node)
         stack.extend(node.children)
     return out
+
+
+def _purpose_clause(token: Token) -> bool:
+    """An infinitive adverbial clause with no subject of its own ("... to X"),
+    or "in order to X"."""
+    if token.dep_ != "advcl":
+        return False
+    if any(c.dep_ == "mark" and c.lower_ == "order" for c in token.children):
+        return True
+    return (
+        token.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in token.children)
+    )
 
 
 def _passive_clause(token: Token) -> Token | None:
