@@ -188,8 +188,12 @@ def tense(token: Token | None) -> Tense:
     """The tense of the clause `token` belongs to, as far as its direction goes."""
     if token is None:
         return "none"
-    if token.text.lower() == "effective":
-        # "a pact effective June 1": a change announced ahead of its day.
+    if token.text.lower() == "effective" or (
+        token.lemma_.lower() == "take"
+        and any(c.dep_ == "dobj" and c.text.lower() == "effect" for c in token.children)
+    ):
+        # "a pact effective June 1", "takes effect on Jan. 1": a change announced
+        # ahead of its day.
         return "future"
     verb = _clause_verb(token)
     if verb is None:
