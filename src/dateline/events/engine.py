@@ -55,6 +55,41 @@ _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _STATEMENT_ACTS = frozenset({"013", "015", "016", "018"})
 # Acts that coordinated parties do with each other ("A and B signed a deal").
 _MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
+# Objects that are the relation between the parties themselves: "A and B
+# renewed ties / reached an agreement / exchanged fire / delayed their
+# meeting" is still mutual.
+_RELATIONAL_OBJECTS = frozenset(
+    {
+        "tie",
+        "ties",
+        "relation",
+        "relations",
+        "relationship",
+        "contact",
+        "dialogue",
+        "meeting",
+        "talk",
+        "talks",
+        "partnership",
+        "alliance",
+        "friendship",
+        "exchange",
+        "link",
+        "cooperation",
+        "coordination",
+        "consultation",
+        "negotiation",
+        "agreement",
+        "accord",
+        "deal",
+        "pact",
+        "treaty",
+        "truce",
+        "ceasefire",
+        "understanding",
+        "fire",
+    }
+)
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
@@ -1030,9 +1065,25 @@ class EventStage:
         code = match.code
         pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
         reciprocal = between or match.reciprocal
+        # "Italy, France and Greece backed the proposal": coordinated parties
+        # acting together on a thing do not act on each other (only mutual
+        # acts such as signing or trading do, and reciprocal entries)
+        on_thing = (
+            not noun
+            and not reciprocal
+            and (code or "")[:3] not in _MUTUAL_CODES
+            and any(
+                c.dep_ == "dobj"
+                and not mentions.actors_at(c)
+                and c.lemma_.lower() not in _RELATIONAL_OBJECTS
+                and not any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
+                for c in token.children
+            )
+        )
         if between or (
             not targets
             and len(sources) >= 2
+            and not on_thing
             and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
         ):
             if len({_country(a) for a in sources}) <= MAX_MUTUAL_PARTIES:
