@@ -169,6 +169,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         resolved = _resolve(match, context, rules, clause, other_anchor)
         if resolved is None:
             continue
+        if records:
+            _follow_coordinated_day(match, resolved, records[-1], text, dct)
         if match.signal == "ON_OR_AFTER" and resolved.start_date and resolved.start_date <= dct:
             resolved.end_date = dct
             resolved.direction = "past"
@@ -223,6 +225,41 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             ):
                 context.fiscal = (timex_id, resolved.period)
     return records
+
+
+# What joins two days of one list ("Tuesday and Wednesday") or one span ("Monday to Friday").
+_COORDINATION = re.compile(r"\s*(?:(?P<list>,|and|or)|to|through|until|-|–)\s*")
+
+
+def _follow_coordinated_day(
+    match: Match, resolved: _Resolved, previous: TimeExpr, text: str, dct: dt.date
+) -> None:
+    """A bare weekday joined to the day before it is the nearest such weekday to
+    that day in a list ("next Tuesday and Wednesday", "Friday and Thursday"), the
+    first one after it in a span ("Friday to Monday")."""
+    joint = _COORDINATION.fullmatch(text[previous.end : match.start])
+    if (
+        joint is None
+        or match.rule.value.get("kind") != "weekday"
+        or match.rule.value.get("direction")
+        or resolved.period is None
+        or previous.start_date is None
+        or previous.precision != "day"
+        or previous.start_date != previous.end_date
+    ):
+        return
+    offset = (resolved.period.first - previous.start_date).days % 7
+    if offset == 0:
+        return
+    if joint.group("list") and offset > 3:
+        offset -= 7
+    day = previous.start_date + dt.timedelta(days=offset)
+    period = Period(resolved.period.granularity, day, resolved.period.suffix)
+    resolved.period = period
+    resolved.value = period.value
+    resolved.start_date = resolved.end_date = day
+    resolved.anchor = previous.id
+    resolved.direction = _direction_of(period, dct)
 
 
 def _type(match: Match, resolved: _Resolved) -> str:
