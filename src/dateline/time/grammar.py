@@ -190,6 +190,7 @@ def tense(token: Token | None) -> Tense:
         return "none"
     if token.text.lower() == "effective" or (
         token.lemma_.lower() == "take"
+        and token.tag_ in ("VB", "VBZ", "VBP")
         and any(c.dep_ == "dobj" and c.text.lower() == "effect" for c in token.children)
     ):
         # "a pact effective June 1", "takes effect on Jan. 1": a change announced
