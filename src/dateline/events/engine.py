@@ -763,6 +763,10 @@ class EventStage:
                         # raising: "X is expected to visit" — X visits
                         return mentions.actors_at(child), child
                     return [], None
+            if _participle_clause(token):
+                # "Asked about the duty, Yeutter said", "a diplomat abducted
+                # in Tehran": the one it hangs from is the patient
+                return [], None
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
         # a misparse can give two subjects ("Old foes Gondor and Osgiliath"): the one with actors
         subjects.sort(key=lambda c: not mentions.actors_at(c))
@@ -820,6 +824,8 @@ class EventStage:
             for child in passive.children:
                 if child.dep_ == "nsubjpass":
                     targets = mentions.actors_at(child)
+            if not targets and token.dep_ == "acl" and _participle_clause(token):
+                targets = mentions.actors_at(token.head)
         if not targets:
             for child in token.children:
                 if child.dep_ in ("dobj", "dative", "attr", "oprd"):
@@ -1428,11 +1434,24 @@ def _purpose_clause(token: Token) -> bool:
     )
 
 
+def _participle_clause(token: Token) -> bool:
+    """A bare past participle hanging from a clause or a noun ("Asked about
+    it, he said", "a diplomat abducted in Tehran"): passive in meaning."""
+    return (
+        token.tag_ == "VBN"
+        and token.dep_ in ("advcl", "acl")
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in token.children)
+    )
+
+
 def _passive_clause(token: Token) -> Token | None:
-    """The passive verb whose subject is `token`'s patient: the token itself,
-    or, for a bare participle coordinated with a passive ("a diplomat was
-    beaten and abducted"), the first conjunct. None for an active verb."""
+    """The passive verb whose subject is `token`'s patient: the token itself
+    (also a bare participle clause), or, for a bare participle coordinated
+    with a passive ("a diplomat was beaten and abducted"), the first
+    conjunct. None for an active verb."""
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+        return token
+    if _participle_clause(token):
         return token
     if (
         token.dep_ == "conj"
