@@ -1016,7 +1016,7 @@ class EventStage:
             if noun
             else self._verb_roles(token, match, mentions)
         )
-        sources = [s for s in sources if s.code]
+        sources = [s for s in sources if s.code and _political(s.code)]
         # "for his first foreign trip": the possessor is the source again
         targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
         if (
@@ -1432,6 +1432,13 @@ def _purpose_clause(token: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in token.children)
     )
+
+
+def _political(code: str) -> bool:
+    """Whether an actor can be an event's source: a company ("FRABUS",
+    "MNCDEU") cannot (docs/evaluation.md); a government's business office
+    ("USAGOVBUS") and an intergovernmental body ("IGOBUSOPC") can."""
+    return not (code.startswith("MNC") or code[3:6] == "BUS")
 
 
 def _participle_clause(token: Token) -> bool:
