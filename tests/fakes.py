@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from dateline.pipeline import Pipeline
 from dateline.records import Article, Document, Event, EventActor, EventDate, EventLocation, Span
 
 
@@ -61,3 +62,8 @@ class FakeEventStage:
                 make_event(document.article, 1, "planned"),
             )
         return batch
+
+
+def fake_pipeline() -> Pipeline:
+    """A picklable pipeline factory for worker-process tests."""
+    return Pipeline([FakeEventStage()], batch_size=4)

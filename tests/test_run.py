@@ -117,3 +117,26 @@ def test_killed_run_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     assert 0 < len(partial) < len(_table(clean))  # two whole batches landed, nothing else
     subprocess.run([sys.executable, script, crashed, corpus, "0"], check=True)
     assert _table(crashed) == _table(clean)
+
+
+def test_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
+    from tests.fakes import fake_pipeline
+
+    corpus = tmp_path / "stories.jsonl"
+    _write_corpus(corpus, 30, broken=(5,))
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    with open_store(one) as store:
+        code_inputs(
+            [corpus], store, tmp_path / "r1.jsonl", pipeline_factory=fake_pipeline, batch_size=4
+        )
+    with open_store(two) as store:
+        summary = code_inputs(
+            [corpus],
+            store,
+            tmp_path / "r2.jsonl",
+            pipeline_factory=fake_pipeline,
+            batch_size=4,
+            processes=2,
+        )
+    assert (summary.read, summary.coded, summary.rejected, summary.events) == (29, 29, 1, 58)
+    assert _table(two) == _table(one)

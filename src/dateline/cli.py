@@ -117,6 +117,9 @@ def code(
     ] = Path("rejects.jsonl"),
     force: Annotated[bool, typer.Option(help="Re-code articles already stored.")] = False,
     batch_size: Annotated[int, typer.Option(min=1, max=256, help="spaCy batch size.")] = 32,
+    processes: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes coding batches in parallel.")
+    ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     show: Annotated[int, typer.Option(help="Events to show in the closing table.")] = 40,
 ) -> None:
@@ -125,7 +128,9 @@ def code(
     from dateline.store import EventQuery, open_store
 
     try:
-        pipeline = build_pipeline(batch_size=batch_size)
+        # Built here, once, so a missing model fails before anything is read; with
+        # worker processes each worker builds its own.
+        pipeline = build_pipeline(batch_size=batch_size) if processes == 1 else None
         store = open_store(db)
     except DatelineError as exc:
         raise _fail(exc) from exc
@@ -164,6 +169,8 @@ def code(
                 force=force,
                 stdin=sys.stdin if "-" in inputs else None,
                 on_progress=on_progress,
+                processes=processes,
+                batch_size=batch_size,
             )
         except DatelineError as exc:
             raise _fail(exc) from exc

@@ -100,6 +100,24 @@ class _RejectsFile:
             self.handle.close()
 
 
+# One pipeline per worker process, built once by the pool's initializer: a
+# module global because that is the only state a process pool hands its tasks.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _start_worker(factory: Callable[[], Pipeline]) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = factory()
+
+
+def _code_in_worker(articles: list[Article]) -> list[Document]:
+    assert _WORKER_PIPELINE is not None, "worker started without a pipeline"
+    documents = _WORKER_PIPELINE.process([Document(article=article) for article in articles])
+    for document in documents:
+        document.spacy_doc = None  # the parse stays in the worker; records travel back
+    return documents
+
+
 def code_inputs(
     inputs: Sequence[str | Path],
     store: Store,
@@ -109,35 +127,69 @@ def code_inputs(
     keep_documents: bool = False,
     stdin: TextIO | None = None,
     on_progress: Callable[[RunSummary], None] | None = None,
+    processes: int = 1,
+    pipeline_factory: Callable[[], Pipeline] | None = None,
+    batch_size: int = 32,
 ) -> RunSummary:
     """Read, code and store every article of the inputs.
 
     Articles already stored with the same content and rules are skipped unless
     `force`; each batch is written in one transaction, so a crashed run can
     simply be run again. Unreadable records go to `rejects_path`.
+
+    With `processes` > 1, batches are coded in that many worker processes,
+    each building its pipeline with `pipeline_factory` (a picklable callable;
+    default: the standard stages); this process reads and writes the store.
     """
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from functools import partial
+    from multiprocessing import get_context
+
     from dateline.ingest import read_inputs
 
-    pipeline = pipeline or build_pipeline()
+    executor: ProcessPoolExecutor | None = None
+    in_flight: deque[Future[list[Document]]] = deque()
+    if processes > 1:
+        factory = pipeline_factory or partial(build_pipeline, batch_size=batch_size)
+        # spawn, not fork: the parent holds a DuckDB connection and its threads.
+        executor = ProcessPoolExecutor(
+            processes,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(factory,),
+        )
+    else:
+        pipeline = (
+            pipeline or (pipeline_factory or partial(build_pipeline, batch_size=batch_size))()
+        )
     version = rules_version()
     summary = RunSummary(run_id=f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
     rejects = _RejectsFile(Path(rejects_path))
     summary.rejects_path = rejects.path
     store.start_run(summary.run_id, [str(i) for i in inputs], version)
     pending: list[Article] = []
+    size = pipeline.batch_size if pipeline is not None else batch_size
 
-    def flush() -> None:
+    def store_batch(documents: list[Document]) -> None:
+        summary.events += store.write(documents, summary.run_id, version)
+        summary.coded += len(documents)
+        if keep_documents:
+            summary.documents.extend(documents)
+
+    def flush(drain: bool = False) -> None:
         skip = set() if force else store.already_coded(pending, version)
         # Ingest rejects a repeated id within a run, so ids in `pending` are unique.
         todo = [article for article in pending if article.id not in skip]
         summary.skipped += len(pending) - len(todo)
-        if todo:
-            documents = pipeline.process([Document(article=article) for article in todo])
-            summary.events += store.write(documents, summary.run_id, version)
-            summary.coded += len(documents)
-            if keep_documents:
-                summary.documents.extend(documents)
+        if todo and executor is not None:
+            in_flight.append(executor.submit(_code_in_worker, todo))
+        elif todo and pipeline is not None:
+            store_batch(pipeline.process([Document(article=article) for article in todo]))
         pending.clear()
+        # Two batches queued per worker keep them busy while this process writes.
+        while in_flight and (drain or len(in_flight) > 2 * processes):
+            store_batch(in_flight.popleft().result())
 
     status = "failed"
     try:
@@ -150,13 +202,15 @@ def code_inputs(
                 summary.read += 1
                 summary.article_ids.append(item.id)
                 pending.append(item)
-                if len(pending) >= pipeline.batch_size:
+                if len(pending) >= size:
                     flush()
             if on_progress:
                 on_progress(summary)
-        flush()
+        flush(drain=True)
         status = "finished"
     finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
         rejects.close()
         store.finish_run(summary.run_id, summary.counts(), status)
         if rejects.handle is None:
