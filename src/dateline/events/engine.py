@@ -90,6 +90,46 @@ _RELATIONAL_OBJECTS = frozenset(
         "fire",
     }
 )
+# Nouns for people and bodies that act, when the actors stage has not coded
+# them ("X's militia vowed"): their possessor is the actor.
+_AGENT_NOUNS = frozenset(
+    {
+        "militia",
+        "army",
+        "navy",
+        "police",
+        "force",
+        "troops",
+        "troop",
+        "government",
+        "ministry",
+        "mayor",
+        "chief",
+        "head",
+        "delegation",
+        "team",
+        "committee",
+        "council",
+        "party",
+        "group",
+        "authority",
+        "people",
+        "envoy",
+        "spokesman",
+        "spokeswoman",
+        "official",
+        "guard",
+        "cabinet",
+        "parliament",
+        "embassy",
+        "mission",
+        "representative",
+        "executive",
+        "secretary",
+        "dignitary",
+    }
+)
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
@@ -773,6 +813,11 @@ class EventStage:
         for child in subjects[:1]:
             if child.dep_ in ("nsubj", "csubj"):
                 refs = mentions.actors_at(child)
+                if refs and _owner_only(child, refs, mentions):
+                    # "Taiwan's reserves hit a high", "South Africa's debt
+                    # accord sparked a rally": the owner of a thing is not
+                    # what acts
+                    refs = []
                 if not refs and child.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
                     # "the bombing that occurred ...": the relative pronoun is its head noun
                     refs = mentions.actors_at(token.head)
@@ -1432,6 +1477,25 @@ def _purpose_clause(token: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in token.children)
     )
+
+
+def _owner_only(head: Token, refs: Sequence[ActorRef], mentions: MentionIndex) -> bool:
+    """Whether an argument is a thing (not an actor, not an event noun) and
+    its actors are only its possessor ("Taiwan's reserves")."""
+    if head.pos_ != "NOUN" or mentions.ref(head) is not None:
+        return False
+    word = head.lemma_.lower()
+    if word in _AGENT_NOUNS or (
+        word.endswith(_AGENT_SUFFIXES) and not word.endswith(("ment", "ance", "ence"))
+    ):
+        return False  # "Ithilien's militia", "the city's new mayor": people act
+    if head.lemma_.lower() in mentions.event_nouns or head.lower_ in mentions.event_nouns:
+        return False
+    owned: set[int] = set()
+    for child in head.children:
+        if child.dep_ == "poss":
+            owned.update(t.i for t in child.subtree)
+    return bool(owned) and all(ref.token in owned for ref in refs)
 
 
 def _political(code: str) -> bool:
