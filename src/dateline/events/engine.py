@@ -634,12 +634,15 @@ class EventStage:
                     # protest is intransitive: "thousands demonstrated", not
                     # "demonstrated its might" (with an object it is "show")
                     continue
+                labelled = lemma == "call" and any(c.dep_ == "oprd" for c in token.children)
                 best = Match(
                     trigger=token.i,
                     entry=entry,
                     pattern=None,
-                    code=entry.default_code,
-                    reverse_code=entry.default_reverse,
+                    # "called the launch a provocation": naming a thing is a
+                    # verdict on it (criticism, 111), not a telephone call
+                    code="111" if labelled else entry.default_code,
+                    reverse_code=None if labelled else entry.default_reverse,
                     specificity=bonus,
                 )
         if best is None or (best.code is None and best.reverse_code is None):
