@@ -2,8 +2,8 @@
 
     python scripts/build_actors.py [--shared ../shared/data] [--out src/dateline/actors/data]
 
-Writes countries.tsv, organisations.tsv, people.tsv, roles.tsv and agents.tsv,
-each with a provenance header. Facts carry over with attribution; no source
+Writes countries.tsv, organisations.tsv, people.tsv, roles.tsv, agents.tsv and
+name_origins.tsv, each with a provenance header. Facts carry over with attribution; no source
 file is copied. `tests/actors/test_build.py` checks the shipped files match a
 fresh build (the `# built:` line is ignored). The hand-kept `curated.yaml` is
 not written here.
@@ -30,7 +30,7 @@ from dateline.actors.phoenix import (  # noqa: E402
     read_actor_file,
     read_agent_file,
 )
-from dateline.actors.text import agent_forms  # noqa: E402
+from dateline.actors.text import agent_forms, fold  # noqa: E402
 
 VERSION = "1"
 # Single-word aliases in Phoenix that are common given names.
@@ -847,6 +847,46 @@ def surname_of(person: Person) -> str:
     return tokens[0] if person.country in SURNAME_FIRST else tokens[-1]
 
 
+# ---------------------------------------------------------------- name origins
+
+# A name part says a person's country only when one country holds nearly all the
+# office holders bearing it: "Takeo" (JPN 5 of 5), not "Kim" (KOR 88, PRK 55).
+ORIGIN_MIN_HOLDERS = 5
+ORIGIN_MIN_SHARE = 0.9
+# Name suffixes, not names: "Jr." is mostly American in the sources but says nothing.
+NOT_NAME_PARTS = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def name_parts(name: str) -> set[str]:
+    """Folded alphabetic words of a name ("Kim Jong-un" → kim, jong, un)."""
+    words = re.split(r"[\s\-.]+", fold(name))
+    return {w for w in words if len(w) > 1 and w.isalpha() and w not in NOT_NAME_PARTS}
+
+
+def build_name_origins(persons: list[Person]) -> list[tuple[str, str, str, str]]:
+    """(part, iso3, holders of that country, holders in all) for name parts one country
+    dominates among the known office holders; a person counted once per name and country."""
+    seen: set[tuple[str, str]] = set()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for person in persons:
+        if not person.country or len(person.country) != 3:
+            continue
+        key = (fold(person.name), person.country)
+        if key in seen:
+            continue
+        seen.add(key)
+        for part in name_parts(person.name):
+            counts[part][person.country] += 1
+    rows = []
+    for part in sorted(counts):
+        by_country = counts[part]
+        total = sum(by_country.values())
+        iso3, top = max(by_country.items(), key=lambda item: (item[1], item[0]))
+        if total >= ORIGIN_MIN_HOLDERS and top / total >= ORIGIN_MIN_SHARE:
+            rows.append((part, iso3, str(top), str(total)))
+    return rows
+
+
 # ---------------------------------------------------------------- agents
 
 
@@ -925,6 +965,16 @@ HEADERS = {
         "code: ~XXX appends the sector to the actor code, XXX~ prepends it. Regular plurals and !MARKER! substitutions are expanded. plover_sector: PLOVER's own dictionary where it lists the phrase, else mapped from the CAMEO sector (CAMEO MED = media → PLOVER JRN; CAMEO HLH = health → PLOVER MED).",
         ("phrase", "code", "plover_sector", "source"),
     ),
+    "name_origins.tsv": (
+        "actors.name_origins",
+        "as people.tsv (the names of its office holders)",
+        f"A name part (folded, one word) and the country of at least {ORIGIN_MIN_SHARE:.0%} of the "
+        f"at least {ORIGIN_MIN_HOLDERS} office holders bearing it (a person counted once per name "
+        "and country). Weak evidence: the engine gives it to a titled person no other evidence "
+        "places, only when the story names that country and no other part of the name points "
+        "elsewhere.",
+        ("part", "iso3", "holders", "total"),
+    ),
 }
 
 
@@ -989,12 +1039,15 @@ def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
     )
     agents = build_agents(shared)
     write_tsv(out / "agents.tsv", agents, built)
+    origins = build_name_origins(persons)
+    write_tsv(out / "name_origins.tsv", origins, built)
     return {
         "countries": len(country_rows),
         "organisations": len(organisations),
         "people": len(persons),
         "roles": sum(len(p.roles) for p in persons),
         "agents": len(agents),
+        "name_origins": len(origins),
     }
 
 

@@ -11,7 +11,14 @@ import pytest
 from dateline.actors.knowledge import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPILED = ("countries.tsv", "organisations.tsv", "people.tsv", "roles.tsv", "agents.tsv")
+COMPILED = (
+    "countries.tsv",
+    "organisations.tsv",
+    "people.tsv",
+    "roles.tsv",
+    "agents.tsv",
+    "name_origins.tsv",
+)
 
 
 def _without_build_date(path: Path) -> list[str]:

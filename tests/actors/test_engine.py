@@ -185,6 +185,49 @@ def test_group_members(founding: Document) -> None:
             "BRAELI",
         ),
         ("The vote will be held in May, officials said.", "2017-04-03", "May", None),
+        # a title and no country in the text: the name's origin, when the story names it
+        (
+            "Japan and China prepared talks. Wang Yi will meet Takeo Yamamoto, deputy foreign"
+            " minister for political affairs.",
+            "2017-04-03",
+            "Takeo Yamamoto",
+            "JPNGOV",
+        ),
+        (
+            "Peru and China prepared talks. Wang Yi will meet Takeo Yamamoto, deputy foreign"
+            " minister for political affairs.",
+            "2017-04-03",
+            "Takeo Yamamoto",
+            None,
+        ),
+        (
+            "Japan and China held talks. Ri Chol Ho, deputy foreign minister, led the delegation.",
+            "2017-04-03",
+            "Ri Chol Ho",
+            None,
+        ),
+        (
+            "North Korea and South Korea held talks. Kim Tae Hyok, vice minister for"
+            " unification, led the delegation.",
+            "2017-04-03",
+            "Kim Tae Hyok",
+            None,
+        ),
+        # ... else the host of a visit on which the person is met
+        (
+            "Japan and China prepared talks. Kong Xuanyou, China's assistant foreign minister,"
+            " will visit Tokyo and meet Harumi Zenbo, deputy foreign minister.",
+            "2017-04-03",
+            "Harumi Zenbo",
+            "JPNGOV",
+        ),
+        (
+            "Japan and China prepared talks. Kong Xuanyou, China's assistant foreign minister,"
+            " will meet Harumi Zenbo, deputy foreign minister.",
+            "2017-04-03",
+            "Harumi Zenbo",
+            None,
+        ),
     ],
 )
 def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:

@@ -167,6 +167,24 @@ def test_curated_entries_are_validated(tmp_path: Path) -> None:
         ActorKnowledge.load(data)
 
 
+@pytest.mark.parametrize(
+    ("part", "iso3"),
+    [("takeo", "JPN"), ("ri", "PRK"), ("kim", None), ("john", None), ("jr", None)],
+)
+def test_name_origins(knowledge: ActorKnowledge, part: str, iso3: str | None) -> None:
+    # "Kim" is KOR and PRK, "John" many countries', "Jr." a suffix: none says a country
+    assert knowledge.name_origins.get(part) == iso3
+
+
+def test_bad_name_origin_is_named(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    origins = data / "name_origins.tsv"
+    text = origins.read_text(encoding="utf-8").replace("takeo\tJPN", "takeo\tjapan", 1)
+    origins.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"name_origins.tsv:\d+: bad name origin 'takeo'"):
+        ActorKnowledge.load(data)
+
+
 def test_data_files_stay_small() -> None:
     total = sum(p.stat().st_size for p in DATA.iterdir() if p.is_file())
     assert total < 15_000_000

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -108,6 +109,10 @@ COMPASS = frozenset({"south", "north", "east", "west"})
 # Soviet Union's until it dissolved (Phoenix codes SUN).
 SUCCESSORS: dict[str, tuple[str, dt.date]] = {"RUS": ("SUN", dt.date(1991, 12, 26))}
 # Sectors of a bare political body or group ("the government", "police", "rebels").
+# A titled person of these sectors holds a state's office: such a person may be placed by
+# the origin of the name or the host of a visit when the text names no owner.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY"})
+MEET_VERBS = frozenset({"meet", "see"})
 BARE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "REB", "OPP", "SPY", "IGO"})
 # Singular nouns that name a body, not one person.
 BARE_INSTITUTIONS = frozenset(
@@ -918,11 +923,15 @@ def _draft_for(
             # Commission": a country inside the apposition; "Kim Jong Suk, a woman
             # commander of Mt. Paektu" names none and is left out
             country = _country_in_apposition(doc, atoms, atoms[chunk.agents[-1]].end)
-            if country is None:
-                return None
         else:
             country = context.context_country(doc[start].sent.start)
         rule = "composed.context"
+        if country is None and agent is not None and agent.sector in STATE_SECTORS:
+            # "meet Takeo Akiba, deputy foreign minister for political affairs" in a story
+            # of Japan and China: weaker evidence, never the nearest country
+            found = _supported_country(doc, atoms, person, knowledge, context)
+            if found is not None:
+                country, rule = found
     else:
         rule = "composed.owner" if owner is not None else "composed.title"
     if country is None:
@@ -957,6 +966,50 @@ def _draft_for(
         person_tokens=person_tokens,
         definite=definite,
     )
+
+
+def _supported_country(
+    doc: Doc, atoms: list[Atom], person: Atom, knowledge: ActorKnowledge, context: _Context
+) -> tuple[str, str] | None:
+    """The country of a titled person that neither the knowledge base nor an owner in
+    the text gives, from weaker evidence in order: the origin of the name's parts
+    (every part the prior knows points to the same country and the story names it:
+    "Takeo" → JPN; "Kim" says nothing), then the host of a visit ("visit Tokyo and
+    meet Takeo Akiba"). None when neither holds: the person is left out."""
+    origins = {
+        knowledge.name_origins[part]
+        for i in range(person.start, person.end)
+        for part in re.split(r"[-.]+", fold(doc[i].text))
+        if part in knowledge.name_origins
+    }
+    if len(origins) == 1:
+        (iso3,) = origins
+        if iso3 in context.story_countries:
+            return iso3, "composed.name-origin"
+    if len(origins) > 1:
+        return None  # the name's parts disagree
+    host = _visit_host(doc, atoms, person)
+    return (host, "composed.host") if host is not None else None
+
+
+def _visit_host(doc: Doc, atoms: list[Atom], person: Atom) -> str | None:
+    """The country visited when the person is met on that visit: "is expected to visit
+    Tokyo and meet Y", "visited Japan, meeting Y" → Y is the host's (JPN). Not "met Y
+    in X": a visitor may be met abroad by a compatriot."""
+    head = doc[person.start : person.end].root
+    verb = head.head
+    if head.dep_ != "dobj" or verb.lemma_ not in MEET_VERBS:
+        return None
+    visit = verb.head if verb.dep_ in {"conj", "advcl", "xcomp"} else None
+    if visit is None or visit.lemma_ != "visit":
+        return None
+    for child in visit.children:
+        if child.dep_ != "dobj":
+            continue
+        for atom in atoms:
+            if atom.start <= child.i < atom.end and atom.kind in {"country", "capital"}:
+                return atom.iso3
+    return None
 
 
 def _bare_institution(

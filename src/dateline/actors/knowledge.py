@@ -3,7 +3,8 @@ nouns, validated on load and indexed by token phrase.
 
 Two sources:
 - `ActorKnowledge.load()`: the package data compiled by `scripts/build_actors.py`
-  (countries.tsv, organisations.tsv, people.tsv, roles.tsv, agents.tsv) plus the
+  (countries.tsv, organisations.tsv, people.tsv, roles.tsv, agents.tsv,
+  name_origins.tsv) plus the
   hand-kept curated.yaml;
 - `ActorKnowledge.from_phoenix(actors_paths, agents_path)`: PETRARCH/Phoenix
   dictionaries, e.g. the fictional ones of the PETRARCH validation suite.
@@ -272,6 +273,7 @@ class ActorKnowledge:
         source: str = "",
         petrarch: bool = False,
         ambiguous: Mapping[tuple[str, ...], tuple[str, ...]] | None = None,
+        name_origins: Mapping[str, str] | None = None,
     ) -> None:
         self.countries: Mapping[str, Country] = MappingProxyType(dict(countries))
         self.entities: tuple[Entity, ...] = tuple(entities)
@@ -295,6 +297,9 @@ class ActorKnowledge:
         self.ambiguous: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
             dict(ambiguous or {})
         )
+        # folded name part → the country nearly all known office holders bearing it
+        # belong to ("takeo" → JPN); weak evidence for a titled person nothing else places
+        self.name_origins: Mapping[str, str] = MappingProxyType(dict(name_origins or {}))
         surnames: dict[str, list[int]] = {}
         for index, entity in enumerate(self.entities):
             if entity.kind == "person" and entity.leader and entity.surname:
@@ -725,6 +730,15 @@ def _load_package(data_dir: str) -> ActorKnowledge:
                 f"{curated_path}: ambiguous {item['phrase']!r} needs ISO3 candidates"
             )
         ambiguous[phrase_tokens(str(item["phrase"]))] = candidates
+    name_origins: dict[str, str] = {}
+    path = base / "name_origins.tsv"
+    _header(path)
+    for lineno, (part, iso3, holders, total) in _read_tsv(
+        path, ("part", "iso3", "holders", "total")
+    ):
+        if not _ISO3.match(iso3) or not holders.isdigit() or not total.isdigit() or not part:
+            raise RuleDataError(f"{path}:{lineno}: bad name origin {part!r} {iso3!r}")
+        name_origins[part] = iso3
     return ActorKnowledge(
         countries=countries,
         entities=entities,
@@ -734,5 +748,6 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         epithets=epithets,
         modifiers=modifiers,
         ambiguous=ambiguous,
+        name_origins=name_origins,
         source=f"package:{base}",
     )
