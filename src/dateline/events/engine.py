@@ -686,7 +686,13 @@ class EventStage:
                     drop.add(j)  # "convene a summit between A and B": the noun holds the parties
                     continue
                 drop.add(i)  # "held talks": the verb's pattern already says it
-                if match.reciprocal and (other.code or "")[:3] not in _VISIT_CODES:
+                if (
+                    match.reciprocal
+                    and (other.code or "")[:3] not in _VISIT_CODES
+                    and (other.code or "")[:2] < "10"
+                ):
+                    # "held talks with B" is mutual; "boycotted a meeting of
+                    # A, B and C" (12-20: a stance or a blow) is not
                     found[j] = replace(other, noun_reciprocal=True)
         # a noun that only names the topic of another event is not one
         # ("condemned North Korea's nuclear test", "arrived for talks"),
