@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from dateline.codes import CameoCodes
-from dateline.eval.sentences import SENTENCES_PATH
+from dateline.eval.sentences import EVALSETS, SENTENCES_PATH
 from dateline.eval.stories import MODALITIES, STORIES_PATH, read_stories, timeml_interval
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,9 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 SENTENCES = _lines(SENTENCES_PATH)
 STORIES = _lines(STORIES_PATH)
+# Every gold file of each kind (the main sets and the later blind checks) obeys the schema.
+ALL_SENTENCES = [row for path in sorted(EVALSETS.glob("sentences*.jsonl")) for row in _lines(path)]
+ALL_STORIES = [row for path in sorted(EVALSETS.glob("stories*.jsonl")) for row in _lines(path)]
 CODES = CameoCodes.load()
 
 
@@ -66,7 +69,7 @@ def _check_actors_and_codes(where: str, event: dict[str, Any]) -> None:
 def test_sentence_schema() -> None:
     allowed = {"id", "date", "text", "events"}
     event_keys = {"source", "target", "root", "code", "plover", "reciprocal", "also"}
-    for record in SENTENCES:
+    for record in ALL_SENTENCES:
         assert set(record) == allowed, record
         dt.date.fromisoformat(record["date"])
         assert record["text"].strip() == record["text"] and record["text"].endswith(".")
@@ -91,7 +94,7 @@ def test_story_schema() -> None:
     allowed = {"id", "date", "title", "text", "events"}
     required = {"source", "target", "root", "modality", "date", "trigger", "when"}
     optional = {"code", "reciprocal", "also"}
-    for record in STORIES:
+    for record in ALL_STORIES:
         assert set(record) == allowed, record["id"]
         dt.date.fromisoformat(record["date"])
         sentences = [part for part in re.split(r"(?<=\.)\s+(?=[A-Z])", record["text"]) if part]
@@ -131,9 +134,9 @@ def test_story_set_size_and_mix() -> None:
 
 
 def test_ids_unique() -> None:
-    ids = [record["id"] for record in SENTENCES + STORIES]
+    ids = [record["id"] for record in ALL_SENTENCES + ALL_STORIES]
     assert len(ids) == len(set(ids))
-    texts = [record["text"] for record in SENTENCES + STORIES]
+    texts = [record["text"] for record in ALL_SENTENCES + ALL_STORIES]
     assert len(texts) == len(set(texts))
 
 
@@ -223,7 +226,7 @@ def resolve(phrase: str, report: dt.date, future: bool) -> str | None:
 
 
 def _dated_events() -> Iterator[tuple[str, dt.date, dict[str, Any]]]:
-    for record in STORIES:
+    for record in ALL_STORIES:
         for event in record["events"]:
             if event["when"] and event["date"] is not None:
                 yield record["id"], dt.date.fromisoformat(record["date"]), event
@@ -267,8 +270,8 @@ def test_resolver(phrase: str, report: str, future: bool, expected: str) -> None
 
 
 def _our_sentences() -> list[str]:
-    found = [record["text"] for record in SENTENCES]
-    for record in STORIES:
+    found = [record["text"] for record in ALL_SENTENCES]
+    for record in ALL_STORIES:
         found.extend(re.split(r"(?<=\.)\s+(?=[A-Z])", record["text"]))
     return found
 
