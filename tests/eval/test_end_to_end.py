@@ -35,16 +35,18 @@ def story_report(pipeline: Any) -> EvalReport:
     return evaluate_stories(pipeline=pipeline)
 
 
-# One floor per line, so each can be raised on its own.
+# One floor per line, so each can be raised on its own: measured 2026-11-28
+# (full pipeline), floor 0.02-0.03 below, since the figures move by about
+# 0.02 as the stages under the events stage change.
 FLOORS = {
-    "sentences.f1": 0.10,  # FLOOR: raise to just below the measured value
-    "sentences.precision": 0.10,  # FLOOR: raise to just below the measured value
-    "sentences.recall": 0.05,  # FLOOR: raise to just below the measured value
-    "stories.f1": 0.10,  # FLOOR: raise to just below the measured value
-    "stories.date_acc": 0.20,  # FLOOR: raise to just below the measured value
-    "stories.date_acc_not_report_day": 0.10,  # FLOOR: raise to just below the measured value
-    "stories.modality_acc": 0.50,  # FLOOR: raise to just below the measured value
-    "stories.modality_acc_non_asserted": 0.10,  # FLOOR: raise to just below the measured value
+    "sentences.f1": 0.77,  # measured 0.795
+    "sentences.precision": 0.80,  # measured 0.828
+    "sentences.recall": 0.74,  # measured 0.765
+    "stories.f1": 0.77,  # measured 0.792
+    "stories.date_acc": 0.91,  # measured 0.932
+    "stories.date_acc_not_report_day": 0.90,  # measured 0.921
+    "stories.modality_acc": 0.94,  # measured 0.962
+    "stories.modality_acc_non_asserted": 0.91,  # measured 0.935
 }
 
 
