@@ -858,6 +858,19 @@ class EventStage:
                     refs = mentions.actors_at(child)
                     if refs:
                         return refs, child
+        if token.dep_ == "ccomp":
+            # "Baker pointed out the banks have rescheduled ...": a complement
+            # clause is its own subject's act, never the reporter's. A misparse
+            # can hang that subject from the clause's auxiliary.
+            for child in token.children:
+                if child.dep_ == "aux":
+                    for grandchild in child.children:
+                        if grandchild.dep_ in ("nsubj", "nsubjpass"):
+                            return mentions.actors_at(grandchild), grandchild
+            if any(c.dep_ in ("mark", "aux", "auxpass", "expl") for c in token.children) or (
+                token.tag_ in ("VBD", "VBZ", "VBP")
+            ):
+                return [], None
         if token.dep_ in _INHERIT:
             return self._subjects(token.head, mentions, depth + 1)
         return [], None
