@@ -143,6 +143,8 @@ _CLAUSE = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# CAMEO roots of physical force: their block defaults need a concrete patient.
+_VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # How far a subject may be inherited: control, coordination, embedding.
 _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
 # Threats and demands: the embedded act is what is threatened or demanded,
@@ -647,7 +649,25 @@ class EventStage:
                 )
         if best is None or (best.code is None and best.reverse_code is None):
             return None
+        if (
+            best.pattern is None
+            and not noun
+            and (best.code or best.reverse_code or "")[:2] in _VIOLENT_ROOTS
+            and self._abstract_patient(token)
+        ):
+            # "kicked up a smear campaign", "tarnished the image": a violent
+            # block default codes a blow, not an act on an idea
+            return None
         return best
+
+    def _abstract_patient(self, token: Token) -> bool:
+        """Whether the verb's object (or passive subject) is an abstract noun."""
+        for child in token.children:
+            if child.dep_ in ("dobj", "nsubjpass"):
+                return child.lemma_.lower() in self.patterns.abstract_objects or (
+                    child.text.lower() in self.patterns.abstract_objects
+                )
+        return False
 
     def _matches(
         self, sent: Any, view: _DocView | None = None, dated: frozenset[int] = frozenset()
@@ -812,6 +832,10 @@ class EventStage:
                         # raising: "X is expected to visit" — X visits
                         return mentions.actors_at(child), child
                     return [], None
+            if passive is token and depth == 0 and any(c.dep_ == "auxpass" for c in token.children):
+                # "X is bound to be ruined", "Y wants to be invited": the
+                # subject a passive infinitive inherits is its patient
+                return [], None
             if _participle_clause(token):
                 # "Asked about the duty, Yeutter said", "a diplomat abducted
                 # in Tehran": the one it hangs from is the patient

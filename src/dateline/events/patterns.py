@@ -105,6 +105,9 @@ class PatternSet:
     embedding: Mapping[str, str] = field(default_factory=dict)
     pattern_only: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
+    # nouns naming no thing one can strike ("a campaign", "the image"): a
+    # violent block default does not code a verb acting on them
+    abstract_objects: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -348,13 +351,17 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
                 table.setdefault(str(lemma).lower(), []).append(entry)
     reporting = data.get("reporting_verbs") or []
     pattern_only = data.get("pattern_only_verbs") or []
+    abstract_objects = data.get("abstract_objects") or []
     embedding = data.get("embedding") or {}
     if (
         not isinstance(reporting, list)
         or not isinstance(pattern_only, list)
+        or not isinstance(abstract_objects, list)
         or not isinstance(embedding, Mapping)
     ):
-        raise _fail(path, "reporting_verbs/pattern_only_verbs/embedding", "wrong shape")
+        raise _fail(
+            path, "reporting_verbs/pattern_only_verbs/abstract_objects/embedding", "wrong shape"
+        )
     for word, modality in embedding.items():
         if modality not in ("planned", "possible", "negated", "asserted"):
             raise _fail(path, f"embedding:{word}", f"unknown modality {modality!r}")
@@ -363,6 +370,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "verbs": verbs,
         "reporting": frozenset(str(v).lower() for v in reporting),
         "pattern_only": frozenset(str(v).lower() for v in pattern_only),
+        "abstract_objects": frozenset(str(v).lower() for v in abstract_objects),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
         "raw": data,
     }
@@ -405,6 +413,7 @@ def load_patterns(
     nouns: dict[str, list[TriggerEntry]] = {}
     reporting: frozenset[str] = frozenset()
     pattern_only: frozenset[str] = frozenset()
+    abstract_objects: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
     sources = [label]
     if additions is not None:
@@ -415,6 +424,7 @@ def load_patterns(
         nouns = extra["nouns"]
         reporting = extra["reporting"]
         pattern_only = extra["pattern_only"]
+        abstract_objects = extra["abstract_objects"]
         embedding = extra["embedding"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
@@ -423,6 +433,7 @@ def load_patterns(
         embedding=embedding,
         pattern_only=pattern_only,
         sources=tuple(sources),
+        abstract_objects=abstract_objects,
     )
 
 
