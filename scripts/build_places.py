@@ -27,6 +27,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from table_files import add_output_options, write_or_check
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 OUTPUT = ROOT / "src" / "dateline" / "places" / "data"
@@ -233,25 +236,9 @@ def build(shared: Path = SHARED) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    add_output_options(parser, OUTPUT)
     args = parser.parse_args(argv)
-    tables = build(args.shared)
-    stale = [
-        name
-        for name, text in tables.items()
-        if not (args.output / name).is_file()
-        or (args.output / name).read_text(encoding="utf-8") != text
-    ]
-    if args.check:
-        for name in stale:
-            print(f"stale: {name}")
-        return 1 if stale else 0
-    args.output.mkdir(parents=True, exist_ok=True)
-    for name, text in tables.items():
-        (args.output / name).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output / name}")
-    return 0
+    return write_or_check(build(args.shared), args.output, args.check)
 
 
 if __name__ == "__main__":
