@@ -1177,10 +1177,20 @@ class EventStage:
                 for c in token.children
             )
         )
+        # "Venezuela, Chile and the Philippines reached agreement with
+        # commercial banks": the partner is named, and it is someone else
+        with_outsider = not noun and any(
+            prep.dep_ == "prep"
+            and prep.lower_ == "with"
+            and any(p.dep_ == "pobj" and not mentions.actors_at(p) for p in prep.children)
+            for head in [token, *(c for c in token.children if c.dep_ == "dobj")]
+            for prep in head.children
+        )
         if between or (
             not targets
             and len(sources) >= 2
             and not on_thing
+            and not with_outsider
             and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
         ):
             if len({_country(a) for a in sources}) <= MAX_MUTUAL_PARTIES:
