@@ -45,6 +45,8 @@ _CLIMB = frozenset(
 )
 _OWN = frozenset({"aux", "auxpass", "neg", "amod", "mark", "advmod", "det"})
 _MAX_STEPS = 6
+# Cue words that are no verb: never reached by stripping a verb's ending.
+_FUNCTION_CUES = frozenset({"not", "no", "never", "n't", "will", "may", "can", "would", "should"})
 
 
 def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
@@ -52,8 +54,16 @@ def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
     found = embedding.get(text) or embedding.get(token.lemma_.lower())
     if found is None and token.pos_ in ("VERB", "AUX"):
         # the lemmatizer misses some forms ("hopes" → "hop"): try plain stems
-        for stem in (text[:-1], text[:-2], text[:-3], text[:-3] + "e"):
-            if len(stem) > 2 and stem in embedding:
+        # (only real inflections: "noted" is not "not", "nodded" not "no")
+        stems: tuple[str, ...] = ()
+        if text.endswith("ing"):
+            stems = (text[:-3], text[:-3] + "e")
+        elif text.endswith("ed") or text.endswith("es"):
+            stems = (text[:-2], text[:-1])
+        elif text.endswith("s"):
+            stems = (text[:-1],)
+        for stem in stems:
+            if len(stem) > 2 and stem not in _FUNCTION_CUES and stem in embedding:
                 return embedding[stem]
     return found
 
