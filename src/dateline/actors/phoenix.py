@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,14 +142,10 @@ def _parse_code(body: str, path: Path, lineno: int) -> PhoenixRole | str:
         raise RuleDataError(f"{path}:{lineno}: bad date restriction [{body}]: {exc}") from exc
 
 
-def read_actor_file(path: Path, lenient: bool = True) -> list[PhoenixActor]:
-    """Parse a PETRARCH actor dictionary.
-
-    With `lenient`, a malformed date restriction is skipped as PETRARCH does
-    (it only logs); otherwise it raises `RuleDataError` naming file and line.
-    """
-    actors: list[PhoenixActor] = []
-    current: PhoenixActor | None = None
+def _content_lines(path: Path, skip_stop: bool) -> Iterator[tuple[int, str]]:
+    """The lines of a PETRARCH dictionary that carry entries, with their line
+    numbers: blank lines, ``#`` comments and ``<!-- ... -->`` blocks are left
+    out (and, with `skip_stop`, ``---STOP---`` markers)."""
     in_block = False
     text = path.read_text(encoding="utf-8", errors="replace")
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -161,8 +158,20 @@ def read_actor_file(path: Path, lenient: bool = True) -> list[PhoenixActor]:
             if "-->" not in stripped and stripped.startswith("<!--"):
                 in_block = True
             continue
-        if not stripped or stripped.startswith("#") or "---STOP---" in stripped:
+        if not stripped or stripped.startswith("#") or (skip_stop and "---STOP---" in stripped):
             continue
+        yield lineno, raw
+
+
+def read_actor_file(path: Path, lenient: bool = True) -> list[PhoenixActor]:
+    """Parse a PETRARCH actor dictionary.
+
+    With `lenient`, a malformed date restriction is skipped as PETRARCH does
+    (it only logs); otherwise it raises `RuleDataError` naming file and line.
+    """
+    actors: list[PhoenixActor] = []
+    current: PhoenixActor | None = None
+    for lineno, raw in _content_lines(path, skip_stop=True):
         body, comment = _strip_comment(raw)
         if not body.strip():
             continue
@@ -210,20 +219,7 @@ def read_agent_file(path: Path) -> list[PhoenixAgent]:
     """Parse a PETRARCH agent dictionary, expanding ``!MARKER!`` sets."""
     markers: dict[str, list[str]] = {}
     agents: list[PhoenixAgent] = []
-    in_block = False
-    text = path.read_text(encoding="utf-8", errors="replace")
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        if in_block:
-            if "-->" in raw:
-                in_block = False
-            continue
-        stripped = raw.strip()
-        if stripped.startswith("<!"):
-            if "-->" not in stripped and stripped.startswith("<!--"):
-                in_block = True
-            continue
-        if not stripped or stripped.startswith("#"):
-            continue
+    for lineno, raw in _content_lines(path, skip_stop=False):
         body, _ = _strip_comment(raw)
         body = body.strip()
         if not body:
