@@ -375,14 +375,22 @@ def _report_json(report: Any) -> None:
 
 @eval_app.command("time")
 def eval_time(
-    corpus: Annotated[list[Path], typer.Option(help="TimeML corpus folder (repeatable).")],
+    corpus: Annotated[
+        list[Path],
+        typer.Option(
+            help="TimeML corpus: a folder (searched recursively) or a .tml file; repeatable."
+        ),
+    ],
     out: Annotated[Path | None, typer.Option(help="Write our TimeML annotation here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
     """TempEval-3 Task A: extent, type and value F1 on TimeML corpora."""
     from dateline.eval.time import evaluate_time
 
-    report = evaluate_time(corpus, out_dir=out)
+    try:
+        report = evaluate_time(corpus, out_dir=out)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
     _report_json(report) if as_json else _render_report(report)
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["DatelineError", "ModelNotInstalledError", "PipelineOrderError", "RuleDataError"]
+__all__ = [
+    "DatelineError",
+    "EvalDataError",
+    "ModelNotInstalledError",
+    "PipelineOrderError",
+    "RuleDataError",
+]
 
 
 class DatelineError(Exception):
@@ -34,3 +40,9 @@ class IngestError(DatelineError):
 
 class StoreError(DatelineError):
     code = "E005"
+
+
+class EvalDataError(DatelineError):
+    """A gold file or folder given to an evaluation command cannot be read."""
+
+    code = "E006"

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from dateline.eval.time import evaluate_time, read_timeml, score_document, write_timeml
+from dateline.errors import EvalDataError
+from dateline.eval.time import (
+    evaluate_time,
+    read_timeml,
+    score_document,
+    timeml_files,
+    write_timeml,
+)
 from dateline.records import TimeExpr
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample.tml"
@@ -39,6 +46,55 @@ def test_read_timeml_strips_tags_and_keeps_offsets() -> None:
     ]
     for timex in document.timexes:
         assert document.text[timex.start : timex.end] == timex.text
+
+
+def test_read_timeml_dct_in_dct_element_and_empty_timex(tmp_path: Path) -> None:
+    # No functionInDocument on the DCT, and an empty (implicit) TIMEX3 in the
+    # text: the date still comes from <DCT>, and the empty tag is no expression.
+    path = tmp_path / "other.tml"
+    path.write_text(
+        '<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="2013-03-22">March 22, 2013</TIMEX3>'
+        '</DCT><TEXT>They met <TIMEX3 tid="t9" type="DURATION" value="P1D" anchorTimeID="t0"/>'
+        'on <TIMEX3 tid="t1" type="DATE" value="2013-03-21">Thursday</TIMEX3>.</TEXT></TimeML>',
+        encoding="utf-8",
+    )
+    document = read_timeml(path)
+    assert document.dct == dt.date(2013, 3, 22)
+    assert [(t.text, t.value) for t in document.timexes] == [("Thursday", "2013-03-21")]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("<TimeML><TEXT>no date</TEXT></TimeML>", "creation time"),
+        (
+            '<TimeML><TIMEX3 functionInDocument="CREATION_TIME" value="2013-03-22"/></TimeML>',
+            "<TEXT>",
+        ),
+    ],
+)
+def test_read_timeml_refuses_with_the_file_and_reason(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    path = tmp_path / "broken.tml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EvalDataError, match=reason) as caught:
+        read_timeml(path)
+    assert "broken.tml" in str(caught.value) and "E006" in str(caught.value)
+
+
+def test_timeml_files_recursive_single_and_missing(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    nested = tmp_path / "a" / "b" / "doc.tml"
+    nested.write_text("x", encoding="utf-8")
+    (tmp_path / "a" / "notes.txt").write_text("x", encoding="utf-8")
+    assert timeml_files(tmp_path) == [nested]
+    assert timeml_files(nested) == [nested]
+    with pytest.raises(EvalDataError, match="no such"):
+        timeml_files(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EvalDataError, match=r"no \.tml"):
+        timeml_files(tmp_path / "empty")
 
 
 def test_score_document_strict_relaxed_and_value() -> None:
@@ -87,6 +143,12 @@ def test_evaluate_sample(tmp_path: Path, nlp) -> None:  # type: ignore[no-untype
     assert report.metrics["sample.value_f1"] == pytest.approx(1.0)
     written = read_timeml(tmp_path / "out" / "sample" / "sample.tml")
     assert [t.value for t in written.timexes] == ["2017-04-02", "2017-07", "PT4H", "2016-11"]
+    # A broken file beside it is named in the details and left out of the scores.
+    (corpus / "broken.tml").write_text("<TimeML><TEXT>x</TEXT></TimeML>", encoding="utf-8")
+    report = evaluate_time([corpus], nlp=nlp)
+    assert report.metrics["sample.unreadable_files"] == 1
+    assert report.rows[0]["gold"] == 4
+    assert any("broken.tml" in line for line in report.details)
 
 
 # Measured on 2026-11-28 (docs/time.md); the floor sits 0.02 below.

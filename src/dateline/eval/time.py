@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from dateline.errors import EvalDataError
 from dateline.eval import EvalReport, prf
 from dateline.records import TimeExpr
 
@@ -25,7 +26,14 @@ if TYPE_CHECKING:
 
     from dateline.time.ruleset import TimeRules
 
-__all__ = ["GoldTimex", "TimemlDocument", "evaluate_time", "read_timeml", "write_timeml"]
+__all__ = [
+    "GoldTimex",
+    "TimemlDocument",
+    "evaluate_time",
+    "read_timeml",
+    "timeml_files",
+    "write_timeml",
+]
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)((?:\s+[^>]*?)?)(/?)>")
 _ATTR = re.compile(r'([A-Za-z_:]+)\s*=\s*"([^"]*)"')
@@ -51,16 +59,37 @@ class TimemlDocument:
 
 
 def read_timeml(path: Path) -> TimemlDocument:
-    raw = path.read_text(encoding="utf-8")
+    """One TempEval-3 TimeML file: its text, its DCT and its gold TIMEX3.
+
+    The DCT is the TIMEX3 with ``functionInDocument="CREATION_TIME"``, else the
+    TIMEX3 inside ``<DCT>``. Raises `EvalDataError` naming the file and what is
+    missing.
+    """
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalDataError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
     dct_value = None
     for match in re.finditer(r"<TIMEX3\b([^>]*)>", raw):
         attrs = dict(_ATTR.findall(match.group(1)))
         if attrs.get("functionInDocument") == "CREATION_TIME":
             dct_value = attrs.get("value", "")
             break
+    if dct_value is None:
+        in_dct = re.search(r"<DCT>\s*<TIMEX3\b([^>]*)>", raw)
+        if in_dct:
+            dct_value = dict(_ATTR.findall(in_dct.group(1))).get("value", "")
     if not dct_value or not re.match(r"\d{4}-\d\d-\d\d", dct_value):
-        raise ValueError(f"{path}: no CREATION_TIME TIMEX3 with a day value")
-    dct = dt.date.fromisoformat(dct_value[:10])
+        raise EvalDataError(
+            f"{path}: no document creation time (a TIMEX3 with "
+            'functionInDocument="CREATION_TIME" and a day value); every TimeML file needs one'
+        )
+    try:
+        dct = dt.date.fromisoformat(dct_value[:10])
+    except ValueError as exc:
+        raise EvalDataError(f"{path}: creation time {dct_value!r} is not a date") from exc
+    if "<TEXT>" not in raw or "</TEXT>" not in raw:
+        raise EvalDataError(f"{path}: no <TEXT> … </TEXT> element")
     open_at = raw.index("<TEXT>") + len("<TEXT>")
     close_at = raw.index("</TEXT>", open_at)
     body = raw[open_at:close_at]
@@ -75,8 +104,8 @@ def read_timeml(path: Path) -> TimemlDocument:
         length += len(chunk)
         position = tag.end()
         closing, name = tag.group(1) == "/", tag.group(2)
-        if name != "TIMEX3":
-            continue
+        if name != "TIMEX3" or tag.group(4) == "/":
+            continue  # other markup, and empty (implicit) TIMEX3 with no text to find
         if not closing:
             current = (length, dict(_ATTR.findall(tag.group(3))))
         elif current is not None:
@@ -199,6 +228,18 @@ def score_document(name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr
     return tally
 
 
+def timeml_files(corpus: Path) -> list[Path]:
+    """The ``.tml`` files of a corpus: the file itself, or every one under the folder."""
+    if corpus.is_file():
+        return [corpus]
+    if not corpus.is_dir():
+        raise EvalDataError(f"{corpus}: no such file or folder")
+    files = sorted(path for path in corpus.rglob("*") if path.suffix.lower() == ".tml")
+    if not files:
+        raise EvalDataError(f"{corpus}: no .tml files in this folder or below it")
+    return files
+
+
 def evaluate_time(
     corpora: list[Path],
     out_dir: Path | None = None,
@@ -220,7 +261,18 @@ def evaluate_time(
     report = EvalReport(title="time: TempEval-3 Task A (timex extent, type, value)")
     total = _Tally()
     for corpus in corpora:
-        documents = [read_timeml(path) for path in sorted(corpus.glob("*.tml"))]
+        documents: list[TimemlDocument] = []
+        unreadable: list[str] = []
+        for path in timeml_files(corpus):
+            # One broken gold file is reported and left out; the rest still score.
+            try:
+                documents.append(read_timeml(path))
+            except EvalDataError as exc:
+                unreadable.append(str(exc))
+        if not documents:
+            raise EvalDataError(f"{corpus}: no readable TimeML file ({unreadable[0]})")
+        report.details.extend(f"unreadable, not scored: {reason}" for reason in unreadable)
+        report.metrics[f"{corpus.name}.unreadable_files"] = len(unreadable)
         corpus_tally = _Tally()
         docs = model.pipe((document.text for document in documents), batch_size=16)
         for document, doc in zip(documents, docs, strict=True):
