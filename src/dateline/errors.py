@@ -46,3 +46,9 @@ class EvalDataError(DatelineError):
     """A gold file or folder given to an evaluation command cannot be read."""
 
     code = "E006"
+
+
+class ScaleError(DatelineError):
+    """A Dask run cannot start or a worker's result cannot be used."""
+
+    code = "E007"
