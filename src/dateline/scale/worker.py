@@ -1,0 +1,66 @@
+"""What runs on a Dask worker: one pipeline per worker process, one shard per partition."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from distributed import get_worker
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from dateline.records import Article, Document
+from dateline.rules_version import rules_version
+from dateline.scale.shards import Shard, shard_from_documents
+
+if TYPE_CHECKING:
+    from dateline.pipeline import Pipeline
+
+__all__ = ["PipelinePlugin", "code_partition", "plugin_name"]
+
+
+def plugin_name(factory: Callable[[], Pipeline]) -> str:
+    """A name per pipeline factory, so a long-lived worker keeps each pipeline it built."""
+    import cloudpickle
+
+    return "dateline-pipeline-" + hashlib.sha1(cloudpickle.dumps(factory)).hexdigest()[:12]
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Builds the pipeline once when a worker starts (or joins later), not per task.
+
+    Registered under `plugin_name(factory)` and idempotent: a second client
+    with the same factory (a re-run on the same cluster) reuses the pipeline
+    the worker already holds instead of loading the model again.
+    """
+
+    idempotent = True
+
+    def __init__(self, factory: Callable[[], Pipeline]) -> None:
+        self.factory = factory
+        self.name = plugin_name(factory)
+        self.pipeline: Pipeline | None = None
+        self.rules_version = ""
+        # A worker may run several tasks at once in threads; the spaCy pipeline
+        # is not made for that, so tasks take turns (run workers with one thread).
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"factory": self.factory, "name": self.name}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["factory"])  # type: ignore[misc]
+
+    def setup(self, worker: Any) -> None:
+        self.pipeline = self.factory()
+        self.rules_version = rules_version()
+
+
+def code_partition(name: str, articles: list[Article]) -> Shard:
+    """Code one partition with this worker's pipeline and return it as a shard."""
+    plugin = get_worker().plugins[name]
+    assert isinstance(plugin, PipelinePlugin) and plugin.pipeline is not None
+    with plugin.lock:
+        documents = plugin.pipeline.process([Document(article=article) for article in articles])
+    return shard_from_documents(documents, plugin.rules_version)
