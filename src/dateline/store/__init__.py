@@ -23,7 +23,7 @@ import duckdb
 from dateline.errors import StoreError
 from dateline.records import SCHEMA_VERSION, Article, Document, Event
 
-__all__ = ["EventQuery", "Store", "open_store"]
+__all__ = ["EventQuery", "FusedQuery", "Store", "open_store"]
 
 DEFAULT_DB = "dateline.duckdb"
 
@@ -97,6 +97,52 @@ CREATE TABLE IF NOT EXISTS events (
     rules_version VARCHAR NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+CREATE TABLE IF NOT EXISTS fused_events (
+    fused_id VARCHAR PRIMARY KEY,
+    source_code VARCHAR,
+    source_name VARCHAR,
+    source_country VARCHAR,
+    target_code VARCHAR,
+    target_name VARCHAR,
+    target_country VARCHAR,
+    cameo_code VARCHAR,
+    cameo_root VARCHAR,
+    cameo_name VARCHAR,
+    plover_event VARCHAR,
+    plover_mode VARCHAR,
+    modality VARCHAR,
+    date_value VARCHAR,
+    date_precision VARCHAR,
+    date_start DATE,
+    date_end DATE,
+    location_name VARCHAR,
+    location_country VARCHAR,
+    n_reports INTEGER NOT NULL,
+    n_sources INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    n_asserted INTEGER NOT NULL,
+    first_report DATE,
+    last_report DATE,
+    record JSON NOT NULL,
+    fusion_version VARCHAR NOT NULL,
+    schema_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fused_members (
+    event_id VARCHAR PRIMARY KEY,
+    fused_id VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL,
+    outlet VARCHAR,
+    report_date DATE,
+    modality VARCHAR,
+    cameo_code VARCHAR,
+    block VARCHAR,
+    lo DATE,
+    hi DATE,
+    record_md5 VARCHAR NOT NULL,
+    fusion_version VARCHAR NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fused_members_fused ON fused_members(fused_id);
+CREATE INDEX IF NOT EXISTS fused_members_block ON fused_members(block);
 """
 
 _EVENT_COLUMNS = (
@@ -189,6 +235,74 @@ class EventQuery:
             params.append(list(self.article_ids))
         sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return sql, params
+
+
+@dataclass(frozen=True)
+class FusedQuery:
+    """Filters for `Store.fused_events`; every value is bound as a parameter.
+    `min_reports` keeps events told by at least that many stories."""
+
+    actor: str | None = None
+    dyad: tuple[str, str] | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    cameo_root: str | None = None
+    modality: str | None = None
+    min_reports: int | None = None
+    limit: int | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.actor:
+            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+            params += [self.actor.upper(), self.actor.upper()]
+        if self.dyad:
+            a, b = self.dyad[0].upper(), self.dyad[1].upper()
+            clauses.append(
+                "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
+                " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
+            )
+            params += [a, b, b, a]
+        if self.since:
+            clauses.append("coalesce(date_end, last_report) >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("coalesce(date_start, first_report) <= ?")
+            params.append(self.until)
+        if self.cameo_root:
+            clauses.append("cameo_root = ?")
+            params.append(self.cameo_root.zfill(2))
+        if self.modality:
+            clauses.append("modality = ?")
+            params.append(self.modality)
+        if self.min_reports:
+            clauses.append("n_reports >= ?")
+            params.append(self.min_reports)
+        sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return sql, params
+
+
+_FUSED_COLUMNS = (
+    "fused_id", "source_code", "source_name", "source_country", "target_code", "target_name",
+    "target_country", "cameo_code", "cameo_root", "cameo_name", "plover_event", "plover_mode",
+    "modality", "date_value", "date_precision", "date_start", "date_end", "location_name",
+    "location_country", "n_reports", "n_sources", "n_events", "n_asserted", "first_report",
+    "last_report", "record", "fusion_version", "schema_version",
+)  # fmt: skip
+_MEMBER_COLUMNS = (
+    "event_id", "fused_id", "article_id", "outlet", "report_date", "modality", "cameo_code",
+    "block", "lo", "hi", "record_md5", "fusion_version",
+)  # fmt: skip
+# What fusion reads of an event (the fields of `dateline.fuse.Report`), with its outlet.
+_REPORT_SELECT = (
+    "e.event_id, e.article_id, e.report_date, e.source_code, e.target_code, e.cameo_code,"
+    " e.modality, e.date_value, e.date_precision, e.date_basis, e.date_start, e.date_end,"
+    " a.source AS outlet, e.source_name, e.target_name, e.source_country, e.target_country,"
+    " e.cameo_name, e.plover_event, e.plover_mode, e.location_name, e.location_country,"
+    " md5(e.record) AS record_md5"
+)
+_FUSED_ORDER = " ORDER BY coalesce(date_start, first_report), fused_id"
 
 
 class Store:
@@ -342,6 +456,141 @@ class Store:
         else:
             relation.write_csv(str(target), header=True)
         row = self.connection.execute(f"SELECT count(*) FROM events{where}", params).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- fused events (dateline.fuse) ------------------------------------------
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cursor = self.connection.execute(sql, params)
+        columns = [d[0] for d in cursor.description or ()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def unfused_event_rows(self) -> list[dict[str, Any]]:
+        """Events no fused event holds yet, as `Report` fields plus `record_md5`."""
+        return self._dicts(
+            f"SELECT {_REPORT_SELECT} FROM events e JOIN articles a USING (article_id)"
+            " WHERE e.event_id NOT IN (SELECT event_id FROM fused_members)"
+            " ORDER BY e.event_id",
+            [],
+        )
+
+    def fused_block_rows(self, block: str, lo: dt.date, hi: dt.date) -> list[dict[str, Any]]:
+        """Fused reports of one block whose interval meets [lo, hi], with `fused_id`."""
+        return self._dicts(
+            f"SELECT {_REPORT_SELECT}, m.fused_id FROM fused_members m"
+            " JOIN events e USING (event_id) JOIN articles a ON a.article_id = e.article_id"
+            " WHERE m.block = ? AND m.lo <= ? AND m.hi >= ? ORDER BY e.event_id",
+            [block, hi, lo],
+        )
+
+    def stale_fused_ids(self, fusion_version: str) -> list[str]:
+        """Fused events to dissolve: one of their events was removed or re-coded,
+        or they were made under other fusion rules."""
+        rows = self.connection.execute(
+            "SELECT DISTINCT m.fused_id FROM fused_members m"
+            " LEFT JOIN events e ON e.event_id = m.event_id"
+            " WHERE e.event_id IS NULL OR md5(e.record) <> m.record_md5"
+            " OR m.fusion_version <> ?"
+            " UNION SELECT fused_id FROM fused_events WHERE fusion_version <> ?"
+            " OR fused_id NOT IN (SELECT fused_id FROM fused_members)",
+            [fusion_version, fusion_version],
+        ).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def replace_fused(
+        self,
+        remove: Sequence[str],
+        fused_rows: Sequence[tuple[Any, ...]],
+        member_rows: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """In one transaction: drop these fused events and their members, insert
+        the new ones (rows in `_FUSED_COLUMNS` / `_MEMBER_COLUMNS` order)."""
+        con = self.connection
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if remove:
+                con.execute(
+                    "DELETE FROM fused_members WHERE list_contains(?, fused_id)", [list(remove)]
+                )
+                con.execute(
+                    "DELETE FROM fused_events WHERE list_contains(?, fused_id)", [list(remove)]
+                )
+            if member_rows:
+                con.execute(
+                    "DELETE FROM fused_members WHERE list_contains(?, event_id)",
+                    [[row[0] for row in member_rows]],
+                )
+                con.executemany(
+                    f"INSERT INTO fused_members ({', '.join(_MEMBER_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_MEMBER_COLUMNS))})",
+                    member_rows,
+                )
+            if fused_rows:
+                con.executemany(
+                    f"INSERT INTO fused_events ({', '.join(_FUSED_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_FUSED_COLUMNS))})",
+                    fused_rows,
+                )
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"could not write {len(fused_rows)} fused events: {exc}") from exc
+
+    def clear_fused(self) -> None:
+        """Forget every fused event (``dateline fuse --rebuild``)."""
+        self.replace_fused(
+            [row[0] for row in self.connection.execute("SELECT fused_id FROM fused_events").fetchall()]
+            + [row[0] for row in self.connection.execute(
+                "SELECT DISTINCT fused_id FROM fused_members").fetchall()],
+            [],
+            [],
+        )  # fmt: skip
+
+    def fused_events(self, query: FusedQuery | None = None) -> list[dict[str, Any]]:
+        """Stored fused events as nested dicts (docs/fusion.md), in date order."""
+        query = query or FusedQuery()
+        where, params = query.where()
+        sql = f"SELECT record FROM fused_events{where}{_FUSED_ORDER}"
+        if query.limit:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        return [json.loads(row[0]) for row in self.connection.execute(sql, params).fetchall()]
+
+    def fused_counts(self) -> dict[str, int]:
+        row = self.connection.execute(
+            "SELECT (SELECT count(*) FROM fused_events), (SELECT count(*) FROM fused_members),"
+            " (SELECT count(*) FROM fused_events WHERE n_reports > 1)"
+        ).fetchone()
+        fused, members, multi = row if row else (0, 0, 0)
+        return {"fused_events": int(fused), "members": int(members), "multi_report": int(multi)}
+
+    def export_fused(self, path: str | Path, query: FusedQuery | None = None) -> int:
+        """Write fused events to .jsonl (nested, with members), .csv or .parquet
+        (flat columns, one row per fused event)."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        query = query or FusedQuery()
+        if suffix == ".jsonl":
+            records = self.fused_events(query)
+            with target.open("w", encoding="utf-8") as handle:
+                for record in records:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return len(records)
+        if suffix not in {".csv", ".parquet"}:
+            raise StoreError(
+                f"cannot export to {target.name!r}: use a .jsonl, .csv or .parquet file"
+            )
+        where, params = query.where()
+        columns = ", ".join(c for c in _FUSED_COLUMNS if c != "record")
+        relation = self.connection.query(
+            f"SELECT {columns} FROM fused_events{where}{_FUSED_ORDER}", params=params
+        )
+        if suffix == ".parquet":
+            relation.write_parquet(str(target))
+        else:
+            relation.write_csv(str(target), header=True)
+        row = self.connection.execute(
+            f"SELECT count(*) FROM fused_events{where}", params
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def close(self) -> None:

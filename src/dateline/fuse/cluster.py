@@ -1,0 +1,353 @@
+"""Matching two reports, and clustering reports into fused events.
+
+Two reports are one event when (`same_event`):
+
+- their fusion class agrees (the CAMEO root, or a declared family of codes);
+- their actors match: the same country-level dyad, each code equal to or more
+  specific than the other (``JPNGOV`` matches ``JPN``, not ``JPNMIL``), in
+  either order when the class is reciprocal (meetings, cooperation);
+- their date intervals overlap, or, when both are day-precise (or undated and
+  so dated by their story), lie at most the day window apart;
+- their places do not name different countries;
+- their modalities are linked (a planned visit and the visit; never a denied
+  one);
+- they are not two different events of one story: two events of one article
+  fuse only when they are duplicates (the same class, dyad, code, dates,
+  modality and place).
+
+The relation is not transitive, so a cluster is built by complete linkage:
+a report joins a cluster only when it matches every member. That is the guard
+against chaining daily reports of a dyad into one event across weeks.
+
+The clustering of a set of reports is a function of the set alone: the
+reports are split into connected components of the match graph and each
+component is clustered in a fixed order. Fusing incrementally therefore only
+needs to re-cluster the components new reports touch, and gives the same
+clusters as fusing everything at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dateline.fuse.model import FusedEvent, FusedMember, Report
+from dateline.fuse.rules import FusionRules
+
+__all__ = [
+    "FusionKey",
+    "cluster_component",
+    "components",
+    "fuse_reports",
+    "fusion_key",
+    "make_fused_event",
+    "same_event",
+]
+
+_DAY_LIKE = frozenset({"day", "report"})
+
+
+@dataclass(frozen=True, slots=True)
+class FusionKey:
+    """Where a report is looked for: `block` is the fusion class and the
+    country-level dyad (``meeting|CHN|JPN``); `lo`..`hi` the days the event
+    may have happened on; `precision` ``report`` for an undated event.
+    `block` is None when the report is too vague to fuse (a year, no date)."""
+
+    block: str | None
+    lo: dt.date | None
+    hi: dt.date | None
+    precision: str
+
+
+def _prefix(code: str | None) -> str:
+    return code[:3] if code else "---"
+
+
+def fusion_key(report: Report, rules: FusionRules) -> FusionKey:
+    if report.date_basis == "report" or (report.date_start is None and report.date_value == ""):
+        day = report.report_date
+        lo, hi, precision = day - dt.timedelta(days=rules.report_lookback_days), day, "report"
+    elif report.date_start is None or report.date_end is None:
+        return FusionKey(None, None, None, report.date_precision)
+    else:
+        lo, hi, precision = report.date_start, report.date_end, report.date_precision
+    if (hi - lo).days + 1 > rules.max_interval_days:
+        return FusionKey(None, lo, hi, precision)
+    code_class = rules.code_class(report.cameo_code)
+    first, second = _prefix(report.source_code), _prefix(report.target_code)
+    if rules.is_reciprocal(code_class) and second < first:
+        first, second = second, first
+    return FusionKey(f"{code_class}|{first}|{second}", lo, hi, precision)
+
+
+def _codes_match(first: str | None, second: str | None) -> bool:
+    if first is None or second is None:
+        return first is second
+    # CAMEO actor codes are three-letter chunks: JPN, JPNGOV, JPNGOVMIL.
+    shorter, longer = sorted((first, second), key=len)
+    return longer.startswith(shorter) and len(shorter) % 3 == 0
+
+
+def _dyads_match(a: Report, b: Report, reciprocal: bool) -> bool:
+    if _codes_match(a.source_code, b.source_code) and _codes_match(a.target_code, b.target_code):
+        return True
+    return (
+        reciprocal
+        and _codes_match(a.source_code, b.target_code)
+        and _codes_match(a.target_code, b.source_code)
+    )
+
+
+def _duplicates(a: Report, b: Report, ka: FusionKey, kb: FusionKey, reciprocal: bool) -> bool:
+    if a.cameo_code != b.cameo_code or a.modality != b.modality:
+        return False
+    if (ka.lo, ka.hi) != (kb.lo, kb.hi) or a.location_country != b.location_country:
+        return False
+    same = (a.source_code, a.target_code) == (b.source_code, b.target_code)
+    mirrored = reciprocal and (a.source_code, a.target_code) == (b.target_code, b.source_code)
+    return same or mirrored
+
+
+def same_event(
+    a: Report, b: Report, rules: FusionRules, ka: FusionKey | None = None,
+    kb: FusionKey | None = None,
+) -> bool:  # fmt: skip
+    """Whether two reports tell of one real-world event (the module docstring)."""
+    ka = ka or fusion_key(a, rules)
+    kb = kb or fusion_key(b, rules)
+    if ka.block is None or ka.block != kb.block:
+        return False
+    assert ka.lo and ka.hi and kb.lo and kb.hi  # a block implies an interval
+    reciprocal = rules.is_reciprocal(ka.block.split("|", 1)[0])
+    if a.article_id == b.article_id:
+        return _duplicates(a, b, ka, kb, reciprocal)
+    if not _dyads_match(a, b, reciprocal):
+        return False
+    if not rules.modalities_match(a.modality, b.modality):
+        return False
+    if a.location_country and b.location_country and a.location_country != b.location_country:
+        return False
+    gap = max((kb.lo - ka.hi).days, (ka.lo - kb.hi).days, 0)
+    window = rules.day_window_days if ka.precision in _DAY_LIKE and kb.precision in _DAY_LIKE else 0
+    return gap <= window
+
+
+def _order(report: Report, key: FusionKey) -> tuple[dt.date, dt.date, str]:
+    return (key.lo or dt.date.min, key.hi or dt.date.min, report.event_id)
+
+
+def components(
+    reports: Sequence[Report], keys: Sequence[FusionKey], rules: FusionRules
+) -> list[list[int]]:
+    """Connected components of the match graph (indices into `reports`), each
+    sorted in clustering order. Reports of one block are swept in date order
+    and compared only with those that start within the window of their end."""
+    parent = list(range(len(reports)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_block: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key.block is not None:
+            by_block.setdefault(key.block, []).append(i)
+    reach = dt.timedelta(days=rules.day_window_days)
+    for members in by_block.values():
+        members.sort(key=lambda i: _order(reports[i], keys[i]))
+        for n, i in enumerate(members):
+            hi = keys[i].hi
+            assert hi is not None
+            for j in members[n + 1 :]:
+                lo = keys[j].lo
+                assert lo is not None
+                if lo > hi + reach:
+                    break
+                if find(i) != find(j) and same_event(
+                    reports[i], reports[j], rules, keys[i], keys[j]
+                ):
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(reports)):
+        groups.setdefault(find(i), []).append(i)
+    result = [sorted(g, key=lambda i: _order(reports[i], keys[i])) for g in groups.values()]
+    result.sort(key=lambda g: _order(reports[g[0]], keys[g[0]]))
+    return result
+
+
+def cluster_component(
+    component: Sequence[int], reports: Sequence[Report], keys: Sequence[FusionKey],
+    rules: FusionRules,
+) -> list[list[int]]:  # fmt: skip
+    """Complete-linkage clusters of one component, built in its (date, id) order.
+
+    A report joins the open cluster it matches entirely, preferring the one
+    with most members of its exact code, then the nearest in time, then the
+    earliest; a cluster closes once reports start past the window of its
+    earliest-ending member, since none of them can match it any more.
+    """
+    if len(component) == 1:
+        return [list(component)]
+    reach = dt.timedelta(days=rules.day_window_days)
+    open_clusters: list[list[int]] = []
+    closed: list[list[int]] = []
+    for i in component:
+        key = keys[i]
+        assert key.lo is not None
+        still_open = []
+        for cluster in open_clusters:
+            ends = [keys[m].hi for m in cluster]
+            if key.lo > min(e for e in ends if e is not None) + reach:
+                closed.append(cluster)
+            else:
+                still_open.append(cluster)
+        open_clusters = still_open
+        best: tuple[int, int, int] | None = None
+        chosen: list[int] | None = None
+        for position, cluster in enumerate(open_clusters):
+            if all(same_event(reports[i], reports[m], rules, key, keys[m]) for m in cluster):
+                same_code = sum(reports[m].cameo_code == reports[i].cameo_code for m in cluster)
+                last = keys[cluster[-1]].lo
+                assert last is not None
+                score = (-same_code, (key.lo - last).days, position)
+                if best is None or score < best:
+                    best, chosen = score, cluster
+        if chosen is None:
+            open_clusters.append([i])
+        else:
+            chosen.append(i)
+    clusters = closed + open_clusters
+    clusters.sort(key=lambda c: _order(reports[c[0]], keys[c[0]]))
+    return clusters
+
+
+def _fused_id(anchor: Report) -> str:
+    # The earliest report names the event: adding later reports keeps its id.
+    return "fe_" + hashlib.sha1(anchor.event_id.encode("utf-8")).hexdigest()[:16]
+
+
+def _most_specific(codes: Iterable[str | None]) -> str | None:
+    counted = Counter(code for code in codes if code)
+    if not counted:
+        return None
+    return max(counted, key=lambda code: (len(code), counted[code], [-ord(c) for c in code]))
+
+
+def make_fused_event(
+    reports: Sequence[Report], keys: Sequence[FusionKey], version: str
+) -> FusedEvent:
+    """The canonical record of one cluster (reports in clustering order)."""
+    asserting = [r for r in reports if r.modality == "asserted"]
+    voters = asserting or list(reports)
+    codes = Counter(r.cameo_code for r in voters)
+    cameo_code = max(codes, key=lambda c: (codes[c], len(c), [-ord(x) for x in c]))
+    coded = [r for r in voters if r.cameo_code == cameo_code]
+    # Orientation of the dyad as most reports with that code give it.
+    orientations = Counter((r.source_code[:3], _prefix(r.target_code)) for r in coded)
+    source3, _ = max(orientations, key=lambda o: (orientations[o], o))
+    sources = [r for r in reports if r.source_code[:3] == source3] or [
+        r for r in reports if _prefix(r.target_code) == source3
+    ]
+    same_way = [r for r in reports if r.source_code[:3] == source3]
+    mirrored = [r for r in reports if r.source_code[:3] != source3]
+    source_code = _most_specific(
+        [r.source_code for r in same_way] + [r.target_code for r in mirrored]
+    )
+    target_code = _most_specific(
+        [r.target_code for r in same_way] + [r.source_code for r in mirrored]
+    )
+    named = next(
+        (r for r in sources if r.source_code == source_code), sources[0] if sources else reports[0]
+    )
+    target_named = next((r for r in same_way if r.target_code == target_code), None)
+    first = coded[0]
+    # The narrowest date among the voters, text-dated before story-dated.
+    index = {id(r): n for n, r in enumerate(reports)}
+    dated = sorted(
+        voters,
+        key=lambda r: (
+            r.date_basis == "report",
+            _width(keys[index[id(r)]]),
+            r.date_start or dt.date.max,
+        ),
+    )
+    when = dated[0]
+    places = Counter(
+        (r.location_name, r.location_country)
+        for r in voters
+        if r.location_country or r.location_name
+    )
+    place = max(places, key=lambda p: (places[p], str(p))) if places else (None, None)
+    modality = (
+        "asserted" if asserting else Counter(r.modality for r in reports).most_common(1)[0][0]
+    )
+    members = tuple(
+        FusedMember(
+            event_id=r.event_id,
+            article_id=r.article_id,
+            outlet=r.outlet,
+            report_date=r.report_date,
+            modality=r.modality,
+            cameo_code=r.cameo_code,
+            source_code=r.source_code,
+            target_code=r.target_code,
+            date_value=r.date_value,
+        )
+        for r in reports
+    )
+    report_dates = [r.report_date for r in reports]
+    return FusedEvent(
+        fused_id=_fused_id(reports[0]),
+        source_code=source_code or first.source_code,
+        target_code=target_code,
+        source_name=named.source_name,
+        target_name=target_named.target_name if target_named else first.target_name,
+        source_country=named.source_country,
+        target_country=target_named.target_country if target_named else first.target_country,
+        cameo_code=cameo_code,
+        cameo_root=cameo_code[:2],
+        cameo_name=first.cameo_name,
+        plover_event=first.plover_event,
+        plover_mode=first.plover_mode,
+        modality=modality,
+        date_value=when.date_value,
+        date_precision=when.date_precision,
+        date_start=when.date_start,
+        date_end=when.date_end,
+        location_name=place[0],
+        location_country=place[1],
+        n_reports=len({r.article_id for r in reports}),
+        n_sources=len({r.outlet for r in reports if r.outlet}),
+        first_report=min(report_dates),
+        last_report=max(report_dates),
+        asserted_by=tuple(sorted({r.article_id for r in asserting})),
+        members=members,
+        fusion_version=version,
+    )
+
+
+def _width(key: FusionKey) -> int:
+    if key.lo is None or key.hi is None:
+        return 1 << 20
+    return (key.hi - key.lo).days
+
+
+def fuse_reports(reports: Sequence[Report], rules: FusionRules) -> list[FusedEvent]:
+    """Fuse reports held in memory (all at once); the store's incremental
+    fusion (`dateline.fuse.fuse_store`) gives the same clusters."""
+    keys = [fusion_key(report, rules) for report in reports]
+    fused = []
+    for component in components(reports, keys, rules):
+        for cluster in cluster_component(component, reports, keys, rules):
+            fused.append(
+                make_fused_event(
+                    [reports[i] for i in cluster], [keys[i] for i in cluster], rules.version
+                )
+            )
+    return fused

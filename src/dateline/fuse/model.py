@@ -1,0 +1,135 @@
+"""The records of fusion: a `Report` (one coded event as one outlet told it) and
+the `FusedEvent` (one real-world event with all the reports of it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dateline.records import SCHEMA_VERSION, Event, _jsonable
+
+__all__ = ["FusedEvent", "FusedMember", "Report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The fields of one stored event that fusion reads (one row of `events`
+    joined with its article's outlet)."""
+
+    event_id: str
+    article_id: str
+    report_date: dt.date
+    source_code: str
+    target_code: str | None
+    cameo_code: str
+    modality: str
+    date_value: str
+    date_precision: str
+    date_basis: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    outlet: str | None = None
+    source_name: str | None = None
+    target_name: str | None = None
+    source_country: str | None = None
+    target_country: str | None = None
+    cameo_name: str = ""
+    plover_event: str | None = None
+    plover_mode: str | None = None
+    location_name: str | None = None
+    location_country: str | None = None
+
+    @classmethod
+    def from_event(cls, event: Event, outlet: str | None = None) -> Report:
+        target = event.target
+        place = event.location
+        return cls(
+            event_id=event.event_id,
+            article_id=event.article_id,
+            report_date=event.report_date,
+            source_code=event.source.cameo_code,
+            target_code=target.cameo_code if target else None,
+            cameo_code=event.cameo_code,
+            modality=event.modality,
+            date_value=event.date.value,
+            date_precision=event.date.precision,
+            date_basis=event.date.basis,
+            date_start=event.date.start,
+            date_end=event.date.end,
+            outlet=outlet,
+            source_name=event.source.name,
+            target_name=target.name if target else None,
+            source_country=event.source.country,
+            target_country=target.country if target else None,
+            cameo_name=event.cameo_name,
+            plover_event=event.plover_event,
+            plover_mode=event.plover_mode,
+            location_name=place.name if place else None,
+            location_country=place.country if place else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FusedMember:
+    """One report of a fused event: which event of which story, told by whom, when."""
+
+    event_id: str
+    article_id: str
+    outlet: str | None
+    report_date: dt.date
+    modality: str
+    cameo_code: str
+    source_code: str
+    target_code: str | None
+    date_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FusedEvent:
+    """One real-world event with every report of it.
+
+    The canonical who/what/whom/when/where is voted from the reports that
+    assert the event (all reports when none does): the most specific actor
+    codes, the most reported CAMEO code, the narrowest date, the most reported
+    place. `modality` is ``asserted`` when any report asserts it;
+    `asserted_by` lists those reports' article ids, so a planned-then-held
+    meeting says which stories only announced it.
+    """
+
+    fused_id: str
+    source_code: str
+    target_code: str | None
+    source_name: str | None
+    target_name: str | None
+    source_country: str | None
+    target_country: str | None
+    cameo_code: str
+    cameo_root: str
+    cameo_name: str
+    plover_event: str | None
+    plover_mode: str | None
+    modality: str
+    date_value: str
+    date_precision: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    location_name: str | None
+    location_country: str | None
+    n_reports: int
+    n_sources: int
+    first_report: dt.date
+    last_report: dt.date
+    asserted_by: tuple[str, ...]
+    members: tuple[FusedMember, ...]
+    fusion_version: str = ""
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        return tuple(member.event_id for member in self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready nested dict in the documented schema (docs/fusion.md)."""
+        result: dict[str, Any] = _jsonable(asdict(self))
+        return result
