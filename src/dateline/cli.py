@@ -450,6 +450,31 @@ def eval_events(
     _report_json(report) if as_json else _render_report(report)
 
 
+@app.command()
+def serve(
+    db: DbOption = Path("dateline.duckdb"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback is warned about.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the read-only HTTP API (/api/v1) and the web dashboard (/)."""
+    from dateline.serve import bind_warning, run_server
+
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    warning = bind_warning(host)
+    if warning:
+        errors.print(f"warning: {warning}", style="bold yellow", markup=False, highlight=False)
+    errors.print(
+        f"dashboard at http://{host}:{port}/ · API docs at /api/docs", markup=False, highlight=False
+    )
+    try:
+        run_server(db, host=host, port=port)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+
+
 def run() -> None:  # pragma: no cover - entry point
     app()
 

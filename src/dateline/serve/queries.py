@@ -1,0 +1,387 @@
+"""Read-only queries behind the HTTP API, over the store's tables.
+
+Every value a user sends is bound as a parameter. The few SQL fragments that
+vary (a grouping column, a date column) are chosen from fixed tables here by a
+validated key, never built from the user's string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import duckdb
+
+from dateline.codes import QUAD_CLASS_NAMES, CameoCodes
+from dateline.records import MODALITIES, SCHEMA_VERSION
+from dateline.store import EventQuery
+
+__all__ = [
+    "EventFilter",
+    "actors",
+    "article",
+    "dyads",
+    "event",
+    "evidence_view",
+    "find_events",
+    "fused_table",
+    "meta",
+    "timeline",
+]
+
+Interval = Literal["day", "week", "month", "year"]
+TimelineBy = Literal["quadclass", "root"]
+DateBasis = Literal["event", "report"]
+
+_ORDER = {
+    "asc": "coalesce(date_start, report_date), event_id",
+    "desc": "coalesce(date_start, report_date) DESC, event_id DESC",
+}
+# The timeline's grouping column and its date columns, by validated key.
+_TIMELINE_KEY = {"quadclass": "CAST(quad_class AS VARCHAR)", "root": "cameo_root"}
+_TIMELINE_DATES = {
+    "event": ("coalesce(date_start, report_date)", "coalesce(date_end, report_date)"),
+    "report": ("report_date", "report_date"),
+}
+_EVIDENCE_ROLES = ("trigger", "source", "target", "time", "place")
+# Enough of the article around a trigger to read it when the sentence is not found.
+_CONTEXT = 200
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """The filters of `dateline events` and a few more; every value is bound."""
+
+    actor: str | None = None
+    dyad: tuple[str, str] | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    root: str | None = None
+    cameo: str | None = None  # a CAMEO code prefix: "04" or "036"
+    quadclass: int | None = None
+    modality: str | None = None
+    country: str | None = None  # ISO3 of either actor
+    text: str | None = None  # a case-insensitive substring of the sentence
+    article_id: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        sql, params = EventQuery(
+            actor=self.actor,
+            dyad=self.dyad,
+            since=self.since,
+            until=self.until,
+            cameo_root=self.root,
+            modality=self.modality,
+            article_id=self.article_id,
+        ).where()
+        clauses = [sql.removeprefix(" WHERE ")] if sql else []
+        if self.cameo:
+            clauses.append("starts_with(cameo_code, ?)")
+            params.append(self.cameo)
+        if self.quadclass is not None:
+            clauses.append("quad_class = ?")
+            params.append(self.quadclass)
+        if self.country:
+            clauses.append("(source_country = ? OR target_country = ?)")
+            params += [self.country.upper(), self.country.upper()]
+        if self.text:
+            # contains() takes the needle as a value: no LIKE wildcards to escape.
+            clauses.append("contains(lower(sentence), ?)")
+            params.append(self.text.lower())
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _one(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Any:
+    row = connection.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def find_events(
+    connection: duckdb.DuckDBPyConnection,
+    where: EventFilter,
+    limit: int,
+    offset: int = 0,
+    order: Literal["asc", "desc"] = "asc",
+) -> dict[str, Any]:
+    """A page of event records in date order, with the total that match."""
+    sql, params = where.where()
+    total = _one(connection, f"SELECT count(*) FROM events{sql}", params)
+    rows = connection.execute(
+        f"SELECT record FROM events{sql} ORDER BY {_ORDER[order]} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    events = [json.loads(row[0]) for row in rows]
+    following = offset + len(events)
+    return {
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+        "next_offset": following if following < (total or 0) else None,
+        "events": events,
+    }
+
+
+def event(connection: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
+    """One event record with its article and an evidence view of its sentence."""
+    row = connection.execute("SELECT record FROM events WHERE event_id = ?", [event_id]).fetchone()
+    if row is None:
+        return None
+    record: dict[str, Any] = json.loads(row[0])
+    found = _article_row(connection, record["article_id"])
+    text = found["text"] if found else ""
+    return {
+        "event": record,
+        "article": {k: v for k, v in found.items() if k != "text"} if found else None,
+        "evidence": evidence_view(record, text),
+    }
+
+
+def evidence_view(record: dict[str, Any], article_text: str) -> dict[str, Any]:
+    """The sentence and every evidence span, in article offsets, with the spans' text.
+
+    The stored sentence is located in the article at or before the trigger, so a
+    client can lay the spans over it; spans outside it (a time expression in an
+    earlier sentence) are listed with `in_sentence` false.
+    """
+    evidence = record.get("evidence") or {}
+    trigger = evidence.get("trigger") or {}
+    sentence = str(record.get("sentence") or "")
+    anchor = int(trigger.get("start", 0))
+    start = article_text.rfind(sentence, 0, anchor + 1) if sentence else -1
+    if start < 0 or anchor >= start + len(sentence):
+        # The sentence is not in the text as stored: show the text around the trigger.
+        start = max(0, anchor - _CONTEXT)
+        sentence = article_text[start : anchor + _CONTEXT]
+    end = start + len(sentence)
+    spans = []
+    for role in _EVIDENCE_ROLES:
+        span = evidence.get(role)
+        if not span:
+            continue
+        span_start, span_end = int(span["start"]), int(span["end"])
+        spans.append(
+            {
+                "role": role,
+                "start": span_start,
+                "end": span_end,
+                "text": article_text[span_start:span_end],
+                "in_sentence": start <= span_start and span_end <= end,
+            }
+        )
+    return {"text": sentence, "start": start, "end": end, "spans": spans}
+
+
+def _article_row(connection: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+    cursor = connection.execute(
+        "SELECT article_id, date, title, source, url, text, n_events, run_id, schema_version,"
+        " rules_version FROM articles WHERE article_id = ?",
+        [article_id],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    columns = [column[0] for column in cursor.description or []]
+    found = dict(zip(columns, row, strict=True))
+    found["date"] = _iso(found["date"])
+    return found
+
+
+def article(connection: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+    """An article's text and fields, and the events coded from it in text order."""
+    found = _article_row(connection, article_id)
+    if found is None:
+        return None
+    rows = connection.execute(
+        "SELECT record FROM events WHERE article_id = ?"
+        " ORDER BY sentence_index, CAST(json_extract(record, '$.evidence.trigger.start') AS INTEGER), event_id",
+        [article_id],
+    ).fetchall()
+    found["events"] = [json.loads(row[0]) for row in rows]
+    return found
+
+
+def timeline(
+    connection: duckdb.DuckDBPyConnection,
+    where: EventFilter,
+    interval: Interval = "month",
+    by: TimelineBy = "quadclass",
+    date: DateBasis = "event",
+) -> dict[str, Any]:
+    """Event counts per period, split by QuadClass or CAMEO root.
+
+    An event counts in a period only when its whole date interval lies inside
+    it: an event dated "2016" is not pinned to 2016-01-01 of a daily chart but
+    counted under `spanning`, so the chart never invents a precision.
+    """
+    sql, params = where.where()
+    first, last = _TIMELINE_DATES[date]
+    key = _TIMELINE_KEY[by]
+    inside = f"date_trunc(?, {first}) = date_trunc(?, {last})"
+    joiner = " AND " if sql else " WHERE "
+    rows = connection.execute(
+        f"SELECT CAST(date_trunc(?, {first}) AS DATE) AS period, {key} AS k, count(*) AS n"
+        f" FROM events{sql}{joiner}{inside} GROUP BY ALL ORDER BY period, k",
+        [interval, *params, interval, interval],
+    ).fetchall()
+    spanning = _one(
+        connection,
+        f"SELECT count(*) FROM events{sql}{joiner}NOT ({inside})",
+        [*params, interval, interval],
+    )
+    periods: dict[str, dict[str, int]] = {}
+    keys: set[str] = set()
+    for period, group, n in rows:
+        periods.setdefault(period.isoformat(), {})[str(group)] = int(n)
+        keys.add(str(group))
+    if by == "quadclass":
+        series = [{"key": str(q), "label": QUAD_CLASS_NAMES[q]} for q in sorted(QUAD_CLASS_NAMES)]
+    else:
+        codes = CameoCodes.load()
+        series = [{"key": k, "label": _root_name(codes, k)} for k in sorted(keys)]
+    return {
+        "interval": interval,
+        "by": by,
+        "date": date,
+        "series": series,
+        "buckets": [{"period": p, "counts": c} for p, c in periods.items()],
+        "spanning": int(spanning or 0),
+    }
+
+
+def _root_name(codes: CameoCodes, root: str) -> str:
+    try:
+        return codes.name(root)
+    except KeyError:
+        return root
+
+
+def dyads(
+    connection: duckdb.DuckDBPyConnection,
+    where: EventFilter,
+    limit: int,
+    directed: bool = True,
+) -> dict[str, Any]:
+    """The most frequent source–target pairs, with their mean Goldstein score."""
+    sql, params = where.where()
+    joiner = " AND " if sql else " WHERE "
+    if directed:
+        first, second = "source_code", "target_code"
+    else:
+        first, second = "least(source_code, target_code)", "greatest(source_code, target_code)"
+    rows = connection.execute(
+        f"SELECT {first} AS a, {second} AS b, count(*) AS n, avg(goldstein) AS g,"
+        " count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,"
+        " count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict"
+        f" FROM events{sql}{joiner}target_code IS NOT NULL"
+        " GROUP BY ALL ORDER BY n DESC, a, b LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return {
+        "directed": directed,
+        "dyads": [
+            {
+                "source": a,
+                "target": b,
+                "events": int(n),
+                "mean_goldstein": round(float(g), 3) if g is not None else None,
+                "cooperation": int(cooperation),
+                "conflict": int(conflict),
+            }
+            for a, b, n, g, cooperation, conflict in rows
+        ],
+    }
+
+
+def actors(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int) -> dict[str, Any]:
+    """The actors (by CAMEO actor code) in the most events, as source or target."""
+    sql, params = where.where()
+    joiner = " AND " if sql else " WHERE "
+    rows = connection.execute(
+        "WITH roles AS ("
+        f" SELECT source_code AS code, source_name AS name, source_country AS country,"
+        f" 'source' AS role FROM events{sql}"
+        " UNION ALL"
+        f" SELECT target_code, target_name, target_country, 'target' FROM events{sql}"
+        f"{joiner}target_code IS NOT NULL)"
+        " SELECT code, count(*) AS n, count(*) FILTER (WHERE role = 'source'),"
+        " count(*) FILTER (WHERE role = 'target'), mode(name), mode(country)"
+        " FROM roles WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?",
+        [*params, *params, limit],
+    ).fetchall()
+    return {
+        "actors": [
+            {
+                "code": code,
+                "events": int(n),
+                "as_source": int(as_source),
+                "as_target": int(as_target),
+                "name": name,
+                "country": country,
+            }
+            for code, n, as_source, as_target, name, country in rows
+        ]
+    }
+
+
+def fused_table(connection: duckdb.DuckDBPyConnection) -> str | None:
+    """The fused-events table's name when the store has one (built by `dateline.fuse`)."""
+    row = connection.execute(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_name IN ('fused_events', 'fused') ORDER BY table_name DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def meta(connection: duckdb.DuckDBPyConnection, rules_version: str) -> dict[str, Any]:
+    """Versions, counts and date ranges of the store, and the codes the dashboard lists."""
+    counts = {
+        table: int(_one(connection, f"SELECT count(*) FROM {table}", []) or 0)
+        for table in ("articles", "events", "runs")
+    }
+    versions = connection.execute(
+        "SELECT schema_version, rules_version, count(*) FROM events GROUP BY ALL"
+        " ORDER BY count(*) DESC, rules_version"
+    ).fetchall()
+    report = connection.execute("SELECT min(date), max(date) FROM articles").fetchone() or (
+        None,
+        None,
+    )
+    dated = connection.execute("SELECT min(date_start), max(date_end) FROM events").fetchone() or (
+        None,
+        None,
+    )
+    last_run = connection.execute(
+        "SELECT run_id, started_at, finished_at, status FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    codes = CameoCodes.load()
+    return {
+        "api_version": "v1",
+        "schema_version": SCHEMA_VERSION,
+        "rules_version": rules_version,
+        "stored_versions": [
+            {"schema_version": s, "rules_version": r, "events": int(n)} for s, r, n in versions
+        ],
+        "counts": counts,
+        "report_dates": {"first": _iso(report[0]), "last": _iso(report[1])},
+        "event_dates": {"first": _iso(dated[0]), "last": _iso(dated[1])},
+        "last_run": (
+            {
+                "run_id": last_run[0],
+                "started_at": _iso(last_run[1]),
+                "finished_at": _iso(last_run[2]),
+                "status": last_run[3],
+            }
+            if last_run
+            else None
+        ),
+        "fused_events": fused_table(connection) is not None,
+        "modalities": list(MODALITIES),
+        "quad_classes": {str(k): v for k, v in QUAD_CLASS_NAMES.items()},
+        "cameo_roots": {f"{r:02d}": _root_name(codes, f"{r:02d}") for r in range(1, 21)},
+    }

@@ -1,0 +1,404 @@
+// dateline dashboard: filters, a timeline, a dyad chart, an event table and the evidence view.
+//
+// Every string that comes from the data is put on the page with textContent or
+// setAttribute, never as HTML, so a story containing "<script>" shows as text.
+// Charts are SVG drawn here; no library, nothing loaded from the network.
+"use strict";
+
+(() => {
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const PAGE_SIZE = 25;
+  const MAX_FILLED_PERIODS = 1500; // beyond this the timeline shows only periods with events
+  const ROLES = ["trigger", "source", "target", "time", "place"];
+
+  const state = { offset: 0, total: 0, meta: null };
+  const $ = (selector) => document.querySelector(selector);
+
+  // -- building the page -----------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value !== null && value !== undefined) node.setAttribute(name, String(value));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
+  function showError(message) {
+    const box = $("#error");
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  async function api(path, params) {
+    const query = params ? "?" + new URLSearchParams(params).toString() : "";
+    const response = await fetch(path + query, { headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const detail = Array.isArray(body.detail)
+        ? body.detail.map((d) => `${(d.loc || []).slice(-1)[0]}: ${d.msg}`).join("; ")
+        : body.detail || response.statusText;
+      throw new Error(`${response.status} ${detail}`);
+    }
+    return body;
+  }
+
+  // -- filters -----------------------------------------------------------------
+  function filters() {
+    const form = new FormData($("#filters"));
+    const params = {};
+    for (const name of ["actor", "country", "since", "until", "root", "quadclass", "modality", "q"]) {
+      const value = String(form.get(name) || "").trim();
+      if (value) params[name] = value;
+    }
+    const a = String(form.get("dyad_a") || "").trim();
+    const b = String(form.get("dyad_b") || "").trim();
+    if (a && b) params.dyad = `${a},${b}`;
+    return params;
+  }
+
+  function fillSelect(select, entries) {
+    for (const [value, label] of entries) select.append(el("option", { value }, label));
+  }
+
+  function describeMeta(meta) {
+    const c = meta.counts;
+    const range = meta.report_dates.first
+      ? ` · stories ${meta.report_dates.first} to ${meta.report_dates.last}`
+      : "";
+    return `${c.events} events from ${c.articles} stories${range} · schema ${meta.schema_version}` +
+      ` · rules ${meta.rules_version}`;
+  }
+
+  // -- timeline ------------------------------------------------------------------
+  function nextPeriod(date, interval) {
+    const d = new Date(date.getTime());
+    if (interval === "day") d.setUTCDate(d.getUTCDate() + 1);
+    else if (interval === "week") d.setUTCDate(d.getUTCDate() + 7);
+    else if (interval === "month") d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCFullYear(d.getUTCFullYear() + 1);
+    return d;
+  }
+
+  function filledPeriods(buckets, interval) {
+    if (buckets.length === 0) return [];
+    const byPeriod = new Map(buckets.map((b) => [b.period, b.counts]));
+    const periods = [];
+    const last = new Date(buckets[buckets.length - 1].period + "T00:00:00Z");
+    for (let d = new Date(buckets[0].period + "T00:00:00Z"); d <= last; d = nextPeriod(d, interval)) {
+      const key = d.toISOString().slice(0, 10);
+      periods.push({ period: key, counts: byPeriod.get(key) || {} });
+      if (periods.length > MAX_FILLED_PERIODS) return buckets;
+    }
+    return periods;
+  }
+
+  function renderTimeline(data) {
+    const box = $("#timeline");
+    box.replaceChildren();
+    const width = 640, height = 230, left = 36, bottom = 34, top = 10, right = 8;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "timeline" });
+    const periods = filledPeriods(data.buckets, data.interval);
+    const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
+    const highest = Math.max(1, ...periods.map((p) => total(p.counts)));
+    const plotW = width - left - right, plotH = height - top - bottom;
+    for (const fraction of [0, 0.5, 1]) {
+      const y = top + plotH * (1 - fraction);
+      chart.append(svg("line", { class: "gridline", x1: left, x2: width - right, y1: y, y2: y }));
+      chart.append(svg("text", { class: "axis", x: left - 4, y: y + 3, "text-anchor": "end" },
+        Math.round(highest * fraction)));
+    }
+    if (periods.length === 0) {
+      chart.append(svg("text", { class: "empty", x: width / 2, y: height / 2, "text-anchor": "middle" },
+        "no events with a date inside one period"));
+    }
+    const step = plotW / Math.max(periods.length, 1);
+    const barW = Math.max(1, step * 0.8);
+    periods.forEach((p, i) => {
+      let y = top + plotH;
+      const x = left + i * step + (step - barW) / 2;
+      for (const series of data.series) {
+        const n = p.counts[series.key] || 0;
+        if (!n) continue;
+        const h = (n / highest) * plotH;
+        y -= h;
+        const rect = svg("rect", { class: `bar q${series.key}`, x, y, width: barW, height: h,
+          "data-period": p.period, "data-key": series.key, "data-count": n });
+        rect.append(svg("title", {}, `${p.period} · ${series.label}: ${n}`));
+        chart.append(rect);
+      }
+    });
+    const labelEvery = Math.max(1, Math.ceil(periods.length / 8));
+    periods.forEach((p, i) => {
+      if (i % labelEvery !== 0 && i !== periods.length - 1) return;
+      const x = left + i * step + step / 2;
+      const label = data.interval === "month" ? p.period.slice(0, 7)
+        : data.interval === "year" ? p.period.slice(0, 4) : p.period;
+      chart.append(svg("text", { class: "axis", x, y: height - bottom + 14, "text-anchor": "middle" }, label));
+    });
+    box.append(chart);
+    const legend = el("div", { class: "legend" });
+    for (const series of data.series) {
+      legend.append(el("span", {}, el("span", { class: `swatch q${series.key}` }), series.label));
+    }
+    box.append(legend);
+    $("#timeline-note").textContent = data.spanning
+      ? `${data.spanning} events whose dates span more than one ${data.interval} are not drawn.`
+      : "";
+    box.dataset.ready = "true";
+  }
+
+  // -- dyads -----------------------------------------------------------------------
+  function goldsteinColour(score) {
+    // -10 (red) .. 0 (grey) .. +10 (green)
+    const t = Math.max(-1, Math.min(1, (score || 0) / 10));
+    const mix = (a, b, f) => Math.round(a + (b - a) * f);
+    const [r, g, b] = t < 0
+      ? [mix(150, 194, -t), mix(150, 55, -t), mix(150, 43, -t)]
+      : [mix(150, 27, t), mix(150, 120, t), mix(150, 55, t)];
+    return `rgb(${r}, ${g}, ${b})`;
+  }
+
+  function renderDyads(data) {
+    const box = $("#dyads");
+    box.replaceChildren();
+    const rows = data.dyads;
+    const rowH = 20, left = 150, right = 40, width = 640;
+    const height = Math.max(60, rows.length * rowH + 10);
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "top dyads" });
+    if (rows.length === 0) {
+      chart.append(svg("text", { class: "empty", x: width / 2, y: 30, "text-anchor": "middle" },
+        "no dyads under these filters"));
+    }
+    const highest = Math.max(1, ...rows.map((d) => d.events));
+    rows.forEach((d, i) => {
+      const y = 5 + i * rowH;
+      const w = ((width - left - right) * d.events) / highest;
+      const name = `${d.source} → ${d.target}`;
+      chart.append(svg("text", { class: "label", x: left - 6, y: y + 13, "text-anchor": "end" }, name));
+      const rect = svg("rect", { class: "dyad", x: left, y: y + 2, width: w, height: rowH - 6,
+        fill: goldsteinColour(d.mean_goldstein), "data-source": d.source, "data-target": d.target });
+      rect.append(svg("title", {}, `${name}: ${d.events} events, mean Goldstein ${d.mean_goldstein}` +
+        ` (${d.cooperation} cooperation, ${d.conflict} conflict)`));
+      chart.append(rect);
+      chart.append(svg("text", { class: "axis", x: left + w + 4, y: y + 13 }, d.events));
+    });
+    box.append(chart);
+    box.dataset.ready = "true";
+  }
+
+  // -- events table --------------------------------------------------------------------
+  function actorCell(actor) {
+    if (!actor) return el("td", {}, "–");
+    return el("td", {}, el("span", { class: "code" }, actor.cameo_code || "?"),
+      el("span", { class: "sub" }, actor.text || ""));
+  }
+
+  function dateLabel(date) {
+    if (!date) return "";
+    return date.basis === "text" ? date.value : `${date.value} (${date.basis})`;
+  }
+
+  function renderEvents(page) {
+    const body = $("#events tbody");
+    body.replaceChildren();
+    for (const event of page.events) {
+      const link = el("a", { href: `#event/${encodeURIComponent(event.event_id)}`, class: "event-link" },
+        dateLabel(event.date));
+      body.append(el("tr", { "data-event-id": event.event_id },
+        el("td", { class: "code" }, link),
+        actorCell(event.source),
+        el("td", {}, el("span", { class: "code" }, event.cameo_code),
+          el("span", { class: "sub" }, event.cameo_name || "")),
+        actorCell(event.target),
+        el("td", {}, event.modality),
+        el("td", {}, event.location ? event.location.name : "–"),
+        el("td", {}, event.trigger)));
+    }
+    state.total = page.total;
+    const last = page.offset + page.events.length;
+    $("#events-count").textContent = `${page.total} matching`;
+    $("#page").textContent = page.total ? `${page.offset + 1}–${last} of ${page.total}` : "none";
+    $("#prev").disabled = page.offset === 0;
+    $("#next").disabled = page.next_offset === null;
+    $("#events").dataset.ready = "true";
+  }
+
+  // -- evidence and article views ---------------------------------------------------------
+  function highlighted(evidence) {
+    // Split the sentence where any span starts or ends; each piece is marked with the roles covering it.
+    const base = evidence.start;
+    const text = evidence.text;
+    const spans = evidence.spans.filter((s) => s.in_sentence)
+      .map((s) => ({ role: s.role, start: s.start - base, end: s.end - base }));
+    const cuts = new Set([0, text.length]);
+    for (const s of spans) { cuts.add(s.start); cuts.add(s.end); }
+    const points = [...cuts].filter((p) => p >= 0 && p <= text.length).sort((a, b) => a - b);
+    const box = el("p", { class: "sentence" });
+    for (let i = 0; i + 1 < points.length; i++) {
+      const [from, to] = [points[i], points[i + 1]];
+      const piece = text.slice(from, to);
+      const roles = ROLES.filter((role) => spans.some((s) => s.role === role && s.start <= from && to <= s.end));
+      if (roles.length === 0) {
+        box.append(document.createTextNode(piece));
+      } else {
+        box.append(el("mark", {
+          class: `role-${roles[0]}${roles.length > 1 ? " multi" : ""}`,
+          "data-roles": roles.join(" "), title: roles.join(", "),
+        }, piece));
+      }
+    }
+    return box;
+  }
+
+  function fields(entries) {
+    const list = el("dl", { class: "fields" });
+    for (const [name, value] of entries) {
+      if (value === null || value === undefined || value === "") continue;
+      list.append(el("dt", {}, name), el("dd", {}, value instanceof Node ? value : String(value)));
+    }
+    return list;
+  }
+
+  function actorLine(actor) {
+    if (!actor) return null;
+    const extra = [actor.country, actor.sector, actor.kb_id].filter(Boolean).join(", ");
+    return `${actor.cameo_code || "?"} · ${actor.name || actor.text}${extra ? " (" + extra + ")" : ""} · “${actor.text}”`;
+  }
+
+  function showDetail(title, ...content) {
+    $("#detail-title").textContent = title;
+    $("#detail-body").replaceChildren(...content);
+    $("#detail").hidden = false;
+    $("#detail").scrollIntoView({ block: "nearest" });
+  }
+
+  async function showEvent(eventId) {
+    const data = await api(`/api/v1/events/${encodeURIComponent(eventId)}`);
+    const event = data.event;
+    const outside = data.evidence.spans.filter((s) => !s.in_sentence)
+      .map((s) => `${s.role}: “${s.text}”`).join("; ");
+    const key = el("p", { class: "key" }, "highlighted: ",
+      ...ROLES.map((role) => el("mark", { class: `role-${role}` }, role)));
+    const article = data.article;
+    const articleLink = article
+      ? el("a", { href: `#article/${encodeURIComponent(article.article_id)}`, class: "article-link" },
+        `${article.date} · ${article.title || article.article_id}`)
+      : null;
+    const date = event.date || {};
+    showDetail(`Evidence · ${event.cameo_code} ${event.cameo_name}`,
+      highlighted(data.evidence), key,
+      fields([
+        ["event", `${event.cameo_code} ${event.cameo_name} (QuadClass ${event.quad_class}, Goldstein ${event.goldstein})`],
+        ["PLOVER", [event.plover_event, event.plover_mode].filter(Boolean).join(" / ")],
+        ["source", actorLine(event.source)],
+        ["target", actorLine(event.target) || "none (unilateral)"],
+        ["trigger", event.trigger],
+        ["modality", event.modality],
+        ["date", `${date.value} (${date.precision}; ${date.start} to ${date.end}; basis ${date.basis})` +
+          (date.text ? ` from “${date.text}”` : "")],
+        ["place", event.location ? `${event.location.name} (${event.location.country || "?"})` : null],
+        ["evidence outside the sentence", outside],
+        ["rule", event.rule_id],
+        ["article", articleLink],
+        ["event id", event.event_id],
+        ["versions", `schema ${event.schema_version}, rules ${event.rules_version}`],
+      ]));
+  }
+
+  async function showArticle(articleId) {
+    const article = await api(`/api/v1/articles/${encodeURIComponent(articleId)}`);
+    const list = el("ul", {});
+    for (const event of article.events) {
+      list.append(el("li", {}, el("a", { href: `#event/${encodeURIComponent(event.event_id)}` },
+        `${event.source ? event.source.cameo_code : "?"} ${event.cameo_code} ` +
+        `${event.target ? event.target.cameo_code : "–"} · ${event.trigger} · ${dateLabel(event.date)}`)));
+    }
+    showDetail(`Article · ${article.title || article.article_id}`,
+      fields([["date", article.date], ["source", article.source], ["url", article.url],
+        ["id", article.article_id], ["events", article.n_events]]),
+      el("div", { class: "article-text" }, article.text), list);
+  }
+
+  async function route() {
+    const hash = decodeURIComponent(location.hash.slice(1));
+    try {
+      if (hash.startsWith("event/")) await showEvent(hash.slice(6));
+      else if (hash.startsWith("article/")) await showArticle(hash.slice(8));
+      else $("#detail").hidden = true;
+      showError("");
+    } catch (error) {
+      showError(String(error.message || error));
+    }
+  }
+
+  // -- loading -------------------------------------------------------------------------------
+  async function loadEvents() {
+    renderEvents(await api("/api/v1/events", { ...filters(), limit: PAGE_SIZE, offset: state.offset }));
+  }
+
+  async function refresh() {
+    const params = filters();
+    const interval = new FormData($("#filters")).get("interval") || "month";
+    try {
+      const [timeline, dyads] = await Promise.all([
+        api("/api/v1/timeline", { ...params, interval }),
+        api("/api/v1/dyads", { ...params, limit: 15 }),
+      ]);
+      renderTimeline(timeline);
+      renderDyads(dyads);
+      await loadEvents();
+      showError("");
+    } catch (error) {
+      showError(String(error.message || error));
+    }
+  }
+
+  async function start() {
+    try {
+      state.meta = await api("/api/v1/meta");
+    } catch (error) {
+      showError(String(error.message || error));
+      return;
+    }
+    $("#meta").textContent = describeMeta(state.meta);
+    const form = $("#filters");
+    fillSelect(form.elements.root, Object.entries(state.meta.cameo_roots).map(([k, v]) => [k, `${k} ${v.toLowerCase()}`]));
+    fillSelect(form.elements.quadclass, Object.entries(state.meta.quad_classes));
+    fillSelect(form.elements.modality, state.meta.modalities.map((m) => [m, m]));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      state.offset = 0;
+      refresh();
+    });
+    form.addEventListener("reset", () => setTimeout(() => { state.offset = 0; refresh(); }, 0));
+    $("#prev").addEventListener("click", () => {
+      state.offset = Math.max(0, state.offset - PAGE_SIZE);
+      loadEvents().catch((e) => showError(String(e.message || e)));
+    });
+    $("#next").addEventListener("click", () => {
+      state.offset += PAGE_SIZE;
+      loadEvents().catch((e) => showError(String(e.message || e)));
+    });
+    $("#detail-close").addEventListener("click", (event) => {
+      event.preventDefault();
+      history.pushState(null, "", location.pathname);
+      $("#detail").hidden = true;
+    });
+    window.addEventListener("hashchange", route);
+    await refresh();
+    await route();
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();
