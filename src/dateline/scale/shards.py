@@ -180,8 +180,14 @@ def documents_from_shard(articles_path: Path, events_path: Path) -> list[Documen
         event_rows = _rows(con, events_path)
     finally:
         con.close()
+    damaged = ScaleError(
+        f"shard {articles_path.parent} is damaged (its articles and events do not match):"
+        " delete that folder and run again"
+    )
     events: dict[int, list[Event]] = {row["position"]: [] for row in article_rows}
     for row in event_rows:  # saved in position, then discovery order
+        if row["position"] not in events:
+            raise damaged
         events[row["position"]].append(event_from_dict(json.loads(row["record"])))
     documents = []
     for row in article_rows:
@@ -194,15 +200,10 @@ def documents_from_shard(articles_path: Path, events_path: Path) -> list[Documen
             url=row["url"],
             origin=row["origin"] or "",
         )
-        if (
-            content_hash(article) != row["content_hash"]
-            or len(events[row["position"]]) != row["n_events"]
-        ):
-            raise ScaleError(
-                f"shard {articles_path.parent} is damaged (article {article.id!r} does not match"
-                " its hash or event count): delete that folder and run again"
-            )
-        documents.append(Document(article=article, events=tuple(events[row["position"]])))
+        found = events[row["position"]]
+        if content_hash(article) != row["content_hash"] or len(found) != row["n_events"]:
+            raise damaged
+        documents.append(Document(article=article, events=tuple(found)))
     return documents
 
 
