@@ -185,46 +185,52 @@ def cluster_component(
     component: Sequence[int], reports: Sequence[Report], keys: Sequence[FusionKey],
     rules: FusionRules,
 ) -> list[list[int]]:  # fmt: skip
-    """Complete-linkage clusters of one component, built in its (date, id) order.
+    """Complete-linkage clusters of one component (indices into `reports`).
 
-    A report joins the open cluster it matches entirely, preferring the one
-    with most members of its exact code, then the nearest in time, then the
-    earliest; a cluster closes once reports start past the window of its
-    earliest-ending member, since none of them can match it any more.
+    Reports the text dates are clustered first, in (date, id) order; reports
+    dated only by their story follow, since they are the weaker evidence and
+    should join the events the dated reports establish, not seed them. A
+    report joins the cluster it matches entirely that has the most stories,
+    then the most members of its exact code, then the nearest date, then the
+    earliest; when none matches, it starts a cluster of its own.
     """
     if len(component) == 1:
         return [list(component)]
     reach = dt.timedelta(days=rules.day_window_days)
-    open_clusters: list[list[int]] = []
-    closed: list[list[int]] = []
-    for i in component:
+    ordered = [i for i in component if keys[i].precision != "report"]
+    ordered += [i for i in component if keys[i].precision == "report"]
+    clusters: list[list[int]] = []
+    # Per cluster the earliest last day and the latest first day of its members:
+    # a report starting after the one or ending before the other cannot match all.
+    bounds: list[tuple[dt.date, dt.date]] = []
+    for i in ordered:
         key = keys[i]
-        assert key.lo is not None
-        still_open = []
-        for cluster in open_clusters:
-            ends = [keys[m].hi for m in cluster]
-            if key.lo > min(e for e in ends if e is not None) + reach:
-                closed.append(cluster)
-            else:
-                still_open.append(cluster)
-        open_clusters = still_open
-        best: tuple[int, int, int] | None = None
-        chosen: list[int] | None = None
-        for position, cluster in enumerate(open_clusters):
-            if all(same_event(reports[i], reports[m], rules, key, keys[m]) for m in cluster):
-                same_code = sum(reports[m].cameo_code == reports[i].cameo_code for m in cluster)
-                last = keys[cluster[-1]].lo
-                assert last is not None
-                score = (-same_code, (key.lo - last).days, position)
-                if best is None or score < best:
-                    best, chosen = score, cluster
+        assert key.lo is not None and key.hi is not None
+        best: tuple[int, int, int, int] | None = None
+        chosen: int | None = None
+        for position, cluster in enumerate(clusters):
+            earliest_end, latest_start = bounds[position]
+            if key.lo > earliest_end + reach or key.hi < latest_start - reach:
+                continue
+            if not all(same_event(reports[i], reports[m], rules, key, keys[m]) for m in cluster):
+                continue
+            stories = len({reports[m].article_id for m in cluster})
+            same_code = sum(reports[m].cameo_code == reports[i].cameo_code for m in cluster)
+            anchor = keys[cluster[0]].lo
+            assert anchor is not None
+            score = (-stories, -same_code, abs((key.lo - anchor).days), position)
+            if best is None or score < best:
+                best, chosen = score, position
         if chosen is None:
-            open_clusters.append([i])
+            clusters.append([i])
+            bounds.append((key.hi, key.lo))
         else:
-            chosen.append(i)
-    clusters = closed + open_clusters
-    clusters.sort(key=lambda c: _order(reports[c[0]], keys[c[0]]))
-    return clusters
+            clusters[chosen].append(i)
+            earliest_end, latest_start = bounds[chosen]
+            bounds[chosen] = (min(earliest_end, key.hi), max(latest_start, key.lo))
+    result = [sorted(c, key=lambda i: _order(reports[i], keys[i])) for c in clusters]
+    result.sort(key=lambda c: _order(reports[c[0]], keys[c[0]]))
+    return result
 
 
 def _fused_id(anchor: Report) -> str:
