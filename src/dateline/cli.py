@@ -120,6 +120,13 @@ def code(
     processes: Annotated[
         int, typer.Option(min=1, max=64, help="Worker processes coding batches in parallel.")
     ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SCHEDULER",
+            help="Code on Dask: a scheduler address (tcp://host:8786) or local:N workers.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     show: Annotated[int, typer.Option(help="Events to show in the closing table.")] = 40,
 ) -> None:
@@ -130,7 +137,7 @@ def code(
     try:
         # Built here, once, so a missing model fails before anything is read; with
         # worker processes each worker builds its own.
-        pipeline = build_pipeline(batch_size=batch_size) if processes == 1 else None
+        pipeline = build_pipeline(batch_size=batch_size) if processes == 1 and not dask else None
         store = open_store(db)
     except DatelineError as exc:
         raise _fail(exc) from exc
@@ -161,17 +168,31 @@ def code(
             )
 
         try:
-            summary = code_inputs(
-                inputs,
-                store,
-                rejects_path=rejects,
-                pipeline=pipeline,
-                force=force,
-                stdin=sys.stdin if "-" in inputs else None,
-                on_progress=on_progress,
-                processes=processes,
-                batch_size=batch_size,
-            )
+            if not dask:
+                summary = code_inputs(
+                    inputs,
+                    store,
+                    rejects_path=rejects,
+                    pipeline=pipeline,
+                    force=force,
+                    stdin=sys.stdin if "-" in inputs else None,
+                    on_progress=on_progress,
+                    processes=processes,
+                    batch_size=batch_size,
+                )
+            else:  # partitions coded on Dask workers, merged here (docs/scale.md)
+                from dateline.scale import code_on_dask
+
+                summary = code_on_dask(
+                    inputs,
+                    store,
+                    dask,
+                    rejects_path=rejects,
+                    force=force,
+                    stdin=sys.stdin if "-" in inputs else None,
+                    on_progress=on_progress,
+                    batch_size=batch_size,
+                )
         except DatelineError as exc:
             raise _fail(exc) from exc
         on_progress(summary)

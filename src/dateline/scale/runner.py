@@ -136,7 +136,7 @@ def code_on_dask(
         return _Run(
             store=store,
             client=client,
-            work=WorkDir(folder if folder is not None else scratch),
+            work=WorkDir(folder if folder is not None else Path(scratch, "work")),
             factory=pipeline_factory or partial(build_pipeline, batch_size=batch_size),
             partition_size=partition_size,
             force=force,
@@ -206,6 +206,7 @@ class _Run:
             while self.queue:
                 self._collect(block=True)
             status = "finished"
+            self.work.remove_if_empty()
         finally:
             for _, future, _ in self.queue:
                 if future is not None:

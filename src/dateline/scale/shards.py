@@ -278,6 +278,14 @@ class WorkDir:
         os.replace(shard.path, gone)
         shutil.rmtree(gone)
 
+    def remove_if_empty(self) -> None:
+        """After a finished run: no shard left, no folder left behind."""
+        for folder in (self.shards, self.path):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (kept shards, other files): leave it
+                return
+
     def clean(self) -> None:
         """Remove what a killed client left half-written or half-removed."""
         for folder in self.shards.iterdir():
