@@ -20,7 +20,7 @@ from dateline.errors import StoreError
 from dateline.records import MODALITIES
 from dateline.serve import queries
 from dateline.serve.queries import EventFilter
-from dateline.store import open_store
+from dateline.store import FusedQuery, open_store
 
 __all__ = [
     "MAX_LIMIT",
@@ -317,6 +317,52 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
     ) -> dict[str, Any]:
         """The actors in the most events, as source or target."""
         return queries.actors(con, where, limit=limit)
+
+    def fused_store(con: duckdb.DuckDBPyConnection) -> None:
+        if not queries.has_fused(con):
+            raise HTTPException(
+                status_code=404,
+                detail="this store has no fused events; run `dateline fuse` on it",
+            )
+
+    @app.get("/api/v1/fused", tags=["fused events"])
+    def get_fused(
+        con: Connection,
+        actor: ActorParam = None,
+        dyad: DyadParam = None,
+        since: Annotated[dt.date | None, Query()] = None,
+        until: Annotated[dt.date | None, Query()] = None,
+        root: RootParam = None,
+        modality: ModalityParam = None,
+        min_reports: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        order: Literal["asc", "desc"] = "asc",
+    ) -> dict[str, Any]:
+        """Fused events (one real-world event with every story that reported it), filtered."""
+        fused_store(con)
+        pair = dyad.split(",") if dyad else None
+        where = FusedQuery(
+            actor=actor,
+            dyad=(pair[0], pair[1]) if pair else None,
+            since=since,
+            until=until,
+            cameo_root=root.zfill(2) if root else None,
+            modality=modality,
+            min_reports=min_reports,
+        )
+        return queries.find_fused(con, where, limit=limit, offset=offset, order=order)
+
+    @app.get("/api/v1/fused/{fused_id}", tags=["fused events"])
+    def get_fused_event(
+        con: Connection, fused_id: Annotated[str, PathParam(max_length=64)]
+    ) -> dict[str, Any]:
+        """One fused event with each report's event record and story."""
+        fused_store(con)
+        found = queries.fused_event(con, fused_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail="no such fused event")
+        return found
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:

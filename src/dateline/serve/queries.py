@@ -16,7 +16,7 @@ import duckdb
 
 from dateline.codes import QUAD_CLASS_NAMES, CameoCodes
 from dateline.records import MODALITIES, SCHEMA_VERSION
-from dateline.store import EventQuery
+from dateline.store import EventQuery, FusedQuery
 
 __all__ = [
     "EventFilter",
@@ -26,7 +26,10 @@ __all__ = [
     "event",
     "evidence_view",
     "find_events",
-    "fused_table",
+    "find_fused",
+    "fused_counts",
+    "fused_event",
+    "has_fused",
     "meta",
     "timeline",
 ]
@@ -153,7 +156,8 @@ def evidence_view(record: dict[str, Any], article_text: str) -> dict[str, Any]:
     trigger = evidence.get("trigger") or {}
     sentence = str(record.get("sentence") or "")
     anchor = int(trigger.get("start", 0))
-    start = article_text.rfind(sentence, 0, anchor + 1) if sentence else -1
+    # The last occurrence starting at or before the trigger.
+    start = article_text.rfind(sentence, 0, anchor + len(sentence)) if sentence else -1
     if start < 0 or anchor >= start + len(sentence):
         # The sentence is not in the text as stored: show the text around the trigger.
         start = max(0, anchor - _CONTEXT)
@@ -329,13 +333,76 @@ def actors(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int
     }
 
 
-def fused_table(connection: duckdb.DuckDBPyConnection) -> str | None:
-    """The fused-events table's name when the store has one (built by `dateline.fuse`)."""
+def has_fused(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store has the fused-events tables (`dateline.fuse`); older stores do not."""
+    found = _one(
+        connection,
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name IN ('fused_events', 'fused_members')",
+        [],
+    )
+    return int(found or 0) == 2
+
+
+def find_fused(
+    connection: duckdb.DuckDBPyConnection,
+    where: FusedQuery,
+    limit: int,
+    offset: int = 0,
+    order: Literal["asc", "desc"] = "asc",
+) -> dict[str, Any]:
+    """A page of fused events (one real-world event, all its reports) in date order."""
+    sql, params = where.where()
+    total = int(_one(connection, f"SELECT count(*) FROM fused_events{sql}", params) or 0)
+    direction = "" if order == "asc" else " DESC"
+    rows = connection.execute(
+        f"SELECT record FROM fused_events{sql}"
+        f" ORDER BY coalesce(date_start, first_report){direction}, fused_id{direction}"
+        " LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    fused = [json.loads(row[0]) for row in rows]
+    following = offset + len(fused)
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": following if following < total else None,
+        "fused_events": fused,
+    }
+
+
+def fused_event(connection: duckdb.DuckDBPyConnection, fused_id: str) -> dict[str, Any] | None:
+    """One fused event and, for each report, its event record and its story's title."""
     row = connection.execute(
-        "SELECT table_name FROM information_schema.tables"
-        " WHERE table_name IN ('fused_events', 'fused') ORDER BY table_name DESC LIMIT 1"
+        "SELECT record FROM fused_events WHERE fused_id = ?", [fused_id]
     ).fetchone()
-    return str(row[0]) if row else None
+    if row is None:
+        return None
+    rows = connection.execute(
+        "SELECT e.record, a.title, a.source, a.date FROM fused_members m"
+        " JOIN events e USING (event_id) LEFT JOIN articles a ON a.article_id = e.article_id"
+        " WHERE m.fused_id = ? ORDER BY e.report_date, e.event_id",
+        [fused_id],
+    ).fetchall()
+    reports = [
+        {
+            "event": json.loads(record),
+            "article": {"title": title, "source": source, "date": _iso(date)},
+        }
+        for record, title, source, date in rows
+    ]
+    return {"fused_event": json.loads(row[0]), "reports": reports}
+
+
+def fused_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    if not has_fused(connection):
+        return {"available": False, "fused_events": 0, "multi_report": 0}
+    row = connection.execute(
+        "SELECT count(*), count(*) FILTER (WHERE n_reports > 1) FROM fused_events"
+    ).fetchone()
+    fused, multi = row if row else (0, 0)
+    return {"available": True, "fused_events": int(fused), "multi_report": int(multi)}
 
 
 def meta(connection: duckdb.DuckDBPyConnection, rules_version: str) -> dict[str, Any]:
@@ -380,7 +447,7 @@ def meta(connection: duckdb.DuckDBPyConnection, rules_version: str) -> dict[str,
             if last_run
             else None
         ),
-        "fused_events": fused_table(connection) is not None,
+        "fused": fused_counts(connection),
         "modalities": list(MODALITIES),
         "quad_classes": {str(k): v for k, v in QUAD_CLASS_NAMES.items()},
         "cameo_roots": {f"{r:02d}": _root_name(codes, f"{r:02d}") for r in range(1, 21)},
