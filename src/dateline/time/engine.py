@@ -302,7 +302,7 @@ def _reported_anchor(
 
 
 # How many sentences a narrative time carries over to a month or weekday with no year.
-_NARRATIVE_WINDOW = 3
+_NARRATIVE_WINDOW = 30
 # How far (days) from the story's date the narrative must be before it takes over.
 _NARRATIVE_DISTANCE = 365
 
@@ -334,7 +334,10 @@ def _is_narrative(matches: list[Match], dct: dt.date, text: str) -> bool:
         if year_text.isdigit() and len(year_text) == 4:
             years.append(int(year_text))
     far = sum(abs(year - dct.year) > 1 for year in years)
-    return len(years) >= 3 and far * 3 >= len(years) * 2 and deictic < 2 and weekdays == 0
+    # A long history quotes its people ("today", "next year"): a few such words per
+    # ten written-out years do not make it news.
+    counts_from_its_date = deictic >= 2 and deictic * 10 > len(years) and deictic * 4000 > len(text)
+    return len(years) >= 3 and far * 3 >= len(years) * 2 and not counts_from_its_date and weekdays == 0
 
 
 def _narrative_anchor(context: _Context, sentence_index: int) -> _Anchor | None:
