@@ -1,0 +1,169 @@
+"""The dashboard in a real headless Chromium (Debian's chromium and chromium-driver).
+
+Skipped when either is missing or selenium is not installed. The server runs
+in this process on a free loopback port, over the store coded by the real pipeline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.serve.conftest import SYNTHETIC_STORIES
+from tests.serve.test_server import free_port
+
+pytestmark = pytest.mark.model
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+# Without the networking flags Chromium keeps trying to reach Google's services.
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,1600",
+)
+WAIT = 20.0
+
+
+@pytest.fixture(scope="module")
+def base_url(coded_db: Path) -> Iterator[str]:
+    import uvicorn
+
+    from dateline.serve import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(coded_db), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + WAIT
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("chromium and chromedriver are not installed (apt: chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="dateline-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(driver: Any, script: str) -> Any:
+    """Poll a JavaScript expression until it is truthy; return its value."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        value = driver.execute_script(f"return ({script});")
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for: {script}"
+        time.sleep(0.1)
+
+
+def severe_console_messages(driver: Any) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_dashboard_shows_charts_table_and_evidence(
+    browser: Any, base_url: str, client: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    meta = client.get("/api/v1/meta").json()
+    browser.get(base_url + "/")
+    wait_for(browser, "document.querySelector('#events').dataset.ready")
+    wait_for(browser, "document.querySelector('#timeline').dataset.ready")
+    wait_for(browser, "document.querySelector('#dyads').dataset.ready")
+
+    # The timeline's stacked bars add up to every event dated inside one month.
+    timeline = client.get("/api/v1/timeline", params={"interval": "month"}).json()
+    drawn = browser.execute_script(
+        "return [...document.querySelectorAll('#timeline rect.bar')]"
+        ".reduce((n, r) => n + Number(r.dataset.count), 0);"
+    )
+    assert drawn == sum(sum(b["counts"].values()) for b in timeline["buckets"]) > 0
+    dyads = client.get("/api/v1/dyads", params={"limit": 15}).json()["dyads"]
+    bars = browser.find_elements(By.CSS_SELECTOR, "#dyads rect.dyad")
+    assert [(b.get_attribute("data-source"), b.get_attribute("data-target")) for b in bars] == [
+        (d["source"], d["target"]) for d in dyads
+    ]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#events tbody tr")
+    assert len(rows) == min(25, meta["counts"]["events"])
+    assert str(meta["counts"]["events"]) in browser.find_element(By.ID, "events-count").text
+
+    # Filter on words of the sentence holding markup, then open its evidence.
+    expected = client.get("/api/v1/events", params={"q": "script"}).json()["events"]
+    assert expected
+    browser.find_element(By.NAME, "q").send_keys("script")
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+    wait_for(
+        browser,
+        f"document.querySelectorAll('#events tbody tr').length === {len(expected)}"
+        f" && document.querySelector('#events tbody tr').dataset.eventId === '{expected[0]['event_id']}'",
+    )
+    browser.find_element(By.CSS_SELECTOR, "#events tbody tr a.event-link").click()
+    wait_for(browser, "!document.querySelector('#detail').hidden")
+    wait_for(browser, "document.querySelector('#detail .sentence mark.role-trigger')")
+    event = expected[0]
+    sentence = browser.find_element(By.CSS_SELECTOR, "#detail .sentence")
+    assert "<script>window.__pwned=2</script>" in sentence.text  # shown as text
+    marks = {
+        m.get_attribute("data-roles"): m.text
+        for m in sentence.find_elements(By.CSS_SELECTOR, "mark")
+    }
+    assert marks.get("trigger") == event["trigger"]
+    assert marks.get("source") == event["source"]["text"]
+    assert marks.get("target") == event["target"]["text"]
+    assert event["rule_id"] in browser.find_element(By.ID, "detail-body").text
+
+    # An article whose title and outlet carry markup: shown as written, never run.
+    story = SYNTHETIC_STORIES[0]
+    browser.get(f"{base_url}/#article/{story['id']}")
+    wait_for(browser, "document.querySelector('#detail-title').textContent.includes('Border')")
+    assert story["title"] in browser.find_element(By.ID, "detail-title").text
+    assert story["source"] in browser.find_element(By.ID, "detail-body").text
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.execute_script("return document.scripts.length") == 1
+    assert severe_console_messages(browser) == []
+
+
+def test_api_docs_render_offline(browser: Any, base_url: str, client: Any) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    browser.get(base_url + "/api/docs")
+    shown = wait_for(browser, "document.querySelectorAll('.opblock').length")
+    assert shown == sum(len(methods) for methods in paths.values())
+    assert severe_console_messages(browser) == []
