@@ -556,11 +556,11 @@ class Store:
         return [json.loads(row[0]) for row in self.connection.execute(sql, params).fetchall()]
 
     def fused_counts(self) -> dict[str, int]:
-        row = self.connection.execute(
+        # fetchall, not fetchone: a half-read result would block the next statement.
+        (fused, members, multi), *_ = self.connection.execute(
             "SELECT (SELECT count(*) FROM fused_events), (SELECT count(*) FROM fused_members),"
             " (SELECT count(*) FROM fused_events WHERE n_reports > 1)"
-        ).fetchone()
-        fused, members, multi = row if row else (0, 0, 0)
+        ).fetchall()
         return {"fused_events": int(fused), "members": int(members), "multi_report": int(multi)}
 
     def export_fused(self, path: str | Path, query: FusedQuery | None = None) -> int:
@@ -588,10 +588,10 @@ class Store:
             relation.write_parquet(str(target))
         else:
             relation.write_csv(str(target), header=True)
-        row = self.connection.execute(
+        ((count,),) = self.connection.execute(
             f"SELECT count(*) FROM fused_events{where}", params
-        ).fetchone()
-        return int(row[0]) if row else 0
+        ).fetchall()
+        return int(count)
 
     def close(self) -> None:
         self.connection.close()

@@ -1,0 +1,99 @@
+"""Clustering reports in memory: transitivity guard, same-story rule, the canonical record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from dateline.fuse import fuse_reports, fusion_key, load_fusion_rules
+from tests.fuse.builders import make_report
+
+RULES = load_fusion_rules()
+
+
+def _partition(reports: list, rules=RULES) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
+    return {frozenset(f.event_ids) for f in fuse_reports(reports, rules)}
+
+
+def test_daily_reports_do_not_chain_into_one_event() -> None:
+    # Day 1, 2, 3, 4: each matches its neighbours (±1 day) but not the whole run.
+    reports = [make_report(f"PRK USA 111 asserted 2011-03-0{d}", f"a{d}") for d in range(1, 5)]
+    clusters = _partition(reports)
+    assert len(clusters) == 2
+    assert all(len(c) == 2 for c in clusters)
+
+
+def test_two_events_of_one_story_stay_apart_unless_duplicates() -> None:
+    first = make_report("JPN CHN 040 asserted 2017-03-01", "a1")
+    other = make_report("JPN CHN 043 asserted 2017-03-01", "a1")
+    mirror = make_report("CHN JPN 040 asserted 2017-03-01", "a1")
+    assert len(_partition([first, other])) == 2
+    assert len(_partition([first, mirror])) == 1
+    # A report from another story matches both; it joins one, never bridges them.
+    third = make_report("JPN CHN 040 asserted 2017-03-01", "a2")
+    assert len(_partition([first, other, third])) == 2
+
+
+def test_story_dated_reports_join_the_event_the_dated_ones_set() -> None:
+    dated = make_report("JPN CHN 040 asserted 2017-03-01 CHN", "a1")
+    undated = make_report("JPN CHN 040 asserted - ", "a1", report_date=dt.date(2017, 3, 1))
+    elsewhere = make_report("CHN JPN 046 asserted - CHN", "a2", report_date=dt.date(2017, 3, 2))
+    fused = fuse_reports([undated, dated, elsewhere], RULES)
+    together = next(f for f in fused if dated.event_id in f.event_ids)
+    assert elsewhere.event_id in together.event_ids
+    assert undated.event_id not in together.event_ids
+
+
+def test_vague_dates_are_events_of_their_own() -> None:
+    a = make_report("PRK USA 111 asserted 2011", "a1")
+    assert fusion_key(a, RULES).block is None
+    b = make_report("PRK USA 111 asserted 2011", "a2")
+    assert len(_partition([a, b])) == 2
+
+
+def test_canonical_record_votes_from_asserting_reports() -> None:
+    planned = make_report("JPN CHN 042 planned 2017-W09", "a0", report_date=dt.date(2017, 2, 24))
+    held = make_report("JPNGOV CHN 040 asserted 2017-03-01 CHN", "a1")
+    told = make_report("CHNGOV JPN 040 asserted 2017-03-01 CHN", "a2")
+    (fused,) = fuse_reports([planned, held, told], RULES)
+    assert fused.modality == "asserted"
+    assert fused.asserted_by == ("a1", "a2")
+    assert fused.cameo_code == "040" and fused.cameo_root == "04"
+    assert {fused.source_code, fused.target_code} == {"JPNGOV", "CHNGOV"}
+    assert (fused.date_value, fused.date_precision) == ("2017-03-01", "day")
+    assert fused.location_country == "CHN"
+    assert fused.n_reports == 3 and fused.n_sources == 3
+    assert fused.first_report == dt.date(2017, 2, 24)
+    assert fused.last_report == dt.date(2017, 3, 2)
+    # The earliest report names the event.
+    assert {m.event_id for m in fused.members} == {planned.event_id, held.event_id, told.event_id}
+    assert fused.to_dict()["members"][0]["report_date"] == "2017-02-24"
+
+
+def test_only_planned_reports_make_a_planned_event() -> None:
+    a = make_report("USA KOR 031 planned 2016-07", "a1")
+    b = make_report("USA KOR 031 planned 2016-07", "a2")
+    (fused,) = fuse_reports([a, b], RULES)
+    assert fused.modality == "planned" and fused.asserted_by == ()
+
+
+def test_the_order_of_the_input_does_not_change_the_clusters() -> None:
+    rng = random.Random(7)
+    specs = [
+        f"{s} {t} {c} {m} 2017-03-{d:02d}"
+        for s, t in (("JPN", "CHN"), ("CHN", "JPN"), ("JPNGOV", "CHN"))
+        for c in ("040", "036", "111")
+        for m in ("asserted", "planned")
+        for d in (1, 2, 3, 5)
+    ]
+    reports = [make_report(spec, f"a{rng.randrange(40)}") for spec in specs]
+    expected = _partition(reports)
+    for _ in range(5):
+        rng.shuffle(reports)
+        assert _partition(reports) == expected
+
+
+def test_a_wider_window_fuses_more() -> None:
+    reports = [make_report(f"PRK USA 111 asserted 2011-03-{d:02d}", f"a{d}") for d in (1, 4)]
+    assert len(_partition(reports)) == 2
+    assert len(_partition(reports, RULES.with_window(3))) == 1
