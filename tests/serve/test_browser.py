@@ -150,6 +150,28 @@ def test_dashboard_shows_charts_table_and_evidence(
     assert marks.get("target") == event["target"]["text"]
     assert event["rule_id"] in browser.find_element(By.ID, "detail-body").text
 
+    # A dyad bar filters on its dyad; the fused-event panel opens a story's reports.
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    wait_for(browser, f"document.querySelectorAll('#events tbody tr').length === {len(rows)}")
+    first = dyads[0]
+    browser.find_element(By.CSS_SELECTOR, "#dyads rect.dyad").click()
+    expected = client.get(
+        "/api/v1/events", params={"dyad": f"{first['source']},{first['target']}"}
+    ).json()
+    wait_for(
+        browser,
+        f"document.querySelector('#events-count').textContent === '{expected['total']} matching'",
+    )
+    assert browser.find_element(By.NAME, "dyad_a").get_attribute("value") == first["source"]
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    fused = client.get("/api/v1/fused", params={"min_reports": 2}).json()["fused_events"]
+    link = f"#fused tbody tr[data-fused-id='{fused[0]['fused_id']}'] a"
+    wait_for(browser, f'document.querySelector("{link}")')
+    browser.find_element(By.CSS_SELECTOR, link).click()
+    wait_for(browser, "document.querySelector('#detail-title').textContent.startsWith('Fused')")
+    reports = browser.find_elements(By.CSS_SELECTOR, "#detail-body li a")
+    assert len(reports) == fused[0]["n_reports"]
+
     # An article whose title and outlet carry markup: shown as written, never run.
     story = SYNTHETIC_STORIES[0]
     browser.get(f"{base_url}/#article/{story['id']}")

@@ -189,12 +189,64 @@
       const rect = svg("rect", { class: "dyad", x: left, y: y + 2, width: w, height: rowH - 6,
         fill: goldsteinColour(d.mean_goldstein), "data-source": d.source, "data-target": d.target });
       rect.append(svg("title", {}, `${name}: ${d.events} events, mean Goldstein ${d.mean_goldstein}` +
-        ` (${d.cooperation} cooperation, ${d.conflict} conflict)`));
+        ` (${d.cooperation} cooperation, ${d.conflict} conflict); click to filter`));
+      rect.addEventListener("click", () => setFilters({ dyad_a: d.source, dyad_b: d.target, actor: "" }));
       chart.append(rect);
       chart.append(svg("text", { class: "axis", x: left + w + 4, y: y + 13 }, d.events));
     });
     box.append(chart);
     box.dataset.ready = "true";
+  }
+
+  // -- actors and fused events ------------------------------------------------------------
+  function renderActors(data) {
+    const body = $("#actors tbody");
+    body.replaceChildren();
+    for (const actor of data.actors) {
+      const row = el("tr", { "data-code": actor.code, title: "click to filter on this actor" },
+        el("td", { class: "code" }, actor.code), el("td", {}, actor.name || ""),
+        el("td", {}, actor.events), el("td", {}, actor.as_source), el("td", {}, actor.as_target));
+      row.addEventListener("click", () => setFilters({ actor: actor.code, dyad_a: "", dyad_b: "" }));
+      body.append(row);
+    }
+  }
+
+  function fusedParams(params) {
+    // Fused events take the filters that describe the event itself.
+    const kept = {};
+    for (const name of ["actor", "dyad", "since", "until", "root", "modality"]) {
+      if (params[name]) kept[name] = params[name];
+    }
+    return { ...kept, min_reports: $("#min-reports").value, limit: 15, order: "desc" };
+  }
+
+  function renderFused(page) {
+    const body = $("#fused tbody");
+    body.replaceChildren();
+    for (const fused of page.fused_events) {
+      const link = el("a", { href: `#fused/${encodeURIComponent(fused.fused_id)}` }, fused.date_value);
+      body.append(el("tr", { "data-fused-id": fused.fused_id },
+        el("td", { class: "code" }, link),
+        el("td", { class: "code" }, fused.source_code),
+        el("td", {}, el("span", { class: "code" }, fused.cameo_code),
+          el("span", { class: "sub" }, fused.cameo_name)),
+        el("td", { class: "code" }, fused.target_code || "–"),
+        el("td", {}, `${fused.n_reports}`)));
+    }
+    $("#fused-count").textContent = `${page.total} matching (latest first)`;
+  }
+
+  async function loadFused(params) {
+    if (!state.meta || !state.meta.fused.available) return;
+    $("#fused-panel").hidden = false;
+    renderFused(await api("/api/v1/fused", fusedParams(params)));
+  }
+
+  function setFilters(values) {
+    const form = $("#filters");
+    for (const [name, value] of Object.entries(values)) form.elements[name].value = value;
+    state.offset = 0;
+    refresh();
   }
 
   // -- events table --------------------------------------------------------------------
@@ -330,11 +382,36 @@
       el("div", { class: "article-text" }, article.text), list);
   }
 
+  async function showFused(fusedId) {
+    const data = await api(`/api/v1/fused/${encodeURIComponent(fusedId)}`);
+    const fused = data.fused_event;
+    const list = el("ul", {});
+    for (const report of data.reports) {
+      const event = report.event;
+      const outlet = report.article.source ? ` · ${report.article.source}` : "";
+      list.append(el("li", {},
+        el("a", { href: `#event/${encodeURIComponent(event.event_id)}` },
+          `${report.article.date}${outlet} · ${report.article.title || event.article_id}`),
+        el("span", { class: "sub" }, `${event.modality}: ${event.sentence}`)));
+    }
+    showDetail(`Fused event · ${fused.cameo_code} ${fused.cameo_name}`,
+      fields([
+        ["source", `${fused.source_code} · ${fused.source_name || ""}`],
+        ["target", fused.target_code ? `${fused.target_code} · ${fused.target_name || ""}` : "none"],
+        ["date", `${fused.date_value} (${fused.date_precision})`],
+        ["place", fused.location_name],
+        ["modality", fused.modality],
+        ["stories", `${fused.n_reports} (first ${fused.first_report}, last ${fused.last_report})`],
+        ["fused id", fused.fused_id],
+      ]), list);
+  }
+
   async function route() {
     const hash = decodeURIComponent(location.hash.slice(1));
     try {
       if (hash.startsWith("event/")) await showEvent(hash.slice(6));
       else if (hash.startsWith("article/")) await showArticle(hash.slice(8));
+      else if (hash.startsWith("fused/")) await showFused(hash.slice(6));
       else $("#detail").hidden = true;
       showError("");
     } catch (error) {
@@ -351,13 +428,16 @@
     const params = filters();
     const interval = new FormData($("#filters")).get("interval") || "month";
     try {
-      const [timeline, dyads] = await Promise.all([
+      const [timeline, dyads, actors] = await Promise.all([
         api("/api/v1/timeline", { ...params, interval }),
         api("/api/v1/dyads", { ...params, limit: 15 }),
+        api("/api/v1/actors", { ...params, limit: 10 }),
       ]);
       renderTimeline(timeline);
       renderDyads(dyads);
+      renderActors(actors);
       await loadEvents();
+      await loadFused(params);
       showError("");
     } catch (error) {
       showError(String(error.message || error));
@@ -394,6 +474,9 @@
       event.preventDefault();
       history.pushState(null, "", location.pathname);
       $("#detail").hidden = true;
+    });
+    $("#min-reports").addEventListener("change", () => {
+      loadFused(filters()).catch((e) => showError(String(e.message || e)));
     });
     window.addEventListener("hashchange", route);
     await refresh();
