@@ -496,6 +496,126 @@ def serve(
         raise _fail(exc) from exc
 
 
+@app.command()
+def fuse(
+    db: DbOption = Path("dateline.duckdb"),
+    window_days: Annotated[
+        int | None,
+        typer.Option(min=0, help="Days two day-precise reports of one event may lie apart (1)."),
+    ] = None,
+    rebuild: Annotated[bool, typer.Option(help="Forget every fused event and fuse anew.")] = False,
+) -> None:
+    """Fuse stored events across stories: one event reported by many outlets becomes one."""
+    from dateline.fuse import fuse_store
+    from dateline.store import open_store
+
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    try:
+        with open_store(db) as store:
+            summary = fuse_store(store, window_days=window_days, rebuild=rebuild)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    console.print(
+        f"fused {summary.new_events} new events ({summary.dissolved} stale fused events redone): "
+        f"{summary.fused_events} fused events from {summary.members} events, "
+        f"{summary.multi_report} told by more than one story → {db}",
+        highlight=False,
+    )
+
+
+@app.command()
+def fused(
+    db: DbOption = Path("dateline.duckdb"),
+    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
+    dyad: Annotated[
+        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
+    ] = None,
+    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
+    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    min_reports: Annotated[
+        int | None, typer.Option(min=1, help="Only events told by at least N stories.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    format: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
+    out: Annotated[
+        Path | None, typer.Option(help="Write them to a .jsonl, .csv or .parquet file instead.")
+    ] = None,
+) -> None:
+    """List (or export) fused events: one row per real-world event with its reports."""
+    from dateline.store import FusedQuery, open_store
+
+    if modality and modality not in MODALITIES:
+        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
+    if format not in {"table", "jsonl"}:
+        raise typer.BadParameter("table or jsonl", param_hint="--format")
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    query = FusedQuery(
+        actor=actor,
+        dyad=dyad,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        cameo_root=cameo,
+        modality=modality,
+        min_reports=min_reports,
+        limit=limit,
+    )
+    try:
+        with open_store(db, read_only=True) as store:
+            if not store.has_fused_tables():
+                raise _fail(FileNotFoundError(f"no fused events in {db}; run `dateline fuse`"))
+            if out is not None:
+                n = store.export_fused(out, query)
+                console.print(f"wrote {n} fused events to {out}", highlight=False)
+                return
+            found = store.fused_events(query)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    if format == "jsonl":
+        for event in found:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(found)} fused events")
+    for column in ("date", "source", "cameo", "target", "modality", "stories", "outlets", "place"):
+        table.add_column(column, no_wrap=column in {"date", "cameo"})
+    for event in found:
+        table.add_row(
+            str(event.get("date_value") or ""),
+            f"{event.get('source_code') or '?'} {_short(str(event.get('source_name') or ''), 16)}",
+            str(event.get("cameo_code")),
+            f"{event.get('target_code') or '-'} {_short(str(event.get('target_name') or ''), 16)}",
+            f"{event.get('modality')} ({len(event.get('asserted_by') or [])} assert)",
+            str(event.get("n_reports")),
+            str(event.get("n_sources")),
+            _short(str(event.get("location_name") or "-"), 14),
+        )
+    console.print(table)
+
+
+@eval_app.command("fusion")
+def eval_fusion(
+    gold: Annotated[
+        Path | None, typer.Option(help="Another fusion gold file (default: evalsets/fusion).")
+    ] = None,
+    blind: Annotated[bool, typer.Option(help="Score the held-back blind stories.")] = False,
+    mode: Annotated[
+        str, typer.Option(help="oracle (fuse the gold reports), coded (code, then fuse) or both.")
+    ] = "both",
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+) -> None:
+    """Pairwise and B-cubed P/R/F1 of fused events against gold event clusters."""
+    from dateline.fuse.evaluate import evaluate_fusion
+
+    modes = {"oracle": ("oracle",), "coded": ("coded",), "both": ("oracle", "coded")}
+    if mode not in modes:
+        raise typer.BadParameter("oracle, coded or both", param_hint="--mode")
+    report = evaluate_fusion(gold, blind=blind, modes=modes[mode])
+    _report_json(report) if as_json else _render_report(report)
+
+
 def run() -> None:  # pragma: no cover - entry point
     app()
 
