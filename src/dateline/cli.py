@@ -129,6 +129,9 @@ def code(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     show: Annotated[int, typer.Option(help="Events to show in the closing table.")] = 40,
+    fuse_events: Annotated[
+        bool, typer.Option("--fuse/--no-fuse", help="Fuse the stored events across stories.")
+    ] = True,
 ) -> None:
     """Read stories, code their events, and store them in the database."""
     from dateline.run import build_pipeline, code_inputs
@@ -198,6 +201,14 @@ def code(
         on_progress(summary)
         progress.update(task, description="done")
         progress.stop()
+        fusion = None
+        if fuse_events:  # incremental: only this run's new events are matched (docs/fusion.md)
+            from dateline.fuse import fuse_store
+
+            try:
+                fusion = fuse_store(store)
+            except DatelineError as exc:
+                raise _fail(exc) from exc
         # What this run read, whether coded now or already stored by an earlier run.
         run_query = EventQuery(article_ids=tuple(summary.article_ids))
         run_events = store.events(run_query)
@@ -221,6 +232,12 @@ def code(
             )
             if out is not None:
                 console.print(f"wrote {len(run_events)} events to {out}", highlight=False)
+            if fusion is not None:
+                console.print(
+                    f"fused {fusion.new_events} new events: {fusion.fused_events} fused events, "
+                    f"{fusion.multi_report} told by more than one story",
+                    highlight=False,
+                )
         if summary.rejected:
             reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
             errors.print(
