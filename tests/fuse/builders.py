@@ -48,7 +48,7 @@ def make_event(spec: str, article_id: str, report_date: dt.date, k: int = 0) -> 
         event_id=event_id,
         article_id=article_id,
         sentence_index=k,
-        sentence="A sentence.",
+        sentence=f"Story {article_id} says: {spec}.",
         trigger="met",
         source=EventActor(text=source, name=source, cameo_code=source, country=source[:3]),
         target=EventActor(text=target, name=target, cameo_code=target, country=target[:3])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from dateline.fuse import fuse_reports, fusion_key, load_fusion_rules
+from dateline.fuse import fuse_reports, fusion_key, load_fusion_rules, same_event
+from dateline.fuse.cluster import linked
 from tests.fuse.builders import make_report
 
 RULES = load_fusion_rules()
@@ -97,3 +98,40 @@ def test_a_wider_window_fuses_more() -> None:
     reports = [make_report(f"PRK USA 111 asserted 2011-03-{d:02d}", f"a{d}") for d in (1, 4)]
     assert len(_partition(reports)) == 2
     assert len(_partition(reports, RULES.with_window(3))) == 1
+
+
+def test_undated_reports_need_a_second_point_of_agreement() -> None:
+    day = dt.date(2011, 2, 23)
+    dated = make_report("JPN KOR 190 asserted 2011-02-22", "a1")
+    other_code = make_report("JPN KOR 180 asserted -", "a2", report_date=day)
+    same_code = make_report("JPN KOR 190 asserted -", "a3", report_date=day)
+    same_place = make_report("JPN KOR 180 asserted - KOR", "a4", report_date=day)
+    undated_too = make_report("JPN KOR 190 asserted -", "a5", report_date=day)
+    assert same_event(dated, other_code, RULES) and not linked(dated, other_code, RULES)
+    assert linked(dated, same_code, RULES)
+    assert linked(make_report("JPN KOR 180 asserted 2011-02-22 KOR", "a6"), same_place, RULES)
+    # Two undated reports from different stories never make an event by themselves ...
+    assert same_event(same_code, undated_too, RULES) and not linked(same_code, undated_too, RULES)
+    assert len(_partition([same_code, undated_too])) == 2
+    # ... unless one story was published twice.
+    again = [
+        make_report("JPN KOR 190 asserted -", story, report_date=day).__class__(
+            **{**_fields(make_report("JPN KOR 190 asserted -", story, report_date=day)),
+               "sentence": "Japan shelled the island."}
+        )
+        for story in ("a7", "a8")
+    ]  # fmt: skip
+    assert len(_partition(again)) == 1
+
+
+def test_undated_reports_without_a_target_are_not_fused() -> None:
+    lone = make_report("JPN - 190 asserted -", "a1", report_date=dt.date(2011, 2, 23))
+    assert fusion_key(lone, RULES).block is None
+    dated = make_report("JPN - 190 asserted 2011-02-23", "a2")
+    assert fusion_key(dated, RULES).block is not None
+
+
+def _fields(report: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(report)  # type: ignore[call-overload, no-any-return]

@@ -43,6 +43,7 @@ __all__ = [
     "components",
     "fuse_reports",
     "fusion_key",
+    "linked",
     "make_fused_event",
     "same_event",
 ]
@@ -76,6 +77,9 @@ def fusion_key(report: Report, rules: FusionRules) -> FusionKey:
     else:
         lo, hi, precision = report.date_start, report.date_end, report.date_precision
     if (hi - lo).days + 1 > rules.max_interval_days:
+        return FusionKey(None, lo, hi, precision)
+    if precision == "report" and report.target_code is None:
+        # "Japan has persistently plotted": no target, no date; nothing to match on.
         return FusionKey(None, lo, hi, precision)
     code_class = rules.code_class(report.cameo_code)
     first, second = _prefix(report.source_code), _prefix(report.target_code)
@@ -136,6 +140,32 @@ def same_event(
     return gap <= window
 
 
+def linked(
+    a: Report, b: Report, rules: FusionRules, ka: FusionKey | None = None,
+    kb: FusionKey | None = None,
+) -> bool:  # fmt: skip
+    """Whether `a` may bring `b` into its event: `same_event`, and enough evidence.
+
+    A report the text does not date (dated by its story) agrees with almost
+    anything of its dyad that week, so it needs a second point of agreement:
+    with a dated report, the same CAMEO code or the same place; with another
+    undated report, the very same sentence and code (a story published twice).
+    """
+    ka = ka or fusion_key(a, rules)
+    kb = kb or fusion_key(b, rules)
+    if not same_event(a, b, rules, ka, kb):
+        return False
+    if a.article_id == b.article_id:
+        return True  # duplicates within one story
+    weak_a, weak_b = ka.precision == "report", kb.precision == "report"
+    if not weak_a and not weak_b:
+        return True
+    if weak_a and weak_b:
+        return bool(a.sentence) and a.sentence == b.sentence and a.cameo_code == b.cameo_code
+    same_place = a.location_country is not None and a.location_country == b.location_country
+    return a.cameo_code == b.cameo_code or same_place
+
+
 def _order(report: Report, key: FusionKey) -> tuple[dt.date, dt.date, str]:
     return (key.lo or dt.date.min, key.hi or dt.date.min, report.event_id)
 
@@ -143,7 +173,7 @@ def _order(report: Report, key: FusionKey) -> tuple[dt.date, dt.date, str]:
 def components(
     reports: Sequence[Report], keys: Sequence[FusionKey], rules: FusionRules
 ) -> list[list[int]]:
-    """Connected components of the match graph (indices into `reports`), each
+    """Connected components of the `linked` graph (indices into `reports`), each
     sorted in clustering order. Reports of one block are swept in date order
     and compared only with those that start within the window of their end."""
     parent = list(range(len(reports)))
@@ -169,7 +199,7 @@ def components(
                 assert lo is not None
                 if lo > hi + reach:
                     break
-                if find(i) != find(j) and same_event(
+                if find(i) != find(j) and linked(
                     reports[i], reports[j], rules, keys[i], keys[j]
                 ):
                     parent[find(j)] = find(i)
@@ -189,7 +219,8 @@ def cluster_component(
 
     Reports the text dates are clustered first, in (date, id) order; reports
     dated only by their story follow, since they are the weaker evidence and
-    should join the events the dated reports establish, not seed them. A
+    should join the events the dated reports establish, not seed them: such a
+    report joins only a cluster one of whose members it is `linked` to. A
     report joins the cluster it matches entirely that has the most stories,
     then the most members of its exact code, then the nearest date, then the
     earliest; when none matches, it starts a cluster of its own.
@@ -213,6 +244,10 @@ def cluster_component(
             if key.lo > earliest_end + reach or key.hi < latest_start - reach:
                 continue
             if not all(same_event(reports[i], reports[m], rules, key, keys[m]) for m in cluster):
+                continue
+            if key.precision == "report" and not any(
+                linked(reports[i], reports[m], rules, key, keys[m]) for m in cluster
+            ):
                 continue
             stories = len({reports[m].article_id for m in cluster})
             same_code = sum(reports[m].cameo_code == reports[i].cameo_code for m in cluster)

@@ -39,6 +39,7 @@ class Report:
     plover_mode: str | None = None
     location_name: str | None = None
     location_country: str | None = None
+    sentence: str = ""
 
     @classmethod
     def from_event(cls, event: Event, outlet: str | None = None) -> Report:
@@ -67,6 +68,7 @@ class Report:
             plover_mode=event.plover_mode,
             location_name=place.name if place else None,
             location_country=place.country if place else None,
+            sentence=event.sentence,
         )
 
 

@@ -300,7 +300,7 @@ _REPORT_SELECT = (
     " e.modality, e.date_value, e.date_precision, e.date_basis, e.date_start, e.date_end,"
     " a.source AS outlet, e.source_name, e.target_name, e.source_country, e.target_country,"
     " e.cameo_name, e.plover_event, e.plover_mode, e.location_name, e.location_country,"
-    " md5(e.record) AS record_md5"
+    " e.sentence, md5(e.record) AS record_md5"
 )
 _FUSED_ORDER = " ORDER BY coalesce(date_start, first_report), fused_id"
 
@@ -463,6 +463,13 @@ class Store:
         cursor = self.connection.execute(sql, params)
         columns = [d[0] for d in cursor.description or ()]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def has_fused_tables(self) -> bool:
+        """False for a database written before fusion existed and opened read-only."""
+        rows = self.connection.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fused_events'"
+        ).fetchall()
+        return bool(rows[0][0])
 
     def unfused_event_rows(self) -> list[dict[str, Any]]:
         """Events no fused event holds yet, as `Report` fields plus `record_md5`."""
