@@ -95,7 +95,14 @@ def test_event_filters_match_the_records(
 
 def test_a_filter_that_matches_nothing(client: Any) -> None:
     answer = client.get("/api/v1/events", params={"actor": "ZZZ"}).json()
-    assert answer == {"total": 0, "limit": 50, "offset": 0, "next_offset": None, "events": []}
+    assert answer == {
+        "total": 0,
+        "limit": 50,
+        "offset": 0,
+        "next_offset": None,
+        "next_cursor": None,
+        "events": [],
+    }
 
 
 def test_pages_put_together_are_the_whole_list(client: Any, all_events: list[Record]) -> None:
@@ -110,6 +117,33 @@ def test_pages_put_together_are_the_whole_list(client: Any, all_events: list[Rec
     assert _ids(pages) == _ids(all_events)  # the store's date order
     backwards = client.get("/api/v1/events", params={"limit": 500, "order": "desc"}).json()
     assert _ids(backwards["events"]) == _ids(all_events)[::-1]
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("params", [{}, {"actor": "JPN"}], ids=["all", "actor"])
+def test_cursor_pages_put_together_are_the_whole_list(
+    client: Any, order: str, params: dict[str, Any]
+) -> None:
+    whole = client.get("/api/v1/events", params={**params, "limit": 500, "order": order}).json()
+    pages: list[Record] = []
+    cursor: str | None = None
+    while True:
+        query = {**params, "limit": 4, "order": order} | ({"cursor": cursor} if cursor else {})
+        answer = client.get("/api/v1/events", params=query).json()
+        assert answer["total"] == whole["total"]
+        if cursor:  # a page found by cursor is followed by cursor only
+            assert answer["next_offset"] is None
+        pages += answer["events"]
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+    assert _ids(pages) == _ids(whole["events"])
+    assert len(whole["events"]) > 4  # more than one page
+
+
+@pytest.mark.parametrize("cursor", ["2017-02-30~abc", "yesterday~abc", "2017-01-01", "2017-01-01~"])
+def test_bad_cursors_are_422(client: Any, cursor: str) -> None:
+    assert client.get("/api/v1/events", params={"cursor": cursor}).status_code == 422
 
 
 def test_meta(client: Any, all_events: list[Record]) -> None:

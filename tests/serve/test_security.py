@@ -80,6 +80,7 @@ def test_request_bodies_are_refused(fake_client: Any) -> None:
         {"q": "x" * 201},
         {"since": "2017-13-01"},
         {"order": "random()"},
+        {"cursor": "2017-01-01~x' OR 1=1 --"},
     ],
     ids=str,
 )
@@ -152,7 +153,7 @@ def test_no_user_value_ever_becomes_sql(fake_db: Path) -> None:
     )
     con: Any = recording
     queries.find_events(con, where, limit=5, offset=1)
-    queries.find_events(con, where, limit=5, order="desc")
+    queries.find_events(con, where, limit=5, order="desc", after=(dt.date(2017, 1, 1), MARKER))
     for interval in ("day", "week", "month", "year"):
         queries.timeline(con, where, interval=interval)  # type: ignore[arg-type]
     queries.timeline(con, where, by="root", date="report")

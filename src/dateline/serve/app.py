@@ -264,9 +264,22 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         order: Literal["asc", "desc"] = "asc",
+        cursor: Annotated[
+            str | None,
+            Query(
+                pattern=r"^\d{4}-\d{2}-\d{2}~[A-Za-z0-9_.:~-]{1,120}$",
+                description="Start after this event: the `next_cursor` of the previous page.",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
-        """Event records matching every filter given, in date order, one page at a time."""
-        return queries.find_events(con, where, limit=limit, offset=offset, order=order)
+        """Event records matching every filter given, in date order, one page at a time.
+
+        Page with `next_cursor` (keyset: every page equally fast) or with `offset`."""
+        try:
+            after = queries.parse_cursor(cursor) if cursor else None
+        except ValueError as exc:
+            raise HTTPException(status_code=422, detail=f"bad cursor: {exc}") from exc
+        return queries.find_events(con, where, limit=limit, offset=offset, order=order, after=after)
 
     @app.get("/api/v1/events/{event_id}", tags=["events"])
     def get_event(
