@@ -118,6 +118,14 @@ def test_a_bad_local_spec_is_refused() -> None:
         pass
 
 
+def test_an_unreachable_scheduler_is_said_with_what_to_do() -> None:
+    with (
+        pytest.raises(ScaleError, match=r"E007.*tcp://127\.0\.0\.1:9.*dask scheduler"),
+        dask_client("tcp://127.0.0.1:9", timeout="1s"),
+    ):
+        pass
+
+
 _KILLER = textwrap.dedent(
     """
     import os, signal, sys

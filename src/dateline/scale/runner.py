@@ -42,7 +42,7 @@ class ScaleSummary(RunSummary):
 
 
 @contextmanager
-def dask_client(scheduler: str) -> Iterator[Client]:
+def dask_client(scheduler: str, timeout: str = "20s") -> Iterator[Client]:
     """A client for ``tcp://host:port`` (a running scheduler) or ``local:N``.
 
     ``local:N`` starts a LocalCluster of N worker processes with one thread each
@@ -68,7 +68,7 @@ def dask_client(scheduler: str) -> Iterator[Client]:
             cluster.close()
         return
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout=timeout)
     except (OSError, ValueError) as exc:
         raise ScaleError(
             f"cannot reach the Dask scheduler {scheduler!r}: {exc}. Start one with"
