@@ -337,7 +337,9 @@ def _is_narrative(matches: list[Match], dct: dt.date, text: str) -> bool:
     # A long history quotes its people ("today", "next year"): a few such words per
     # ten written-out years do not make it news.
     counts_from_its_date = deictic >= 2 and deictic * 10 > len(years) and deictic * 4000 > len(text)
-    return len(years) >= 3 and far * 3 >= len(years) * 2 and not counts_from_its_date and weekdays == 0
+    return (
+        len(years) >= 3 and far * 3 >= len(years) * 2 and not counts_from_its_date and weekdays == 0
+    )
 
 
 def _narrative_anchor(context: _Context, sentence_index: int) -> _Anchor | None:
@@ -429,9 +431,12 @@ def _number(rules: TimeRules, text: str | None) -> float | str | None:
         half, key = 0.5, key[: -len(" and a half")]
     total = 0.0
     for part in re.split(r"[- ]", key):
+        if part == "a":
+            part = "one"
         if part not in numbers:
             return None
-        total += float(numbers[part])
+        # "two hundred" multiplies; "twenty-one" adds.
+        total = max(total, 1.0) * 100 if part == "hundred" else total + float(numbers[part])
     return total + half
 
 

@@ -196,6 +196,10 @@ def tense(token: Token | None) -> Tense:
         # "a pact effective June 1", "takes effect on Jan. 1": a change announced
         # ahead of its day.
         return "future"
+    if token.pos_ == "NOUN" and token.lemma_.lower() in ("deadline", "ultimatum"):
+        # "before a Monday deadline", "missed a Friday deadline": a deadline is set
+        # ahead and may have passed; whichever day is nearer.
+        return "possible"
     verb = _clause_verb(token)
     if verb is None:
         return "none"
