@@ -141,7 +141,9 @@ def test_cursor_pages_put_together_are_the_whole_list(
     assert len(whole["events"]) > 4  # more than one page
 
 
-@pytest.mark.parametrize("cursor", ["2017-02-30~abc", "yesterday~abc", "2017-01-01", "2017-01-01~"])
+@pytest.mark.parametrize(
+    "cursor", ["2017-02-30~abc", "0000-00-00~0", "yesterday~abc", "2017-01-01", "2017-01-01~"]
+)
 def test_bad_cursors_are_422(client: Any, cursor: str) -> None:
     assert client.get("/api/v1/events", params={"cursor": cursor}).status_code == 422
 

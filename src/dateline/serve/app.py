@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -168,15 +169,38 @@ TextParam = Annotated[
     Query(min_length=1, max_length=200, description="Words in the sentence (case-insensitive)."),
 ]
 ArticleParam = Annotated[str | None, Query(max_length=200, description="Only this article.")]
+# Days as YYYY-MM-DD text, parsed here: a bare date type would also take `0` (a Unix time).
+SinceParam = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Events overlapping from this day."),
+]
+UntilParam = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Events overlapping up to this day."),
+]
+
+
+def invalid(name: str, message: str, value: str) -> RequestValidationError:
+    """A 422 in FastAPI's own validation-error shape, for checks made after parsing."""
+    return RequestValidationError(
+        [{"type": "value_error", "loc": ("query", name), "msg": message, "input": value}]
+    )
+
+
+def day(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise invalid(name, f"not a calendar day: {exc}", value) from exc
 
 
 def event_filter(
     actor: ActorParam = None,
     dyad: DyadParam = None,
-    since: Annotated[dt.date | None, Query(description="Events overlapping from this day.")] = None,
-    until: Annotated[
-        dt.date | None, Query(description="Events overlapping up to this day.")
-    ] = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
     root: RootParam = None,
     cameo: CameoParam = None,
     quadclass: QuadParam = None,
@@ -189,8 +213,8 @@ def event_filter(
     return EventFilter(
         actor=actor,
         dyad=(pair[0], pair[1]) if pair else None,
-        since=since,
-        until=until,
+        since=day("since", since),
+        until=day("until", until),
         root=root.zfill(2) if root else None,
         cameo=cameo,
         quadclass=quadclass,
@@ -202,6 +226,9 @@ def event_filter(
 
 
 Filters = Annotated[EventFilter, Depends(event_filter)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such record (or no fused events)."}
+}
 
 
 def connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -249,6 +276,12 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        responses={
+            413: {"description": "The request has a body (the API reads none)."},
+            414: {
+                "description": f"Query string over {MAX_QUERY_BYTES} or path over {MAX_PATH_BYTES} bytes."
+            },
+        },
     )
     app.state.store = store
 
@@ -278,10 +311,10 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         try:
             after = queries.parse_cursor(cursor) if cursor else None
         except ValueError as exc:
-            raise HTTPException(status_code=422, detail=f"bad cursor: {exc}") from exc
+            raise invalid("cursor", f"not a cursor: {exc}", str(cursor)) from exc
         return queries.find_events(con, where, limit=limit, offset=offset, order=order, after=after)
 
-    @app.get("/api/v1/events/{event_id}", tags=["events"])
+    @app.get("/api/v1/events/{event_id}", responses=NOT_FOUND, tags=["events"])
     def get_event(
         con: Connection, event_id: Annotated[str, PathParam(max_length=64)]
     ) -> dict[str, Any]:
@@ -291,7 +324,7 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
             raise HTTPException(status_code=404, detail="no such event")
         return found
 
-    @app.get("/api/v1/articles/{article_id}", tags=["articles"])
+    @app.get("/api/v1/articles/{article_id}", responses=NOT_FOUND, tags=["articles"])
     def get_article(
         con: Connection, article_id: Annotated[str, PathParam(max_length=200)]
     ) -> dict[str, Any]:
@@ -338,13 +371,13 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
                 detail="this store has no fused events; run `dateline fuse` on it",
             )
 
-    @app.get("/api/v1/fused", tags=["fused events"])
+    @app.get("/api/v1/fused", responses=NOT_FOUND, tags=["fused events"])
     def get_fused(
         con: Connection,
         actor: ActorParam = None,
         dyad: DyadParam = None,
-        since: Annotated[dt.date | None, Query()] = None,
-        until: Annotated[dt.date | None, Query()] = None,
+        since: SinceParam = None,
+        until: UntilParam = None,
         root: RootParam = None,
         modality: ModalityParam = None,
         min_reports: Annotated[int | None, Query(ge=1, le=10_000)] = None,
@@ -358,15 +391,15 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         where = FusedQuery(
             actor=actor,
             dyad=(pair[0], pair[1]) if pair else None,
-            since=since,
-            until=until,
+            since=day("since", since),
+            until=day("until", until),
             cameo_root=root.zfill(2) if root else None,
             modality=modality,
             min_reports=min_reports,
         )
         return queries.find_fused(con, where, limit=limit, offset=offset, order=order)
 
-    @app.get("/api/v1/fused/{fused_id}", tags=["fused events"])
+    @app.get("/api/v1/fused/{fused_id}", responses=NOT_FOUND, tags=["fused events"])
     def get_fused_event(
         con: Connection, fused_id: Annotated[str, PathParam(max_length=64)]
     ) -> dict[str, Any]:
