@@ -5,7 +5,9 @@ Two reports are one event when (`same_event`):
 - their fusion class agrees (the CAMEO root, or a declared family of codes);
 - their actors match: the same country-level dyad, each code equal to or more
   specific than the other (``JPNGOV`` matches ``JPN``, not ``JPNMIL``), in
-  either order when the class is reciprocal (meetings, cooperation);
+  either order when the class is reciprocal (meetings, cooperation); when both
+  actors are of one country (a domestic event), the full actor codes and the
+  CAMEO code must be the same (`domestic_exact` in the rules);
 - their date intervals overlap, or, when both are day-precise (or undated and
   so dated by their story), lie at most the day window apart;
 - their places do not name different countries;
@@ -106,6 +108,18 @@ def _dyads_match(a: Report, b: Report, reciprocal: bool) -> bool:
     )
 
 
+def _domestic(report: Report) -> bool:
+    return report.target_code is not None and report.source_code[:3] == report.target_code[:3]
+
+
+def _same_codes(a: Report, b: Report, reciprocal: bool) -> bool:
+    """The same full actor codes (or their mirror, when reciprocal) and CAMEO code."""
+    if a.cameo_code != b.cameo_code:
+        return False
+    same = (a.source_code, a.target_code) == (b.source_code, b.target_code)
+    return same or (reciprocal and (a.source_code, a.target_code) == (b.target_code, b.source_code))
+
+
 def _duplicates(a: Report, b: Report, ka: FusionKey, kb: FusionKey, reciprocal: bool) -> bool:
     if a.cameo_code != b.cameo_code or a.modality != b.modality:
         return False
@@ -130,6 +144,12 @@ def same_event(
     if a.article_id == b.article_id:
         return _duplicates(a, b, ka, kb, reciprocal)
     if not _dyads_match(a, b, reciprocal):
+        return False
+    if (
+        rules.domestic_exact
+        and (_domestic(a) or _domestic(b))
+        and not _same_codes(a, b, reciprocal)
+    ):
         return False
     if not rules.modalities_match(a.modality, b.modality):
         return False
@@ -199,9 +219,7 @@ def components(
                 assert lo is not None
                 if lo > hi + reach:
                     break
-                if find(i) != find(j) and linked(
-                    reports[i], reports[j], rules, keys[i], keys[j]
-                ):
+                if find(i) != find(j) and linked(reports[i], reports[j], rules, keys[i], keys[j]):
                     parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(reports)):

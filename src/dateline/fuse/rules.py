@@ -47,6 +47,7 @@ class FusionRules:
     modality_links: frozenset[frozenset[str]]
     examples: tuple[FusionExample, ...] = ()
     digest: str = ""
+    domestic_exact: bool = False
     name: str = field(default="dateline-fusion")
 
     @property
@@ -162,6 +163,7 @@ def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
         modality_links=frozenset(links),
         examples=tuple(examples),
         digest=digest,
+        domestic_exact=bool(data.get("domestic_exact", False)),
         name=str(data["id"]),
     )
 
