@@ -94,6 +94,30 @@ def wait_for(driver: Any, script: str) -> Any:
         time.sleep(0.1)
 
 
+def refreshes(driver: Any) -> int:
+    """How many filter refreshes the page has finished (the newest answer drawn)."""
+    return int(driver.execute_script("return document.body.dataset.refreshed || 0"))
+
+
+def after_refresh(driver: Any, before: int) -> None:
+    wait_for(driver, f"Number(document.body.dataset.refreshed || 0) > {before}")
+
+
+def click_and_wait(driver: Any, selector: str) -> None:
+    """Click what sets or clears the filters, and wait until the page shows the answer."""
+    from selenium.webdriver.common.by import By
+
+    before = refreshes(driver)
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    after_refresh(driver, before)
+
+
+def table_rows(driver: Any) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(driver.find_elements(By.CSS_SELECTOR, "#events tbody tr"))
+
+
 def severe_console_messages(driver: Any) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -105,9 +129,7 @@ def test_dashboard_shows_charts_table_and_evidence(
 
     meta = client.get("/api/v1/meta").json()
     browser.get(base_url + "/")
-    wait_for(browser, "document.querySelector('#events').dataset.ready")
-    wait_for(browser, "document.querySelector('#timeline').dataset.ready")
-    wait_for(browser, "document.querySelector('#dyads').dataset.ready")
+    after_refresh(browser, 0)
 
     # The timeline's stacked bars add up to every event dated inside one month.
     timeline = client.get("/api/v1/timeline", params={"interval": "month"}).json()
@@ -129,12 +151,9 @@ def test_dashboard_shows_charts_table_and_evidence(
     expected = client.get("/api/v1/events", params={"q": "script"}).json()["events"]
     assert expected
     browser.find_element(By.NAME, "q").send_keys("script")
-    browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
-    wait_for(
-        browser,
-        f"document.querySelectorAll('#events tbody tr').length === {len(expected)}"
-        f" && document.querySelector('#events tbody tr').dataset.eventId === '{expected[0]['event_id']}'",
-    )
+    click_and_wait(browser, "#filters button[type=submit]")
+    shown = [r.get_attribute("data-event-id") for r in table_rows(browser)]
+    assert shown == [e["event_id"] for e in expected]
     browser.find_element(By.CSS_SELECTOR, "#events tbody tr a.event-link").click()
     wait_for(browser, "!document.querySelector('#detail').hidden")
     wait_for(browser, "document.querySelector('#detail .sentence mark.role-trigger')")
@@ -150,24 +169,32 @@ def test_dashboard_shows_charts_table_and_evidence(
     assert marks.get("target") == event["target"]["text"]
     assert event["rule_id"] in browser.find_element(By.ID, "detail-body").text
 
+    # Newest first: the table follows the API's descending order.
+    newest = client.get("/api/v1/events", params={"order": "desc", "limit": 25}).json()["events"]
+    click_and_wait(browser, "#filters button[type=reset]")
+    browser.find_element(By.CSS_SELECTOR, "select[name=order] option[value=desc]").click()
+    click_and_wait(browser, "#filters button[type=submit]")
+    assert [r.get_attribute("data-event-id") for r in table_rows(browser)] == [
+        e["event_id"] for e in newest
+    ]
+
     # A dyad bar filters on its dyad; the fused-event panel opens a story's reports.
-    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
-    wait_for(browser, f"document.querySelectorAll('#events tbody tr').length === {len(rows)}")
+    click_and_wait(browser, "#filters button[type=reset]")
     first = dyads[0]
-    browser.find_element(By.CSS_SELECTOR, "#dyads rect.dyad").click()
-    expected = client.get(
+    click_and_wait(browser, "#dyads rect.dyad")
+    expected_page = client.get(
         "/api/v1/events", params={"dyad": f"{first['source']},{first['target']}"}
     ).json()
-    wait_for(
-        browser,
-        f"document.querySelector('#events-count').textContent === '{expected['total']} matching'",
-    )
+    assert browser.find_element(By.ID, "events-count").text == f"{expected_page['total']} matching"
     assert browser.find_element(By.NAME, "dyad_a").get_attribute("value") == first["source"]
-    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    assert [r.get_attribute("data-event-id") for r in table_rows(browser)] == [
+        e["event_id"] for e in expected_page["events"][:25]
+    ]
+    click_and_wait(browser, "#filters button[type=reset]")
     fused = client.get("/api/v1/fused", params={"min_reports": 2}).json()["fused_events"]
-    link = f"#fused tbody tr[data-fused-id='{fused[0]['fused_id']}'] a"
-    wait_for(browser, f'document.querySelector("{link}")')
-    browser.find_element(By.CSS_SELECTOR, link).click()
+    browser.find_element(
+        By.CSS_SELECTOR, f"#fused tbody tr[data-fused-id='{fused[0]['fused_id']}'] a"
+    ).click()
     wait_for(browser, "document.querySelector('#detail-title').textContent.startsWith('Fused')")
     reports = browser.find_elements(By.CSS_SELECTOR, "#detail-body li a")
     assert len(reports) == fused[0]["n_reports"]

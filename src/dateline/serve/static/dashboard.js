@@ -11,7 +11,9 @@
   const MAX_FILLED_PERIODS = 1500; // beyond this the timeline shows only periods with events
   const ROLES = ["trigger", "source", "target", "time", "place"];
 
-  const state = { offset: 0, total: 0, meta: null };
+  // `latest` numbers the refreshes: an answer to an older one is dropped, so quick
+  // clicks never leave the page showing an earlier filter. `done` counts finished ones.
+  const state = { offset: 0, total: 0, meta: null, latest: 0, done: 0 };
   const $ = (selector) => document.querySelector(selector);
 
   // -- building the page -----------------------------------------------------
@@ -190,7 +192,12 @@
         fill: goldsteinColour(d.mean_goldstein), "data-source": d.source, "data-target": d.target });
       rect.append(svg("title", {}, `${name}: ${d.events} events, mean Goldstein ${d.mean_goldstein}` +
         ` (${d.cooperation} cooperation, ${d.conflict} conflict); click to filter`));
-      rect.addEventListener("click", () => setFilters({ dyad_a: d.source, dyad_b: d.target, actor: "" }));
+      const pick = () => setFilters({ dyad_a: d.source, dyad_b: d.target, actor: "" });
+      rect.setAttribute("tabindex", "0");
+      rect.setAttribute("role", "button");
+      rect.setAttribute("aria-label", `filter on ${name}`);
+      rect.addEventListener("click", pick);
+      rect.addEventListener("keydown", (event) => { if (event.key === "Enter") pick(); });
       chart.append(rect);
       chart.append(svg("text", { class: "axis", x: left + w + 4, y: y + 13 }, d.events));
     });
@@ -206,7 +213,10 @@
       const row = el("tr", { "data-code": actor.code, title: "click to filter on this actor" },
         el("td", { class: "code" }, actor.code), el("td", {}, actor.name || ""),
         el("td", {}, actor.events), el("td", {}, actor.as_source), el("td", {}, actor.as_target));
-      row.addEventListener("click", () => setFilters({ actor: actor.code, dyad_a: "", dyad_b: "" }));
+      const pick = () => setFilters({ actor: actor.code, dyad_a: "", dyad_b: "" });
+      row.setAttribute("tabindex", "0");
+      row.addEventListener("click", pick);
+      row.addEventListener("keydown", (event) => { if (event.key === "Enter") pick(); });
       body.append(row);
     }
   }
@@ -236,10 +246,11 @@
     $("#fused-count").textContent = `${page.total} matching (latest first)`;
   }
 
-  async function loadFused(params) {
+  async function loadFused(params, seq) {
     if (!state.meta || !state.meta.fused.available) return;
     $("#fused-panel").hidden = false;
-    renderFused(await api("/api/v1/fused", fusedParams(params)));
+    const page = await api("/api/v1/fused", fusedParams(params));
+    if (seq === undefined || seq === state.latest) renderFused(page);
   }
 
   function setFilters(values) {
@@ -420,11 +431,15 @@
   }
 
   // -- loading -------------------------------------------------------------------------------
-  async function loadEvents() {
-    renderEvents(await api("/api/v1/events", { ...filters(), limit: PAGE_SIZE, offset: state.offset }));
+  async function loadEvents(seq) {
+    const order = new FormData($("#filters")).get("order") || "asc";
+    const page = await api("/api/v1/events",
+      { ...filters(), order, limit: PAGE_SIZE, offset: state.offset });
+    if (seq === undefined || seq === state.latest) renderEvents(page);
   }
 
   async function refresh() {
+    const seq = ++state.latest;
     const params = filters();
     const interval = new FormData($("#filters")).get("interval") || "month";
     try {
@@ -433,14 +448,17 @@
         api("/api/v1/dyads", { ...params, limit: 15 }),
         api("/api/v1/actors", { ...params, limit: 10 }),
       ]);
+      if (seq !== state.latest) return;
       renderTimeline(timeline);
       renderDyads(dyads);
       renderActors(actors);
-      await loadEvents();
-      await loadFused(params);
+      await loadEvents(seq);
+      await loadFused(params, seq);
+      if (seq !== state.latest) return;
       showError("");
+      document.body.dataset.refreshed = String(++state.done);
     } catch (error) {
-      showError(String(error.message || error));
+      if (seq === state.latest) showError(String(error.message || error));
     }
   }
 
