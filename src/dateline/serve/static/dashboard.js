@@ -78,8 +78,12 @@
     const range = meta.report_dates.first
       ? ` · stories ${meta.report_dates.first} to ${meta.report_dates.last}`
       : "";
-    return `${c.events} events from ${c.articles} stories${range} · schema ${meta.schema_version}` +
-      ` · rules ${meta.rules_version}`;
+    // Say so when the stored events were coded under other rules than the installed ones.
+    const stored = meta.stored_versions.map((v) => v.rules_version);
+    const rules = stored.length === 0 || (stored.length === 1 && stored[0] === meta.rules_version)
+      ? `rules ${meta.rules_version}`
+      : `coded under rules ${stored.join(", ")} (installed: ${meta.rules_version})`;
+    return `${c.events} events from ${c.articles} stories${range} · schema ${meta.schema_version} · ${rules}`;
   }
 
   // -- timeline ------------------------------------------------------------------
