@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,13 @@ def test_uvicorn_serves_the_api(fake_db: Path, tmp_path: Path) -> None:
         assert "server" not in {name.lower() for name in headers}
         status, headers, body = _get(f"http://127.0.0.1:{port}/")
         assert status == 200 and b"/static/dashboard.js" in body
+        # Concurrent requests: each runs on a cursor of its own over the one connection.
+        paths = ["/api/v1/meta", "/api/v1/events?actor=JPN", "/api/v1/timeline", "/api/v1/dyads"]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(lambda i: _get(f"http://127.0.0.1:{port}{paths[i % 4]}"), range(80))
+            )
+        assert [status for status, _, _ in answers] == [200] * 80
         with pytest.raises(urllib.error.HTTPError) as refused:
             _get(f"http://127.0.0.1:{port}/api/v1/events?q=" + "x" * 3000)
         assert refused.value.code == 414
