@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
+from dateutil.easter import easter
+
 from dateline.records import TimeExpr
 from dateline.time import grammar
 from dateline.time.calendar import GRANULARITIES, SEASON_START_MONTH, Period, shift_date
@@ -79,6 +81,10 @@ class _Context:
     # anchored to another date, not to the story's date), and in which sentence.
     off_dct: bool = False
     reference_sentence: int = 0
+    # The sentence of the expression being resolved, and whether the word it
+    # modifies is a noun ("overnight losses") rather than a verb.
+    sentence: int = 0
+    modifies_noun: bool = False
     # A narrative (history) rather than news: most of its years are far from its date.
     narrative: bool = False
     # id, period and governor token index of every resolved date, in text order.
@@ -160,8 +166,12 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             # "extended the loans through January"): the nearest reading.
             if match.signal == "ON_OR_BEFORE" and clause == "past":
                 clause = "possible"
+            if match.signal == "ON_OR_AFTER" or grammar.under_since(doc, match.start, match.end):
+                clause = "since"
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
+        context.sentence = sentence_index
+        context.modifies_noun = governing is not None and governing.pos_ == "NOUN"
         # A report's day or the narrative's time, where either replaces the story's date.
         other_anchor = _reported_anchor(governing, context, sentence_index)
         if other_anchor is None:
@@ -503,7 +513,7 @@ def _resolve(
 
 
 def _choice_from_grammar(clause: grammar.Tense) -> Choice:
-    if clause == "past":
+    if clause in ("past", "since"):
         return "past"
     if clause in ("future", "future_in_past"):
         return "future"
@@ -665,6 +675,7 @@ def _resolve_date(
         if (
             choice != "onward"
             and rule_choice is None
+            and clause != "since"
             and granularity in ("day", "month", "quarter")
         ):
             period = _overrule_tense(period, candidates, anchor_day)
@@ -672,6 +683,10 @@ def _resolve_date(
     if spec.get("week_of") and granularity == "day":
         # "the week of March 6": the week that holds the day.
         period = Period.holding(period.first, "week")
+    suffix = _part_suffix(rules, _field(spec, "part", groups))
+    if suffix and granularity == "day":
+        # "the morning of Nov. 14": a part of that day.
+        period = Period("time", period.first, suffix)
     resolved = _Resolved(
         value=period.value,
         precision=period.granularity,
@@ -791,6 +806,18 @@ def _resolve_shift(
     base = Period("day", dct)
     if spec.get("anchor") == "narrative" and context.reference is not None:
         anchor, base = context.reference
+        if (
+            "narrative_sign" in spec
+            and anchor != "dct"
+            and base.first < dct
+            and context.sentence != context.reference_sentence
+            and not context.modifies_noun
+        ):
+            # "overnight" a sentence after a past day the story tells is the night
+            # that follows it ("… that afternoon. Overnight, the dam broke"); in the
+            # same sentence, on a noun ("hit by overnight losses in New York") or
+            # counted from the story's own date, the night before.
+            offset = int(steps) * int(spec["narrative_sign"])
     granularity_rule = spec.get("granularity", "unit")
     granularity = "day" if unit == "day" else unit
     if (
@@ -846,7 +873,7 @@ def _resolve_shift(
     shifted = shift_date(base.first, unit, offset)
     period = Period.holding(shifted, granularity)
     if spec.get("direction") == "grammar":
-        if clause == "past" and period.first > dct:
+        if clause in ("past", "since") and period.first > dct:
             period = period.shifted(unit, -1)
         elif clause in ("future", "future_in_past") and period.last < dct:
             period = period.shifted(unit, 1)
@@ -1078,6 +1105,8 @@ def _resolve_century(
 
 
 def _holiday_date(rule_value: str, year: int) -> dt.date:
+    if rule_value == "easter":
+        return easter(year)  # Western (Gregorian) Easter Sunday
     parts = [int(part) for part in rule_value.split("-")]
     if len(parts) == 2:
         return dt.date(year, parts[0], parts[1])

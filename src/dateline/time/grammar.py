@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORTING_VERBS", "Tense", "expression_head", "governor", "tense"]
 
-Tense = Literal["past", "future", "future_in_past", "possible", "present", "none"]
+# "since": the expression bounds a span that runs up to now ("in custody since his
+# arrest in January"), so it lies in the past whatever else the clause says.
+Tense = Literal["past", "since", "future", "future_in_past", "possible", "present", "none"]
 
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "ll"})
 _FUTURE_IN_PAST_AUX = frozenset({"would", "'d"})
@@ -278,3 +280,18 @@ def _set_as_done(verb: Token, lemma: str) -> bool:
     return lemma == "set" and not any(
         c.text.lower() in ("to", "for") or c.dep_ == "xcomp" for c in verb.children
     )
+
+
+def under_since(doc: Doc, start: int, end: int) -> bool:
+    """Whether the expression at [start, end) sits in a "since" phrase: "since
+    March", "since his arrest in January" (up to four steps up the tree)."""
+    token = expression_head(doc, start, end)
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return False
+        token = token.head
+        if token.lower_ == "since" and token.dep_ in ("prep", "mark"):
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False

@@ -69,6 +69,7 @@ _VALUE_KEYS = frozenset(
         "century",
         "tense",
         "week_of",
+        "narrative_sign",
     }
 )
 # Value keys whose literal settings the engine knows.
