@@ -233,7 +233,7 @@ class _Run:
     def _start_workers(self) -> str:
         from dateline.scale.worker import PipelinePlugin
 
-        plugin = PipelinePlugin(self.factory)
+        plugin = PipelinePlugin(self.factory, self.version)
         try:
             self.client.register_plugin(plugin, name=plugin.name)
         except DatelineError as exc:

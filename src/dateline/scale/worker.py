@@ -20,11 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["PipelinePlugin", "code_partition", "plugin_name"]
 
 
-def plugin_name(factory: Callable[[], Pipeline]) -> str:
-    """A name per pipeline factory, so a long-lived worker keeps each pipeline it built."""
+def plugin_name(factory: Callable[[], Pipeline], rules: str) -> str:
+    """A name per pipeline factory and rules version.
+
+    A long-lived worker keeps the pipeline it built for a name; a client with
+    other rules (dateline updated since the worker started) gets a new one.
+    """
     import cloudpickle
 
-    return "dateline-pipeline-" + hashlib.sha1(cloudpickle.dumps(factory)).hexdigest()[:12]
+    digest = hashlib.sha1(cloudpickle.dumps(factory) + rules.encode()).hexdigest()[:12]
+    return f"dateline-pipeline-{digest}"
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -37,9 +42,9 @@ class PipelinePlugin(WorkerPlugin):
 
     idempotent = True
 
-    def __init__(self, factory: Callable[[], Pipeline]) -> None:
+    def __init__(self, factory: Callable[[], Pipeline], rules: str) -> None:
         self.factory = factory
-        self.name = plugin_name(factory)
+        self.name = plugin_name(factory, rules)
         self.pipeline: Pipeline | None = None
         self.rules_version = ""
         # A worker may run several tasks at once in threads; the spaCy pipeline
@@ -50,9 +55,13 @@ class PipelinePlugin(WorkerPlugin):
         return {"factory": self.factory, "name": self.name}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["factory"])  # type: ignore[misc]
+        self.__init__(state["factory"], "")  # type: ignore[misc]
+        self.name = state["name"]
 
     def setup(self, worker: Any) -> None:
+        # A worker outlives runs: the rules on disk may have changed since this
+        # process first hashed them, and the pipeline about to be built reads them now.
+        rules_version.cache_clear()
         self.pipeline = self.factory()
         self.rules_version = rules_version()
 
