@@ -171,9 +171,9 @@ def test_killed_client_then_rerun_equals_clean_run(tmp_path: Path, dask_client: 
     assert len(partial_articles) == 6  # two whole shards merged, nothing else
     saved = list((tmp_path / "crashed.duckdb.dask" / "shards").glob("*/shard.json"))
     assert saved  # at least one shard coded and saved, not merged
+    in_saved = sum(json.loads(header.read_text())["articles"] for header in saved)
     rerun = client(crashed, "no")
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     resumed, coded, skipped = map(int, rerun.stdout.split())
-    in_saved = sum(json.loads(header.read_text())["articles"] for header in saved)
     assert (resumed, skipped, coded) == (len(saved), 6 + in_saved, 22 - 6 - in_saved)
     assert tables(crashed) == tables(clean)
