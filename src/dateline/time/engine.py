@@ -806,6 +806,9 @@ def _resolve_shift(
     base = Period("day", dct)
     if spec.get("anchor") == "narrative" and context.reference is not None:
         anchor, base = context.reference
+        if spec.get("days_only") and base.granularity not in ("day", "time"):
+            # "by mid-morning" after "in 2017": the narrative names no day; the story's.
+            anchor, base = "dct", Period("day", dct)
         if (
             "narrative_sign" in spec
             and anchor != "dct"
@@ -1011,6 +1014,14 @@ def _resolve_set_weekday(
     return _Resolved(value=f"XXXX-WXX-{int(weekday)}", precision="set", anchor="none")
 
 
+def _late_in_the_day(suffix: str) -> bool:
+    """Whether a time of day (``TAF``, ``TEV``, ``TNI``, ``T18:30``) is past noon."""
+    if suffix in ("TAF", "TEV", "TNI"):
+        return True
+    clock = re.fullmatch(r"T(\d\d)(?::\d\d)?", suffix)
+    return clock is not None and 12 <= int(clock.group(1)) < 24
+
+
 def _resolve_clock(
     match: Match,
     context: _Context,
@@ -1043,6 +1054,15 @@ def _resolve_clock(
     elif context.reference is not None and context.reference[1].granularity in ("day", "time"):
         anchor, reference = context.reference
         day = reference.first
+        if (
+            hour < 6
+            and _late_in_the_day(reference.suffix)
+            and day < context.dct
+            and context.sentence != context.reference_sentence
+        ):
+            # A narrative moves forward: "left on Sunday afternoon … derailed at
+            # 2:15 a.m." is the small hours after that afternoon.
+            day += dt.timedelta(days=1)
     if dated is not None and dated.period is not None:
         day, anchor = dated.period.first, dated.anchor
     period = Period("time", day, f"T{hour:02d}:{minute:02d}")

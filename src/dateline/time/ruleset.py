@@ -70,6 +70,7 @@ _VALUE_KEYS = frozenset(
         "tense",
         "week_of",
         "narrative_sign",
+        "days_only",
     }
 )
 # Value keys whose literal settings the engine knows.
