@@ -116,7 +116,7 @@ def test_recoded_and_removed_stories_are_fused_again(store: Store) -> None:
     assert members == events
 
 
-def test_another_window_or_rebuild_refuses_nothing_stale(store: Store) -> None:
+def test_another_window_redoes_the_fusion_and_rebuild_starts_over(store: Store) -> None:
     store.write(_corpus(6, 40), "run", "test")
     narrow = fuse_store(store, window_days=0)
     wide = fuse_store(store, window_days=3)
