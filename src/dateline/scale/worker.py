@@ -71,5 +71,15 @@ def code_partition(name: str, articles: list[Article]) -> Shard:
     plugin = get_worker().plugins[name]
     assert isinstance(plugin, PipelinePlugin) and plugin.pipeline is not None
     with plugin.lock:
-        documents = plugin.pipeline.process([Document(article=article) for article in articles])
+        documents = list(
+            plugin.pipeline.run(
+                (Document(article=article) for article in articles), on_batch=_drop_parses
+            )
+        )
     return shard_from_documents(documents, plugin.rules_version)
+
+
+def _drop_parses(batch: list[Document]) -> None:
+    # A partition may be many spaCy batches; only the records are kept and sent back.
+    for document in batch:
+        document.spacy_doc = None
