@@ -61,6 +61,12 @@ def test_canonical_record_votes_from_asserting_reports() -> None:
     assert fused.asserted_by == ("a1", "a2")
     assert fused.cameo_code == "040" and fused.cameo_root == "04"
     assert {fused.source_code, fused.target_code} == {"JPNGOV", "CHNGOV"}
+    # Names and countries come with the code, from whichever side a report gave it.
+    assert (fused.source_name, fused.target_name) == (fused.source_code, fused.target_code)
+    assert (fused.source_country, fused.target_country) == (
+        fused.source_code[:3],
+        (fused.target_code or "")[:3],
+    )
     assert (fused.date_value, fused.date_precision) == ("2017-03-01", "day")
     assert fused.location_country == "CHN"
     assert fused.n_reports == 3 and fused.n_sources == 3

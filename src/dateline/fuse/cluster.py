@@ -307,24 +307,23 @@ def make_fused_event(
     codes = Counter(r.cameo_code for r in voters)
     cameo_code = max(codes, key=lambda c: (codes[c], len(c), [-ord(x) for x in c]))
     coded = [r for r in voters if r.cameo_code == cameo_code]
-    # Orientation of the dyad as most reports with that code give it.
+    # Orientation of the dyad as most reports with that code give it; a report
+    # told the other way round (a reciprocal meeting) gives its sides swapped.
     orientations = Counter((r.source_code[:3], _prefix(r.target_code)) for r in coded)
     source3, _ = max(orientations, key=lambda o: (orientations[o], o))
-    sources = [r for r in reports if r.source_code[:3] == source3] or [
-        r for r in reports if _prefix(r.target_code) == source3
-    ]
-    same_way = [r for r in reports if r.source_code[:3] == source3]
-    mirrored = [r for r in reports if r.source_code[:3] != source3]
-    source_code = _most_specific(
-        [r.source_code for r in same_way] + [r.target_code for r in mirrored]
-    )
-    target_code = _most_specific(
-        [r.target_code for r in same_way] + [r.source_code for r in mirrored]
-    )
-    named = next(
-        (r for r in sources if r.source_code == source_code), sources[0] if sources else reports[0]
-    )
-    target_named = next((r for r in same_way if r.target_code == target_code), None)
+    source_side: list[tuple[str | None, str | None, str | None]] = []
+    target_side: list[tuple[str | None, str | None, str | None]] = []
+    for r in reports:
+        source = (r.source_code, r.source_name, r.source_country)
+        target = (r.target_code, r.target_name, r.target_country)
+        if r.source_code[:3] == source3:
+            source_side.append(source)
+            target_side.append(target)
+        else:
+            source_side.append(target)
+            target_side.append(source)
+    source_code, source_name, source_country = _side(source_side)
+    target_code, target_name, target_country = _side(target_side)
     first = coded[0]
     # The narrowest date among the voters, text-dated before story-dated.
     index = {id(r): n for n, r in enumerate(reports)}
@@ -365,10 +364,10 @@ def make_fused_event(
         fused_id=_fused_id(reports[0]),
         source_code=source_code or first.source_code,
         target_code=target_code,
-        source_name=named.source_name,
-        target_name=target_named.target_name if target_named else first.target_name,
-        source_country=named.source_country,
-        target_country=target_named.target_country if target_named else first.target_country,
+        source_name=source_name,
+        target_name=target_name,
+        source_country=source_country,
+        target_country=target_country,
         cameo_code=cameo_code,
         cameo_root=cameo_code[:2],
         cameo_name=first.cameo_name,
@@ -389,6 +388,15 @@ def make_fused_event(
         members=members,
         fusion_version=version,
     )
+
+
+def _side(
+    actors: Sequence[tuple[str | None, str | None, str | None]],
+) -> tuple[str | None, str | None, str | None]:
+    """The most specific code of one side of the dyad, with a name and country
+    from a report that gives that code."""
+    code = _most_specific(actor[0] for actor in actors)
+    return next((actor for actor in actors if actor[0] == code), (None, None, None))
 
 
 def _width(key: FusionKey) -> int:
