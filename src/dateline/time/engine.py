@@ -15,7 +15,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from dateutil.easter import easter
@@ -85,6 +85,8 @@ class _Context:
     # modifies is a noun ("overnight losses") rather than a verb.
     sentence: int = 0
     modifies_noun: bool = False
+    # Resolved dates that may not anchor anything (under "since", after a signal).
+    not_references: set[str] = field(default_factory=set)
     # A narrative (history) rather than news: most of its years are far from its date.
     narrative: bool = False
     # id, period and governor token index of every resolved date, in text order.
@@ -206,6 +208,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 rule_id=match.rule.id,
             )
         )
+        if resolved.period is not None and (match.signal is not None or clause == "since"):
+            context.not_references.add(timex_id)
         if resolved.period is not None and context.resolved is not None:
             context.resolved.append(
                 (
@@ -221,6 +225,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 resolved.updates_reference
                 and resolved.period.granularity not in _NARRATIVE_COARSE
                 and match.signal is None
+                and clause != "since"
                 and not (context.narrative and resolved.anchor == "dct")
             ):
                 context.reference = (timex_id, resolved.period)
@@ -309,6 +314,35 @@ def _reported_anchor(
         ):
             return _Anchor(timex_id, period.first)
     return None
+
+
+# How far (days) from a news story's date a day may lie and still be the day that a
+# bare clock time or "overnight" belongs to ("the previous vote, on 6 May" is background).
+_CLOCK_REFERENCE_DAYS = 14
+
+
+def _day_reference(context: _Context, near_dct_only: bool) -> tuple[str, Period] | None:
+    """The last day (or time) the text resolved: what a clock time, a part of the
+    day or "two days later" counts from. A coarser reference ("the flood of 1997")
+    is passed over; in news, with `near_dct_only`, so is a day far from the story's."""
+    for timex_id, period, _governor, _sentence in reversed(context.resolved or []):
+        if period.granularity not in ("day", "time"):
+            continue
+        if (
+            near_dct_only
+            and not context.narrative
+            and period.distance(context.dct) > _CLOCK_REFERENCE_DAYS
+        ):
+            continue
+        if context.reference is not None and timex_id == context.reference[0]:
+            return context.reference
+        if _is_reference_candidate(context, timex_id):
+            return timex_id, period
+    return None
+
+
+def _is_reference_candidate(context: _Context, timex_id: str) -> bool:
+    return timex_id not in context.not_references
 
 
 # How many sentences a narrative time carries over to a month or weekday with no year.
@@ -806,6 +840,15 @@ def _resolve_shift(
     base = Period("day", dct)
     if spec.get("anchor") == "narrative" and context.reference is not None:
         anchor, base = context.reference
+        if unit == "day" and (spec.get("part") or base.granularity not in ("day", "time")):
+            # A part of a day ("overnight", "the previous night") belongs to a day
+            # near the story's; "two days later" after "the flood of 1997" counts
+            # from the last day the text named, not from a year.
+            day_reference = _day_reference(context, near_dct_only="narrative_sign" in spec)
+            if day_reference is not None:
+                anchor, base = day_reference
+            elif spec.get("part") or spec.get("days_only"):
+                anchor, base = "dct", Period("day", dct)
         if spec.get("days_only") and base.granularity not in ("day", "time"):
             # "by mid-morning" after "in 2017": the narrative names no day; the story's.
             anchor, base = "dct", Period("day", dct)
@@ -1051,8 +1094,8 @@ def _resolve_clock(
         dated = _resolve_weekday(match, context, rules, clause, reported)
     elif _field(spec, "month", groups):
         dated = _resolve_date(match, context, rules, clause, reported)
-    elif context.reference is not None and context.reference[1].granularity in ("day", "time"):
-        anchor, reference = context.reference
+    elif (day_reference := _day_reference(context, near_dct_only=True)) is not None:
+        anchor, reference = day_reference
         day = reference.first
         if (
             hour < 6
