@@ -458,6 +458,8 @@ def _number(rules: TimeRules, text: str | None) -> float | str | None:
     if text is None:
         return None
     key = " ".join(text.lower().split())
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", key):
+        key = key.replace(",", "")  # "2,799 days"
     if key == "x":
         return "X"
     if key.endswith(" 1/2") and key[:-4].isdigit():
