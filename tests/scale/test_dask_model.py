@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dateline.ingest import read_inputs
+from dateline.records import Article
 from dateline.run import build_pipeline, code_inputs
 from dateline.scale import code_on_dask
 from dateline.store import open_store
@@ -63,3 +66,56 @@ def test_dask_with_the_model_stores_the_same_as_one_process(
     assert (scaled.read, scaled.coded, scaled.partitions) == (21, 21, 4)
     assert scaled.events == single.events > 10
     assert tables(dask) == tables(one)
+
+
+@pytest.mark.model
+@pytest.mark.corpus
+def test_dask_on_reuters_stories_stores_the_same_as_one_process(
+    tmp_path: Path, nlp: Any, dask_client: Any, shared_data: Path
+) -> None:
+    corpus = shared_data / "news" / "reuters21578" / "reut2-012.sgm"
+    read = [a for a in islice(read_inputs([corpus]), 40) if isinstance(a, Article)]
+    stories = tmp_path / "reuters.jsonl"  # the same stories for both runs, kept out of the repo
+    stories.write_text(
+        "".join(
+            json.dumps({"id": a.id, "date": a.date.isoformat(), "title": a.title, "text": a.text})
+            + "\n"
+            for a in read
+        ),
+        encoding="utf-8",
+    )
+    one, dask = tmp_path / "one.duckdb", tmp_path / "dask.duckdb"
+    with open_store(one) as store:
+        code_inputs([stories], store, tmp_path / "r1.jsonl", pipeline=build_pipeline(nlp))
+    with open_store(dask) as store:
+        scaled = code_on_dask([stories], store, dask_client, tmp_path / "r2.jsonl", 8)
+    assert scaled.coded == len(read) > 30 and scaled.partitions == 5
+    assert tables(dask) == tables(one)
+    assert tables(one)["events"]
+
+
+@pytest.mark.model
+def test_the_cli_codes_on_dask(tmp_path: Path, nlp: Any, dask_client: Any) -> None:
+    from typer.testing import CliRunner
+
+    from dateline.cli import app
+
+    stories = tmp_path / "stories.jsonl"
+    date, text = _STORIES[0]
+    stories.write_text(
+        json.dumps({"id": "t0", "date": date, "text": text}) + '\n{"id": "cut\n', encoding="utf-8"
+    )
+    db, rejects = tmp_path / "cli.duckdb", tmp_path / "rejects.jsonl"
+    address = dask_client.scheduler.address
+    command = ["code", str(EXAMPLE), str(stories), "--db", str(db), "--rejects", str(rejects)]
+    result = CliRunner().invoke(app, [*command, "--dask", address])
+    assert result.exit_code == 0, result.output
+    assert "read 2, coded 2" in result.output and "rejected 1" in result.output
+    assert json.loads(rejects.read_text())["line"] == 2
+    assert not (tmp_path / "cli.duckdb.dask").exists()
+    with open_store(tmp_path / "one.duckdb") as store:
+        code_inputs([EXAMPLE, stories], store, tmp_path / "r.jsonl", pipeline=build_pipeline(nlp))
+    assert tables(db) == tables(tmp_path / "one.duckdb")
+    again = CliRunner().invoke(app, [*command, "--dask", address])
+    assert "coded 0, skipped (already stored) 2" in again.output
+    assert tables(db) == tables(tmp_path / "one.duckdb")
