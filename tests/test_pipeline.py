@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dateline.errors import PipelineOrderError
@@ -39,3 +41,14 @@ def test_runs_in_batches_and_records_what_was_provided() -> None:
     assert [d.article.id for d in done] == [f"a{i}" for i in range(10)]
     assert all(d.provided == {"article", "spacy_doc", "events"} for d in done)
     assert all(len(d.events) == 2 for d in done)
+
+
+def test_rules_version_covers_coding_rules_not_fusion() -> None:
+    # A changed time rule re-codes stories; a changed fusion rule only re-fuses them.
+    import dateline
+    from dateline.rules_version import rule_files
+
+    package = Path(dateline.__file__).parent
+    parts = {path.relative_to(package).parts[0] for path in rule_files()}
+    assert {"time", "actors", "events", "codes", "places"} <= parts
+    assert "fuse" not in parts

@@ -48,6 +48,9 @@ __all__ = [
     "build_pipeline",
     "code_articles",
     "code_inputs",
+    "code_on_dask",
+    "create_app",
+    "fuse_store",
     "open_store",
     "read_inputs",
     "rules_version",
@@ -61,6 +64,18 @@ def __getattr__(name: str) -> object:
         from dateline import run
 
         return getattr(run, name)
+    if name == "fuse_store":
+        from dateline.fuse import fuse_store
+
+        return fuse_store
+    if name == "code_on_dask":
+        from dateline.scale import code_on_dask
+
+        return code_on_dask
+    if name == "create_app":
+        from dateline.serve import create_app
+
+        return create_app
     if name == "open_store":
         from dateline.store import open_store
 

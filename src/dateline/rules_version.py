@@ -14,6 +14,9 @@ __all__ = ["rule_files", "rules_version"]
 _PACKAGE = Path(__file__).parent
 _SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}
 _RULE_DIRS = {"rules", "data"}
+# Packages whose rules do not change how a story is coded: fusion groups stored events
+# and stamps its own `fusion_version`, so editing its rules must not re-code every story.
+_NOT_CODING = {"fuse"}
 
 
 def rule_files() -> list[Path]:
@@ -23,6 +26,7 @@ def rule_files() -> list[Path]:
         if path.is_file()
         and path.suffix in _SUFFIXES
         and _RULE_DIRS & set(path.relative_to(_PACKAGE).parts[:-1])
+        and path.relative_to(_PACKAGE).parts[0] not in _NOT_CODING
     ]
     return sorted(files)
 
