@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Sets up .venv with dateline and the hash-pinned spaCy English model.
-#   ./install.sh          the tool
-#   ./install.sh --test   the tool and the test tools (pytest, ruff, mypy)
+#   ./install.sh          the tool, with Dask for `dateline code --dask`
+#   ./install.sh --test   the tool and the test tools (pytest, ruff, mypy, selenium)
 set -euo pipefail
 cd "$(dirname "$0")"
 python=${PYTHON:-python3}
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+extras="[scale]"
+[ "${1:-}" = "--test" ] && extras="[scale,test]"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"

@@ -83,7 +83,7 @@ def _require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError as exc:
         raise ScaleError(
-            "Dask is not installed: pip install 'dateline[scale]' (or ./install.sh --test)"
+            "Dask is not installed: pip install 'dateline[scale]' (./install.sh does)"
         ) from exc
 
 
