@@ -1144,6 +1144,18 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             return None  # the first of "Dutch and French speaking"
         if _prefixed(doc, atom.start) or _money_note(doc, atom):
             return None  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
+        if _names_business(doc, atom, knowledge):
+            return Draft(
+                atom.start,
+                atom.end,
+                atom.iso3 + "BUS",
+                "org",
+                knowledge.country_name(atom.iso3),
+                "country.business",
+                country=atom.iso3,
+                sector="BUS",
+                plover_sector=CAMEO_TO_PLOVER.get("BUS"),
+            )
         before = doc[atom.start - 1] if atom.start > 0 else None
         locative = before is not None and (
             before.lower_ in LOCATIVE
@@ -1251,6 +1263,43 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             person_tokens=(atom.start, atom.end) if kind == "person" else None,
         )
     return None  # an unknown person with nothing to code them by
+
+
+def _names_business(doc: Doc, atom: Atom, knowledge: ActorKnowledge) -> bool:
+    """Whether the country word at `atom` is part of a company's name ("Japan Air
+    Lines", "French industrial gas group", "<Gregg River Co> of Canada", "Morgan
+    Guaranty Australia"): the company is a business of that country, not it."""
+    heads, bodies = knowledge.business_heads, knowledge.business_bodies
+    qualifiers = knowledge.business_qualifiers
+    if not heads and not bodies:
+        return False
+    last = doc[atom.end - 1]
+    head = last
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.i > head.i:
+        head = head.head
+    if head is not last:
+        word = head.lower_
+        between = {t.lower_ for t in doc[atom.end : head.i]}
+        if word in heads or (word in bodies and not between.isdisjoint(qualifiers)):
+            return True
+    if atom.start >= 2 and doc[atom.start - 1].lower_ == "of":
+        # "<Gregg River Co> of Canada", "Royal Bank of Canada"
+        owner = doc[atom.start - 2]
+        if owner.text in (">", ")", '"') and atom.start >= 3:
+            owner = doc[atom.start - 3]
+        if owner.text[:1].isupper() and owner.lower_ in heads:
+            return True
+    if atom.start > 0 and last.ent_type_ == "ORG" and last.dep_ not in ("compound", "amod"):
+        # "Morgan Guaranty Australia", "Air India": other name words end in the country's
+        before = doc[atom.start - 1]
+        return (
+            before.ent_type_ == "ORG"
+            and before.pos_ == "PROPN"
+            and before.dep_ == "compound"
+            and before.head.i == last.i
+            and before.text[:1].isupper()
+        )
+    return False
 
 
 def _locative(doc: Doc, start: int) -> bool:

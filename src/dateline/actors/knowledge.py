@@ -274,6 +274,9 @@ class ActorKnowledge:
         petrarch: bool = False,
         ambiguous: Mapping[tuple[str, ...], tuple[str, ...]] | None = None,
         name_origins: Mapping[str, str] | None = None,
+        business_heads: frozenset[str] = frozenset(),
+        business_bodies: frozenset[str] = frozenset(),
+        business_qualifiers: frozenset[str] = frozenset(),
     ) -> None:
         self.countries: Mapping[str, Country] = MappingProxyType(dict(countries))
         self.entities: tuple[Entity, ...] = tuple(entities)
@@ -287,6 +290,13 @@ class ActorKnowledge:
         )
         # words that may stand between a country and a role noun ("vice", "assistant")
         self.modifiers = modifiers
+        # a country word inside a company's name ("Japan Air Lines", "French
+        # industrial gas group", "<Gregg River Co> of Canada") names a business:
+        # nouns that end such a name, bodies ("council") that do with a trade word
+        # before them ("Forest Industry Council"), and those trade words
+        self.business_heads = business_heads
+        self.business_bodies = business_bodies
+        self.business_qualifiers = business_qualifiers
         self.source = source
         # PETRARCH's conventions (dictionaries read by from_phoenix): a role noun takes
         # the country after "in" ("lawmakers in Fornost") and is appended to an
@@ -722,6 +732,14 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     modifiers = (
         frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
     )
+    business = curated.get("business_names") or {}
+    if not isinstance(business, dict) or not all(
+        isinstance(business.get(key), list) and all(isinstance(w, str) for w in business[key])
+        for key in ("heads", "bodies", "qualifiers")
+    ):
+        raise RuleDataError(
+            f"{curated_path}: business_names needs lists of words: heads, bodies, qualifiers"
+        )
     ambiguous: dict[tuple[str, ...], tuple[str, ...]] = {}
     for item in curated_list("ambiguous", ("phrase", "candidates")):
         candidates = tuple(str(c) for c in item["candidates"])
@@ -749,5 +767,8 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         modifiers=modifiers,
         ambiguous=ambiguous,
         name_origins=name_origins,
+        business_heads=frozenset(w.lower() for w in business["heads"]),
+        business_bodies=frozenset(w.lower() for w in business["bodies"]),
+        business_qualifiers=frozenset(w.lower() for w in business["qualifiers"]),
         source=f"package:{base}",
     )

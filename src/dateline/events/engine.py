@@ -145,6 +145,9 @@ _CLAUSE = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # CAMEO roots of physical force: their block defaults need a concrete patient.
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# ... and with coercion (17: "remove" is DEPORT 174): an abstract patient
+# ("remove quotas") makes their block defaults code nothing
+_FORCEFUL_ROOTS = _VIOLENT_ROOTS | {"17"}
 # How far a subject may be inherited: control, coordination, embedding.
 _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
 # Threats and demands: the embedded act is what is threatened or demanded,
@@ -652,21 +655,27 @@ class EventStage:
         if (
             best.pattern is None
             and not noun
-            and (best.code or best.reverse_code or "")[:2] in _VIOLENT_ROOTS
+            and (best.code or best.reverse_code or "")[:2] in _FORCEFUL_ROOTS
             and self._abstract_patient(token)
         ):
-            # "kicked up a smear campaign", "tarnished the image": a violent
-            # block default codes a blow, not an act on an idea
+            # "kicked up a smear campaign", "tarnished the image", "remove
+            # quotas": a forceful block default codes a blow or an expulsion,
+            # not an act on an idea
             return None
         return best
 
     def _abstract_patient(self, token: Token) -> bool:
-        """Whether the verb's object (or passive subject) is an abstract noun."""
+        """Whether the verb's object (or passive subject, or what it acts
+        "against") is an abstract noun."""
+        abstract = self.patterns.abstract_objects
         for child in token.children:
             if child.dep_ in ("dobj", "nsubjpass"):
-                return child.lemma_.lower() in self.patterns.abstract_objects or (
-                    child.text.lower() in self.patterns.abstract_objects
-                )
+                return child.lemma_.lower() in abstract or child.text.lower() in abstract
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "against":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj.lemma_.lower() in abstract or pobj.text.lower() in abstract
         return False
 
     def _matches(
@@ -1101,6 +1110,9 @@ class EventStage:
         discourse: _Discourse,
     ) -> list[Event]:
         token = doc[match.trigger]
+        if _unrealised(token, self.patterns.unrealised_heads):
+            # "the need for China and the DPRK to boost exchange": wished for
+            return []
         noun = token.pos_ in ("NOUN", "PROPN")
         sources, targets, between = (
             self._noun_roles(token, match, mentions)
@@ -1559,6 +1571,30 @@ def _political(code: str) -> bool:
     "MNCDEU") cannot (docs/evaluation.md); a government's business office
     ("USAGOVBUS") and an intergovernmental body ("IGOBUSOPC") can."""
     return not (code.startswith("MNC") or code[3:6] == "BUS")
+
+
+def _unrealised(token: Token, heads: frozenset[str]) -> bool:
+    """Whether `token` is in the complement of a noun such as "need" or
+    "importance" ("the need for A and B to boost exchange", "the importance
+    of expanding ties", "the need to talk"): an act wished for, not done."""
+    if not heads:
+        return False
+    current = token
+    for _ in range(3):
+        if current.dep_ != "conj" or current.head is current:
+            break
+        current = current.head  # "to boost exchange and expand ties"
+    head = current.head
+    if head is current:
+        return False
+    if current.dep_ in ("acl", "advcl", "relcl") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in current.children
+    ):
+        return head.pos_ == "NOUN" and head.lemma_.lower() in heads
+    if current.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.lower_ in ("of", "for"):
+        owner = head.head
+        return owner.pos_ == "NOUN" and owner.lemma_.lower() in heads
+    return False
 
 
 def _participle_clause(token: Token) -> bool:

@@ -108,6 +108,9 @@ class PatternSet:
     # nouns naming no thing one can strike ("a campaign", "the image"): a
     # violent block default does not code a verb acting on them
     abstract_objects: frozenset[str] = frozenset()
+    # nouns whose complement is an act wished for, not done ("the need for A
+    # and B to boost exchange"): a trigger there codes nothing
+    unrealised_heads: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -352,15 +355,19 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     reporting = data.get("reporting_verbs") or []
     pattern_only = data.get("pattern_only_verbs") or []
     abstract_objects = data.get("abstract_objects") or []
+    unrealised_heads = data.get("unrealised_heads") or []
     embedding = data.get("embedding") or {}
     if (
         not isinstance(reporting, list)
         or not isinstance(pattern_only, list)
         or not isinstance(abstract_objects, list)
+        or not isinstance(unrealised_heads, list)
         or not isinstance(embedding, Mapping)
     ):
         raise _fail(
-            path, "reporting_verbs/pattern_only_verbs/abstract_objects/embedding", "wrong shape"
+            path,
+            "reporting_verbs/pattern_only_verbs/abstract_objects/unrealised_heads/embedding",
+            "wrong shape",
         )
     for word, modality in embedding.items():
         if modality not in ("planned", "possible", "negated", "asserted"):
@@ -371,6 +378,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "reporting": frozenset(str(v).lower() for v in reporting),
         "pattern_only": frozenset(str(v).lower() for v in pattern_only),
         "abstract_objects": frozenset(str(v).lower() for v in abstract_objects),
+        "unrealised_heads": frozenset(str(v).lower() for v in unrealised_heads),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
         "raw": data,
     }
@@ -414,6 +422,7 @@ def load_patterns(
     reporting: frozenset[str] = frozenset()
     pattern_only: frozenset[str] = frozenset()
     abstract_objects: frozenset[str] = frozenset()
+    unrealised_heads: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
     sources = [label]
     if additions is not None:
@@ -425,6 +434,7 @@ def load_patterns(
         reporting = extra["reporting"]
         pattern_only = extra["pattern_only"]
         abstract_objects = extra["abstract_objects"]
+        unrealised_heads = extra["unrealised_heads"]
         embedding = extra["embedding"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
@@ -434,6 +444,7 @@ def load_patterns(
         pattern_only=pattern_only,
         sources=tuple(sources),
         abstract_objects=abstract_objects,
+        unrealised_heads=unrealised_heads,
     )
 
 
