@@ -1265,6 +1265,39 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
     return None  # an unknown person with nothing to code them by
 
 
+# words that begin a state's own name ("Democratic Congo", "Federal Germany"),
+# never a company's
+STATE_NAME_WORDS = frozenset(
+    {
+        "democratic",
+        "people",
+        "people's",
+        "peoples",
+        "republic",
+        "federal",
+        "united",
+        "islamic",
+        "socialist",
+        "arab",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "central",
+        "new",
+        "great",
+        "greater",
+        "free",
+        "independent",
+        "sovereign",
+        "kingdom",
+        "state",
+    }
+)
+
+
 def _names_business(doc: Doc, atom: Atom, knowledge: ActorKnowledge) -> bool:
     """Whether the country word at `atom` is part of a company's name ("Japan Air
     Lines", "French industrial gas group", "<Gregg River Co> of Canada", "Morgan
@@ -1298,6 +1331,7 @@ def _names_business(doc: Doc, atom: Atom, knowledge: ActorKnowledge) -> bool:
             and before.dep_ == "compound"
             and before.head.i == last.i
             and before.text[:1].isupper()
+            and before.lower_ not in STATE_NAME_WORDS
         )
     return False
 

@@ -146,7 +146,8 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # CAMEO roots of physical force: their block defaults need a concrete patient.
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # ... and with coercion (17: "remove" is DEPORT 174): an abstract patient
-# ("remove quotas") makes their block defaults code nothing
+# ("remove quotas") or an infinitive complement ("Bonn struggling to finance
+# tax cuts") makes their block defaults code nothing
 _FORCEFUL_ROOTS = _VIOLENT_ROOTS | {"17"}
 # How far a subject may be inherited: control, coordination, embedding.
 _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
@@ -652,22 +653,32 @@ class EventStage:
                 )
         if best is None or (best.code is None and best.reverse_code is None):
             return None
-        if (
-            best.pattern is None
-            and not noun
-            and (best.code or best.reverse_code or "")[:2] in _FORCEFUL_ROOTS
-            and self._abstract_patient(token)
-        ):
+        if best.pattern is None and not noun and self._idle_default(token, best):
             # "kicked up a smear campaign", "tarnished the image", "remove
-            # quotas": a forceful block default codes a blow or an expulsion,
-            # not an act on an idea
+            # quotas", "struggling to finance", "pushed forward plots": the
+            # block default codes a blow, an expulsion or a demand, not an act
+            # on an idea
             return None
         return best
 
-    def _abstract_patient(self, token: Token) -> bool:
+    def _idle_default(self, token: Token, match: Match) -> bool:
+        """Whether a verb's block default codes no act here: its object is
+        rhetoric, or a forceful default acts on an abstract noun or only heads
+        an infinitive ("struggling to finance")."""
+        if self._abstract_patient(token, self.patterns.rhetoric_objects):
+            return True
+        if (match.code or match.reverse_code or "")[:2] not in _FORCEFUL_ROOTS:
+            return False
+        return self._abstract_patient(token) or any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in token.children
+        )
+
+    def _abstract_patient(self, token: Token, nouns: frozenset[str] | None = None) -> bool:
         """Whether the verb's object (or passive subject, or what it acts
-        "against") is an abstract noun."""
-        abstract = self.patterns.abstract_objects
+        "against") is an abstract noun (one of `nouns`, by default the
+        abstract objects)."""
+        abstract = self.patterns.abstract_objects if nouns is None else nouns
         for child in token.children:
             if child.dep_ in ("dobj", "nsubjpass"):
                 return child.lemma_.lower() in abstract or child.text.lower() in abstract
@@ -855,7 +866,7 @@ class EventStage:
         for child in subjects[:1]:
             if child.dep_ in ("nsubj", "csubj"):
                 refs = mentions.actors_at(child)
-                if refs and _owner_only(child, refs, mentions):
+                if refs and _owner_only(child, refs, mentions, self.patterns.owned_things):
                     # "Taiwan's reserves hit a high", "South Africa's debt
                     # accord sparked a rally": the owner of a thing is not
                     # what acts
@@ -863,6 +874,8 @@ class EventStage:
                 if not refs and child.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
                     # "the bombing that occurred ...": the relative pronoun is its head noun
                     refs = mentions.actors_at(token.head)
+                    if refs and _owner_only(token.head, refs, mentions, self.patterns.owned_things):
+                        refs = []  # "the U.S. Farm Act, which provides ..."
                     return refs, token.head
                 if (
                     refs
@@ -1265,6 +1278,10 @@ class EventStage:
             return []
         anchor = doc[match.anchor] if match.anchor is not None else token
         modality, _cue = trigger_modality(anchor, self.patterns.embedding)
+        if _cue is not None and _cue.dep_ == "mark" and _cue.lower_ in ("if", "unless"):
+            # "if the art groups visit Jilin", "if they threaten to": a
+            # condition is no event (a threat or warning codes the main verb)
+            return []
         timex = pick_timex(anchor, by_governor, discourse.timex_tokens)
         if timex is not None:
             date = date_from_timex(timex)
@@ -1547,12 +1564,30 @@ def _purpose_clause(token: Token) -> bool:
     )
 
 
-def _owner_only(head: Token, refs: Sequence[ActorRef], mentions: MentionIndex) -> bool:
+def _owner_only(
+    head: Token,
+    refs: Sequence[ActorRef],
+    mentions: MentionIndex,
+    things: frozenset[str] = frozenset(),
+) -> bool:
     """Whether an argument is a thing (not an actor, not an event noun) and
-    its actors are only its possessor ("Taiwan's reserves")."""
-    if head.pos_ != "NOUN" or mentions.ref(head) is not None:
+    its actors are only its possessor ("Taiwan's reserves"), or, for one of
+    `things`, words qualifying it ("North American demand", "the U.S. Farm
+    Act")."""
+    if head.pos_ not in ("NOUN", "PROPN") or mentions.ref(head) is not None:
         return False
     word = head.lemma_.lower()
+    if word in things or head.lower_ in things:
+        qualifiers = {
+            t.i
+            for child in head.children
+            if child.dep_ in ("poss", "amod", "compound", "nmod")
+            for t in child.subtree
+        }
+        if qualifiers and all(ref.token in qualifiers for ref in refs):
+            return True
+    if head.pos_ != "NOUN":
+        return False
     if word in _AGENT_NOUNS or (
         word.endswith(_AGENT_SUFFIXES) and not word.endswith(("ment", "ance", "ence"))
     ):

@@ -111,6 +111,12 @@ class PatternSet:
     # nouns whose complement is an act wished for, not done ("the need for A
     # and B to boost exchange"): a trigger there codes nothing
     unrealised_heads: frozenset[str] = frozenset()
+    # things a country word only qualifies ("North American demand", "the U.S.
+    # Farm Act", "Brazilian imports"): as a verb's subject they do not act
+    owned_things: frozenset[str] = frozenset()
+    # agency rhetoric's objects ("pushed forward plots", "intensified the
+    # smear campaign"): no block default codes a verb acting on them
+    rhetoric_objects: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -356,17 +362,22 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     pattern_only = data.get("pattern_only_verbs") or []
     abstract_objects = data.get("abstract_objects") or []
     unrealised_heads = data.get("unrealised_heads") or []
+    owned_things = data.get("owned_things") or []
+    rhetoric_objects = data.get("rhetoric_objects") or []
     embedding = data.get("embedding") or {}
     if (
         not isinstance(reporting, list)
         or not isinstance(pattern_only, list)
         or not isinstance(abstract_objects, list)
         or not isinstance(unrealised_heads, list)
+        or not isinstance(owned_things, list)
+        or not isinstance(rhetoric_objects, list)
         or not isinstance(embedding, Mapping)
     ):
         raise _fail(
             path,
-            "reporting_verbs/pattern_only_verbs/abstract_objects/unrealised_heads/embedding",
+            "reporting_verbs/pattern_only_verbs/abstract_objects/unrealised_heads/owned_things/"
+            "rhetoric_objects/embedding",
             "wrong shape",
         )
     for word, modality in embedding.items():
@@ -379,6 +390,8 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "pattern_only": frozenset(str(v).lower() for v in pattern_only),
         "abstract_objects": frozenset(str(v).lower() for v in abstract_objects),
         "unrealised_heads": frozenset(str(v).lower() for v in unrealised_heads),
+        "owned_things": frozenset(str(v).lower() for v in owned_things),
+        "rhetoric_objects": frozenset(str(v).lower() for v in rhetoric_objects),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
         "raw": data,
     }
@@ -423,6 +436,8 @@ def load_patterns(
     pattern_only: frozenset[str] = frozenset()
     abstract_objects: frozenset[str] = frozenset()
     unrealised_heads: frozenset[str] = frozenset()
+    owned_things: frozenset[str] = frozenset()
+    rhetoric_objects: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
     sources = [label]
     if additions is not None:
@@ -435,6 +450,8 @@ def load_patterns(
         pattern_only = extra["pattern_only"]
         abstract_objects = extra["abstract_objects"]
         unrealised_heads = extra["unrealised_heads"]
+        owned_things = extra["owned_things"]
+        rhetoric_objects = extra["rhetoric_objects"]
         embedding = extra["embedding"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
@@ -445,6 +462,8 @@ def load_patterns(
         sources=tuple(sources),
         abstract_objects=abstract_objects,
         unrealised_heads=unrealised_heads,
+        owned_things=owned_things,
+        rhetoric_objects=rhetoric_objects,
     )
 
 
