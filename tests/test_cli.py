@@ -172,3 +172,28 @@ def test_code_mixed_directory_and_broken_lines(tmp_path: Path) -> None:
         .fetchall()[0][0]
     )
     assert articles >= 5
+
+
+@pytest.mark.model
+def test_timeline_counts_match_the_events(coded_example: Path) -> None:
+    result = runner.invoke(
+        app, ["timeline", "--db", str(coded_example), "--interval", "year", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("period,") and lines[0].endswith(",total")
+    counted = {line.split(",")[0]: int(line.split(",")[-1]) for line in lines[1:]}
+    events = [
+        json.loads(line)
+        for line in runner.invoke(
+            app, ["events", "--db", str(coded_example), "--format", "jsonl"]
+        ).output.splitlines()
+    ]
+    # Each event lies in one year or spans more; the per-year counts add up to the first kind.
+    in_one_year = [e for e in events if e["date"]["start"][:4] == e["date"]["end"][:4]]
+    assert sum(counted.values()) == len(in_one_year) > 0
+    assert counted.get("2016-01-01", 0) == sum(
+        e["date"]["start"][:4] == "2016" for e in in_one_year
+    )
+    bad = runner.invoke(app, ["timeline", "--db", str(coded_example), "--by", "actor"])
+    assert bad.exit_code == 2 and "quadclass" in bad.output

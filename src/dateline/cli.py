@@ -305,6 +305,81 @@ def events(
 
 
 @app.command()
+def timeline(
+    db: DbOption = Path("dateline.duckdb"),
+    interval: Annotated[str, typer.Option(help="day, week, month or year.")] = "month",
+    by: Annotated[str, typer.Option(help="quadclass or root (CAMEO root).")] = "quadclass",
+    date: Annotated[
+        str, typer.Option(help="event (the date the text gives) or report (the story's date).")
+    ] = "event",
+    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
+    dyad: Annotated[
+        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
+    ] = None,
+    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (04, 036).")] = None,
+    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+) -> None:
+    """Event counts per period, by QuadClass or CAMEO root (events dated only coarser than the
+    period are counted apart, never pinned to its first day)."""
+    from dateline.serve.queries import EventFilter
+    from dateline.serve.queries import timeline as count_timeline
+    from dateline.store import open_store
+
+    choices = {
+        "--interval": (interval, {"day", "week", "month", "year"}),
+        "--by": (by, {"quadclass", "root"}),
+        "--date": (date, {"event", "report"}),
+        "--format": (format, {"table", "jsonl", "csv"}),
+    }
+    for hint, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise typer.BadParameter(", ".join(sorted(allowed)), param_hint=hint)
+    if modality and modality not in MODALITIES:
+        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    where = EventFilter(
+        actor=actor,
+        dyad=dyad,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        cameo=cameo,
+        modality=modality,
+    )
+    with open_store(db, read_only=True) as store:
+        result = count_timeline(store.connection, where, interval, by, date)  # type: ignore[arg-type]
+    keys = [series["key"] for series in result["series"]]
+    labels = [f"{series['key']} {series['label']}" for series in result["series"]]
+    rows = [
+        [bucket["period"], *(bucket["counts"].get(key, 0) for key in keys)]
+        for bucket in result["buckets"]
+    ]
+    if format == "jsonl":
+        for bucket in result["buckets"]:
+            sys.stdout.write(json.dumps(bucket, ensure_ascii=False) + "\n")
+        return
+    if format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["period", *keys, "total"])
+        for row in rows:
+            writer.writerow([*row, sum(row[1:])])
+        return
+    table = Table(title=f"events per {interval}, by {by} ({date} date)")
+    for header in ["period", *labels, "total"]:
+        table.add_column(header, justify="left" if header == "period" else "right")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in [*row, sum(row[1:])]))
+    console.print(table)
+    if result["spanning"]:
+        console.print(
+            f"{result['spanning']} events dated only more coarsely than a {interval} are not counted above."
+        )
+
+
+@app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="Output file: .jsonl, .csv or .parquet.")],
     db: DbOption = Path("dateline.duckdb"),
