@@ -186,6 +186,48 @@ def _event_row(event: Event) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def _who_what_when(
+    actor: str | None,
+    dyad: tuple[str, str] | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    cameo_root: str | None,
+    modality: str | None,
+    undated_start: str,
+    undated_end: str,
+) -> tuple[list[str], list[Any]]:
+    """The filters events and fused events share, as SQL clauses with bound values.
+    `undated_start`/`undated_end` name the (constant) columns that stand for an undated
+    record's interval."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if actor:
+        # An actor code matches a whole code or a prefix of it: CHN matches CHNGOV.
+        clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+        params += [actor.upper(), actor.upper()]
+    if dyad:
+        a, b = dyad[0].upper(), dyad[1].upper()
+        clauses.append(
+            "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
+            " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
+        )
+        params += [a, b, b, a]
+    # A record is inside [since, until] when its date interval overlaps it.
+    if since:
+        clauses.append(f"coalesce(date_end, {undated_end}) >= ?")
+        params.append(since)
+    if until:
+        clauses.append(f"coalesce(date_start, {undated_start}) <= ?")
+        params.append(until)
+    if cameo_root:
+        clauses.append("cameo_root = ?")
+        params.append(cameo_root.zfill(2))
+    if modality:
+        clauses.append("modality = ?")
+        params.append(modality)
+    return clauses, params
+
+
 @dataclass(frozen=True)
 class EventQuery:
     """Filters for `Store.events`. Every value is bound as a parameter."""
@@ -201,32 +243,16 @@ class EventQuery:
     limit: int | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.actor:
-            # An actor code matches a whole code or a prefix of it: CHN matches CHNGOV.
-            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [self.actor.upper(), self.actor.upper()]
-        if self.dyad:
-            a, b = self.dyad[0].upper(), self.dyad[1].upper()
-            clauses.append(
-                "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
-                " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
-            )
-            params += [a, b, b, a]
-        # An event is inside [since, until] when its date interval overlaps it.
-        if self.since:
-            clauses.append("coalesce(date_end, report_date) >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("coalesce(date_start, report_date) <= ?")
-            params.append(self.until)
-        if self.cameo_root:
-            clauses.append("cameo_root = ?")
-            params.append(self.cameo_root.zfill(2))
-        if self.modality:
-            clauses.append("modality = ?")
-            params.append(self.modality)
+        clauses, params = _who_what_when(
+            self.actor,
+            self.dyad,
+            self.since,
+            self.until,
+            self.cameo_root,
+            self.modality,
+            undated_start="report_date",
+            undated_end="report_date",
+        )
         if self.article_id:
             clauses.append("article_id = ?")
             params.append(self.article_id)
@@ -252,30 +278,16 @@ class FusedQuery:
     limit: int | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.actor:
-            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [self.actor.upper(), self.actor.upper()]
-        if self.dyad:
-            a, b = self.dyad[0].upper(), self.dyad[1].upper()
-            clauses.append(
-                "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
-                " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
-            )
-            params += [a, b, b, a]
-        if self.since:
-            clauses.append("coalesce(date_end, last_report) >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("coalesce(date_start, first_report) <= ?")
-            params.append(self.until)
-        if self.cameo_root:
-            clauses.append("cameo_root = ?")
-            params.append(self.cameo_root.zfill(2))
-        if self.modality:
-            clauses.append("modality = ?")
-            params.append(self.modality)
+        clauses, params = _who_what_when(
+            self.actor,
+            self.dyad,
+            self.since,
+            self.until,
+            self.cameo_root,
+            self.modality,
+            undated_start="first_report",
+            undated_end="last_report",
+        )
         if self.min_reports:
             clauses.append("n_reports >= ?")
             params.append(self.min_reports)
