@@ -42,6 +42,13 @@ console = Console()
 errors = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+# The event filters that `events`, `timeline` and `fused` share.
+ActorOption = Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")]
+DyadOption = Annotated[
+    tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
+]
+DayOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+ModalityOption = Annotated[str | None, typer.Option(help="|".join(MODALITIES))]
 
 
 def _version(value: bool) -> None:
@@ -258,14 +265,12 @@ def _count_records(inputs: list[str]) -> int | None:
 @app.command()
 def events(
     db: DbOption = Path("dateline.duckdb"),
-    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
-    dyad: Annotated[
-        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
-    ] = None,
-    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    actor: ActorOption = None,
+    dyad: DyadOption = None,
+    since: DayOption = None,
+    until: DayOption = None,
     cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
-    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    modality: ModalityOption = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
     format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
 ) -> None:
@@ -312,14 +317,12 @@ def timeline(
     date: Annotated[
         str, typer.Option(help="event (the date the text gives) or report (the story's date).")
     ] = "event",
-    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
-    dyad: Annotated[
-        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
-    ] = None,
-    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    actor: ActorOption = None,
+    dyad: DyadOption = None,
+    since: DayOption = None,
+    until: DayOption = None,
     cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (04, 036).")] = None,
-    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    modality: ModalityOption = None,
     format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
 ) -> None:
     """Event counts per period, by QuadClass or CAMEO root (events dated only coarser than the
@@ -619,14 +622,12 @@ def fuse(
 @app.command()
 def fused(
     db: DbOption = Path("dateline.duckdb"),
-    actor: Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")] = None,
-    dyad: Annotated[
-        tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
-    ] = None,
-    since: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    actor: ActorOption = None,
+    dyad: DyadOption = None,
+    since: DayOption = None,
+    until: DayOption = None,
     cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
-    modality: Annotated[str | None, typer.Option(help="|".join(MODALITIES))] = None,
+    modality: ModalityOption = None,
     min_reports: Annotated[
         int | None, typer.Option(min=1, help="Only events told by at least N stories.")
     ] = None,
