@@ -1123,8 +1123,9 @@ class EventStage:
         discourse: _Discourse,
     ) -> list[Event]:
         token = doc[match.trigger]
-        if _unrealised(token, self.patterns.unrealised_heads):
-            # "the need for China and the DPRK to boost exchange": wished for
+        if _referenced(token, self.patterns.reference_heads):
+            # "the need for China and the DPRK to boost exchange": wished for;
+            # "the anniversary of Kim's visit to China": remembered
             return []
         noun = token.pos_ in ("NOUN", "PROPN")
         sources, targets, between = (
@@ -1133,6 +1134,12 @@ class EventStage:
             else self._verb_roles(token, match, mentions)
         )
         sources = [s for s in sources if s.code and _political(s.code)]
+        if match.code in _VISIT_CODES or match.reverse_code in _VISIT_CODES:
+            # "visited the statues of President Kim Il Sung": a site's owner
+            # is not the host
+            targets = [
+                t for t in targets if not _site_owner(doc[t.token], token, self.patterns.sites)
+            ]
         # "for his first foreign trip": the possessor is the source again
         targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
         if (
@@ -1608,10 +1615,31 @@ def _political(code: str) -> bool:
     return not (code.startswith("MNC") or code[3:6] == "BUS")
 
 
-def _unrealised(token: Token, heads: frozenset[str]) -> bool:
+def _site_owner(target: Token, trigger: Token, sites: frozenset[str]) -> bool:
+    """Whether `target` names only whose a visited site is ("the statues of
+    X", "the birthplace of X"): between it and the trigger is a site noun
+    with "of"."""
+    node = target
+    for _ in range(6):
+        if node.i == trigger.i or node.head is node:
+            return False
+        head = node.head
+        if (
+            node.dep_ == "pobj"
+            and head.dep_ == "prep"
+            and head.lower_ == "of"
+            and head.head.lemma_.lower() in sites
+        ):
+            return True
+        node = head
+    return False
+
+
+def _referenced(token: Token, heads: frozenset[str]) -> bool:
     """Whether `token` is in the complement of a noun such as "need" or
-    "importance" ("the need for A and B to boost exchange", "the importance
-    of expanding ties", "the need to talk"): an act wished for, not done."""
+    "anniversary" ("the need for A and B to boost exchange", "the importance
+    of expanding ties", "the anniversary of his visit"): an act wished for or
+    remembered, not reported."""
     if not heads:
         return False
     current = token

@@ -110,13 +110,16 @@ class PatternSet:
     abstract_objects: frozenset[str] = frozenset()
     # nouns whose complement is an act wished for, not done ("the need for A
     # and B to boost exchange"): a trigger there codes nothing
-    unrealised_heads: frozenset[str] = frozenset()
+    reference_heads: frozenset[str] = frozenset()
     # things a country word only qualifies ("North American demand", "the U.S.
     # Farm Act", "Brazilian imports"): as a verb's subject they do not act
     owned_things: frozenset[str] = frozenset()
     # agency rhetoric's objects ("pushed forward plots", "intensified the
     # smear campaign"): no block default codes a verb acting on them
     rhetoric_objects: frozenset[str] = frozenset()
+    # places one visits that belong to someone ("the statues of X"): their
+    # owner is not the visit's host
+    sites: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -361,23 +364,25 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     reporting = data.get("reporting_verbs") or []
     pattern_only = data.get("pattern_only_verbs") or []
     abstract_objects = data.get("abstract_objects") or []
-    unrealised_heads = data.get("unrealised_heads") or []
+    reference_heads = data.get("reference_heads") or []
     owned_things = data.get("owned_things") or []
     rhetoric_objects = data.get("rhetoric_objects") or []
+    sites = data.get("visited_sites") or []
     embedding = data.get("embedding") or {}
     if (
         not isinstance(reporting, list)
         or not isinstance(pattern_only, list)
         or not isinstance(abstract_objects, list)
-        or not isinstance(unrealised_heads, list)
+        or not isinstance(reference_heads, list)
         or not isinstance(owned_things, list)
         or not isinstance(rhetoric_objects, list)
+        or not isinstance(sites, list)
         or not isinstance(embedding, Mapping)
     ):
         raise _fail(
             path,
-            "reporting_verbs/pattern_only_verbs/abstract_objects/unrealised_heads/owned_things/"
-            "rhetoric_objects/embedding",
+            "reporting_verbs/pattern_only_verbs/abstract_objects/reference_heads/owned_things/"
+            "rhetoric_objects/visited_sites/embedding",
             "wrong shape",
         )
     for word, modality in embedding.items():
@@ -389,9 +394,10 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "reporting": frozenset(str(v).lower() for v in reporting),
         "pattern_only": frozenset(str(v).lower() for v in pattern_only),
         "abstract_objects": frozenset(str(v).lower() for v in abstract_objects),
-        "unrealised_heads": frozenset(str(v).lower() for v in unrealised_heads),
+        "reference_heads": frozenset(str(v).lower() for v in reference_heads),
         "owned_things": frozenset(str(v).lower() for v in owned_things),
         "rhetoric_objects": frozenset(str(v).lower() for v in rhetoric_objects),
+        "sites": frozenset(str(v).lower() for v in sites),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
         "raw": data,
     }
@@ -435,9 +441,10 @@ def load_patterns(
     reporting: frozenset[str] = frozenset()
     pattern_only: frozenset[str] = frozenset()
     abstract_objects: frozenset[str] = frozenset()
-    unrealised_heads: frozenset[str] = frozenset()
+    reference_heads: frozenset[str] = frozenset()
     owned_things: frozenset[str] = frozenset()
     rhetoric_objects: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
     sources = [label]
     if additions is not None:
@@ -449,9 +456,10 @@ def load_patterns(
         reporting = extra["reporting"]
         pattern_only = extra["pattern_only"]
         abstract_objects = extra["abstract_objects"]
-        unrealised_heads = extra["unrealised_heads"]
+        reference_heads = extra["reference_heads"]
         owned_things = extra["owned_things"]
         rhetoric_objects = extra["rhetoric_objects"]
+        sites = extra["sites"]
         embedding = extra["embedding"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
@@ -461,9 +469,10 @@ def load_patterns(
         pattern_only=pattern_only,
         sources=tuple(sources),
         abstract_objects=abstract_objects,
-        unrealised_heads=unrealised_heads,
+        reference_heads=reference_heads,
         owned_things=owned_things,
         rhetoric_objects=rhetoric_objects,
+        sites=sites,
     )
 
 
