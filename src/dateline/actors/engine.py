@@ -1093,6 +1093,41 @@ def _place_only(doc: Doc, atom: Atom) -> bool:
     )
 
 
+# a participle after a country word and a hyphen: where a thing comes from
+ORIGIN_PARTICIPLES = frozenset(
+    {
+        "made",
+        "built",
+        "manufactured",
+        "produced",
+        "designed",
+        "supplied",
+        "registered",
+        "flagged",
+        "owned",
+        "operated",
+        "grown",
+        "mined",
+        "refined",
+        "assembled",
+        "developed",
+    }
+)
+# "the Uruguay Round", "the Tokyo Round": rounds of trade talks named after a place
+NAMED_ROUNDS = frozenset({"Round", "round"})
+
+
+def _made_in(doc: Doc, atom: Atom) -> bool:
+    """ "Chinese-made missiles", "U.S.-built jets", "Liberian-registered
+    tanker": a country word naming where a thing comes from."""
+    end = atom.end
+    if end + 1 < len(doc) and doc[end].text in HYPHENS:
+        return doc[end + 1].lower_ in ORIGIN_PARTICIPLES
+    if end < len(doc) and doc[end].text[:1] in HYPHENS:
+        return doc[end].lower_[1:] in ORIGIN_PARTICIPLES
+    return False
+
+
 def _prefixed(doc: Doc, start: int) -> bool:
     """A country word under a prefix: "anti-Japanese", "inter-Korean", "pro-American"."""
     if start >= 2 and doc[start - 1].text in HYPHENS:
@@ -1144,6 +1179,10 @@ def _single(doc: Doc, atom: Atom, knowledge: ActorKnowledge, context: _Context) 
             return None  # the first of "Dutch and French speaking"
         if _prefixed(doc, atom.start) or _money_note(doc, atom):
             return None  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
+        if _made_in(doc, atom):
+            return None  # "Chinese-made missiles", "U.S.-built jets": a thing's origin
+        if atom.end < len(doc) and doc[atom.end].text in NAMED_ROUNDS:
+            return None  # "the Uruguay Round" of trade talks, not Uruguay
         if _names_business(doc, atom, knowledge):
             return Draft(
                 atom.start,
