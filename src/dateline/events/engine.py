@@ -939,7 +939,8 @@ class EventStage:
                     targets = mentions.actors_at(child)
             if not targets and token.dep_ == "acl" and _participle_clause(token):
                 targets = mentions.actors_at(token.head)
-        if not targets:
+        topic = match.entry.object_is_topic and match.pattern is None
+        if not targets and not topic:
             for child in token.children:
                 if child.dep_ in ("dobj", "dative", "attr", "oprd"):
                     targets = mentions.actors_at(child, participles=True)
@@ -947,7 +948,7 @@ class EventStage:
                         break
         if not targets:
             targets = self._prep_targets(token, mentions)
-        if not targets:
+        if not targets and not topic:
             for child in token.children:
                 if child.dep_ == "dobj":
                     targets = self._prep_targets(child, mentions)

@@ -93,6 +93,9 @@ class TriggerEntry:
     reciprocal: bool = False
     rule_id: str = ""
     hand_written: bool = False  # dateline's own entries win ties with compiled ones
+    # "discuss the Iran-Iraq war": the object is what is talked about, and the
+    # actors in it are topics, not parties (only "with" and coordination give those)
+    object_is_topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
                 reciprocal=bool(raw.get("reciprocal", False)),
                 rule_id=rule_id,
                 hand_written=True,
+                object_is_topic=bool(raw.get("object_is_topic", False)),
             )
             for lemma in lemmas:
                 table.setdefault(str(lemma).lower(), []).append(entry)
