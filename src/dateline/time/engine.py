@@ -208,7 +208,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 rule_id=match.rule.id,
             )
         )
-        if resolved.period is not None and (match.signal is not None or clause == "since"):
+        if resolved.period is not None and (match.signal == "ON_OR_AFTER" or clause == "since"):
+            # "since 1997" is a bound, not the day the story has reached.
             context.not_references.add(timex_id)
         if resolved.period is not None and context.resolved is not None:
             context.resolved.append(
