@@ -786,6 +786,10 @@ def _resolve_weekday(
         choice = "onward"
     elif choice == "closest" and clause not in ("present", "possible"):
         choice = "past"
+    if "week_shift" in spec:
+        # "Thursday next week": that weekday in the week after the anchor's.
+        anchor_day += dt.timedelta(days=7 * int(spec["week_shift"]))
+        choice = "this"
     offset = (int(weekday) - anchor_day.isoweekday()) % 7
     candidates = [
         Period("day", anchor_day + dt.timedelta(days=offset + 7 * k)) for k in (-2, -1, 0, 1)

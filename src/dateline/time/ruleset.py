@@ -71,6 +71,7 @@ _VALUE_KEYS = frozenset(
         "week_of",
         "narrative_sign",
         "days_only",
+        "week_shift",
     }
 )
 # Value keys whose literal settings the engine knows.
