@@ -144,6 +144,9 @@ _CLAUSE = frozenset(
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # CAMEO roots of physical force: their block defaults need a concrete patient.
+# the prepositions that name a party of a talk ("talked with X"), not its
+# topic ("talking about human rights in X")
+_PARTY_PREPS = frozenset({"with", "to", "between"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # ... and with coercion (17: "remove" is DEPORT 174): an abstract patient
 # ("remove quotas") or an infinitive complement ("Bonn struggling to finance
@@ -636,9 +639,12 @@ class EventStage:
                     lemma in self.patterns.reporting or lemma in self.patterns.pattern_only
                 ):
                     continue
-                if lemma == "demonstrate" and any(c.dep_ == "dobj" for c in token.children):
+                if lemma == "demonstrate" and any(
+                    c.dep_ in ("dobj", "ccomp") for c in token.children
+                ):
                     # protest is intransitive: "thousands demonstrated", not
-                    # "demonstrated its might" (with an object it is "show")
+                    # "demonstrated its might" or "demonstrated that nobody
+                    # could match ..." (with an object it is "show")
                     continue
                 labelled = lemma == "call" and any(c.dep_ == "oprd" for c in token.children)
                 best = Match(
@@ -896,6 +902,8 @@ class EventStage:
             return [], None
         if token.dep_ == "relcl" or (token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN")):
             refs = mentions.actors_at(token.head)
+            if refs and _owner_only(token.head, refs, mentions, self.patterns.owned_things):
+                refs = []  # "the Korean war fought from 1950": a war is no agent
             return refs, token.head
         if token.dep_ == "xcomp":
             # object control: "urged Bree to help" → Bree
@@ -947,7 +955,7 @@ class EventStage:
                     if targets:
                         break
         if not targets:
-            targets = self._prep_targets(token, mentions)
+            targets = self._prep_targets(token, mentions, _PARTY_PREPS if topic else TARGET_PREPS)
         if not targets and not topic:
             for child in token.children:
                 if child.dep_ == "dobj":
@@ -1030,9 +1038,11 @@ class EventStage:
             frontier = nxt
         return []
 
-    def _prep_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    def _prep_targets(
+        self, token: Token, mentions: MentionIndex, preps: frozenset[str] = TARGET_PREPS
+    ) -> list[ActorRef]:
         for child in token.children:
-            if child.dep_ in ("prep", "dative") and child.lemma_.lower() in TARGET_PREPS:
+            if child.dep_ in ("prep", "dative") and child.lemma_.lower() in preps:
                 for pobj in child.children:
                     if pobj.dep_ in ("pobj", "pcomp"):
                         refs = mentions.actors_at(pobj)
@@ -1124,6 +1134,14 @@ class EventStage:
         discourse: _Discourse,
     ) -> list[Event]:
         token = doc[match.trigger]
+        if (
+            token.pos_ in ("NOUN", "PROPN")
+            and token.head.dep_ == "prep"
+            and (token.head.lower_ == "under" and token.dep_ == "pobj")
+        ):
+            # "has come under increasing attack", "under pressure": the
+            # subject suffers it, and who does it is not said
+            return []
         if _referenced(token, self.patterns.reference_heads):
             # "the need for China and the DPRK to boost exchange": wished for;
             # "the anniversary of Kim's visit to China": remembered
@@ -1181,6 +1199,7 @@ class EventStage:
             not targets
             and not noun
             and len(sources) == 1
+            and not match.entry.object_is_topic
             and not any(c.dep_ in ("dobj", "dative") for c in token.children)
         ):
             targets = [
@@ -1202,12 +1221,17 @@ class EventStage:
             not noun
             and not reciprocal
             and (code or "")[:3] not in _MUTUAL_CODES
-            and any(
-                c.dep_ == "dobj"
-                and not mentions.actors_at(c)
-                and c.lemma_.lower() not in _RELATIONAL_OBJECTS
-                and not any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
-                for c in token.children
+            and (
+                any(
+                    c.dep_ == "dobj"
+                    and not mentions.actors_at(c)
+                    and c.lemma_.lower() not in _RELATIONAL_OBJECTS
+                    and not any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
+                    for c in token.children
+                )
+                # "the relations provided by A and B", "the intervention, backed
+                # by remarks by A and B": the thing done is the passive's subject
+                or _passive_on_thing(token, mentions)
             )
         )
         # "Venezuela, Chile and the Philippines reached agreement with
@@ -1614,6 +1638,20 @@ def _political(code: str) -> bool:
     "MNCDEU") cannot (docs/evaluation.md); a government's business office
     ("USAGOVBUS") and an intergovernmental body ("IGOBUSOPC") can."""
     return not (code.startswith("MNC") or code[3:6] == "BUS")
+
+
+def _passive_on_thing(token: Token, mentions: MentionIndex) -> bool:
+    """Whether a passive verb or participle acts on a thing that is no actor:
+    its subject ("relations were provided by A and B") or the noun it
+    modifies ("the guidance provided by A and B")."""
+    if token.tag_ != "VBN":
+        return False
+    patients = [c for c in token.children if c.dep_ == "nsubjpass"]
+    if not patients and token.dep_ == "acl" and token.head.pos_ == "NOUN":
+        patients = [token.head]
+    return bool(patients) and all(
+        not mentions.actors_at(p) and p.lemma_.lower() not in _RELATIONAL_OBJECTS for p in patients
+    )
 
 
 def _site_owner(target: Token, trigger: Token, sites: frozenset[str]) -> bool:
