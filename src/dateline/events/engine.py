@@ -902,7 +902,12 @@ class EventStage:
             return [], None
         if token.dep_ == "relcl" or (token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN")):
             refs = mentions.actors_at(token.head)
-            if refs and _owner_only(token.head, refs, mentions, self.patterns.owned_things):
+            things = self.patterns.owned_things
+            if (
+                refs
+                and token.head.lemma_.lower() in things
+                and _owner_only(token.head, refs, mentions, things)
+            ):
                 refs = []  # "the Korean war fought from 1950": a war is no agent
             return refs, token.head
         if token.dep_ == "xcomp":
