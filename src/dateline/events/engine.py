@@ -1108,6 +1108,7 @@ class EventStage:
         it is the object of ("Kong held talks", "arranging a meeting")."""
         node = token
         for _ in range(4):
+            on = False
             if node.dep_ in ("dobj", "attr", "oprd", "nsubjpass", "conj", "appos"):
                 node = node.head
             elif (
@@ -1115,14 +1116,34 @@ class EventStage:
                 and node.head.dep_ in ("prep",)
                 and node.head.head.pos_ in ("VERB", "AUX")
             ):
+                on = node.head.lower_ == "on"
                 node = node.head.head
             else:
                 return []
             if node.pos_ in ("VERB", "AUX"):
                 if node.lemma_.lower() in self.patterns.reporting:
                     return []
+                if on:
+                    # "Kim received a gift from X on a visit to the DPRK": the
+                    # one on the visit is the giver, not the receiver
+                    giver = self._from_actors(node, mentions)
+                    if giver:
+                        return giver
                 refs, _ = self._subjects(node, mentions)
                 return refs
+        return []
+
+    def _from_actors(self, verb: Token, mentions: MentionIndex) -> list[ActorRef]:
+        """Actors in a "from" phrase of a verb or of its object."""
+        heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        for head in heads:
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "from":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            refs = mentions.actors_at(pobj)
+                            if refs:
+                                return refs
         return []
 
     # -- events ----------------------------------------------------------
