@@ -170,6 +170,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 clause = "possible"
             if match.signal == "ON_OR_AFTER" or grammar.under_since(doc, match.start, match.end):
                 clause = "since"
+            elif grammar.under_ahead_of(doc, match.start, match.end):
+                clause = "future"
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
         context.sentence = sentence_index
@@ -822,11 +824,12 @@ def _resolve_shift(
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
     unit = _unit(rules, _field(spec, "unit", groups))
+    named_season: str | None = None
     if unit is None:
         season = _lookup(rules, "season", _field(spec, "unit", groups))
         if season is None:
             return None
-        unit = "season"
+        unit, named_season = "season", str(season)
     count = _number(rules, _field(spec, "n", groups)) if "n" in spec else 1.0
     sign_text = _field(spec, "sign", groups)
     sign = 1
@@ -925,6 +928,18 @@ def _resolve_shift(
         granularity = base.granularity
     shifted = shift_date(base.first, unit, offset)
     period = Period.holding(shifted, granularity)
+    if named_season is not None and named_season in SEASON_START_MONTH and offset:
+        # "the following spring": the next spring after the narrative's time, not the
+        # next season of any name.
+        seasons = [
+            Period("season", dt.date(year, SEASON_START_MONTH[named_season], 1))
+            for year in range(base.first.year - 2, base.first.year + 3)
+        ]
+        later = [p for p in seasons if p.first > base.last]
+        earlier = [p for p in seasons if p.last < base.first]
+        pool = later[: abs(offset)] if offset > 0 else earlier[-abs(offset) :]
+        if pool:
+            period = pool[-1] if offset > 0 else pool[0]
     if spec.get("direction") == "grammar":
         if clause in ("past", "since") and period.first > dct:
             period = period.shifted(unit, -1)

@@ -263,15 +263,18 @@ def tense(token: Token | None) -> Tense:
 
 
 def _planned_before(plan: Token) -> bool:
-    """A plan stated in the pluperfect ("had been due to expire Friday", "had been
-    scheduled to") was often overtaken: its day may be past or ahead."""
+    """A plan stated in the past ("had been due to expire Friday", "was first due to
+    open on March 9", "were scheduled to") was often overtaken: its day may be past
+    or ahead."""
     # "had been due": the parser may hang "due" from "been", and "had" from that.
-    owners = [plan, plan.head] if plan.dep_ in ("acomp", "attr") else [plan]
+    owners = (
+        [plan, plan.head] if plan.dep_ in ("acomp", "attr") or plan.head.lemma_ == "be" else [plan]
+    )
     return any(
-        c.text.lower() == "had" and c.dep_ in ("aux", "auxpass")
+        c.text.lower() in ("had", "was", "were") and c.dep_ in ("aux", "auxpass")
         for owner in owners
         for c in owner.children
-    )
+    ) or any(owner.text.lower() in ("was", "were") for owner in owners if owner is not plan)
 
 
 def _set_as_done(verb: Token, lemma: str) -> bool:
@@ -291,6 +294,23 @@ def under_since(doc: Doc, start: int, end: int) -> bool:
             return False
         token = token.head
         if token.lower_ == "since" and token.dep_ in ("prep", "mark"):
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def under_ahead_of(doc: Doc, start: int, end: int) -> bool:
+    """Whether the expression sits in an "ahead of" phrase ("ahead of the election in
+    June"): what is ahead lies in the future."""
+    token = expression_head(doc, start, end)
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return False
+        token = token.head
+        if token.lower_ == "ahead" and any(child.lower_ == "of" for child in token.children):
+            return True
+        if token.lower_ == "of" and token.head.lower_ == "ahead":
             return True
         if token.pos_ in ("VERB", "AUX"):
             return False
