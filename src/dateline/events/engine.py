@@ -144,6 +144,12 @@ _CLAUSE = frozenset(
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # CAMEO roots of physical force: their block defaults need a concrete patient.
+# common nouns for people that the agent suffixes miss
+_PEOPLE_NOUNS = frozenset(
+    {"head", "official", "delegation", "leader", "envoy", "chief", "people", "counterpart"}
+)
+# verbal and material cooperation, statements, appeals and yielding (CAMEO 01-08)
+_COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = frozenset({"with", "to", "between"})
@@ -1179,6 +1185,16 @@ class EventStage:
             else self._verb_roles(token, match, mentions)
         )
         sources = [s for s in sources if s.code and _political(s.code)]
+        if (
+            sources
+            and (match.code or "")[:2] in _COOPERATIVE_ROOTS
+            and all(s.code[3:6] == "PPL" for s in sources)
+        ):
+            # "the Korean people glorified the exploits of the leaders": a
+            # people praising or grieving for its own country's leaders
+            targets = [t for t in targets if _country(t) != _country(sources[0])]
+            if not targets:
+                return []
         if match.code in _VISIT_CODES or match.reverse_code in _VISIT_CODES:
             # "visited the statues of President Kim Il Sung": a site's owner
             # is not the host
@@ -1262,12 +1278,23 @@ class EventStage:
         )
         # "Venezuela, Chile and the Philippines reached agreement with
         # commercial banks": the partner is named, and it is someone else
-        with_outsider = not noun and any(
-            prep.dep_ == "prep"
-            and prep.lower_ == "with"
-            and any(p.dep_ == "pobj" and not mentions.actors_at(p) for p in prep.children)
-            for head in [token, *(c for c in token.children if c.dep_ == "dobj")]
-            for prep in head.children
+        with_outsider = not noun and (
+            any(
+                prep.dep_ == "prep"
+                and prep.lower_ == "with"
+                and any(p.dep_ == "pobj" and not mentions.actors_at(p) for p in prep.children)
+                for head in [token, *(c for c in token.children if c.dep_ == "dobj")]
+                for prep in head.children
+            )
+            # "A, with B and C, met the heads of state of six Gulf countries":
+            # a partner in the object that holds no actor (not "each other")
+            or any(
+                c.dep_ == "dobj"
+                and c.pos_ == "NOUN"
+                and _people_noun(c)
+                and not mentions.actors_at(c)
+                for c in token.children
+            )
         )
         if between or (
             not targets
@@ -1664,6 +1691,17 @@ def _political(code: str) -> bool:
     "MNCDEU") cannot (docs/evaluation.md); a government's business office
     ("USAGOVBUS") and an intergovernmental body ("IGOBUSOPC") can."""
     return not (code.startswith("MNC") or code[3:6] == "BUS")
+
+
+def _people_noun(token: Token) -> bool:
+    """Whether a common noun names people ("the heads of state", "officials",
+    "the delegation"), not a thing ("an agreement")."""
+    word = token.lemma_.lower()
+    return (
+        word in _AGENT_NOUNS
+        or word in _PEOPLE_NOUNS
+        or (word.endswith(_AGENT_SUFFIXES) and not word.endswith(("ment", "ance", "ence")))
+    )
 
 
 def _passive_on_thing(token: Token, mentions: MentionIndex) -> bool:
