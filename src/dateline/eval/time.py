@@ -261,6 +261,8 @@ def evaluate_time(
     report = EvalReport(title="time: TempEval-3 Task A (timex extent, type, value)")
     total = _Tally()
     for corpus in corpora:
+        # A corpus is named by its folder, or a single file by its stem.
+        label = corpus.stem if corpus.is_file() else corpus.name
         documents: list[TimemlDocument] = []
         unreadable: list[str] = []
         for path in timeml_files(corpus):
@@ -272,26 +274,26 @@ def evaluate_time(
         if not documents:
             raise EvalDataError(f"{corpus}: no readable TimeML file ({unreadable[0]})")
         report.details.extend(f"unreadable, not scored: {reason}" for reason in unreadable)
-        report.metrics[f"{corpus.name}.unreadable_files"] = len(unreadable)
+        report.metrics[f"{label}.unreadable_files"] = len(unreadable)
         corpus_tally = _Tally()
         docs = model.pipe((document.text for document in documents), batch_size=16)
         for document, doc in zip(documents, docs, strict=True):
             system = tag_time(doc, document.dct, rules)
-            tally = score_document(f"{corpus.name}/{document.name}", document.timexes, system)
+            tally = score_document(f"{label}/{document.name}", document.timexes, system)
             corpus_tally.add(tally)
             corpus_tally.wrong.extend(tally.wrong)
             doc_scores = tally.scores()
             report.details.append(
-                f"{corpus.name}/{document.name}: gold {tally.gold} system {tally.system} "
+                f"{label}/{document.name}: gold {tally.gold} system {tally.system} "
                 f"strict F1 {doc_scores['strict_f1']:.3f} relaxed F1 {doc_scores['relaxed_f1']:.3f} "
                 f"value F1 {doc_scores['value_f1']:.3f}"
             )
             if out_dir is not None:
-                write_timeml(document, system, out_dir / corpus.name / f"{document.name}.tml")
+                write_timeml(document, system, out_dir / label / f"{document.name}.tml")
         scores = corpus_tally.scores()
-        report.rows.append(_row(corpus.name, corpus_tally, scores))
+        report.rows.append(_row(label, corpus_tally, scores))
         for key, value in scores.items():
-            report.metrics[f"{corpus.name}.{key}"] = round(value, 4)
+            report.metrics[f"{label}.{key}"] = round(value, 4)
         report.details.extend(corpus_tally.wrong)
         total.add(corpus_tally)
     if len(corpora) > 1:
