@@ -85,7 +85,7 @@ class _Context:
     # modifies is a noun ("overnight losses") rather than a verb.
     sentence: int = 0
     modifies_noun: bool = False
-    # Resolved dates that may not anchor anything (under "since", after a signal).
+    # Resolved dates that anchor nothing: bounds under "since" ("since the flood of 1997").
     not_references: set[str] = field(default_factory=set)
     # A narrative (history) rather than news: most of its years are far from its date.
     narrative: bool = False
@@ -339,13 +339,9 @@ def _day_reference(context: _Context, near_dct_only: bool) -> tuple[str, Period]
             continue
         if context.reference is not None and timex_id == context.reference[0]:
             return context.reference
-        if _is_reference_candidate(context, timex_id):
+        if timex_id not in context.not_references:
             return timex_id, period
     return None
-
-
-def _is_reference_candidate(context: _Context, timex_id: str) -> bool:
-    return timex_id not in context.not_references
 
 
 # How many sentences a narrative time carries over to a month or weekday with no year.
