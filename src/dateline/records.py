@@ -97,7 +97,9 @@ class TimeExpr:
     it was resolved against (narrative anchoring), or ``"none"`` for absolute
     dates. `governor` is the character offset of the token (verb or event noun)
     the expression modifies, so events can be dated by the expression that
-    governs their trigger.
+    governs their trigger. `list_end` is the last day of a list or span of days
+    this day heads ("February 27 and 28", "from Monday to Wednesday"): TimeML
+    tags each day on its own, and an event on all of them spans to `list_end`.
     """
 
     id: str
@@ -115,6 +117,7 @@ class TimeExpr:
     direction: Literal["past", "future", "present", "none"] = "none"
     governor: int | None = None
     rule_id: str = ""
+    list_end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

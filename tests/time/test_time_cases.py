@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +50,14 @@ def test_negative(case: dict[str, Any], nlp) -> None:  # type: ignore[no-untyped
     end = start + len(case["absent"])
     overlapping = [t.text for t in found if t.start < end and start < t.end]
     assert not overlapping, f"{case['absent']!r} tagged as {overlapping}"
+
+
+@pytest.mark.model
+def test_a_list_of_days_is_two_expressions_and_one_span(nlp) -> None:  # type: ignore[no-untyped-def]
+    # TimeML tags each day; the first carries the list's last day for event dating.
+    text = "They will meet in Hanoi on February 27 and 28. Talks ran from Monday to Wednesday."
+    found = {t.text: t for t in tag_time(nlp(text), dt.date(2019, 2, 20))}
+    assert found["February 27"].value == "2019-02-27"
+    assert found["February 27"].list_end == dt.date(2019, 2, 28)
+    assert found["28"].value == "2019-02-28" and found["28"].list_end is None
+    assert found["Monday"].list_end == dt.date(2019, 2, 20)

@@ -122,6 +122,16 @@ def pick_timex(
 
 
 def date_from_timex(timex: TimeExpr) -> EventDate:
+    if timex.list_end is not None and timex.start_date is not None:
+        # "a summit on February 27 and 28": the event spans the list its day heads.
+        return EventDate(
+            value=f"{timex.start_date.isoformat()}/{timex.list_end.isoformat()}",
+            precision="day",
+            basis="text",
+            start=timex.start_date,
+            end=timex.list_end,
+            text=timex.text,
+        )
     return EventDate(
         value=timex.value,
         precision=timex.precision,

@@ -15,7 +15,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from dateutil.easter import easter
@@ -185,6 +185,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             continue
         if records:
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
+            records[-1] = _head_of_list(records[-1], match, resolved, text)
         if match.signal == "ON_OR_AFTER" and resolved.start_date and resolved.start_date <= dct:
             resolved.end_date = dct
             resolved.direction = "past"
@@ -278,6 +279,32 @@ def _follow_coordinated_day(
     resolved.start_date = resolved.end_date = day
     resolved.anchor = previous.id
     resolved.direction = _direction_of(period, dct)
+
+
+# What joins the days of one list or span: "27 and 28", "Monday to Wednesday", "7-8".
+_DAY_JOINT = re.compile(r"\s*(?:and|to|through|until|-|–)\s*")
+# The longest list of days one event may span.
+_LIST_DAYS = 14
+
+
+def _head_of_list(previous: TimeExpr, match: Match, resolved: _Resolved, text: str) -> TimeExpr:
+    """The previous day with `list_end` set when this day continues its list or span
+    ("February 27 and 28"), so an event dated by the first day spans both."""
+    if (
+        previous.precision != "day"
+        or previous.start_date is None
+        or previous.start_date != previous.end_date
+        or resolved.precision != "day"
+        or resolved.start_date is None
+        or resolved.start_date != resolved.end_date
+        or _DAY_JOINT.fullmatch(text[previous.end : match.start]) is None
+    ):
+        return previous
+    head_start = previous.start_date
+    last = resolved.start_date
+    if not 0 < (last - head_start).days <= _LIST_DAYS:
+        return previous
+    return replace(previous, list_end=last)
 
 
 def _type(match: Match, resolved: _Resolved) -> str:
