@@ -13,6 +13,7 @@ with its codes, modality (`modality`), date (`dating`), place and evidence.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1395,6 +1396,22 @@ class EventStage:
             # clause around it plans ("likely to confirm ..., based on the
             # talks in Beijing on March 1")
             modality = "asserted"
+        if _historical(date, document.article.date, self.patterns.historical_years):
+            # "conducted an underground nuclear test in October 2006" in a
+            # 2012 commentary: history recalled, not news
+            return []
+        pairs = [
+            p for p in pairs if not _departed(p[0], document.article.date, self.patterns.departed)
+        ]
+        if modality != "asserted" and timex is None:
+            pairs = [p for p in pairs if not _populace(p[0], doc, self.patterns.populace_heads)]
+        if not pairs:
+            # "All Koreans will never pardon the Lee group", "the army and
+            # people will deal a thousand-fold defeat": an undated wish or
+            # refusal of a whole people is a stance, not an act.
+            # "Kim Jong Il reliably protected the sovereignty of the DPRK" in
+            # 2012: the acts of someone who had died are remembered, not reported
+            return []
         if not self.code_statements:
             pairs = [p for p in pairs if p[2][:2] != "01" or p[2][:3] in _STATEMENT_ACTS]
             if not pairs:
@@ -1735,6 +1752,38 @@ def _site_owner(target: Token, trigger: Token, sites: frozenset[str]) -> bool:
         ):
             return True
         node = head
+    return False
+
+
+def _historical(date: EventDate, report: dt.date, years: int) -> bool:
+    """Whether the event's own date ends more than `years` years before the
+    story's date (0 turns the check off)."""
+    if not years or date.basis == "report" or date.end is None:
+        return False
+    return date.end < report - dt.timedelta(days=365 * years + years // 4)
+
+
+def _populace(actor: ActorRef, doc: Doc, heads: frozenset[str]) -> bool:
+    """Whether `actor` is a whole people: a PPL actor code, a people noun
+    ("the nation", "the masses") or a plural nationality ("Koreans")."""
+    code = actor.mention.cameo_code
+    if code[3:6] == "PPL" or actor.resolved.cameo_code[3:6] == "PPL":
+        return True
+    token = doc[actor.token]
+    if token.lemma_.lower() in heads or token.lower_ in heads:
+        return True
+    return actor.mention.kind == "country" and token.tag_ == "NNPS"
+
+
+def _departed(actor: ActorRef, report: dt.date, departed: Mapping[str, dt.date]) -> bool:
+    """Whether `actor` is a person who died before the story's date."""
+    if not departed:
+        return False
+    person = actor.resolved
+    for key in (person.kb_id, person.name, actor.mention.name):
+        died = departed.get(key.lower()) if key else None
+        if died is not None:
+            return died < report
     return False
 
 

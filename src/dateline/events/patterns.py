@@ -15,6 +15,7 @@ own verb block.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -123,6 +124,15 @@ class PatternSet:
     # places one visits that belong to someone ("the statues of X"): their
     # owner is not the visit's host
     sites: frozenset[str] = frozenset()
+    # a trigger dated by its own words (or the narrative) more than this many
+    # years before the story is a historical reference, not news (0: off)
+    historical_years: int = 0
+    # people who have died, by lower-cased name or knowledge-base id: an act
+    # whose source died before the story is remembered, not reported
+    departed: Mapping[str, dt.date] = field(default_factory=dict)
+    # nouns naming a whole people ("the nation", "the masses"): what a people
+    # "will never pardon" or "will deal" is a stance, not an act
+    populace_heads: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -373,6 +383,23 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     rhetoric_objects = data.get("rhetoric_objects") or []
     sites = data.get("visited_sites") or []
     embedding = data.get("embedding") or {}
+    historical_years = data.get("historical_years", 0)
+    if not isinstance(historical_years, int) or historical_years < 0:
+        raise _fail(path, "historical_years", "must be a whole number of years >= 0")
+    populace_heads = data.get("populace_heads") or []
+    if not isinstance(populace_heads, list):
+        raise _fail(path, "populace_heads", "must be a list of words")
+    departed: dict[str, dt.date] = {}
+    for raw in data.get("departed") or []:
+        if (
+            not isinstance(raw, Mapping)
+            or not isinstance(raw.get("died"), dt.date)
+            or not isinstance(raw.get("names"), list)
+            or not raw["names"]
+        ):
+            raise _fail(path, f"departed:{raw!r}"[:80], "needs names (a list) and died (a date)")
+        for key in [*raw["names"], *(raw.get("kb_ids") or [])]:
+            departed[str(key).lower()] = raw["died"]
     if (
         not isinstance(reporting, list)
         or not isinstance(pattern_only, list)
@@ -403,6 +430,9 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "rhetoric_objects": frozenset(str(v).lower() for v in rhetoric_objects),
         "sites": frozenset(str(v).lower() for v in sites),
         "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
+        "historical_years": historical_years,
+        "departed": departed,
+        "populace_heads": frozenset(str(v).lower() for v in populace_heads),
         "raw": data,
     }
 
@@ -450,6 +480,9 @@ def load_patterns(
     rhetoric_objects: frozenset[str] = frozenset()
     sites: frozenset[str] = frozenset()
     embedding: dict[str, str] = {}
+    historical_years = 0
+    departed: Mapping[str, dt.date] = {}
+    populace_heads: frozenset[str] = frozenset()
     sources = [label]
     if additions is not None:
         extra = _load_additions(additions, verb_data["synsets"])
@@ -465,6 +498,9 @@ def load_patterns(
         rhetoric_objects = extra["rhetoric_objects"]
         sites = extra["sites"]
         embedding = extra["embedding"]
+        historical_years = extra["historical_years"]
+        departed = extra["departed"]
+        populace_heads = extra["populace_heads"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
         nouns={k: tuple(v) for k, v in nouns.items()},
@@ -477,6 +513,9 @@ def load_patterns(
         owned_things=owned_things,
         rhetoric_objects=rhetoric_objects,
         sites=sites,
+        historical_years=historical_years,
+        departed=departed,
+        populace_heads=populace_heads,
     )
 
 
