@@ -25,6 +25,15 @@ def parse_spec(spec: str) -> dict[str, str | None]:
     }
 
 
+def make_actor(token: str) -> EventActor:
+    """``CODE`` or ``CODE=Name_Of_Actor`` (a proper name) or ``CODE=Q123`` (a
+    knowledge-base id; the name is then the code)."""
+    code, _, named = token.partition("=")
+    kb_id = named if named[:1] == "Q" and named[1:].isdigit() else None
+    name = named.replace("_", " ") if named and not kb_id else code
+    return EventActor(text=name, name=name, cameo_code=code, country=code[:3], kb_id=kb_id)
+
+
 def _precision(value: str) -> str:
     if "W" in value:
         return "week"
@@ -50,10 +59,8 @@ def make_event(spec: str, article_id: str, report_date: dt.date, k: int = 0) -> 
         sentence_index=k,
         sentence=f"Story {article_id} says: {spec}.",
         trigger="met",
-        source=EventActor(text=source, name=source, cameo_code=source, country=source[:3]),
-        target=EventActor(text=target, name=target, cameo_code=target, country=target[:3])
-        if target
-        else None,
+        source=make_actor(source),
+        target=make_actor(target) if target else None,
         cameo_code=str(fields["code"]),
         cameo_root=str(fields["code"])[:2],
         cameo_name="name",
@@ -67,10 +74,13 @@ def make_event(spec: str, article_id: str, report_date: dt.date, k: int = 0) -> 
     )
 
 
-def make_report(spec: str, article_id: str = "a1", report_date: dt.date | None = None) -> Report:
+def make_report(
+    spec: str, article_id: str = "a1", report_date: dt.date | None = None,
+    outlet: str | None = None,
+) -> Report:  # fmt: skip
     fields = parse_spec(spec)
     day = report_date or _default_report_date(fields["date"])
-    return Report.from_event(make_event(spec, article_id, day), outlet=f"outlet-{article_id}")
+    return Report.from_event(make_event(spec, article_id, day), outlet or f"outlet-{article_id}")
 
 
 def _default_report_date(value: str | None) -> dt.date:

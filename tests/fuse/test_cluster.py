@@ -141,3 +141,45 @@ def _fields(report: object) -> dict[str, object]:
     from dataclasses import asdict
 
     return asdict(report)  # type: ignore[call-overload, no-any-return]
+
+
+def _resay(report: object, sentence: str) -> object:
+    return report.__class__(**{**_fields(report), "sentence": sentence})
+
+
+def test_undated_domestic_reports_join_only_the_same_sentence() -> None:
+    # "The young people danced, thanking Kim Jong Il" (undated) is not the dated
+    # congratulatory message to him, though both are PRKGOV-PRKGOVPTY 051.
+    day = dt.date(2011, 10, 10)
+    dated = make_report("PRKGOVPTY PRKGOV 051 asserted 2011-10-10", "a1")
+    undated = make_report("PRKGOV PRKGOVPTY 051 asserted -", "a2", report_date=day)
+    assert same_event(dated, undated, RULES) and not linked(dated, undated, RULES)
+    assert len(_partition([dated, undated])) == 2
+    # The same sentence in two stories is one report published twice.
+    told = "Kim Jong Il received a message."
+    again = [_resay(dated, told), _resay(make_report(
+        "PRKGOVPTY PRKGOV 051 asserted -", "a3", report_date=day), told)]  # fmt: skip
+    assert linked(again[0], again[1], RULES)  # type: ignore[arg-type]
+
+
+def test_undated_reports_naming_other_people_do_not_join() -> None:
+    # "Li said ..." at a meeting with Choe Yong Rim (undated) and "Kim Jong Il met
+    # Li on Monday" share a dyad and a code but no named actor on one side.
+    day = dt.date(2011, 10, 24)
+    dated = make_report("PRKGOV=Q10665 CHN 050 asserted 2011-10-24", "a1")
+    li = make_report("CHNGOV=Q18111 PRK 050 asserted -", "a2", report_date=day)
+    kim = make_report("PRKGOV=Q10665 CHN 050 asserted -", "a3", report_date=day)
+    country = make_report("CHN PRK 050 asserted -", "a4", report_date=day)
+    assert same_event(dated, li, RULES) and not linked(dated, li, RULES)
+    assert linked(dated, kim, RULES)
+    assert linked(dated, country, RULES)  # names nobody: the code is enough
+
+
+def test_the_old_undated_rule_is_still_available() -> None:
+    from dataclasses import replace
+
+    loose = replace(RULES, undated_joins="code_or_place", undated_domestic_joins="code_or_place")
+    day = dt.date(2011, 10, 10)
+    dated = make_report("PRKGOVPTY PRKGOV 051 asserted 2011-10-10", "a1")
+    undated = make_report("PRKGOV PRKGOVPTY 051 asserted -", "a2", report_date=day)
+    assert linked(dated, undated, loose) and not linked(dated, undated, RULES)

@@ -21,8 +21,9 @@ def _example_id(example: FusionExample) -> str:
 @pytest.mark.parametrize("example", RULES.examples, ids=_example_id)
 def test_rule_example(example: FusionExample) -> None:
     second_article = "a1" if example.same_article else "a2"
-    a = make_report(example.a, "a1")
-    b = make_report(example.b, second_article, report_date=a.report_date)
+    outlet = "one-outlet" if example.same_outlet else None
+    a = make_report(example.a, "a1", outlet=outlet)
+    b = make_report(example.b, second_article, report_date=a.report_date, outlet=outlet)
     assert same_event(a, b, RULES) is example.fuse
     assert same_event(b, a, RULES) is example.fuse, "matching must be symmetric"
 
@@ -72,6 +73,8 @@ def _valid() -> dict[str, Any]:
         (lambda d: d["families"].append(dict(d["families"][0])), "duplicate"),
         (lambda d: d["families"][0].pop("examples"), "needs `examples`"),
         (lambda d: d["families"][0]["examples"].append({"a": "x"}), "needs `a`, `b` and `fuse`"),
+        (lambda d: d.update(undated_joins={"foreign": "always"}), "is not one of"),
+        (lambda d: d.update(undated_joins={"abroad": "same_sentence"}), "`foreign` and `domestic`"),
     ],
 )
 def test_bad_rule_data_is_named(change: Any, message: str) -> None:

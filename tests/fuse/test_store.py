@@ -27,6 +27,7 @@ MODALITIES = ["asserted", "asserted", "asserted", "planned", "negated"]
 def _corpus(seed: int, n: int = 80) -> list[Document]:
     """Stories of a few dyads over three weeks, some undated, some week- or month-dated."""
     rng = random.Random(seed)
+    names = random.Random(seed + 1000)  # its own stream: the other draws stay as they were
     documents = []
     for k in range(n):
         day = dt.date(2017, 3, 1) + dt.timedelta(days=rng.randrange(21))
@@ -35,6 +36,12 @@ def _corpus(seed: int, n: int = 80) -> list[Document]:
             source, target = rng.choice(DYADS)
             if rng.random() < 0.4:
                 source, target = target, source
+            # Some actors below the country level carry an identity (kb id):
+            # version 3 of the rules keeps different people apart.
+            source, target = (
+                actor + names.choice(["", "=Q1", "=Q2"]) if len(actor) > 3 else actor
+                for actor in (source, target)
+            )
             when = day - dt.timedelta(days=rng.randrange(3))
             date = rng.choice(
                 [when.isoformat()] * 6 + ["-", f"{when:%G-W%V}", f"{when:%Y-%m}", "2017"]
@@ -170,3 +177,24 @@ def test_queries_and_exports(store: Store, tmp_path: Path) -> None:
     assert {"fused_id", "members", "asserted_by", "n_sources"} <= set(first)
     parquet = duckdb.read_parquet(str(tmp_path / "fused.parquet"))
     assert len(parquet.fetchall()) == summary.fused_events
+
+
+def test_stored_reports_carry_the_actors_identities(store: Store) -> None:
+    # Two courtesy calls on two officials the same day: the stored kb ids keep them apart.
+    day = dt.date(2011, 10, 4)
+    store.write([
+        make_document("pak", day, ["DEU PRKGOV=Q58214 040 asserted 2011-10-03"]),
+        make_document("yang", day, ["DEU PRKGOV=Q1 040 asserted 2011-10-03"]),
+        make_document("pak2", day, ["PRKGOV=Q58214 DEU 040 asserted 2011-10-03"]),
+    ], "run", "test")  # fmt: skip
+    rows = {row["article_id"]: row for row in store.unfused_event_rows()}
+    assert rows["pak"]["target_kb_id"] == "Q58214" and rows["pak"]["source_kb_id"] is None
+    fuse_store(store)
+    assert _partition(store) == {
+        frozenset(store.connection.execute(
+            "SELECT list(event_id) FROM events WHERE article_id IN ('pak', 'pak2')"
+        ).fetchone()[0]),  # type: ignore[index]
+        frozenset(store.connection.execute(
+            "SELECT list(event_id) FROM events WHERE article_id = 'yang'"
+        ).fetchone()[0]),  # type: ignore[index]
+    }  # fmt: skip

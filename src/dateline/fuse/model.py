@@ -40,6 +40,10 @@ class Report:
     location_name: str | None = None
     location_country: str | None = None
     sentence: str = ""
+    # Who the actors are, beyond their codes (`EventActor.kb_id`): fusion asks
+    # two reports naming different people of one code to stay apart.
+    source_kb_id: str | None = None
+    target_kb_id: str | None = None
 
     @classmethod
     def from_event(cls, event: Event, outlet: str | None = None) -> Report:
@@ -69,6 +73,8 @@ class Report:
             location_name=place.name if place else None,
             location_country=place.country if place else None,
             sentence=event.sentence,
+            source_kb_id=event.source.kb_id,
+            target_kb_id=target.kb_id if target else None,
         )
 
 

@@ -33,6 +33,7 @@ class FusionExample:
     b: str
     fuse: bool
     same_article: bool = False
+    same_outlet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,12 @@ class FusionRules:
     digest: str = ""
     domestic_exact: bool = False
     name: str = field(default="dateline-fusion")
+    # Version 3: named actors must agree, one outlet's day-dated reports must
+    # name the same day, and how an undated report may join a dated one.
+    identity_agreement: bool = False
+    same_outlet_same_day: bool = False
+    undated_joins: str = "code_or_place"
+    undated_domestic_joins: str = "code_or_place"
 
     @property
     def version(self) -> str:
@@ -103,9 +110,13 @@ def _examples(entries: Any, family: str, path: str) -> list[FusionExample]:
                 str(entry["b"]),
                 bool(entry["fuse"]),
                 bool(entry.get("same_article", False)),
+                bool(entry.get("same_outlet", False)),
             )
         )
     return found
+
+
+_UNDATED_JOINS = ("code_or_place", "code_and_name", "same_sentence")
 
 
 def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
@@ -152,6 +163,14 @@ def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
             raise _fail(path, family_id, "a family needs `examples`")
         examples += _examples(family["examples"], family_id, path)
     examples += _examples(data.get("examples"), "general", path)
+    joins = data.get("undated_joins") or {}
+    if not isinstance(joins, dict) or set(joins) - {"foreign", "domestic"}:
+        raise _fail(path, "undated_joins", "expected a mapping with `foreign` and `domestic`")
+    undated_joins = str(joins.get("foreign", "code_or_place"))
+    undated_domestic_joins = str(joins.get("domestic", undated_joins))
+    for value in (undated_joins, undated_domestic_joins):
+        if value not in _UNDATED_JOINS:
+            raise _fail(path, "undated_joins", f"{value!r} is not one of {_UNDATED_JOINS}")
     ordered = tuple(sorted(prefixes.items(), key=lambda item: (-len(item[0]), item[0])))
     return FusionRules(
         reciprocal_roots=roots,
@@ -165,6 +184,10 @@ def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
         digest=digest,
         domestic_exact=bool(data.get("domestic_exact", False)),
         name=str(data["id"]),
+        identity_agreement=bool(data.get("identity_agreement", False)),
+        same_outlet_same_day=bool(dates.get("same_outlet_same_day", False)),
+        undated_joins=undated_joins,
+        undated_domestic_joins=undated_domestic_joins,
     )
 
 

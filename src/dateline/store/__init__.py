@@ -312,7 +312,8 @@ _REPORT_SELECT = (
     " e.modality, e.date_value, e.date_precision, e.date_basis, e.date_start, e.date_end,"
     " a.source AS outlet, e.source_name, e.target_name, e.source_country, e.target_country,"
     " e.cameo_name, e.plover_event, e.plover_mode, e.location_name, e.location_country,"
-    " e.sentence, md5(e.record) AS record_md5"
+    " e.sentence, e.record->>'$.source.kb_id' AS source_kb_id,"
+    " e.record->>'$.target.kb_id' AS target_kb_id, md5(e.record) AS record_md5"
 )
 _FUSED_ORDER = " ORDER BY coalesce(date_start, first_report), fused_id"
 
