@@ -1204,6 +1204,9 @@ class EventStage:
             ]
         # "for his first foreign trip": the possessor is the source again
         targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
+        # "fired at the oil rig 120 miles east of Bahrain", "off the coast of
+        # Qatar": a country that says where is no party
+        targets = [t for t in targets if not _place_phrase(doc[t.token], self.patterns.place_frames)]
         if (
             targets
             and not noun
@@ -1362,6 +1365,13 @@ class EventStage:
                     pairs.append((a, None, code))
         if not pairs:
             return []
+        placed = [
+            (source, None, code)
+            if target is not None and _place_phrase(doc[target.token], self.patterns.place_frames)
+            else (source, target, code)
+            for source, target, code in pairs
+        ]
+        pairs = list(dict.fromkeys(placed)) if placed != pairs else pairs
         anchor = doc[match.anchor] if match.anchor is not None else token
         modality, _cue = trigger_modality(anchor, self.patterns.embedding)
         if _cue is not None and _cue.dep_ == "mark" and _cue.lower_ in ("if", "unless"):
@@ -1761,6 +1771,17 @@ def _historical(date: EventDate, report: dt.date, years: int) -> bool:
     if not years or date.basis == "report" or date.end is None:
         return False
     return date.end < report - dt.timedelta(days=365 * years + years // 4)
+
+
+def _place_phrase(token: Token, frames: frozenset[str]) -> bool:
+    """Whether `token` only says where: the object of "off", or of "of"
+    after a place frame ("east of Bahrain", "the coast of Qatar")."""
+    if token.dep_ != "pobj" or token.head.dep_ != "prep":
+        return False
+    prep = token.head
+    if prep.lower_ == "off":
+        return True
+    return prep.lower_ == "of" and prep.head.lower_ in frames
 
 
 def _populace(actor: ActorRef, doc: Doc, heads: frozenset[str]) -> bool:

@@ -133,6 +133,9 @@ class PatternSet:
     # nouns naming a whole people ("the nation", "the masses"): what a people
     # "will never pardon" or "will deal" is a stance, not an act
     populace_heads: frozenset[str] = frozenset()
+    # nouns that make "of X" a place ("120 miles east of Bahrain", "off the
+    # coast of Qatar"): X there is where, not whom
+    place_frames: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -389,6 +392,9 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     populace_heads = data.get("populace_heads") or []
     if not isinstance(populace_heads, list):
         raise _fail(path, "populace_heads", "must be a list of words")
+    place_frames = data.get("place_frames") or []
+    if not isinstance(place_frames, list):
+        raise _fail(path, "place_frames", "must be a list of words")
     departed: dict[str, dt.date] = {}
     for raw in data.get("departed") or []:
         if (
@@ -433,6 +439,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "historical_years": historical_years,
         "departed": departed,
         "populace_heads": frozenset(str(v).lower() for v in populace_heads),
+        "place_frames": frozenset(str(v).lower() for v in place_frames),
         "raw": data,
     }
 
@@ -483,6 +490,7 @@ def load_patterns(
     historical_years = 0
     departed: Mapping[str, dt.date] = {}
     populace_heads: frozenset[str] = frozenset()
+    place_frames: frozenset[str] = frozenset()
     sources = [label]
     if additions is not None:
         extra = _load_additions(additions, verb_data["synsets"])
@@ -501,6 +509,7 @@ def load_patterns(
         historical_years = extra["historical_years"]
         departed = extra["departed"]
         populace_heads = extra["populace_heads"]
+        place_frames = extra["place_frames"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
         nouns={k: tuple(v) for k, v in nouns.items()},
@@ -516,6 +525,7 @@ def load_patterns(
         historical_years=historical_years,
         departed=departed,
         populace_heads=populace_heads,
+        place_frames=place_frames,
     )
 
 
