@@ -183,3 +183,15 @@ def test_the_old_undated_rule_is_still_available() -> None:
     dated = make_report("PRKGOVPTY PRKGOV 051 asserted 2011-10-10", "a1")
     undated = make_report("PRKGOV PRKGOVPTY 051 asserted -", "a2", report_date=day)
     assert linked(dated, undated, loose) and not linked(dated, undated, RULES)
+
+
+def test_one_outlet_gets_no_day_window() -> None:
+    # Two outlets may date one happening a day apart; one outlet telling of it
+    # on another day than its story allows tells of another happening.
+    dated = make_report("LAOGOV=Q1 PRKGOV 042 asserted 2011-12-24", "a1", outlet="KCNA")
+    undated = make_report("LAOGOV=Q1 PRKGOV 042 asserted -", "a2", dt.date(2011, 12, 26), "KCNA")
+    elsewhere = make_report("LAOGOV=Q1 PRKGOV 042 asserted -", "a3", dt.date(2011, 12, 26), "Wire")
+    assert not same_event(dated, undated, RULES)  # the story allows Dec 25-26
+    assert same_event(dated, elsewhere, RULES)
+    next_day = make_report("LAOGOV=Q1 PRKGOV 042 asserted -", "a4", dt.date(2011, 12, 25), "KCNA")
+    assert same_event(dated, next_day, RULES)  # Dec 24-25 holds the 24th

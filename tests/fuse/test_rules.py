@@ -74,6 +74,7 @@ def _valid() -> dict[str, Any]:
         (lambda d: d["families"][0].pop("examples"), "needs `examples`"),
         (lambda d: d["families"][0]["examples"].append({"a": "x"}), "needs `a`, `b` and `fuse`"),
         (lambda d: d.update(undated_joins={"foreign": "always"}), "is not one of"),
+        (lambda d: d["dates"].update(same_outlet_window_days=2), "same_outlet_window_days"),
         (lambda d: d.update(undated_joins={"abroad": "same_sentence"}), "`foreign` and `domestic`"),
     ],
 )

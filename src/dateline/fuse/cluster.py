@@ -231,19 +231,13 @@ def same_event(
     if a.location_country and b.location_country and a.location_country != b.location_country:
         return False
     gap = max((kb.lo - ka.hi).days, (ka.lo - kb.hi).days, 0)
-    if (
-        rules.same_outlet_same_day
-        and a.outlet is not None
-        and a.outlet == b.outlet
-        and ka.precision == "day"
-        and kb.precision == "day"
-        and ka.lo != kb.lo
-    ):
-        # The day window absorbs time zones and late reporting between outlets;
-        # one outlet dating two reports to consecutive days tells of two events
-        # (two delegations, two courtesy calls).
-        return False
     window = rules.day_window_days if ka.precision in _DAY_LIKE and kb.precision in _DAY_LIKE else 0
+    if rules.same_outlet_window_days is not None and a.outlet is not None and a.outlet == b.outlet:
+        # The day window absorbs time zones and late reporting between outlets;
+        # one outlet telling of a happening on consecutive days (two courtesy
+        # calls, two delegations) or dating a story-dated mention outside its
+        # story's days tells of two happenings.
+        window = min(window, rules.same_outlet_window_days)
     return gap <= window
 
 

@@ -50,10 +50,10 @@ class FusionRules:
     digest: str = ""
     domestic_exact: bool = False
     name: str = field(default="dateline-fusion")
-    # Version 3: named actors must agree, one outlet's day-dated reports must
-    # name the same day, and how an undated report may join a dated one.
+    # Version 3: named actors must agree, one outlet's reports get a narrower
+    # day window, and how an undated report may join a dated one.
     identity_agreement: bool = False
-    same_outlet_same_day: bool = False
+    same_outlet_window_days: int | None = None
     undated_joins: str = "code_or_place"
     undated_domestic_joins: str = "code_or_place"
 
@@ -136,6 +136,11 @@ def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
     except (KeyError, TypeError, ValueError) as exc:
         raise _fail(path, "dates", f"needs integer day_window_days, report_lookback_days, "
                     f"max_interval_days ({exc})") from exc  # fmt: skip
+    same_outlet_window = dates.get("same_outlet_window_days")
+    if same_outlet_window is not None and (
+        not isinstance(same_outlet_window, int) or not 0 <= same_outlet_window <= window
+    ):
+        raise _fail(path, "dates", "same_outlet_window_days must be 0..day_window_days")
     links: set[frozenset[str]] = set()
     for pair in data.get("modality_links") or []:
         if not isinstance(pair, list) or len(pair) != 2 or not set(pair) <= set(MODALITIES):
@@ -185,7 +190,7 @@ def parse_fusion_rules(data: Any, path: str, digest: str = "") -> FusionRules:
         domestic_exact=bool(data.get("domestic_exact", False)),
         name=str(data["id"]),
         identity_agreement=bool(data.get("identity_agreement", False)),
-        same_outlet_same_day=bool(dates.get("same_outlet_same_day", False)),
+        same_outlet_window_days=same_outlet_window,
         undated_joins=undated_joins,
         undated_domestic_joins=undated_domestic_joins,
     )
