@@ -1206,7 +1206,9 @@ class EventStage:
         targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
         # "fired at the oil rig 120 miles east of Bahrain", "off the coast of
         # Qatar": a country that says where is no party
-        targets = [t for t in targets if not _place_phrase(doc[t.token], self.patterns.place_frames)]
+        targets = [
+            t for t in targets if not _place_phrase(doc[t.token], self.patterns.place_frames)
+        ]
         if (
             targets
             and not noun
@@ -1826,10 +1828,11 @@ def _referenced(token: Token, heads: frozenset[str]) -> bool:
     if current.dep_ in ("acl", "advcl", "relcl") and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in current.children
     ):
-        return head.pos_ == "NOUN" and head.lemma_.lower() in heads
+        # the written form too: "moves" (agency rhetoric) is listed, "move" not
+        return head.pos_ == "NOUN" and (head.lemma_.lower() in heads or head.lower_ in heads)
     if current.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.lower_ in ("of", "for"):
         owner = head.head
-        return owner.pos_ == "NOUN" and owner.lemma_.lower() in heads
+        return owner.pos_ == "NOUN" and (owner.lemma_.lower() in heads or owner.lower_ in heads)
     return False
 
 
