@@ -80,3 +80,25 @@ def test_good_filter_data_loads(tmp_path: Path) -> None:
     loaded = _load_additions(path, {})
     assert loaded["historical_years"] == 3
     assert loaded["departed"] == {"some one": dt.date(2000, 1, 1), "q1": dt.date(2000, 1, 1)}
+
+
+@pytest.mark.model
+def test_envoy_title_through_the_pipeline() -> None:
+    """The actors stage gives "Cuban Ambassador to" (head: the envoy) and a
+    separate "DPRK"; the talk is with Cuba, and the DPRK is no party."""
+    from dateline.records import Article, Document
+    from dateline.run import build_pipeline
+
+    text = (
+        "Choe Thae Bok had a talk with outgoing Cuban Ambassador to the DPRK"
+        " Jose Manuel Galego Montano on Wednesday."
+    )
+    article = Article(id="envoy", text=text, date=dt.date(2012, 3, 28))
+    (document,) = build_pipeline().run([Document(article=article)])
+    pairs = {
+        (e.source.cameo_code, e.target.cameo_code if e.target else None) for e in document.events
+    }
+    assert ("PRKLEG", "CUBGOV") in pairs, pairs
+    assert all((target or "")[:3] != "PRK" for source, target in pairs if source[:3] == "PRK"), (
+        pairs
+    )

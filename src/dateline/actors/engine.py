@@ -1419,7 +1419,10 @@ def _head(doc: Doc, start: int, end: int) -> int:
     span_heads = [
         t for t in doc[start:end] if t.head.i < start or t.head.i >= end or t.head.i == t.i
     ]
-    token = span_heads[-1] if span_heads else doc[end - 1]
+    # a trailing preposition the parser hung elsewhere ("Cuban Ambassador to"
+    # with "to" on the verb) is no head
+    content = [t for t in span_heads if t.pos_ not in ("ADP", "PUNCT", "DET", "PART")]
+    token = (content or span_heads)[-1] if span_heads else doc[end - 1]
     return int(token.idx)
 
 

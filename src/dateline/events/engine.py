@@ -539,8 +539,18 @@ class EventStage:
         doc = document.spacy_doc
         if doc is None:
             return []
-        mentions = MentionIndex(doc, document.mentions, self._event_nouns)
         starts = {token.idx: token.i for token in doc}
+        # "Cuban Ambassador to the DPRK X": the DPRK is part of the envoy's
+        # title, not a party of its own
+        mentions = MentionIndex(
+            doc,
+            [
+                m
+                for m in document.mentions
+                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, document.mentions)
+            ],
+            self._event_nouns,
+        )
         by_governor: dict[int, list[TimeExpr]] = {}
         for timex in document.timexes:
             if timex.governor is not None and timex.governor in starts:
@@ -1773,6 +1783,32 @@ def _historical(date: EventDate, report: dt.date, years: int) -> bool:
     if not years or date.basis == "report" or date.end is None:
         return False
     return date.end < report - dt.timedelta(days=365 * years + years // 4)
+
+
+def _envoy_title(
+    mention: ActorMention,
+    doc: Doc,
+    starts: Mapping[int, int],
+    envoys: frozenset[str],
+    mentions: Sequence[ActorMention] = (),
+) -> bool:
+    """Whether `mention` is the country an envoy is accredited to ("Ambassador
+    to the DPRK", "envoy to Japan"): the words just before it are an envoy
+    noun, "to" and perhaps "the" (read in order, since the parser often
+    hangs "to the DPRK X" elsewhere), and the envoy is an actor of its own
+    ("recalled its ambassador to Australia" keeps Australia: the envoy is
+    no actor there)."""
+    if not envoys or mention.start not in starts:
+        return False
+    i = starts[mention.start] - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 1 or doc[i].lower_ != "to":
+        return False
+    envoy = doc[i - 1]
+    if envoy.lemma_.lower() not in envoys and envoy.lower_ not in envoys:
+        return False
+    return any(m.start <= envoy.idx < m.end for m in mentions if m is not mention)
 
 
 def _place_phrase(token: Token, frames: frozenset[str]) -> bool:

@@ -136,6 +136,8 @@ class PatternSet:
     # nouns that make "of X" a place ("120 miles east of Bahrain", "off the
     # coast of Qatar"): X there is where, not whom
     place_frames: frozenset[str] = frozenset()
+    # envoy nouns: the country after "Ambassador to" is part of the title
+    envoy_nouns: frozenset[str] = frozenset()
 
     def entries(self, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
         return (self.nouns if noun else self.verbs).get(lemma, ())
@@ -395,6 +397,9 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
     place_frames = data.get("place_frames") or []
     if not isinstance(place_frames, list):
         raise _fail(path, "place_frames", "must be a list of words")
+    envoy_nouns = data.get("envoy_nouns") or []
+    if not isinstance(envoy_nouns, list):
+        raise _fail(path, "envoy_nouns", "must be a list of words")
     departed: dict[str, dt.date] = {}
     for raw in data.get("departed") or []:
         if (
@@ -440,6 +445,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         "departed": departed,
         "populace_heads": frozenset(str(v).lower() for v in populace_heads),
         "place_frames": frozenset(str(v).lower() for v in place_frames),
+        "envoy_nouns": frozenset(str(v).lower() for v in envoy_nouns),
         "raw": data,
     }
 
@@ -491,6 +497,7 @@ def load_patterns(
     departed: Mapping[str, dt.date] = {}
     populace_heads: frozenset[str] = frozenset()
     place_frames: frozenset[str] = frozenset()
+    envoy_nouns: frozenset[str] = frozenset()
     sources = [label]
     if additions is not None:
         extra = _load_additions(additions, verb_data["synsets"])
@@ -510,6 +517,7 @@ def load_patterns(
         departed = extra["departed"]
         populace_heads = extra["populace_heads"]
         place_frames = extra["place_frames"]
+        envoy_nouns = extra["envoy_nouns"]
     return PatternSet(
         verbs={k: tuple(v) for k, v in verb_index.items()},
         nouns={k: tuple(v) for k, v in nouns.items()},
@@ -526,6 +534,7 @@ def load_patterns(
         departed=departed,
         populace_heads=populace_heads,
         place_frames=place_frames,
+        envoy_nouns=envoy_nouns,
     )
 
 
