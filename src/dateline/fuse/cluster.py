@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -140,7 +141,9 @@ def _identity_name(name: str | None) -> str | None:
     # Korea"); "Israeli warplanes" and "the Chinese side" describe, they do not name.
     if not words or not all(w[:1].isupper() or w in _NAME_PARTICLES for w in words):
         return None
-    return "".join(ch for ch in " ".join(words).casefold() if ch.isalnum()) or None
+    # Letters without their accents: "Nguyễn Xuân Phúc" = "Nguyen Xuan Phuc".
+    folded = unicodedata.normalize("NFKD", " ".join(words).casefold())
+    return "".join(ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch)) or None
 
 
 def _same_actor(
