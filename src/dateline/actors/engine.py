@@ -1421,8 +1421,9 @@ def _head(doc: Doc, start: int, end: int) -> int:
     ]
     # a trailing preposition the parser hung elsewhere ("Cuban Ambassador to"
     # with "to" on the verb) is no head
-    content = [t for t in span_heads if t.pos_ not in ("ADP", "PUNCT", "DET", "PART")]
-    token = (content or span_heads)[-1] if span_heads else doc[end - 1]
+    if len(span_heads) > 1 and span_heads[-1].i == end - 1 and span_heads[-1].pos_ == "ADP":
+        span_heads = span_heads[:-1]
+    token = span_heads[-1] if span_heads else doc[end - 1]
     return int(token.idx)
 
 
