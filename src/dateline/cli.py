@@ -77,6 +77,14 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _check_query(db: Path, modality: str | None) -> None:
+    """What every query command checks before it opens the store."""
+    if modality and modality not in MODALITIES:
+        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
+    if not db.exists():
+        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+
+
 def _short(text: str, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -277,12 +285,9 @@ def events(
     """Query stored events."""
     from dateline.store import EventQuery, open_store
 
-    if modality and modality not in MODALITIES:
-        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
     if format not in {"table", "jsonl", "csv"}:
         raise typer.BadParameter("table, jsonl or csv", param_hint="--format")
-    if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    _check_query(db, modality)
     query = EventQuery(
         actor=actor,
         dyad=dyad,
@@ -340,10 +345,7 @@ def timeline(
     for hint, (value, allowed) in choices.items():
         if value not in allowed:
             raise typer.BadParameter(", ".join(sorted(allowed)), param_hint=hint)
-    if modality and modality not in MODALITIES:
-        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
-    if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    _check_query(db, modality)
     where = EventFilter(
         actor=actor,
         dyad=dyad,
@@ -640,12 +642,9 @@ def fused(
     """List (or export) fused events: one row per real-world event with its reports."""
     from dateline.store import FusedQuery, open_store
 
-    if modality and modality not in MODALITIES:
-        raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
     if format not in {"table", "jsonl"}:
         raise typer.BadParameter("table or jsonl", param_hint="--format")
-    if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+    _check_query(db, modality)
     query = FusedQuery(
         actor=actor,
         dyad=dyad,
