@@ -76,6 +76,18 @@ class RunSummary:
     article_ids: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
 
+    def take(self, item: Article | Reject, rejects: _RejectsFile) -> Article | None:
+        """Count one record read from the inputs: a reject is written to the rejects
+        file and counted by reason; an article is counted and handed back."""
+        if isinstance(item, Reject):
+            self.rejected += 1
+            self.rejects_by_reason[item.reason.split(":")[0]] += 1
+            rejects.write(item)
+            return None
+        self.read += 1
+        self.article_ids.append(item.id)
+        return item
+
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
@@ -201,14 +213,9 @@ def code_inputs(
     status = "failed"
     try:
         for item in read_inputs(list(inputs), stdin=stdin):
-            if isinstance(item, Reject):
-                summary.rejected += 1
-                summary.rejects_by_reason[item.reason.split(":")[0]] += 1
-                rejects.write(item)
-            else:
-                summary.read += 1
-                summary.article_ids.append(item.id)
-                pending.append(item)
+            article = summary.take(item, rejects)
+            if article is not None:
+                pending.append(article)
                 if len(pending) >= size:
                     flush()
             if on_progress:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from dateline.errors import DatelineError, ScaleError
-from dateline.records import SCHEMA_VERSION, Article, Reject
+from dateline.records import SCHEMA_VERSION, Article
 from dateline.rules_version import rules_version
 from dateline.run import RunSummary, _RejectsFile, build_pipeline
 from dateline.scale.shards import SavedShard, Shard, WorkDir
@@ -189,14 +189,9 @@ class _Run:
             plugin_name = self._start_workers()
             pending: list[Article] = []
             for item in read_inputs(list(inputs), stdin=stdin):
-                if isinstance(item, Reject):
-                    summary.rejected += 1
-                    summary.rejects_by_reason[item.reason.split(":")[0]] += 1
-                    rejects.write(item)
-                else:
-                    summary.read += 1
-                    summary.article_ids.append(item.id)
-                    pending.append(item)
+                article = summary.take(item, rejects)
+                if article is not None:
+                    pending.append(article)
                     if len(pending) >= self.partition_size:
                         self._submit(plugin_name, pending)
                         pending = []
