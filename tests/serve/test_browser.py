@@ -138,6 +138,20 @@ def test_dashboard_shows_charts_table_and_evidence(
         ".reduce((n, r) => n + Number(r.dataset.count), 0);"
     )
     assert drawn == sum(sum(b["counts"].values()) for b in timeline["buckets"]) > 0
+    # Stacked by CAMEO root instead: the same total, one coloured series per root.
+    by_root = client.get("/api/v1/timeline", params={"interval": "month", "by": "root"}).json()
+    browser.find_element(By.CSS_SELECTOR, "select[name=by] option[value=root]").click()
+    click_and_wait(browser, "#filters button[type=submit]")
+    keys = browser.execute_script(
+        "return [...new Set([...document.querySelectorAll('#timeline rect.bar')]"
+        ".map((r) => r.dataset.key + ' ' + r.getAttribute('fill')))];"
+    )
+    assert {key.split()[0] for key in keys} == {
+        k for b in by_root["buckets"] for k in b["counts"]
+    }
+    assert all(key.split()[1].startswith("#") for key in keys)
+    browser.find_element(By.CSS_SELECTOR, "select[name=by] option[value=quadclass]").click()
+    click_and_wait(browser, "#filters button[type=submit]")
     dyads = client.get("/api/v1/dyads", params={"limit": 15}).json()["dyads"]
     bars = browser.find_elements(By.CSS_SELECTOR, "#dyads rect.dyad")
     assert [(b.get_attribute("data-source"), b.get_attribute("data-target")) for b in bars] == [

@@ -109,6 +109,17 @@
     return periods;
   }
 
+  // CAMEO roots get colours from this palette through SVG fill attributes (the CSP
+  // allows no inline styles); QuadClasses keep their CSS classes.
+  const ROOT_PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+
+  function seriesPaint(data, index, key, base) {
+    return data.by === "root"
+      ? { class: base, fill: ROOT_PALETTE[index % ROOT_PALETTE.length] }
+      : { class: `${base} q${key}` };
+  }
+
   function renderTimeline(data) {
     const box = $("#timeline");
     box.replaceChildren();
@@ -133,16 +144,16 @@
     periods.forEach((p, i) => {
       let y = top + plotH;
       const x = left + i * step + (step - barW) / 2;
-      for (const series of data.series) {
+      data.series.forEach((series, index) => {
         const n = p.counts[series.key] || 0;
-        if (!n) continue;
+        if (!n) return;
         const h = (n / highest) * plotH;
         y -= h;
-        const rect = svg("rect", { class: `bar q${series.key}`, x, y, width: barW, height: h,
-          "data-period": p.period, "data-key": series.key, "data-count": n });
+        const rect = svg("rect", { ...seriesPaint(data, index, series.key, "bar"), x, y, width: barW,
+          height: h, "data-period": p.period, "data-key": series.key, "data-count": n });
         rect.append(svg("title", {}, `${p.period} · ${series.label}: ${n}`));
         chart.append(rect);
-      }
+      });
     });
     const labelEvery = Math.max(1, Math.ceil(periods.length / 8));
     periods.forEach((p, i) => {
@@ -154,9 +165,12 @@
     });
     box.append(chart);
     const legend = el("div", { class: "legend" });
-    for (const series of data.series) {
-      legend.append(el("span", {}, el("span", { class: `swatch q${series.key}` }), series.label));
-    }
+    data.series.forEach((series, index) => {
+      const swatch = svg("svg", { class: "swatch", viewBox: "0 0 10 10", "aria-hidden": "true" });
+      swatch.append(svg("rect", { ...seriesPaint(data, index, series.key, "key"), width: 10, height: 10 }));
+      const label = data.by === "root" ? `${series.key} ${series.label}` : series.label;
+      legend.append(el("span", {}, swatch, label));
+    });
     box.append(legend);
     $("#timeline-note").textContent = data.spanning
       ? `${data.spanning} events whose dates span more than one ${data.interval} are not drawn.`
@@ -445,10 +459,12 @@
   async function refresh() {
     const seq = ++state.latest;
     const params = filters();
-    const interval = new FormData($("#filters")).get("interval") || "month";
+    const form = new FormData($("#filters"));
+    const interval = form.get("interval") || "month";
+    const by = form.get("by") === "root" ? "root" : "quadclass";
     try {
       const [timeline, dyads, actors] = await Promise.all([
-        api("/api/v1/timeline", { ...params, interval }),
+        api("/api/v1/timeline", { ...params, interval, by }),
         api("/api/v1/dyads", { ...params, limit: 15 }),
         api("/api/v1/actors", { ...params, limit: 10 }),
       ]);
