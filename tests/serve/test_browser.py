@@ -146,9 +146,7 @@ def test_dashboard_shows_charts_table_and_evidence(
         "return [...new Set([...document.querySelectorAll('#timeline rect.bar')]"
         ".map((r) => r.dataset.key + ' ' + r.getAttribute('fill')))];"
     )
-    assert {key.split()[0] for key in keys} == {
-        k for b in by_root["buckets"] for k in b["counts"]
-    }
+    assert {key.split()[0] for key in keys} == {k for b in by_root["buckets"] for k in b["counts"]}
     assert all(key.split()[1].startswith("#") for key in keys)
     browser.find_element(By.CSS_SELECTOR, "select[name=by] option[value=quadclass]").click()
     click_and_wait(browser, "#filters button[type=submit]")
