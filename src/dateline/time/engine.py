@@ -70,6 +70,24 @@ class _Resolved:
     end_date: dt.date | None = None
     updates_reference: bool = True
 
+    @classmethod
+    def of(cls, period: Period, dct: dt.date, anchor: str, **extra: Any) -> _Resolved:
+        """A resolved period: its value, interval and direction from the story's date;
+        the precision is the period's unless `extra` says otherwise."""
+        fields: dict[str, Any] = {
+            "precision": period.granularity,
+            "direction": _direction_of(period, dct),
+            **extra,
+        }
+        return cls(
+            value=period.value,
+            period=period,
+            anchor=anchor,
+            start_date=period.first,
+            end_date=period.last,
+            **fields,
+        )
+
 
 @dataclass(slots=True)
 class _Context:
@@ -661,14 +679,10 @@ def _resolve_date(
             period = Period(fiscal.granularity, fiscal.first.replace(year=year))
         else:
             period = Period("year", dt.date(year, 1, 1))
-        return _Resolved(
-            value=period.value,
-            precision=period.granularity,
-            period=period,
-            anchor="none" if context.fiscal is None else context.fiscal[0],
-            direction=_direction_of(period, dct),
-            start_date=period.first,
-            end_date=period.last,
+        return _Resolved.of(
+            period,
+            dct,
+            "none" if context.fiscal is None else context.fiscal[0],
             updates_reference=False,
         )
     quarter = _int(_field(spec, "quarter", groups), rules.table("ordinal"))
@@ -749,15 +763,7 @@ def _resolve_date(
     if suffix and granularity == "day":
         # "the morning of Nov. 14": a part of that day.
         period = Period("time", period.first, suffix)
-    resolved = _Resolved(
-        value=period.value,
-        precision=period.granularity,
-        period=period,
-        anchor=anchor,
-        direction=direction,
-        start_date=period.first,
-        end_date=period.last,
-    )
+    resolved = _Resolved.of(period, dct, anchor, direction=direction)
     if day_end is not None and granularity == "day" and day_end > cast(int, day):
         end = period.first.replace(day=day_end)
         resolved.value = f"{period.first.isoformat()}/{end.isoformat()}"
@@ -823,15 +829,7 @@ def _resolve_weekday(
     suffix = _part_suffix(rules, _field(spec, "part", groups))
     if suffix:
         period = Period("time", period.first, suffix)
-    return _Resolved(
-        value=period.value,
-        precision="day",
-        period=period,
-        anchor=anchor,
-        direction=_direction_of(period, context.dct),
-        start_date=period.first,
-        end_date=period.first,
-    )
+    return _Resolved.of(period, context.dct, anchor, precision="day")
 
 
 def _finer(a: str, b: str) -> str:
@@ -916,16 +914,7 @@ def _resolve_shift(
         # "at that time": the narrative's own time, as precise as it was given.
         if anchor == "dct":
             return _Resolved(value="PAST_REF", precision="PAST_REF", direction="past")
-        return _Resolved(
-            value=base.value,
-            precision=base.granularity,
-            period=base,
-            anchor=anchor,
-            direction=_direction_of(base, dct),
-            start_date=base.first,
-            end_date=base.last,
-            updates_reference=False,
-        )
+        return _Resolved.of(base, dct, anchor, updates_reference=False)
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit"):
         updates_reference = unit != "year"
@@ -971,19 +960,7 @@ def _resolve_shift(
     suffix = _part_suffix(rules, _field(spec, "part", groups))
     if suffix:
         period = Period("time", period.first, suffix)
-    precision = "day" if period.granularity == "time" else period.granularity
-    if period.granularity == "time":
-        precision = "time"
-    return _Resolved(
-        value=period.value,
-        precision=precision,
-        period=period,
-        anchor=anchor,
-        direction=_direction_of(period, dct),
-        start_date=period.first,
-        end_date=period.last,
-        updates_reference=updates_reference,
-    )
+    return _Resolved.of(period, dct, anchor, updates_reference=updates_reference)
 
 
 def _resolve_ref(
@@ -1176,15 +1153,7 @@ def _resolve_decade(
     if decade is None:
         return None
     period = Period("decade", dt.date(max(1, decade * 10), 1, 1))
-    return _Resolved(
-        value=period.value,
-        precision="decade",
-        period=period,
-        anchor="none",
-        direction=_direction_of(period, context.dct),
-        start_date=period.first,
-        end_date=period.last,
-    )
+    return _Resolved.of(period, context.dct, "none")
 
 
 def _resolve_century(
@@ -1201,15 +1170,7 @@ def _resolve_century(
     if not century:
         return None
     period = Period("century", dt.date(max(1, (int(century) - 1) * 100), 1, 1))
-    return _Resolved(
-        value=period.value,
-        precision="century",
-        period=period,
-        anchor="none",
-        direction=_direction_of(period, context.dct),
-        start_date=period.first,
-        end_date=period.last,
-    )
+    return _Resolved.of(period, context.dct, "none")
 
 
 def _holiday_date(rule_value: str, year: int) -> dt.date:
@@ -1246,15 +1207,7 @@ def _resolve_holiday(
             for y in (dct.year - 1, dct.year, dct.year + 1)
         ]
         period = _choose(candidates, dct, _choice_from_grammar(clause), "year")
-    return _Resolved(
-        value=period.value,
-        precision="day",
-        period=period,
-        anchor=anchor,
-        direction=_direction_of(period, dct),
-        start_date=period.first,
-        end_date=period.last,
-    )
+    return _Resolved.of(period, dct, anchor)
 
 
 def _resolve_bc_year(
