@@ -1,6 +1,9 @@
-"""`rules_version`: a short digest of every rule and knowledge file shipped.
+"""`rules_version`: a short digest of everything shipped that decides how a story is coded.
 
-Derived, never hand-edited, so a changed rule shows in every new event row.
+That is the rule and knowledge files *and* the source of the coding stages: a changed
+word list, a changed branch in an engine or a changed reader all change the output, and
+the store re-codes an article only when its text or this version changes. Derived, never
+hand-edited, so a change shows in every new event row.
 """
 
 from __future__ import annotations
@@ -9,33 +12,65 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["rule_files", "rules_version"]
+__all__ = ["code_files", "package_digest", "rule_files", "rules_version"]
 
 _PACKAGE = Path(__file__).parent
 _SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}
 _RULE_DIRS = {"rules", "data"}
-# Packages whose rules do not change how a story is coded: fusion groups stored events
-# and stamps its own `fusion_version`, so editing its rules must not re-code every story.
-_NOT_CODING = {"fuse"}
+# Parts of the package that do not change how a story is coded. Fusion groups stored
+# events and stamps its own `fusion_version`, so editing its rules must not re-code every
+# story; the server, CLI, store, scorers, inspector and run/scale plumbing only move or
+# show what the stages produced. Anything not listed here counts, so a new stage package
+# is covered without anyone remembering to add it.
+_NOT_CODING = {
+    "fuse",
+    "serve",
+    "eval",
+    "store",
+    "scale",
+    "cli.py",
+    "inspect.py",
+    "run.py",
+    "rules_version.py",
+    "__init__.py",
+    "py.typed",
+}
 
 
-def rule_files() -> list[Path]:
+def rule_files(package: Path = _PACKAGE) -> list[Path]:
+    """The rule and knowledge data files of the coding stages."""
     files = [
         path
-        for path in _PACKAGE.rglob("*")
+        for path in package.rglob("*")
         if path.is_file()
         and path.suffix in _SUFFIXES
-        and _RULE_DIRS & set(path.relative_to(_PACKAGE).parts[:-1])
-        and path.relative_to(_PACKAGE).parts[0] not in _NOT_CODING
+        and _RULE_DIRS & set(path.relative_to(package).parts[:-1])
+        and path.relative_to(package).parts[0] not in _NOT_CODING
+    ]
+    return sorted(files)
+
+
+def code_files(package: Path = _PACKAGE) -> list[Path]:
+    """The Python source files of the coding stages (ingest, nlp, time, actors, places, events ...)."""
+    files = [
+        path
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] not in _NOT_CODING and "__pycache__" not in path.parts
     ]
     return sorted(files)
 
 
 @lru_cache(maxsize=1)
 def rules_version() -> str:
+    """Digest of the installed package's `rule_files` and `code_files`, computed once per process."""
+    return package_digest(_PACKAGE)
+
+
+def package_digest(package: Path) -> str:
+    """Digest of the coding rule files and source files under `package` (a copy of dateline's)."""
     digest = hashlib.sha256()
-    for path in rule_files():
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+    for path in sorted(set(rule_files(package)) | set(code_files(package))):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
