@@ -404,6 +404,13 @@ def export(
 def inspect(
     file: Annotated[str, typer.Argument(help="A story file (any input format); - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    candidates: Annotated[
+        bool,
+        typer.Option(
+            "--candidates",
+            help="Also list every candidate trigger and the step that dropped it (always in --json).",
+        ),
+    ] = False,
 ) -> None:
     """Show everything every stage found in a story: why an event was or was not coded."""
     from dateline.ingest import read_inputs
@@ -424,8 +431,14 @@ def inspect(
         documents = code_articles(articles, pipeline)
     except DatelineError as exc:
         raise _fail(exc) from exc
-    explain = getattr(getattr(pipeline.stages[-1], "patterns", None), "explain", None)
-    reports = [inspect_document(document, explain) for document in documents]
+    events_stage = pipeline.stages[-1]
+    explain = getattr(getattr(events_stage, "patterns", None), "explain", None)
+    reports = []
+    for document in documents:
+        trace: list[Any] = []
+        if candidates or as_json:
+            events_stage.code_document(document, trace=trace)  # type: ignore[attr-defined]
+        reports.append(inspect_document(document, explain, trace))
     if as_json:
         payload: Any = reports[0] if len(reports) == 1 else reports
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -468,9 +481,38 @@ def _print_inspection(report: dict[str, Any]) -> None:
             f"  {event['event_id']}: rule {event['rule_id']} on “{event['trigger']}”",
             highlight=False,
         )
+    if report["candidates"]:
+        table = Table(title="candidate triggers (what became of each)")
+        for column in ("sent", "trigger", "code", "sources", "targets", "outcome", "why"):
+            table.add_column(column, overflow="fold")
+        for c in report["candidates"]:
+            table.add_row(
+                str(c["sentence_index"]),
+                c["trigger"],
+                c["code"] or "",
+                " ".join(c["sources"]),
+                " ".join(c["targets"]),
+                f"coded {c['events']}" if c["outcome"] == "coded" else c["step"],
+                c["why"],
+            )
+        console.print(table)
 
 
 def _render_report(report: Any) -> None:
+    if report.metrics:
+        summary = Table(title=f"{report.title}: summary")
+        summary.add_column("metric")
+        summary.add_column("value", justify="right")
+        for name, value in report.metrics.items():
+            summary.add_row(
+                name,
+                f"{value:.3f}"
+                if isinstance(value, float) and not value.is_integer()
+                else f"{value:g}"
+                if isinstance(value, float)
+                else str(value),
+            )
+        console.print(summary)
     table = Table(title=report.title)
     if report.rows:
         for column in report.rows[0]:
@@ -542,16 +584,45 @@ def eval_events(
     suite: Annotated[
         str,
         typer.Option(
-            help="petrarch (PETRARCH validation suite), sentences or stories (our development sets)."
+            help="real (real news stories annotated blind, evalsets/real), petrarch (PETRARCH "
+            "validation suite), sentences or stories (sets written for the project)."
         ),
     ] = "petrarch",
     gold: Annotated[
         Path | None, typer.Option(help="Another gold file for the sentences or stories suite.")
     ] = None,
+    split: Annotated[
+        str, typer.Option(help="real suite: dev, or test (score test once per session).")
+    ] = "dev",
+    agreement: Annotated[
+        bool,
+        typer.Option(
+            "--agreement",
+            help="real suite: score the second annotation of doubly annotated stories "
+            "against the first (the human ceiling), instead of dateline.",
+        ),
+    ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="real suite: list every missed and extra event.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
     """Score the events stage: P/R/F1 over (source, target, code), dates and modality."""
-    if suite == "petrarch":
+    if suite == "real":
+        from dateline.eval.real import agreement as score_agreement
+        from dateline.eval.real import evaluate_real
+
+        if split not in ("dev", "test"):
+            raise typer.BadParameter("dev or test", param_hint="--split")
+        try:
+            report = score_agreement(None) if agreement else evaluate_real(split)
+        except DatelineError as exc:
+            raise _fail(exc) from exc
+        if not details:
+            report.details = [
+                line for line in report.details if not line.startswith(("missed ", "extra "))
+            ]
+    elif suite == "petrarch":
         from dateline.eval.events import evaluate_events
 
         report = evaluate_events(suite=suite)
@@ -564,7 +635,7 @@ def eval_events(
 
         report = evaluate_stories(gold)
     else:
-        raise typer.BadParameter("petrarch, sentences or stories", param_hint="--suite")
+        raise typer.BadParameter("real, petrarch, sentences or stories", param_hint="--suite")
     _report_json(report) if as_json else _render_report(report)
 
 

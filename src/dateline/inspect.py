@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dateline.records import Document, record_to_dict
@@ -11,13 +11,17 @@ __all__ = ["inspect_document"]
 
 
 def inspect_document(
-    document: Document, explain_rule: Callable[[str], str] | None = None
+    document: Document,
+    explain_rule: Callable[[str], str] | None = None,
+    candidates: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
     """The article, its sentences and each stage's records, JSON-ready.
 
     Tokens are included per sentence (text, lemma, tag, dependency, head) so a
     reader can see the parse an event pattern matched or missed;
-    `explain_rule` turns an event's `rule_id` into the pattern as written.
+    `explain_rule` turns an event's `rule_id` into the pattern as written;
+    `candidates` (the events stage's trace) lists every candidate trigger and, for each
+    one dropped, the step that dropped it.
     """
     article = document.article
     sentences: list[dict[str, Any]] = []
@@ -56,6 +60,7 @@ def inspect_document(
         "mentions": [record_to_dict(m) for m in document.mentions],
         "places": [record_to_dict(p) for p in document.places],
         "events": [_event_entry(event.to_dict(), explain_rule) for event in document.events],
+        "candidates": [record_to_dict(c) for c in candidates or ()],
     }
 
 

@@ -437,6 +437,9 @@ def _target_fits(target: NameTarget, tokens: list[Token]) -> bool:
 class _Context:
     day: dt.date
     story_countries: set[str]
+    # the country the story is about when one dominates it (`home_country`), for bare
+    # institutions in a story that names several countries
+    home: str | None = None
     recent_countries: list[str] = field(default_factory=list)  # in order of mention
 
     # (token index, country) of actor mentions that are not places, for "the country in context"
@@ -462,7 +465,9 @@ class _Context:
         if here:
             # "The U.S. and China disagreed, officials said": whose officials is not said
             return next(iter(here)) if len(here) == 1 else None
-        return next(iter(self.story_countries)) if len(self.story_countries) == 1 else None
+        if len(self.story_countries) == 1:
+            return next(iter(self.story_countries))
+        return self.home
 
     def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
         preferred, always = epithet
@@ -1458,6 +1463,32 @@ def _date_states(atoms: list[Atom], day: dt.date | None) -> None:
                 atom.iso3 = former
 
 
+# A story is "about" a country when that country has at least HOME_MIN_SHARE of the
+# country-bearing mentions (places included: "LA PAZ, Bolivia" says where the story is),
+# with a story's first sentence counted HOME_LEAD_WEIGHT times: "the police" and "the
+# armed forces" of a Bolivian story with one line on the OAS are Bolivia's.
+HOME_MIN_SHARE = 0.5
+HOME_LEAD_WEIGHT = 2
+
+
+def home_country(doc: Doc, atoms: list[Atom]) -> str | None:
+    """The country a story is mostly about, or None when no country dominates it."""
+    counts: dict[str, int] = {}
+    lead_end = next(iter(doc.sents)).end if len(doc) else 0
+    for atom in atoms:
+        iso3 = atom.iso3 or next((e.country for e in atom.entities[:1] if e.country), None)
+        if iso3:
+            weight = HOME_LEAD_WEIGHT if atom.start < lead_end else 1
+            counts[iso3] = counts.get(iso3, 0) + weight
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: counts[c])
+    total = sum(counts.values())
+    if counts[best] < 2 or counts[best] < HOME_MIN_SHARE * total:
+        return None
+    return best
+
+
 def _names_a_place(doc: Doc, atom: Atom) -> bool:
     """A person's name that begins a capitalised institution name ("Kim Il Sung University")."""
     if atom.kind not in {"entity", "person"} or atom.end >= len(doc):
@@ -1504,7 +1535,9 @@ def find_mentions(document: Document, knowledge: ActorKnowledge) -> tuple[ActorM
     # meeting", "talks in Tokyo"): "the government" of a British story stays British
     story = {a.iso3 for a in atoms if a.iso3 and not (a.kind == "capital" and _place_only(doc, a))}
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
-    context = _Context(day=document.article.date, story_countries=story)
+    context = _Context(
+        day=document.article.date, story_countries=story, home=home_country(doc, atoms)
+    )
     drafts = compose(doc, atoms, knowledge, context)
     _carry_titles(drafts)
     drafts = coref.resolve(doc, drafts, atoms, knowledge, context.day, texts)

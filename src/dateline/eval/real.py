@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -307,6 +307,8 @@ class StoryMatch:
     spurious: list[Coded]
     mirrors: int  # other directions of matched symmetric gold: neither hit nor false positive
     aligned: dict[int, list[Coded]]  # system events by the gold sentence they align to
+    # the events stage's candidate triggers by sentence index, when traced
+    candidates: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def match_story(
@@ -370,7 +372,14 @@ def miss_reason(missed: Coded, match: StoryMatch) -> str:
     """Why a gold event was not matched, from what was coded in its sentence."""
     coded = match.aligned.get(missed.sentence_index, [])
     if not coded:
-        return "no event coded in the sentence"
+        dropped = [c for c in match.candidates.get(missed.sentence_index, []) if c.step]
+        words = set(_WORD.findall(missed.label.lower()))
+        # the candidate the gold trigger names, else one of the gold event's root
+        named = [c for c in dropped if c.trigger.lower() in words]
+        same_root = [c for c in dropped if (c.code or "")[:2] == missed.root]
+        if not (named or same_root):
+            return "no candidate trigger for the event"
+        return f"dropped by {(named or same_root)[0].step}"
     dyads = {(s.source, s.target) for s in coded} | {(s.target, s.source) for s in coded}
     if (missed.source, missed.target) in dyads:
         return "right dyad, wrong root"
@@ -508,18 +517,21 @@ def evaluate_real(
     documents = {
         d.article.id: d for d in code_articles([s.article for s in stories], pipeline=pipeline)
     }
+    events_stage = pipeline.stages[-1]
     matches = []
     for story in stories:
         record = _read_gold(gold_file(story.article.id, gold_dir=gold_dir))
         document = documents[story.article.id]
         text = story.article.text
         gold = gold_items(record, text)
-        matches.append(
-            (
-                match_story(gold, system_items(document), _sentences_of(record, text, document)),
-                story.article.date,
-            )
-        )
+        match = match_story(gold, system_items(document), _sentences_of(record, text, document))
+        if hasattr(events_stage, "code_document"):
+            # the candidate triggers and the steps that dropped them, to say why a miss
+            trace: list[Any] = []
+            events_stage.code_document(document, trace=trace)
+            for candidate in trace:
+                match.candidates.setdefault(candidate.sentence_index, []).append(candidate)
+        matches.append((match, story.article.date))
     report = score_matches(matches, f"events on real stories ({split}, {len(stories)} stories)")
     report.metrics["stories"] = float(len(stories))
     return report

@@ -144,6 +144,16 @@ _CLAUSE = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# Speech acts aimed at someone: appeal, demand, criticise/accuse, reject, threaten.
+_DIRECTED_SPEECH_ROOTS = frozenset({"02", "10", "11", "12", "13"})
+# Passive forms that are states of their subject, not acts done to it ("was engaged in
+# combat", "is concerned", "is determined to"): their subject is who acts.
+_STATIVE_PASSIVES = frozenset({"engage", "concern", "determine", "commit", "prepare", "involve"})
+# Dependents that are not the content of a speech act: relative and adverbial clauses,
+# parentheticals, punctuation.
+_NOT_CONTENT = frozenset(
+    {"advcl", "relcl", "parataxis", "acl", "punct", "mark", "appos", "npadvmod"}
+)
 # CAMEO roots of physical force: their block defaults need a concrete patient.
 # common nouns for people that the agent suffixes miss
 _PEOPLE_NOUNS = frozenset(
@@ -493,6 +503,74 @@ def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
     return all(p in near for p in entry.particles)
 
 
+# Every step that can drop a candidate trigger, in the order the engine applies them, with
+# why. `dateline inspect --candidates` and `dateline eval events --suite real` report drops
+# by these ids (docs/events.md lists them).
+DROP_STEPS: dict[str, str] = {
+    # while settling the sentence's triggers against each other (`_matches`)
+    "no-pattern-match": "a trigger word whose patterns and block default all failed here",
+    "noun-between-holds-parties": "'a summit between A and B': the noun, not the verb, holds the parties",
+    "noun-inside-verb-pattern": "'held talks': the verb's pattern already codes the noun",
+    "noun-topic-of-event": "'condemned the nuclear test': a noun naming the topic of another event",
+    "light-verb-yields-to-noun": "'attended talks': a light verb yields to the event noun it governs",
+    "embedder-lends-modality": "'plans to visit': a verb that only embeds another trigger",
+    "commissive-codes-intent": "'agreed to meet': the intent (03) is coded on the embedded act",
+    "denial-codes-denied-act": "'denied supplying drones': the denied act is coded, negated",
+    "purpose-clause": "'worked with Beijing to halt ...': a purpose names an aim, not a happening",
+    "content-of-speech-act": "'urged Israel not to attack': the content of a demand or accusation",
+    # while finding roles and building events (`_events_for`)
+    "under-attack": "'came under attack': the subject suffers it and the doer is not said",
+    "referenced-not-happening": "'the need for A and B to ...', 'the anniversary of the visit'",
+    "people-praise-own-leaders": "a people praising or grieving for its own leaders",
+    "no-political-source": "no political actor found as the source",
+    "no-pair": "a source but no target or partner the event's code allows",
+    "condition-clause": "'if they visit ...': a condition is no event",
+    "historical": "dated more than the rule's years before the story: history recalled",
+    "departed-or-populace": "acts of the dead, or an undated wish of a whole people",
+    "statement-only": "a plain comment (CAMEO 01 other than the coded statement acts)",
+    # after coding
+    "duplicate-in-sentence": "the same event was already coded in the sentence",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One candidate trigger and what became of it (`code_document(..., trace=[])`)."""
+
+    sentence_index: int
+    start: int
+    trigger: str
+    rule_id: str
+    code: str | None
+    outcome: str  # "coded" or "dropped"
+    step: str = ""  # the DROP_STEPS id when dropped
+    why: str = ""
+    sources: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    events: int = 0
+
+
+class _Drops(dict[int, str]):
+    """The triggers a settling step drops, each with the step's id."""
+
+    def add(self, index: int, step: str) -> None:
+        self.setdefault(index, step)
+
+
+def _candidate(token: Token, match: Match | None, step: str, **roles: Any) -> Candidate:
+    return Candidate(
+        sentence_index=-1,
+        start=token.idx,
+        trigger=token.text,
+        rule_id=match.rule_id if match is not None else "",
+        code=(match.code or match.reverse_code) if match is not None else None,
+        outcome="dropped" if step else "coded",
+        step=step,
+        why=DROP_STEPS.get(step, ""),
+        **roles,
+    )
+
+
 class EventStage:
     """Codes events from the parse, the time expressions, the actor mentions
     and the places of each document."""
@@ -528,6 +606,14 @@ class EventStage:
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._event_nouns = frozenset(self.patterns.nouns)
+        self._trace: list[Candidate] | None = None
+        self._drop_step = ""
+        self._roles: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    def _dropped(self, step: str) -> list[Event]:
+        """Drop the candidate being coded, saying which step did it."""
+        self._drop_step = step
+        return []
 
     # -- the stage -------------------------------------------------------
     def process(self, batch: list[Document]) -> list[Document]:
@@ -535,7 +621,18 @@ class EventStage:
             document.events = tuple(self.code_document(document))
         return batch
 
-    def code_document(self, document: Document) -> list[Event]:
+    def code_document(
+        self, document: Document, trace: list[Candidate] | None = None
+    ) -> list[Event]:
+        """The events of one document; with `trace`, every candidate trigger is appended to it
+        with what became of it (coded, or the id of the step that dropped it)."""
+        self._trace = trace
+        try:
+            return self._code_document(document)
+        finally:
+            self._trace = None
+
+    def _code_document(self, document: Document) -> list[Event]:
         doc = document.spacy_doc
         if doc is None:
             return []
@@ -569,11 +666,13 @@ class EventStage:
         discourse = _Discourse(timex_tokens=timex_tokens)
         for index, sent in enumerate(doc.sents):
             sentence = _sentence_for(document, index, sent.start_char)
+            traced = len(self._trace) if self._trace is not None else 0
             matches = self._matches(sent, view, timex_governors)
             sentence_events: list[Event] = []
             dated: EventDate | None = None
             for match in matches:
-                for event in self._events_for(
+                self._drop_step, self._roles = "", ((), ())
+                coded = self._events_for(
                     document,
                     doc,
                     match,
@@ -583,11 +682,34 @@ class EventStage:
                     places,
                     narrative,
                     discourse,
-                ):
+                )
+                kept = 0
+                for event in coded:
                     if not any(_same(event, other) for other in sentence_events):
+                        kept += 1
                         sentence_events.append(event)
                         if event.date.basis == "text":
                             dated = event.date
+                if self._trace is not None:
+                    step = self._drop_step or (
+                        "" if kept else "duplicate-in-sentence" if coded else "no-pair"
+                    )
+                    sources, targets = self._roles
+                    self._trace.append(
+                        _candidate(
+                            doc[match.trigger],
+                            match,
+                            step,
+                            sources=sources,
+                            targets=targets,
+                            events=kept,
+                        )
+                    )
+            if self._trace is not None:
+                self._trace[traced:] = sorted(
+                    (replace(c, sentence_index=index) for c in self._trace[traced:]),
+                    key=lambda c: c.start,
+                )
             if dated is not None and dated.end is not None and dated.end < document.article.date:
                 narrative.date, narrative.sentence_index = dated, sentence[0]
             events.extend(sentence_events)
@@ -728,17 +850,23 @@ class EventStage:
             match = self.best_match(doc[i], view)
             if match is not None:
                 found[i] = match
-        drop: set[int] = set()
+            elif self._trace is not None:
+                self._trace.append(_candidate(doc[i], None, "no-pattern-match"))
+        drop = _Drops()
         for i, match in list(found.items()):
             token = doc[i]
             if token.pos_ in ("NOUN", "PROPN"):
                 self._settle_noun(token, match, found, drop)
             else:
                 self._settle_verb(token, match, found, drop, dated)
+        if self._trace is not None:
+            for i, step in drop.items():
+                if i in found:
+                    self._trace.append(_candidate(doc[i], found[i], step))
         return [m for i, m in sorted(found.items()) if i not in drop]
 
     def _settle_noun(
-        self, token: Token, match: Match, found: dict[int, Match], drop: set[int]
+        self, token: Token, match: Match, found: dict[int, Match], drop: _Drops
     ) -> None:
         """Whether an event noun stays an event of its own."""
         i = token.i
@@ -746,9 +874,13 @@ class EventStage:
         for j, other in list(found.items()):
             if j != i and other.specificity > 0 and i in other.used:
                 if between:
-                    drop.add(j)  # "convene a summit between A and B": the noun holds the parties
+                    drop.add(
+                        j, "noun-between-holds-parties"
+                    )  # "convene a summit between A and B": the noun holds the parties
                     continue
-                drop.add(i)  # "held talks": the verb's pattern already says it
+                drop.add(
+                    i, "noun-inside-verb-pattern"
+                )  # "held talks": the verb's pattern already says it
                 if (
                     match.reciprocal
                     and (other.code or "")[:3] not in _VISIT_CODES
@@ -771,14 +903,14 @@ class EventStage:
                 for c in token.children
             )
         ):
-            drop.add(i)
+            drop.add(i, "noun-topic-of-event")
 
     def _settle_verb(
         self,
         token: Token,
         match: Match,
         found: dict[int, Match],
-        drop: set[int],
+        drop: _Drops,
         dated: frozenset[int],
     ) -> None:
         i = token.i
@@ -788,7 +920,7 @@ class EventStage:
         if match.specificity == 0 and lemma in _LIGHT_VERBS:
             for child in token.children:
                 if child.dep_ in ("dobj", "attr", "nsubjpass") and child.i in found:
-                    drop.add(i)
+                    drop.add(i, "light-verb-yields-to-noun")
         embedded = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.i in found]
         # a verb that only embeds another trigger lends it modality
         if (
@@ -799,7 +931,7 @@ class EventStage:
             and lemma not in _EVENTFUL_EMBEDDERS
             and embedded
         ):
-            drop.add(i)
+            drop.add(i, "embedder-lends-modality")
         # "agreed/pledged/offered to X", "ready to X": an intent (03), said
         # now; the act itself has not happened. Unless the text dates the act
         # ("agreed to meet in May"): then the act is a planned event.
@@ -819,7 +951,7 @@ class EventStage:
                 noun_reciprocal=False,
             )
             if head.i in found:
-                drop.add(head.i)
+                drop.add(head.i, "commissive-codes-intent")
         # "threatened to fire missiles": a threat of force (138), of sanctions (1312)
         if lemma in _THREATS and match.specificity == 0:
             for child in token.children:
@@ -836,13 +968,13 @@ class EventStage:
                         c for c in child.children if c.dep_ in ("acl", "ccomp", "relcl")
                     )
             if any(c.i in found for c in contents):
-                drop.add(i)
+                drop.add(i, "denial-codes-denied-act")
         # a purpose infinitive names the aim of its clause, not a happening
         # ("worked with Beijing to halt the North's programmes", "staged war
         # games to invade the North"), as a purpose noun is not one ("arrived
         # for talks"); "in order to" likewise
         if _purpose_clause(token):
-            drop.add(i)
+            drop.add(i, "purpose-clause")
         # the content of a demand, threat or accusation is not coded
         # ("urged Israel not to attack", "accused Hamas of firing rockets")
         if lemma in _CONTENT_EMBEDDERS:
@@ -854,7 +986,7 @@ class EventStage:
                     continue
                 for node in targets:
                     if node.i in found and node.pos_ in ("VERB", "AUX"):
-                        drop.add(node.i)
+                        drop.add(node.i, "content-of-speech-act")
 
     # -- roles -----------------------------------------------------------
     def _subjects(
@@ -874,6 +1006,15 @@ class EventStage:
                     if depth > 0:
                         # raising: "X is expected to visit" — X visits
                         return mentions.actors_at(child), child
+                    if (
+                        child.lower_ in ("it", "they", "we")
+                        and token.lemma_.lower() in _STATIVE_PASSIVES
+                        and token.dep_ == "ccomp"
+                        and not mentions.actors_at(child)
+                    ):
+                        # "Ottawa said it was gravely concerned", "the military said it
+                        # was engaged in combat": the pronoun is the one reporting
+                        return self._subjects(token.head, mentions, depth + 1)
                     return [], None
             if passive is token and depth == 0 and any(c.dep_ == "auxpass" for c in token.children):
                 # "X is bound to be ruined", "Y wants to be invited": the
@@ -1039,6 +1180,27 @@ class EventStage:
             frontier = nxt
         return None
 
+    def _addressee(
+        self, token: Token, mentions: MentionIndex, exclude: set[int]
+    ) -> ActorRef | None:
+        """The first actor in a speech act's complement, breadth first: its object or
+        prepositional object ("called on X"), else the subject of the clause it embeds
+        ("demanded that X stop", "urged X to"). Relative and adverbial clauses are
+        someone else's."""
+        frontier = [
+            c for c in token.children if c.dep_ not in _SUBJECTS and c.dep_ not in _NOT_CONTENT
+        ]
+        for _ in range(_ZONE_DEPTH):
+            nxt: list[Token] = []
+            for node in frontier:
+                if node.i not in exclude and node.dep_ not in ("poss",):
+                    ref = mentions.ref(node)
+                    if ref is not None:
+                        return ref
+                nxt.extend(c for c in node.children if c.dep_ not in _NOT_CONTENT)
+            frontier = nxt
+        return None
+
     def _locative_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
         """A single actor's event "in" a country ("arrived in Gondor", "asylum
         in Gondor"): that country is the other party."""
@@ -1184,11 +1346,11 @@ class EventStage:
         ):
             # "has come under increasing attack", "under pressure": the
             # subject suffers it, and who does it is not said
-            return []
+            return self._dropped("under-attack")
         if _referenced(token, self.patterns.reference_heads):
             # "the need for China and the DPRK to boost exchange": wished for;
             # "the anniversary of Kim's visit to China": remembered
-            return []
+            return self._dropped("referenced-not-happening")
         noun = token.pos_ in ("NOUN", "PROPN")
         sources, targets, between = (
             self._noun_roles(token, match, mentions)
@@ -1196,6 +1358,8 @@ class EventStage:
             else self._verb_roles(token, match, mentions)
         )
         sources = [s for s in sources if s.code and _political(s.code)]
+        if self._trace is not None:
+            self._roles = (tuple(s.code for s in sources), tuple(t.code for t in targets))
         if (
             sources
             and (match.code or "")[:2] in _COOPERATIVE_ROOTS
@@ -1205,7 +1369,7 @@ class EventStage:
             # people praising or grieving for its own country's leaders
             targets = [t for t in targets if _country(t) != _country(sources[0])]
             if not targets:
-                return []
+                return self._dropped("people-praise-own-leaders")
         if match.code in _VISIT_CODES or match.reverse_code in _VISIT_CODES:
             # "visited the statues of President Kim Il Sung": a site's owner
             # is not the host
@@ -1250,8 +1414,23 @@ class EventStage:
             # "Another nuclear test could be carried out soon": the agent of
             # the same kind of event in the sentence before
             sources = list(discourse.agents.get(match.rule_id, ()))
+        if (
+            not sources
+            and not noun
+            and (match.code or "") in _STATE_ONLY_CODES
+            and _agentless_passive(token)
+            and (home := _home_country(document.mentions)) is not None
+        ):
+            # "63 people were detained", "he was deported": an act only the state does,
+            # with no agent named, is the state's (EVENTS.md §2.4) -- the state of the
+            # country the story is about; whom it was done to is that country's people
+            # unless the sentence names them
+            sources = [_state_actor(home, token, _STATE_ONLY_CODES[match.code or ""])]
+            if not targets:
+                patient = next((c for c in token.children if c.dep_ == "nsubjpass"), token.head)
+                targets = [_state_actor(home, patient, "")]
         if not sources:
-            return []
+            return self._dropped("no-political-source")
         discourse.seen[match.rule_id] = sources
         if (
             not targets
@@ -1356,6 +1535,17 @@ class EventStage:
                             pairs.append((b, a, code))
                 elif (
                     code
+                    and code[:2] in _DIRECTED_SPEECH_ROOTS
+                    and (addressee := self._addressee(token, mentions, {s.token for s in sources}))
+                    is not None
+                    and not _self_reference(a, addressee)
+                ):
+                    # "called on Morales to step down", "demanded that the Interior
+                    # Ministry stop ...": a speech act is aimed at the actor its
+                    # complement names
+                    pairs.append((a, addressee, code))
+                elif (
+                    code
                     and not self.require_dyad
                     and (
                         code[:2] in UNILATERAL_ROOTS
@@ -1376,7 +1566,7 @@ class EventStage:
                     # party the sentence does not name
                     pairs.append((a, None, code))
         if not pairs:
-            return []
+            return self._dropped("no-pair")
         placed = [
             (source, None, code)
             if target is not None and _place_phrase(doc[target.token], self.patterns.place_frames)
@@ -1389,7 +1579,7 @@ class EventStage:
         if _cue is not None and _cue.dep_ == "mark" and _cue.lower_ in ("if", "unless"):
             # "if the art groups visit Jilin", "if they threaten to": a
             # condition is no event (a threat or warning codes the main verb)
-            return []
+            return self._dropped("condition-clause")
         timex = pick_timex(anchor, by_governor, discourse.timex_tokens)
         if timex is not None:
             date = date_from_timex(timex)
@@ -1421,7 +1611,7 @@ class EventStage:
         if _historical(date, document.article.date, self.patterns.historical_years):
             # "conducted an underground nuclear test in October 2006" in a
             # 2012 commentary: history recalled, not news
-            return []
+            return self._dropped("historical")
         pairs = [
             p for p in pairs if not _departed(p[0], document.article.date, self.patterns.departed)
         ]
@@ -1433,11 +1623,11 @@ class EventStage:
             # refusal of a whole people is a stance, not an act.
             # "Kim Jong Il reliably protected the sovereignty of the DPRK" in
             # 2012: the acts of someone who had died are remembered, not reported
-            return []
+            return self._dropped("departed-or-populace")
         if not self.code_statements:
             pairs = [p for p in pairs if p[2][:2] != "01" or p[2][:3] in _STATEMENT_ACTS]
             if not pairs:
-                return []
+                return self._dropped("statement-only")
         stance = _would_stance(anchor, modality, _cue)
         if stance is not None:
             # "would restore relations": a stated intent (03), "would not
@@ -1581,6 +1771,64 @@ def _agentless(token: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass") for c in head.children
         )
     return False
+
+
+# Acts only a state does (arrest, detention, jailing, deportation, a state of emergency,
+# banning), with the sector of the state's agent when the text names none.
+_STATE_ONLY_CODES: dict[str, str] = {
+    "173": "COP",
+    "174": "GOV",
+    "172": "GOV",
+    "1724": "GOV",
+    "1721": "GOV",
+    "1722": "GOV",
+    "1723": "GOV",
+    "175": "COP",
+    "116": "JUD",
+    "1711": "GOV",
+    "1712": "GOV",
+}
+# A country "dominates" a story's actor mentions at this share (and at least twice).
+_HOME_SHARE = 0.5
+
+
+def _agentless_passive(token: Token) -> bool:
+    """A passive verb with no 'by' agent ("were detained", "was deported")."""
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children) and not any(
+        c.dep_ == "agent" for c in token.children
+    )
+
+
+def _home_country(mentions: Sequence[ActorMention]) -> str | None:
+    """The country most of a story's actor mentions belong to, if one dominates."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        if mention.country:
+            counts[mention.country] = counts.get(mention.country, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: counts[c])
+    if counts[best] < 2 or counts[best] < _HOME_SHARE * sum(counts.values()):
+        return None
+    return best
+
+
+def _state_actor(country: str, token: Token, sector: str) -> ActorRef:
+    """The state (its police, government or courts) of `country`, implied at `token`."""
+    mention = ActorMention(
+        id=f"implied:{token.i}:{sector}",
+        start=token.idx,
+        end=token.idx + len(token.text),
+        text=token.text,
+        name=country,
+        cameo_code=country + sector,
+        sentence_index=-1,
+        country=country,
+        sector=sector or None,
+        kind="country",
+        rule_id="events:implied-state",
+    )
+    return ActorRef(mention=mention, resolved=mention, token=token.i)
 
 
 def _reporting_head(token: Token, reporting: frozenset[str]) -> Token | None:

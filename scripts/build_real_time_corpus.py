@@ -1,0 +1,94 @@
+"""Draw the real-text TimeML development corpus (`evalsets/time_real/stories.jsonl`).
+
+References only, as for `evalsets/real/`: story id, the file under ../shared/data/news/, the
+sha256 of the text as dateline ingests it, split and whether it is annotated twice. Stories
+of the events corpus (`evalsets/real/`) are left out so the two sets stay independent.
+
+Sampling (seeded): 20 modern stories, 20 Reuters-21578 stories of 300-2,500 characters that
+contain a digit or a month or weekday name (most wire stories do), 20 KCNA stories of
+300-2,500 characters. A third of each source is `test`; 15 stories (10 dev, 5 test) are
+annotated twice.
+
+Usage: python scripts/build_real_time_corpus.py [--seed 20261207]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+from dateline.ingest import read_inputs
+from dateline.records import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT.parent / "shared" / "data" / "news"
+COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
+DOUBLE = {"dev": 10, "test": 5}
+TIME_CUE = re.compile(
+    r"\b(\d|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
+    r"week|month|year)",
+)
+
+
+def _pool(source: str, taken: set[str]) -> list[tuple[str, Article]]:
+    if source == "modern":
+        files, low, high = [NEWS / "modern" / "stories.jsonl"], 0, 10**9
+    elif source == "reuters":
+        files, low, high = sorted((NEWS / "reuters21578").glob("reut2-*.sgm")), 300, 2500
+    else:
+        files, low, high = sorted((NEWS / "kcna" / "stories").glob("kcna_*.jsonl")), 300, 2500
+    pool = []
+    for file in files:
+        for item in read_inputs([file]):
+            if (
+                isinstance(item, Article)
+                and item.id not in taken
+                and low <= len(item.text) <= high
+                and TIME_CUE.search(item.text)
+            ):
+                pool.append((str(file.relative_to(NEWS)), item))
+    return pool
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "evalsets" / "time_real" / "stories.jsonl"
+    )
+    args = parser.parse_args()
+    events = ROOT / "evalsets" / "real" / "stories.jsonl"
+    taken = {json.loads(line)["id"] for line in events.read_text().splitlines() if line.strip()}
+    rng = random.Random(args.seed)
+    rows: list[dict[str, object]] = []
+    for source, count in COUNTS.items():
+        chosen = rng.sample(_pool(source, taken), count)
+        for position, (file, article) in enumerate(chosen):
+            rows.append(
+                {
+                    "id": article.id,
+                    "source": source,
+                    "file": file,
+                    "date": article.date.isoformat(),
+                    "chars": len(article.text),
+                    "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+                    "split": "test" if position < count // 3 else "dev",
+                    "double": False,
+                }
+            )
+    for split, count in DOUBLE.items():
+        for row in rng.sample([r for r in rows if r["split"] == split], count):
+            row["double"] = True
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
