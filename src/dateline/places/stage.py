@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from dateline.places.gazetteer import Candidate, Gazetteer, normalise_name, tokenize
@@ -230,7 +230,7 @@ def _parts(text: str, start: int, end: int, gazetteer: Gazetteer) -> Iterable[tu
 def _phrase_mentions(
     text: str, gazetteer: Gazetteer, entities: Sequence[EntitySpan]
 ) -> list[_Mention]:
-    blocked = sorted(
+    blocked = _Blocking(
         (entity.start, entity.end, entity.label)
         for entity in entities
         if entity.label in BLOCKING_LABELS
@@ -277,13 +277,29 @@ def _longer_unknown_name(text: str, entity: EntitySpan, gazetteer: Gazetteer) ->
     )
 
 
-def _is_blocked(
-    start: int, end: int, options: tuple[Candidate, ...], blocked: list[tuple[int, int, str]]
-) -> bool:
+class _Blocking:
+    """Entity spans that can block a phrase match, sorted by start, with the
+    furthest end reached up to each one: the spans that can contain a phrase
+    are found by a binary search and a short walk back, not a scan of them all."""
+
+    def __init__(self, spans: Iterable[tuple[int, int, str]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [span[0] for span in self.spans]
+        self.reach = list(itertools.accumulate((span[1] for span in self.spans), max))
+
+    def containing(self, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+        """Every span with span start <= `start` and span end >= `end`."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        while index >= 0 and self.reach[index] >= end:
+            span = self.spans[index]
+            if span[1] >= end:
+                yield span
+            index -= 1
+
+
+def _is_blocked(start: int, end: int, options: tuple[Candidate, ...], blocked: _Blocking) -> bool:
     curated = any(option.kind == "feature" for option in options)
-    for block_start, block_end, label in blocked:
-        if block_start >= end:
-            break
+    for block_start, block_end, label in blocked.containing(start, end):
         inside = block_start <= start and end <= block_end
         # An entity that is exactly the name is NER misreading a place used for
         # its government ("Beijing has protested"); only a longer name blocks.
@@ -304,17 +320,46 @@ def _without_overlaps(mentions: list[_Mention]) -> list[_Mention]:
         mentions,
         key=lambda m: (-(m.end - m.start), m.source != "phrase", m.start),
     )
-    taken: list[_Mention] = []
+    taken = _Disjoint()
+    kept: list[_Mention] = []
     for mention in ranked:
-        if all(mention.end <= other.start or other.end <= mention.start for other in taken):
-            taken.append(mention)
-    return sorted(taken, key=lambda m: m.start)
+        if taken.add(mention.start, mention.end):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+class _Disjoint:
+    """Disjoint character intervals kept sorted by start, so that whether a new
+    interval overlaps one of them is one binary search (not a scan of them all:
+    a place-dense story of 200,000 characters has ~10,000 mentions)."""
+
+    def __init__(self, intervals: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in intervals:
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Disjoint intervals sorted by start are sorted by end too: only the last
+        # one starting before `end` can reach past `start`.
+        index = bisect.bisect_left(self.starts, end) - 1
+        return index >= 0 and self.ends[index] > start
+
+    def add(self, start: int, end: int) -> bool:
+        """Keep [start, end) unless it overlaps a kept interval; say whether it was kept."""
+        if self.overlaps(start, end):
+            return False
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
 
 
 def _apposition_heads(text: str, accepted: list[_Mention], gazetteer: Gazetteer) -> list[_Mention]:
     """Cities NER missed or mislabelled right before ", Country" ("Valencia,
     Venezuela"): the explicit pattern is trusted over the tagger."""
     found: list[_Mention] = []
+    taken = _Disjoint((other.start, other.end) for other in accepted)
     for mention in accepted:
         qualifier = _best(mention.options)
         if qualifier.kind not in ("country", "admin1"):
@@ -338,7 +383,7 @@ def _apposition_heads(text: str, accepted: list[_Mention], gazetteer: Gazetteer)
             )
             if not options:
                 continue
-            if all(head_end <= other.start or other.end <= start for other in accepted):
+            if not taken.overlaps(start, head_end):
                 found.append(_Mention(start, head_end, options, "apposition"))
             break
     return found
