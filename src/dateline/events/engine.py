@@ -164,6 +164,14 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = frozenset({"with", "to", "between"})
+# prepositions that name the party of a conflictual act ("fired at", "sanctions on",
+# "moved against"), and those that name only its topic or setting
+_PARTY_PHRASE_PREPS = frozenset(
+    {"with", "to", "between", "against", "at", "on", "upon", "toward", "towards", "into", "from"}
+)
+_TOPIC_PREPS = frozenset(
+    {"about", "over", "regarding", "concerning", "in", "near", "during", "on", "amid", "after"}
+)
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # ... and with coercion (17: "remove" is DEPORT 174): an abstract patient
 # ("remove quotas") or an infinitive complement ("Bonn struggling to finance
@@ -713,6 +721,8 @@ class EventStage:
             if dated is not None and dated.end is not None and dated.end < document.article.date:
                 narrative.date, narrative.sentence_index = dated, sentence[0]
             events.extend(sentence_events)
+            sources_here = [ref for refs in discourse.seen.values() for ref in refs]
+            discourse.previous = sources_here + _subject_actors(sent, mentions)
             discourse.agents, discourse.seen = discourse.seen, {}
         return events
 
@@ -1180,6 +1190,63 @@ class EventStage:
             frontier = nxt
         return None
 
+    def _pronoun_subject(
+        self, token: Token, mentions: MentionIndex, discourse: _Discourse
+    ) -> list[ActorRef]:
+        """The actor an unresolved pronoun subject ("he", "it", "they", "its jets") stands
+        for: the source of the previous sentence's events, else its first subject actor.
+        Only a pronoun that is the verb's own subject, or owns it ("its jets shot"), counts."""
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return []
+        pronoun = subject if subject.tag_ == "PRP" else None
+        if pronoun is None:
+            pronoun = next(
+                (c for c in subject.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None
+            )
+        if pronoun is None or pronoun.lower_ in _FIRST_SECOND_PERSON:
+            return []
+        wants_person = pronoun.lower_ in ("he", "she", "his", "her", "him")
+        for ref in discourse.previous:
+            person = ref.resolved.kind in ("person", "composed", "coref") and ref.code[3:6] in (
+                "GOV",
+                "MIL",
+                "OPP",
+                "ELI",
+                "",
+            )
+            if wants_person == person or pronoun.lower_ in ("they", "their"):
+                return [ref]
+        return []
+
+    def _party_actor(
+        self, token: Token, mentions: MentionIndex, exclude: set[int], code: str
+    ) -> ActorRef | None:
+        """The closest actor in a trigger's object or in a prepositional phrase that names a
+        party ("arrested members of X", "fired at X", "imposed sanctions on X"); never one
+        in a topic or setting phrase ("talking about the record in Peru")."""
+        preps = _PARTY_PHRASE_PREPS if code[:2] not in _COOPERATIVE_ROOTS else _PARTY_PREPS
+        frontier = [
+            c
+            for c in token.children
+            if c.dep_ in ("dobj", "dative", "attr", "oprd")
+            or (c.dep_ == "prep" and c.lower_ in preps)
+        ]
+        for _ in range(_ZONE_DEPTH):
+            nxt: list[Token] = []
+            for node in frontier:
+                if node.i not in exclude:
+                    ref = mentions.ref(node)
+                    if ref is not None:
+                        return ref
+                nxt.extend(
+                    c
+                    for c in node.children
+                    if c.dep_ not in _CLAUSE and not (c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS)
+                )
+            frontier = nxt
+        return None
+
     def _addressee(
         self, token: Token, mentions: MentionIndex, exclude: set[int]
     ) -> ActorRef | None:
@@ -1429,6 +1496,8 @@ class EventStage:
             if not targets:
                 patient = next((c for c in token.children if c.dep_ == "nsubjpass"), token.head)
                 targets = [_state_actor(home, patient, "")]
+        if not sources and not noun:
+            sources = self._pronoun_subject(token, mentions, discourse)
         if not sources:
             return self._dropped("no-political-source")
         discourse.seen[match.rule_id] = sources
@@ -1544,6 +1613,23 @@ class EventStage:
                     # Ministry stop ...": a speech act is aimed at the actor its
                     # complement names
                     pairs.append((a, addressee, code))
+                elif (
+                    code
+                    and code[:2] not in UNILATERAL_ROOTS
+                    and code[:2] != "01"
+                    and not visiting  # a visit's host is found from where it goes
+                    and (
+                        nearest := self._party_actor(
+                            token, mentions, {s.token for s in sources}, code
+                        )
+                    )
+                    is not None
+                    and not _self_reference(a, nearest)
+                    and _political(nearest.code)
+                ):
+                    # "the army said it had arrested 20 militants of the X group":
+                    # the actor inside the trigger's own phrase is its other party
+                    pairs.append((a, nearest, code))
                 elif (
                     code
                     and not self.require_dyad
@@ -1752,6 +1838,9 @@ class _Discourse:
     rule, for agentless passives and bare event nouns in the next one."""
 
     agents: dict[str, list[ActorRef]] = field(default_factory=dict)
+    # the actors a pronoun subject of this sentence may stand for: the previous
+    # sentence's event sources, then its subject actors, nearest first
+    previous: list[ActorRef] = field(default_factory=list)
     seen: dict[str, list[ActorRef]] = field(default_factory=dict)
     # every token inside a time expression ("in November, when ...")
     timex_tokens: dict[int, TimeExpr] = field(default_factory=dict)
@@ -1790,6 +1879,19 @@ _STATE_ONLY_CODES: dict[str, str] = {
 }
 # A country "dominates" a story's actor mentions at this share (and at least twice).
 _HOME_SHARE = 0.5
+
+
+_FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "my", "our", "your", "me", "us"})
+
+
+def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
+    """Actors that are the subject of a verb in the sentence, the main clause's first."""
+    found: list[ActorRef] = []
+    for token in sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.tag_ not in ("PRP", "WDT", "WP"):
+            found.extend(r for r in mentions.actors_at(token, depth=2) if _political(r.code))
+    found.sort(key=lambda r: r.token)
+    return found
 
 
 def _agentless_passive(token: Token) -> bool:
