@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dateline.cli import app
+from dateline.records import SCHEMA_VERSION
 from tests.conftest import EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ runner = CliRunner()
 def test_version_names_schema_and_rules() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
-    assert "schema 1.0" in result.output and "rules " in result.output
+    assert f"schema {SCHEMA_VERSION}" in result.output and "rules " in result.output
 
 
 def test_events_without_a_database_says_what_to_do(tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ __all__ = [
 ]
 
 # Bump when a stored or exported field changes meaning or shape (docs/schema.md).
-SCHEMA_VERSION = "1.0"
+# 1.1: the event's location carries the place's `geonameid` and `feature` (additive).
+SCHEMA_VERSION = "1.1"
 
 Modality = Literal["asserted", "planned", "possible", "negated"]
 MODALITIES: tuple[str, ...] = ("asserted", "planned", "possible", "negated")
@@ -191,11 +192,17 @@ class EventDate:
 
 @dataclass(frozen=True, slots=True)
 class EventLocation:
+    """Where an event happened: the resolved `Place`, with its GeoNames id (None for
+    curated features and seas without one) and its `feature` kind (``country``,
+    ``city``, ``admin1``, ``sea`` or a curated feature's kind)."""
+
     text: str
     name: str
     country: str | None = None
     lat: float | None = None
     lon: float | None = None
+    geonameid: int | None = None
+    feature: str = ""
 
 
 @dataclass(frozen=True, slots=True)

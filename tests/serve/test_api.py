@@ -250,8 +250,11 @@ def test_timeline_counts_events_inside_one_period(
 ) -> None:
     events = [e for e in all_events if keep(e)]
     expected: dict[str, Counter[str]] = defaultdict(Counter)
-    spanning = 0
+    spanning = undated = 0
     for e in events:
+        if e["date"]["start"] is None:  # a vague reference (PAST_REF): in no period
+            undated += 1
+            continue
         first, last = _period(_first_day(e), interval), _period(_last_day(e), interval)
         if first != last:
             spanning += 1
@@ -262,6 +265,7 @@ def test_timeline_counts_events_inside_one_period(
         "/api/v1/timeline", params={**params, "interval": interval, "by": by}
     ).json()
     assert answer["spanning"] == spanning
+    assert answer["undated"] == undated
     got = {bucket["period"]: bucket["counts"] for bucket in answer["buckets"]}
     assert got == {period: dict(counts) for period, counts in expected.items()}
     assert [b["period"] for b in answer["buckets"]] == sorted(got)

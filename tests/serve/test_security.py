@@ -149,12 +149,12 @@ def test_no_user_value_ever_becomes_sql(fake_db: Path) -> None:
         dyad=(MARKER + "B", MARKER + "C"),
         since=dt.date(2016, 1, 1),
         until=dt.date(2018, 1, 1),
-        root="04",
+        cameo_root="04",
         cameo="04",
         quadclass=1,
         modality="asserted",
         country="ZQM",
-        text=MARKER + "D",
+        q=MARKER + "D",
         article_id=MARKER + "E",
     )
     con: Any = recording
@@ -169,6 +169,9 @@ def test_no_user_value_ever_becomes_sql(fake_db: Path) -> None:
     queries.event(con, MARKER + "F")
     queries.article(con, MARKER + "G")
     queries.find_fused(con, FusedQuery(actor=MARKER + "H", dyad=(MARKER, MARKER)), limit=5)
+    queries.find_fused(
+        con, FusedQuery(country="ZQM", cameo="04", quadclass=2, q=MARKER + "J"), limit=5
+    )
     queries.fused_event(con, MARKER + "I")
     queries.meta(con, "test")
     assert len(recording.calls) > 15

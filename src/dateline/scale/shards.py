@@ -43,7 +43,7 @@ from dateline.records import (
 # The store's own event columns and row builder: a shard's event rows are the
 # rows the store would hold, so a shard can be queried on its own.
 from dateline.store import _EVENT_COLUMNS as EVENT_COLUMNS
-from dateline.store import Store, content_hash
+from dateline.store import Store, content_hash, located_events
 from dateline.store import _event_row as event_row
 
 __all__ = ["Shard", "WorkDir", "documents_from_shard", "event_from_dict", "shard_from_documents"]
@@ -99,7 +99,7 @@ def shard_from_documents(documents: Sequence[Document], rules_version: str) -> S
             )  # fmt: skip
             # Every event, duplicates too: the store decides what a duplicate is
             # when the shard is merged, exactly as it does for a local batch.
-            event_rows += [(*event_row(event), position) for event in document.events]
+            event_rows += [(*event_row(event), position) for event in located_events(document)]
         if article_rows:
             con.executemany(
                 f"INSERT INTO shard_articles VALUES ({', '.join('?' * 10)})", article_rows

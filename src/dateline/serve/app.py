@@ -22,6 +22,7 @@ from dateline.records import MODALITIES
 from dateline.serve import queries
 from dateline.serve.queries import EventFilter
 from dateline.store import FusedQuery, open_store
+from dateline.store.query import TooManyPeriodsError, normalise_cameo
 
 __all__ = [
     "MAX_LIMIT",
@@ -154,7 +155,8 @@ RootParam = Annotated[
     str | None, Query(pattern=r"^(0?[1-9]|1[0-9]|20)$", description="CAMEO root, 01-20.")
 ]
 CameoParam = Annotated[
-    str | None, Query(pattern=r"^[0-9]{2,4}$", description="CAMEO code prefix (04, 036).")
+    str | None,
+    Query(pattern=r"^[0-9]{1,4}$", description="CAMEO code prefix (04, 036); 4 means root 04."),
 ]
 QuadParam = Annotated[int | None, Query(ge=1, le=4, description="QuadClass 1-4.")]
 ModalityParam = Annotated[
@@ -196,6 +198,13 @@ def day(name: str, value: str | None) -> dt.date | None:
         raise invalid(name, f"not a calendar day: {exc}", value) from exc
 
 
+def _cameo(value: str | None) -> str | None:
+    try:
+        return normalise_cameo(value)
+    except ValueError as exc:
+        raise invalid("cameo", str(exc), str(value)) from exc
+
+
 def event_filter(
     actor: ActorParam = None,
     dyad: DyadParam = None,
@@ -215,12 +224,12 @@ def event_filter(
         dyad=(pair[0], pair[1]) if pair else None,
         since=day("since", since),
         until=day("until", until),
-        root=root.zfill(2) if root else None,
-        cameo=cameo,
+        cameo_root=root.zfill(2) if root else None,
+        cameo=_cameo(cameo),
         quadclass=quadclass,
         modality=modality,
         country=country,
-        text=q,
+        q=q,
         article_id=article_id,
     )
 
@@ -341,9 +350,18 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         interval: Literal["day", "week", "month", "year"] = "month",
         by: Literal["quadclass", "root"] = "quadclass",
         date: Literal["event", "report"] = "event",
+        fill: Annotated[
+            bool, Query(description="Also list the empty periods between the first and last.")
+        ] = False,
     ) -> dict[str, Any]:
-        """Event counts per period, by QuadClass or CAMEO root, under the same filters."""
-        return queries.timeline(con, where, interval=interval, by=by, date=date)
+        """Event counts per period, by QuadClass or CAMEO root, under the same filters.
+
+        Events dated more coarsely than one period are counted in `spanning`, events with
+        only a vague date (PAST_REF) in `undated`; neither is put in a period."""
+        try:
+            return queries.timeline(con, where, interval=interval, by=by, date=date, fill=fill)
+        except TooManyPeriodsError as exc:
+            raise invalid("interval", str(exc), interval) from exc
 
     @app.get("/api/v1/dyads", tags=["aggregates"])
     def get_dyads(
@@ -379,13 +397,18 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         since: SinceParam = None,
         until: UntilParam = None,
         root: RootParam = None,
+        cameo: CameoParam = None,
+        quadclass: QuadParam = None,
         modality: ModalityParam = None,
+        country: CountryParam = None,
+        q: TextParam = None,
         min_reports: Annotated[int | None, Query(ge=1, le=10_000)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         order: Literal["asc", "desc"] = "asc",
     ) -> dict[str, Any]:
-        """Fused events (one real-world event with every story that reported it), filtered."""
+        """Fused events (one real-world event with every story that reported it), under the
+        same filters as events (`q`: words in any report's sentence)."""
         fused_store(con)
         pair = dyad.split(",") if dyad else None
         where = FusedQuery(
@@ -394,7 +417,11 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
             since=day("since", since),
             until=day("until", until),
             cameo_root=root.zfill(2) if root else None,
+            cameo=_cameo(cameo),
+            quadclass=quadclass,
             modality=modality,
+            country=country,
+            q=q,
             min_reports=min_reports,
         )
         return queries.find_fused(con, where, limit=limit, offset=offset, order=order)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import duckdb
 
 from dateline.codes import QUAD_CLASS_NAMES, CameoCodes
 from dateline.records import MODALITIES, SCHEMA_VERSION
-from dateline.store import EventQuery, FusedQuery
+from dateline.store.query import EventQuery, FusedQuery, timeline
 
 __all__ = [
     "EventFilter",
@@ -36,66 +35,16 @@ __all__ = [
     "timeline",
 ]
 
-Interval = Literal["day", "week", "month", "year"]
-TimelineBy = Literal["quadclass", "root"]
-DateBasis = Literal["event", "report"]
+# The one filter type (dateline.store.query), under the name this module always gave it.
+EventFilter = EventQuery
 
 _ORDER = {
     "asc": "coalesce(date_start, report_date), event_id",
     "desc": "coalesce(date_start, report_date) DESC, event_id DESC",
 }
-# The timeline's grouping column and its date columns, by validated key.
-_TIMELINE_KEY = {"quadclass": "CAST(quad_class AS VARCHAR)", "root": "cameo_root"}
-_TIMELINE_DATES = {
-    "event": ("coalesce(date_start, report_date)", "coalesce(date_end, report_date)"),
-    "report": ("report_date", "report_date"),
-}
 _EVIDENCE_ROLES = ("trigger", "source", "target", "time", "place")
 # Enough of the article around a trigger to read it when the sentence is not found.
 _CONTEXT = 200
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """The filters of `dateline events` and a few more; every value is bound."""
-
-    actor: str | None = None
-    dyad: tuple[str, str] | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    root: str | None = None
-    cameo: str | None = None  # a CAMEO code prefix: "04" or "036"
-    quadclass: int | None = None
-    modality: str | None = None
-    country: str | None = None  # ISO3 of either actor
-    text: str | None = None  # a case-insensitive substring of the sentence
-    article_id: str | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        sql, params = EventQuery(
-            actor=self.actor,
-            dyad=self.dyad,
-            since=self.since,
-            until=self.until,
-            cameo_root=self.root,
-            modality=self.modality,
-            article_id=self.article_id,
-        ).where()
-        clauses = [sql.removeprefix(" WHERE ")] if sql else []
-        if self.cameo:
-            clauses.append("starts_with(cameo_code, ?)")
-            params.append(self.cameo)
-        if self.quadclass is not None:
-            clauses.append("quad_class = ?")
-            params.append(self.quadclass)
-        if self.country:
-            clauses.append("(source_country = ? OR target_country = ?)")
-            params += [self.country.upper(), self.country.upper()]
-        if self.text:
-            # contains() takes the needle as a value: no LIKE wildcards to escape.
-            clauses.append("contains(lower(sentence), ?)")
-            params.append(self.text.lower())
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _one(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Any:
@@ -258,54 +207,6 @@ def article(connection: duckdb.DuckDBPyConnection, article_id: str) -> dict[str,
     ).fetchall()
     found["events"] = [json.loads(row[0]) for row in rows]
     return found
-
-
-def timeline(
-    connection: duckdb.DuckDBPyConnection,
-    where: EventFilter,
-    interval: Interval = "month",
-    by: TimelineBy = "quadclass",
-    date: DateBasis = "event",
-) -> dict[str, Any]:
-    """Event counts per period, split by QuadClass or CAMEO root.
-
-    An event counts in a period only when its whole date interval lies inside
-    it: an event dated "2016" is not pinned to 2016-01-01 of a daily chart but
-    counted under `spanning`, so the chart never invents a precision.
-    """
-    sql, params = where.where()
-    first, last = _TIMELINE_DATES[date]
-    key = _TIMELINE_KEY[by]
-    inside = f"date_trunc(?, {first}) = date_trunc(?, {last})"
-    joiner = " AND " if sql else " WHERE "
-    rows = connection.execute(
-        f"SELECT CAST(date_trunc(?, {first}) AS DATE) AS period, {key} AS k, count(*) AS n"
-        f" FROM events{sql}{joiner}{inside} GROUP BY ALL ORDER BY period, k",
-        [interval, *params, interval, interval],
-    ).fetchall()
-    spanning = _one(
-        connection,
-        f"SELECT count(*) FROM events{sql}{joiner}NOT ({inside})",
-        [*params, interval, interval],
-    )
-    periods: dict[str, dict[str, int]] = {}
-    keys: set[str] = set()
-    for period, group, n in rows:
-        periods.setdefault(period.isoformat(), {})[str(group)] = int(n)
-        keys.add(str(group))
-    if by == "quadclass":
-        series = [{"key": str(q), "label": QUAD_CLASS_NAMES[q]} for q in sorted(QUAD_CLASS_NAMES)]
-    else:
-        codes = CameoCodes.load()
-        series = [{"key": k, "label": _root_name(codes, k)} for k in sorted(keys)]
-    return {
-        "interval": interval,
-        "by": by,
-        "date": date,
-        "series": series,
-        "buckets": [{"period": p, "counts": c} for p, c in periods.items()],
-        "spanning": int(spanning or 0),
-    }
 
 
 def _root_name(codes: CameoCodes, root: str) -> str:

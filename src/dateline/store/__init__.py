@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import duckdb
 
 from dateline.errors import StoreError
 from dateline.records import SCHEMA_VERSION, Article, Document, Event
+from dateline.store.query import EventQuery, FusedQuery
 
 __all__ = ["EventQuery", "FusedQuery", "Store", "open_store"]
 
@@ -91,6 +92,8 @@ CREATE TABLE IF NOT EXISTS events (
     location_country VARCHAR,
     location_lat DOUBLE,
     location_lon DOUBLE,
+    location_geonameid BIGINT,
+    location_feature VARCHAR,
     rule_id VARCHAR,
     record JSON NOT NULL,
     schema_version VARCHAR NOT NULL,
@@ -153,8 +156,14 @@ _EVENT_COLUMNS = (
     "plover_event", "plover_mode", "modality",
     "date_value", "date_start", "date_end", "date_precision", "date_basis", "date_text",
     "report_date", "location_name", "location_country", "location_lat", "location_lon",
+    "location_geonameid", "location_feature",
     "rule_id", "record", "schema_version", "rules_version",
 )  # fmt: skip
+# Columns added to tables of older stores when they are opened for writing (schema 1.1).
+_MIGRATIONS = (
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_geonameid BIGINT",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_feature VARCHAR",
+)
 
 
 def content_hash(article: Article) -> str:
@@ -165,6 +174,31 @@ def content_hash(article: Article) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def located_events(document: Document) -> tuple[Event, ...]:
+    """The document's events, each location completed with its place's GeoNames id
+    and feature kind (the place the evidence's `place` span points at).
+
+    The events stage builds an event's location from a `Place` but keeps only its
+    name, country and point; what an export needs of it is added here, so coding
+    is untouched. An event that already carries them (read back from a Dask shard)
+    is kept as it is."""
+    places = {(place.start, place.end): place for place in document.places}
+    if not places:
+        return document.events
+    events = []
+    for event in document.events:
+        span = event.evidence.get("place")
+        place = places.get((span.start, span.end)) if span else None
+        location = event.location
+        if place is not None and location is not None and location.geonameid is None:
+            location = replace(
+                location, geonameid=place.geonameid, feature=location.feature or place.feature
+            )
+            event = replace(event, location=location)
+        events.append(event)
+    return tuple(events)
 
 
 def _event_row(event: Event) -> tuple[Any, ...]:
@@ -181,118 +215,10 @@ def _event_row(event: Event) -> tuple[Any, ...]:
         event.report_date,
         place.name if place else None, place.country if place else None,
         place.lat if place else None, place.lon if place else None,
+        place.geonameid if place else None, (place.feature or None) if place else None,
         event.rule_id, json.dumps(event.to_dict(), ensure_ascii=False),
         event.schema_version, event.rules_version,
     )  # fmt: skip
-
-
-def _who_what_when(
-    actor: str | None,
-    dyad: tuple[str, str] | None,
-    since: dt.date | None,
-    until: dt.date | None,
-    cameo_root: str | None,
-    modality: str | None,
-    undated_start: str,
-    undated_end: str,
-) -> tuple[list[str], list[Any]]:
-    """The filters events and fused events share, as SQL clauses with bound values.
-    `undated_start`/`undated_end` name the (constant) columns that stand for an undated
-    record's interval."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if actor:
-        # An actor code matches a whole code or a prefix of it: CHN matches CHNGOV.
-        clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-        params += [actor.upper(), actor.upper()]
-    if dyad:
-        a, b = dyad[0].upper(), dyad[1].upper()
-        clauses.append(
-            "((starts_with(source_code, ?) AND starts_with(target_code, ?))"
-            " OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
-        )
-        params += [a, b, b, a]
-    # A record is inside [since, until] when its date interval overlaps it.
-    if since:
-        clauses.append(f"coalesce(date_end, {undated_end}) >= ?")
-        params.append(since)
-    if until:
-        clauses.append(f"coalesce(date_start, {undated_start}) <= ?")
-        params.append(until)
-    if cameo_root:
-        clauses.append("cameo_root = ?")
-        params.append(cameo_root.zfill(2))
-    if modality:
-        clauses.append("modality = ?")
-        params.append(modality)
-    return clauses, params
-
-
-@dataclass(frozen=True)
-class EventQuery:
-    """Filters for `Store.events`. Every value is bound as a parameter."""
-
-    actor: str | None = None
-    dyad: tuple[str, str] | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    cameo_root: str | None = None
-    modality: str | None = None
-    article_id: str | None = None
-    article_ids: tuple[str, ...] | None = None
-    limit: int | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses, params = _who_what_when(
-            self.actor,
-            self.dyad,
-            self.since,
-            self.until,
-            self.cameo_root,
-            self.modality,
-            undated_start="report_date",
-            undated_end="report_date",
-        )
-        if self.article_id:
-            clauses.append("article_id = ?")
-            params.append(self.article_id)
-        if self.article_ids is not None:
-            clauses.append("list_contains(?, article_id)")
-            params.append(list(self.article_ids))
-        sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return sql, params
-
-
-@dataclass(frozen=True)
-class FusedQuery:
-    """Filters for `Store.fused_events`; every value is bound as a parameter.
-    `min_reports` keeps events told by at least that many stories."""
-
-    actor: str | None = None
-    dyad: tuple[str, str] | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    cameo_root: str | None = None
-    modality: str | None = None
-    min_reports: int | None = None
-    limit: int | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses, params = _who_what_when(
-            self.actor,
-            self.dyad,
-            self.since,
-            self.until,
-            self.cameo_root,
-            self.modality,
-            undated_start="first_report",
-            undated_end="last_report",
-        )
-        if self.min_reports:
-            clauses.append("n_reports >= ?")
-            params.append(self.min_reports)
-        sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return sql, params
 
 
 _FUSED_COLUMNS = (
@@ -326,6 +252,8 @@ class Store:
         self.path = path
         if not read_only:
             self.connection.execute(_SCHEMA)
+            for migration in _MIGRATIONS:
+                self.connection.execute(migration)
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, run_id: str, inputs: Sequence[str], rules_version: str) -> None:
@@ -374,7 +302,7 @@ class Store:
         seen: set[str] = set()
         event_rows = []
         for document in documents:
-            for event in document.events:
+            for event in located_events(document):
                 if event.event_id not in seen:  # the same event twice in one story is one row
                     seen.add(event.event_id)
                     event_rows.append(_event_row(event))
@@ -440,36 +368,19 @@ class Store:
             result[table] = int(row[0]) if row else 0
         return result
 
-    def export(self, path: str | Path, query: EventQuery | None = None) -> int:
-        """Write events to .jsonl (nested records), .csv or .parquet (flat columns)."""
-        target = Path(path)
-        suffix = target.suffix.lower()
-        query = query or EventQuery()
-        where, params = query.where()
-        order = " ORDER BY coalesce(date_start, report_date), event_id"
-        if suffix == ".jsonl":
-            n = 0
-            with target.open("w", encoding="utf-8") as handle:
-                for record in self.events(query):
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    n += 1
-            return n
-        columns = ", ".join(c for c in _EVENT_COLUMNS if c != "record")
-        if suffix not in {".csv", ".parquet"}:
-            raise StoreError(
-                f"cannot export to {target.name!r}: use a .jsonl, .csv or .parquet file"
-            )
-        # COPY cannot bind its file name; write to a relation first and let the
-        # Python API name the file, so no user string becomes SQL.
-        relation = self.connection.query(
-            f"SELECT {columns} FROM events{where}{order}", params=params
-        )
-        if suffix == ".parquet":
-            relation.write_parquet(str(target))
-        else:
-            relation.write_csv(str(target), header=True)
-        row = self.connection.execute(f"SELECT count(*) FROM events{where}", params).fetchone()
-        return int(row[0]) if row else 0
+    def export(
+        self,
+        path: str | Path,
+        query: EventQuery | None = None,
+        layout: str = "dateline",
+        format: str | None = None,
+        partition: str | None = None,
+    ) -> int:
+        """Write events to a file in a layout (dateline, gdelt, icews, plover) and a format
+        (tsv, csv, jsonl, parquet, geojson; by default the suffix's): `store.export`."""
+        from dateline.store.export import export_events
+
+        return export_events(self, path, query, layout=layout, format=format, partition=partition)
 
     # -- fused events (dateline.fuse) ------------------------------------------
     def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -583,35 +494,14 @@ class Store:
         ).fetchall()
         return {"fused_events": int(fused), "members": int(members), "multi_report": int(multi)}
 
-    def export_fused(self, path: str | Path, query: FusedQuery | None = None) -> int:
-        """Write fused events to .jsonl (nested, with members), .csv or .parquet
-        (flat columns, one row per fused event)."""
-        target = Path(path)
-        suffix = target.suffix.lower()
-        query = query or FusedQuery()
-        if suffix == ".jsonl":
-            records = self.fused_events(query)
-            with target.open("w", encoding="utf-8") as handle:
-                for record in records:
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            return len(records)
-        if suffix not in {".csv", ".parquet"}:
-            raise StoreError(
-                f"cannot export to {target.name!r}: use a .jsonl, .csv or .parquet file"
-            )
-        where, params = query.where()
-        columns = ", ".join(c for c in _FUSED_COLUMNS if c != "record")
-        relation = self.connection.query(
-            f"SELECT {columns} FROM fused_events{where}{_FUSED_ORDER}", params=params
-        )
-        if suffix == ".parquet":
-            relation.write_parquet(str(target))
-        else:
-            relation.write_csv(str(target), header=True)
-        ((count,),) = self.connection.execute(
-            f"SELECT count(*) FROM fused_events{where}", params
-        ).fetchall()
-        return int(count)
+    def export_fused(
+        self, path: str | Path, query: FusedQuery | None = None, format: str | None = None
+    ) -> int:
+        """Write fused events to .jsonl (nested, with members), .csv, .tsv or .parquet (flat
+        columns, one row per fused event), with Goldstein, QuadClass and coordinates."""
+        from dateline.store.export import export_fused
+
+        return export_fused(self, path, query, format=format)
 
     def close(self) -> None:
         self.connection.close()
