@@ -536,19 +536,49 @@ def _report_json(report: Any) -> None:
 @eval_app.command("time")
 def eval_time(
     corpus: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Option(
             help="TimeML corpus: a folder (searched recursively) or a .tml file; repeatable."
         ),
-    ],
+    ] = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(
+            help="real: the real news stories annotated blind by TimeML (evalsets/time_real), "
+            "instead of --corpus."
+        ),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="real suite: dev, or test (score test once per session).")
+    ] = "dev",
+    agreement: Annotated[
+        bool,
+        typer.Option(
+            "--agreement",
+            help="real suite: score the second annotation of doubly annotated stories "
+            "against the first (the human ceiling), instead of dateline.",
+        ),
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Write our TimeML annotation here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
-    """TempEval-3 Task A: extent, type and value F1 on TimeML corpora."""
-    from dateline.eval.time import evaluate_time
-
+    """TempEval-3 Task A: extent, type and value F1 on TimeML corpora or the real suite,
+    with the error classes (wrong values and spurious expressions by rule, misses)."""
     try:
-        report = evaluate_time(corpus, out_dir=out)
+        if suite == "real":
+            from dateline.eval.time_real import evaluate_time_real, time_agreement
+
+            if split not in ("dev", "test"):
+                raise typer.BadParameter("dev or test", param_hint="--split")
+            report = time_agreement(None) if agreement else evaluate_time_real(split)
+        elif suite is not None:
+            raise typer.BadParameter("real (or no --suite, with --corpus)", param_hint="--suite")
+        elif not corpus:
+            raise typer.BadParameter("give --corpus DIR (repeatable) or --suite real")
+        else:
+            from dateline.eval.time import evaluate_time
+
+            report = evaluate_time(corpus, out_dir=out)
     except DatelineError as exc:
         raise _fail(exc) from exc
     _report_json(report) if as_json else _render_report(report)

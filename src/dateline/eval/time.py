@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 from dateline.errors import EvalDataError
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = [
     "GoldTimex",
     "TimemlDocument",
+    "TimexError",
+    "error_classes",
     "evaluate_time",
     "read_timeml",
     "timeml_files",
@@ -152,6 +156,49 @@ def write_timeml(document: TimemlDocument, timexes: list[TimeExpr], path: Path) 
     path.write_text("".join(out), encoding="utf-8")
 
 
+class _Tagged(Protocol):
+    """What the scorer reads of a system expression (a `TimeExpr`, or another
+    annotator's `TimeExpr` built from gold, for agreement)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def rule_id(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TimexError:
+    """One error of the system on one document: a gold expression `missed`, a
+    `spurious` system one, or a pair with the wrong `value` (the rule that made it)."""
+
+    kind: Literal["missed", "spurious", "value"]
+    document: str
+    gold_text: str = ""
+    gold_type: str = ""
+    gold_value: str = ""
+    text: str = ""
+    value: str = ""
+    rule_id: str = ""
+
+    def line(self) -> str:
+        if self.kind == "missed":
+            return f"{self.document}: missed {self.gold_text!r} {self.gold_type} {self.gold_value}"
+        if self.kind == "spurious":
+            return f"{self.document}: spurious {self.text!r} {self.value} ({self.rule_id})"
+        return (
+            f"{self.document}: {self.gold_text!r} gold {self.gold_value} got {self.value} "
+            f"({self.text!r}, {self.rule_id})"
+        )
+
+
 @dataclass
 class _Tally:
     gold: int = 0
@@ -161,7 +208,11 @@ class _Tally:
     type_ok: int = 0
     value_ok: int = 0
     documents: int = 0
-    wrong: list[str] = field(default_factory=list)
+    errors: list[TimexError] = field(default_factory=list)
+
+    @property
+    def wrong(self) -> list[str]:
+        return [error.line() for error in self.errors]
 
     def add(self, other: _Tally) -> None:
         self.gold += other.gold
@@ -191,7 +242,7 @@ class _Tally:
         }
 
 
-def score_document(name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr]) -> _Tally:
+def score_document(name: str, gold: Sequence[GoldTimex], system: Sequence[_Tagged]) -> _Tally:
     """Tally one document; each gold expression pairs with the system one that
     overlaps it most and is not yet paired."""
     tally = _Tally(gold=len(gold), system=len(system), documents=1)
@@ -206,10 +257,14 @@ def score_document(name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr
             overlap = min(gold_timex.end, timex.end) - max(gold_timex.start, timex.start)
             if overlap > best_overlap:
                 best, best_overlap = index, overlap
+        seen = {
+            "document": name,
+            "gold_text": gold_timex.text,
+            "gold_type": gold_timex.type,
+            "gold_value": gold_timex.value,
+        }
         if best is None:
-            tally.wrong.append(
-                f"{name}: missed {gold_timex.text!r} {gold_timex.type} {gold_timex.value}"
-            )
+            tally.errors.append(TimexError("missed", **seen))
             continue
         paired.add(best)
         timex = system[best]
@@ -218,14 +273,46 @@ def score_document(name: str, gold: tuple[GoldTimex, ...], system: list[TimeExpr
         if timex.value == gold_timex.value:
             tally.value_ok += 1
         else:
-            tally.wrong.append(
-                f"{name}: {gold_timex.text!r} gold {gold_timex.value} got {timex.value} "
-                f"({timex.text!r}, {timex.rule_id})"
+            tally.errors.append(
+                TimexError(
+                    "value", **seen, text=timex.text, value=timex.value, rule_id=timex.rule_id
+                )
             )
     for index, timex in enumerate(system):
         if index not in paired:
-            tally.wrong.append(f"{name}: spurious {timex.text!r} {timex.value} ({timex.rule_id})")
+            tally.errors.append(
+                TimexError(
+                    "spurious", name, text=timex.text, value=timex.value, rule_id=timex.rule_id
+                )
+            )
     return tally
+
+
+def error_classes(errors: Sequence[TimexError]) -> list[str]:
+    """Where the stage loses, most first: wrong values and spurious expressions by the
+    rule that made them, missed expressions by their gold type and value shape
+    (``P9Y``, ``9999-99``, ``PRESENT_REF``)."""
+    by_rule: dict[str, Counter[str]] = {}
+    for error in errors:
+        if error.kind != "missed":
+            by_rule.setdefault(error.rule_id or "?", Counter())[error.kind] += 1
+    missed = Counter(
+        f"{error.gold_type} {re.sub(r'[0-9]', '9', error.gold_value)}"
+        for error in errors
+        if error.kind == "missed"
+    )
+    lines = [
+        f"errors: {sum(e.kind == 'missed' for e in errors)} missed, "
+        f"{sum(e.kind == 'spurious' for e in errors)} spurious, "
+        f"{sum(e.kind == 'value' for e in errors)} wrong values"
+    ]
+    for rule_id, counts in sorted(by_rule.items(), key=lambda item: (-item[1].total(), item[0])):
+        lines.append(
+            f"  rule {rule_id}: {counts['value']} wrong value, {counts['spurious']} spurious"
+        )
+    for shape, count in missed.most_common():
+        lines.append(f"  missed {shape}: {count}")
+    return lines
 
 
 def timeml_files(corpus: Path) -> list[Path]:
@@ -249,17 +336,14 @@ def evaluate_time(
     """Score the time stage on each TimeML corpus directory (TempEval-3 Task A).
 
     `metrics` holds ``<corpus>.<score>`` (e.g. ``timebank.value_f1``) and, for
-    several corpora, ``all.<score>``. `details` lists per-document figures and
-    every missed, spurious or wrongly valued expression. With `out_dir`, each
-    document is written back as TimeML with our TIMEX3 tags
+    several corpora, ``all.<score>``. `details` lists per-document figures, the
+    error classes (wrong values and spurious expressions by rule id, misses by
+    gold shape) and every missed, spurious or wrongly valued expression. With
+    `out_dir`, each document is written back as TimeML with our TIMEX3 tags
     (``out_dir/<corpus>/<name>.tml``).
     """
-    from dateline.nlp import load_model
-    from dateline.time import tag_time
-
-    model = nlp if nlp is not None else load_model()
     report = EvalReport(title="time: TempEval-3 Task A (timex extent, type, value)")
-    total = _Tally()
+    labelled: list[tuple[str, list[TimemlDocument]]] = []
     for corpus in corpora:
         # A corpus is named by its folder, or a single file by its stem.
         label = corpus.stem if corpus.is_file() else corpus.name
@@ -275,33 +359,65 @@ def evaluate_time(
             raise EvalDataError(f"{corpus}: no readable TimeML file ({unreadable[0]})")
         report.details.extend(f"unreadable, not scored: {reason}" for reason in unreadable)
         report.metrics[f"{label}.unreadable_files"] = len(unreadable)
+        labelled.append((label, documents))
+    score_corpora(report, labelled, nlp=nlp, rules=rules, out_dir=out_dir)
+    return report
+
+
+def score_corpora(
+    report: EvalReport,
+    corpora: Sequence[tuple[str, Sequence[TimemlDocument]]],
+    nlp: Language | None = None,
+    rules: TimeRules | None = None,
+    out_dir: Path | None = None,
+    total: bool | None = None,
+) -> None:
+    """Tag and score each labelled corpus of documents into `report` (rows, metrics
+    ``<label>.<score>``, details) and, with `total` (default: for several corpora),
+    all of them together as ``all.<score>``."""
+    from dateline.nlp import load_model
+    from dateline.time import tag_time
+
+    model = nlp if nlp is not None else load_model()
+    everything = _Tally()
+    for label, documents in corpora:
         corpus_tally = _Tally()
         docs = model.pipe((document.text for document in documents), batch_size=16)
         for document, doc in zip(documents, docs, strict=True):
             system = tag_time(doc, document.dct, rules)
-            tally = score_document(f"{label}/{document.name}", document.timexes, system)
-            corpus_tally.add(tally)
-            corpus_tally.wrong.extend(tally.wrong)
-            doc_scores = tally.scores()
-            report.details.append(
-                f"{label}/{document.name}: gold {tally.gold} system {tally.system} "
-                f"strict F1 {doc_scores['strict_f1']:.3f} relaxed F1 {doc_scores['relaxed_f1']:.3f} "
-                f"value F1 {doc_scores['value_f1']:.3f}"
+            name = f"{label}/{document.name}"
+            _add_document(
+                report, corpus_tally, name, score_document(name, document.timexes, system)
             )
             if out_dir is not None:
                 write_timeml(document, system, out_dir / label / f"{document.name}.tml")
-        scores = corpus_tally.scores()
-        report.rows.append(_row(label, corpus_tally, scores))
-        for key, value in scores.items():
-            report.metrics[f"{label}.{key}"] = round(value, 4)
-        report.details.extend(corpus_tally.wrong)
-        total.add(corpus_tally)
-    if len(corpora) > 1:
-        scores = total.scores()
-        report.rows.append(_row("all", total, scores))
+        _add_corpus(report, label, corpus_tally)
+        everything.add(corpus_tally)
+    if total or (total is None and len(corpora) > 1):
+        scores = everything.scores()
+        report.rows.append(_row("all", everything, scores))
         for key, value in scores.items():
             report.metrics[f"all.{key}"] = round(value, 4)
-    return report
+
+
+def _add_document(report: EvalReport, corpus_tally: _Tally, name: str, tally: _Tally) -> None:
+    corpus_tally.add(tally)
+    corpus_tally.errors.extend(tally.errors)
+    scores = tally.scores()
+    report.details.append(
+        f"{name}: gold {tally.gold} system {tally.system} "
+        f"strict F1 {scores['strict_f1']:.3f} relaxed F1 {scores['relaxed_f1']:.3f} "
+        f"value F1 {scores['value_f1']:.3f}"
+    )
+
+
+def _add_corpus(report: EvalReport, label: str, tally: _Tally) -> None:
+    scores = tally.scores()
+    report.rows.append(_row(label, tally, scores))
+    for key, value in scores.items():
+        report.metrics[f"{label}.{key}"] = round(value, 4)
+    report.details.extend(f"{label} {line}" for line in error_classes(tally.errors))
+    report.details.extend(tally.wrong)
 
 
 def _row(name: str, tally: _Tally, scores: dict[str, float]) -> dict[str, object]:
