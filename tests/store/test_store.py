@@ -101,5 +101,5 @@ def test_export_formats(tmp_path: Path, suffix: str) -> None:
 
 def test_export_rejects_unknown_format(tmp_path: Path) -> None:
     store = open_store(":memory:")
-    with pytest.raises(Exception, match=r"jsonl, \.csv or \.parquet"):
+    with pytest.raises(Exception, match=r"name it \.tsv, \.csv, \.jsonl, \.parquet or \.geojson"):
         store.export(tmp_path / "events.xlsx")

@@ -118,6 +118,7 @@ class ReadContext:
 
     today: dt.date
     first_seen: dict[str, str] = field(default_factory=dict)
+    web: Any = None  # the WebReader of URL inputs (dateline.ingest.web), made on first use
 
     def admit(self, article: Article, place: RecordPlace) -> Article | Reject:
         earlier = self.first_seen.get(article.id)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dateline.errors import IngestError
 from dateline.ingest.common import Line, ReadContext, RecordPlace, binary_lines, text_lines
@@ -24,7 +25,10 @@ from dateline.ingest.sgml import read_reuters_sgml
 from dateline.ingest.tabular import read_table
 from dateline.records import Article, Reject
 
-__all__ = ["EXTENSIONS", "NOT_STORY_NAMES", "STDIN", "Format", "read_inputs"]
+if TYPE_CHECKING:
+    from dateline.ingest.web import WebReader
+
+__all__ = ["EXTENSIONS", "NOT_STORY_NAMES", "STDIN", "Format", "is_url", "read_inputs"]
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -37,6 +41,7 @@ class Format(Enum):
     CSV = "csv"
     TSV = "tsv"
     SGML = "sgml"
+    URLS = "urls"
 
 
 EXTENSIONS: dict[str, Format | None] = {
@@ -49,6 +54,7 @@ EXTENSIONS: dict[str, Format | None] = {
     ".tsv": Format.TSV,
     ".sgm": Format.SGML,
     ".sgml": Format.SGML,
+    ".urls": Format.URLS,
 }
 # Documentation that sits next to data (the Reuters folder has a README.txt);
 # skipped when met inside a directory, read like any file when named directly.
@@ -58,12 +64,21 @@ NOT_STORY_NAMES = frozenset(
 
 Reader = Callable[[Iterable[Line], str, ReadContext], Iterator[Article | Reject]]
 
+# An input with a scheme (http://, https://, and file:// to be refused) is a URL
+# for the web reader (docs/ingest.md, "Web pages and feeds").
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(path: str | Path) -> bool:
+    return isinstance(path, str) and _URL.match(path) is not None
+
 
 def read_inputs(
     paths: Sequence[str | Path],
     stdin: TextIO | None = None,
     *,
     today: dt.date | None = None,
+    web: WebReader | None = None,
 ) -> Iterator[Article | Reject]:
     """Every article in `paths`, and a `Reject` for every record that could not be read.
 
@@ -73,13 +88,24 @@ def read_inputs(
     order given, records in file order. `today` bounds publication dates
     (default: the real today). Raises `IngestError` before reading anything
     if a path does not exist.
+
+    A path that is an http(s) URL (or a ``.urls`` file, or a ``.txt`` file or
+    stdin whose first line is one, listing one URL a line) is read by `web`
+    (default: a `WebReader` with the default politeness and no memory of
+    earlier runs).
     """
-    missing = [str(path) for path in paths if str(path) != STDIN and not Path(path).exists()]
+    missing = [
+        str(path)
+        for path in paths
+        if str(path) != STDIN and not is_url(path) and not Path(path).exists()
+    ]
     if missing:
         raise IngestError(f"no such file or directory: {', '.join(missing)}")
-    context = ReadContext(today=today or dt.date.today())
+    context = ReadContext(today=today or dt.date.today(), web=web)
     for path in paths:
-        if str(path) == STDIN:
+        if is_url(path):
+            yield from _read_urls([(1, str(path))], "", context)
+        elif str(path) == STDIN:
             yield from _read_stream(stdin if stdin is not None else sys.stdin, context)
         elif Path(path).is_dir():
             for file in _files_in(Path(path)):
@@ -175,6 +201,8 @@ def _sniff(head: str, *, is_txt: bool) -> Format | None:
         return Format.JSON_ARRAY
     if start.startswith(("<REUTERS", "<!DOCTYPE lewis")):
         return Format.SGML
+    if start.lower().startswith(("http://", "https://")):
+        return Format.URLS
     columns = {name.strip().strip('"').lower() for name in start.replace("\t", ",").split(",")}
     if "text" in columns and not is_txt:
         return Format.TSV if "\t" in start else Format.CSV
@@ -192,13 +220,29 @@ def _reader_for(chosen: Format) -> Reader:
         Format.JSONL: read_jsonl,
         Format.JSON_ARRAY: read_json_array,
         Format.SGML: read_reuters_sgml,
+        Format.URLS: _read_urls,
     }
     return readers[chosen]
+
+
+def _read_urls(lines: Iterable[Line], file: str, context: ReadContext) -> Iterator[Article | Reject]:
+    """Each URL (one a line; blank lines and ``#`` comments skipped) through the web reader."""
+    if context.web is None:
+        from dateline.ingest.web import WebReader
+
+        context.web = WebReader(today=context.today)
+    for _, line in lines:
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        place = RecordPlace(file=url, line=None, record=None)
+        for item in context.web.read(url):
+            yield context.admit(item, place) if isinstance(item, Article) else item
 
 
 def _unknown_format(suffix: str) -> str:
     what = f"'{suffix}' files" if suffix else "this input"
     return (
         f"unrecognised format: dateline cannot read {what}; "
-        "use .txt (date header), .jsonl, .csv, .tsv or .sgm"
+        "use .txt (date header), .jsonl, .csv, .tsv, .sgm or .urls"
     )
