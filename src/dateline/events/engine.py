@@ -1206,6 +1206,12 @@ class EventStage:
             )
         if pronoun is None or pronoun.lower_ in _FIRST_SECOND_PERSON:
             return []
+        if token.dep_ == "ccomp" and pronoun is subject:
+            # "the army said it had attacked no one", "Ottawa said it would ...": the
+            # pronoun of a reported clause is the reporter
+            reporters, _ = self._subjects(token.head, mentions, 1)
+            if reporters:
+                return reporters
         wants_person = pronoun.lower_ in ("he", "she", "his", "her", "him")
         for ref in discourse.previous:
             person = ref.resolved.kind in ("person", "composed", "coref") and ref.code[3:6] in (
@@ -1498,6 +1504,14 @@ class EventStage:
                 targets = [_state_actor(home, patient, "")]
         if not sources and not noun:
             sources = self._pronoun_subject(token, mentions, discourse)
+        if (
+            not sources
+            and (match.code or "")[:2] == "14"
+            and (crowd := _crowd_country(token, places, document.mentions)) is not None
+        ):
+            # "Thousands of people protested in Caracas against Maduro": a crowd that
+            # protests is the civil society of the country where it protests
+            sources = [_state_actor(crowd, token, "CVL")]
         if not sources:
             return self._dropped("no-political-source")
         discourse.seen[match.rule_id] = sources
@@ -1892,6 +1906,46 @@ def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
             found.extend(r for r in mentions.actors_at(token, depth=2) if _political(r.code))
     found.sort(key=lambda r: r.token)
     return found
+
+
+_CROWD_WORDS = frozenset(
+    {
+        "people",
+        "thousands",
+        "hundreds",
+        "tens",
+        "dozens",
+        "crowd",
+        "crowds",
+        "residents",
+        "citizens",
+        "students",
+        "workers",
+        "supporters",
+        "protesters",
+        "demonstrators",
+        "activists",
+        "villagers",
+        "farmers",
+        "women",
+        "youths",
+        "mourners",
+    }
+)
+
+
+def _crowd_country(
+    token: Token, places: _PlaceIndex, mentions: Sequence[ActorMention]
+) -> str | None:
+    """The country of a crowd that is the subject of `token`: where the sentence places
+    it, else the story's home country. None when the subject is not a crowd."""
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ not in _CROWD_WORDS:
+        return None
+    attached = places.attached(token, exclude=set())
+    if attached is not None and attached[1].country:
+        return attached[1].country
+    return _home_country(mentions)
 
 
 def _agentless_passive(token: Token) -> bool:
