@@ -52,6 +52,7 @@ __all__ = [
     "create_app",
     "fuse_store",
     "open_store",
+    "read_events",
     "read_inputs",
     "rules_version",
 ]
@@ -80,6 +81,10 @@ def __getattr__(name: str) -> object:
         from dateline.store import open_store
 
         return open_store
+    if name == "read_events":
+        from dateline.store.export import read_events
+
+        return read_events
     if name == "read_inputs":
         from dateline.ingest import read_inputs
 

@@ -52,6 +52,7 @@ __all__ = [
     "export_events",
     "export_fused",
     "format_for",
+    "read_events",
 ]
 
 Layout = Literal["dateline", "gdelt", "icews", "plover"]
@@ -383,6 +384,49 @@ def event_relation(
         sql += " LIMIT ?"
         params = [*params, query.limit]
     return connection.query(sql, params=[*lookup_params, *params])
+
+
+def read_events(
+    db: str | Path = "dateline.duckdb",
+    *,
+    to: Literal["pandas", "polars", "arrow"] = "pandas",
+    layout: Literal["dateline", "gdelt", "icews"] = "dateline",
+    limit: int | None = None,
+    **filters: Any,
+) -> Any:
+    """Stored events as a DataFrame (pandas or polars) or an Arrow table, with the filters
+    of `dateline events` (`actor`, `dyad`, `country`, `since`, `until`, `cameo`,
+    `quadclass`, `modality`, `q`), in a layout's columns and types:
+
+        >>> frame = read_events("dateline.duckdb", dyad=("CHN", "JPN"), since="2017-01-01")
+
+    Needs `pip install "dateline[analysis]"` (pyarrow, pandas, polars)."""
+    from dateline.store import open_store
+
+    for key in ("since", "until"):
+        if isinstance(filters.get(key), str):
+            filters[key] = dt.date.fromisoformat(filters[key])
+    if isinstance(filters.get("dyad"), list):
+        filters["dyad"] = tuple(filters["dyad"])
+    try:
+        query = EventQuery(**filters, limit=limit)
+    except TypeError as exc:
+        raise StoreError(
+            f"{exc}; the filters are actor, dyad, country, since, until, cameo, quadclass,"
+            " modality and q"
+        ) from exc
+    path = Path(db)
+    if not path.is_file():
+        raise StoreError(f"no database at {path}; run `dateline code` first")
+    with open_store(path, read_only=True) as store:
+        relation = event_relation(store.connection, query, layout)
+        if to == "arrow":
+            return relation.to_arrow_table()
+        if to == "polars":
+            return relation.pl()
+        if to == "pandas":
+            return relation.df()
+    raise StoreError(f"cannot return events as {to!r}: use pandas, polars or arrow")
 
 
 # -- JSON records ------------------------------------------------------------------------
