@@ -19,6 +19,7 @@ from dateline.rules_version import rules_version
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from dateline.ingest.web import WebReader
     from dateline.store import Store
 
 __all__ = ["RunSummary", "build_pipeline", "code_articles", "code_inputs"]
@@ -149,6 +150,7 @@ def code_inputs(
     processes: int = 1,
     pipeline_factory: Callable[[], Pipeline] | None = None,
     batch_size: int = 32,
+    web: WebReader | None = None,
 ) -> RunSummary:
     """Read, code and store every article of the inputs.
 
@@ -159,6 +161,8 @@ def code_inputs(
     With `processes` > 1, batches are coded in that many worker processes,
     each building its pipeline with `pipeline_factory` (a picklable callable;
     default: the standard stages); this process reads and writes the store.
+
+    URL inputs are fetched by `web` (see `dateline.ingest.web.WebReader`).
     """
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -212,7 +216,7 @@ def code_inputs(
 
     status = "failed"
     try:
-        for item in read_inputs(list(inputs), stdin=stdin):
+        for item in read_inputs(list(inputs), stdin=stdin, web=web):
             article = summary.take(item, rejects)
             if article is not None:
                 pending.append(article)
