@@ -18,24 +18,99 @@ from dateline.ingest.dates import BadDateError, parse_date
 from dateline.records import Article, Reject
 
 __all__ = [
+    "BINARY_SAMPLE_BYTES",
     "EXCERPT_CHARS",
+    "MAX_STORY_CHARS",
     "Line",
     "ReadContext",
     "RecordPlace",
     "article_from_fields",
     "binary_lines",
+    "binary_problem",
+    "clean_text",
     "content_id",
+    "display_name",
     "excerpt_of",
     "first_undecodable",
+    "printable",
     "restore_comma_joined_paragraphs",
     "text_lines",
 ]
 
 Line = tuple[int, str]
 EXCERPT_CHARS = 80
+# The longest story coded (characters of its text); a longer one is rejected as
+# `too long`. `read_inputs(max_chars=...)` and `dateline code --max-chars` change it.
+MAX_STORY_CHARS = 1_000_000
+# How much of a file is looked at to tell text from binary data.
+BINARY_SAMPLE_BYTES = 8192
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+# The one rule for control characters in a story's text and title (docs/ingest.md):
+# those Python counts as white space become a space, a C1 control (U+0080-U+009F,
+# nearly always a Windows-1252 byte read as latin-1) becomes the character it is in
+# Windows-1252, a lone surrogate (JSON "\ud800") becomes U+FFFD, and the others (NUL,
+# U+0001-U+0008, U+000E-U+001B, U+007F, C1 bytes with no Windows-1252 meaning) go.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SPACE_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+# Bytes that are not text: control bytes other than tab, line feed, form feed,
+# carriage return and escape (which some wire formats use).
+_BINARY_BYTES = bytes(range(0, 8)) + bytes(range(14, 27)) + bytes(range(28, 32)) + b"\x0b\x7f"
+
+
+def _control_replacement(match: re.Match[str]) -> str:
+    char = match[0]
+    if char in _SPACE_CONTROLS:
+        return " "
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    if 0x80 <= code <= 0x9F:
+        try:
+            return bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+    return ""
+
+
+def clean_text(text: str) -> str:
+    """`text` with its control characters handled by the one rule above."""
+    return _CONTROL.sub(_control_replacement, text)
+
+
+def printable(text: str) -> str:
+    """`text` safe to write as UTF-8 anywhere: bytes that were not UTF-8 (kept as
+    surrogates) shown as ``\\xNN``, any other lone surrogate as U+FFFD."""
+    if _SURROGATE.search(text) is None:
+        return text
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def display_name(path: str) -> str:
+    """A file name as shown in rejects and origins (a name that is not UTF-8
+    keeps its bad bytes as ``\\xNN``)."""
+    return printable(path)
+
+
+def binary_problem(sample: bytes) -> str | None:
+    """Why the first bytes of a file say it is not text, or None.
+
+    A NUL byte, or more than one byte in ten that is a control character no
+    text uses, marks binary data (an image, a zip, UTF-16 text)."""
+    if not sample:
+        return None
+    if b"\x00" in sample:
+        hint = (
+            " (UTF-16 text? save it as UTF-8)" if sample[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        )
+        return f"binary file: it holds NUL bytes, so it is not a text file{hint}"
+    controls = sum(sample.count(byte) for byte in _BINARY_BYTES)
+    if controls * 10 > len(sample):
+        return f"binary file: {controls} of its first {len(sample)} bytes are control characters, so it is not a text file"
+    return None
 
 
 def binary_lines(handle: BinaryIO, fallback_encoding: str | None = None) -> Iterator[Line]:
@@ -73,8 +148,8 @@ def first_undecodable(text: str) -> int | None:
 
 def excerpt_of(text: str) -> str:
     """A short one-line, JSON-safe excerpt of a raw record."""
-    flat = _SPACES.sub(" ", text).strip()
-    flat = _UNDECODABLE.sub("\ufffd", flat)
+    flat = _SPACES.sub(" ", text[: 4 * EXCERPT_CHARS]).strip()
+    flat = _SURROGATE.sub("\ufffd", clean_text(flat))
     if len(flat) > EXCERPT_CHARS:
         flat = flat[: EXCERPT_CHARS - 1] + "…"
     return flat
@@ -100,9 +175,9 @@ class RecordPlace:
 
     def reject(self, reason: str, raw: str = "") -> Reject:
         return Reject(
-            file=self.file,
+            file=printable(self.file),
             line=self.line,
-            reason=reason,
+            reason=clean_text(printable(reason)),
             record=self.record,
             excerpt=excerpt_of(raw),
         )
@@ -117,10 +192,24 @@ class ReadContext:
     """
 
     today: dt.date
+    max_chars: int = MAX_STORY_CHARS
     first_seen: dict[str, str] = field(default_factory=dict)
     web: Any = None  # the WebReader of URL inputs (dateline.ingest.web), made on first use
 
+    def too_long(self, text: str, place: RecordPlace, raw: str) -> Reject | None:
+        """A `too long` reject for a story over `max_chars`, else None."""
+        if len(text) <= self.max_chars:
+            return None
+        return place.reject(
+            f"too long: the story has {len(text):,} characters, more than the maximum of "
+            f"{self.max_chars:,}; split it into shorter stories or raise --max-chars",
+            raw,
+        )
+
     def admit(self, article: Article, place: RecordPlace) -> Article | Reject:
+        too_long = self.too_long(article.text, place, article.title or article.text)
+        if too_long is not None:
+            return too_long
         earlier = self.first_seen.get(article.id)
         if earlier is not None:
             return place.reject(
@@ -145,7 +234,10 @@ def article_from_fields(
     if text_value is not None and not isinstance(text_value, str):
         kind = type(text_value).__name__
         return place.reject(f"bad text: 'text' must be a string, not {kind}", raw)
-    text = _normalise_newlines(text_value or "")
+    too_long = context.too_long(text_value or "", place, raw)
+    if too_long is not None:  # before any work on a text of any size
+        return too_long
+    text = clean_text(_normalise_newlines(text_value or ""))
     identifier = _optional_string(fields.get("id"))
     source = _optional_string(fields.get("source"))
     if _is_comma_joined(identifier, source):
@@ -165,7 +257,7 @@ def article_from_fields(
     except BadDateError as error:
         return place.reject(f"bad date: {error}", raw)
 
-    title = _optional_string(fields.get("title")) or ""
+    title = clean_text(_optional_string(fields.get("title")) or "")
     article = Article(
         id=identifier or content_id(date, text),
         date=date,
@@ -182,7 +274,7 @@ def _optional_string(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float | str):
-        text = str(value).strip()
+        text = clean_text(str(value)).strip()
         return text or None
     return None
 

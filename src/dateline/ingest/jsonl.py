@@ -50,7 +50,18 @@ def read_jsonl(
                 line,
             )
             continue
+        except (RecursionError, ValueError) as error:
+            yield place.reject(f"bad JSON: {_unreadable(error)}", line)
+            continue
         yield _from_value(value, place, line, context)
+
+
+def _unreadable(error: Exception) -> str:
+    """What json could not read besides a syntax error: nesting deeper than the
+    interpreter's stack, or an integer too long to convert."""
+    if isinstance(error, RecursionError):
+        return "the value is nested too deeply to read; a story is a flat object"
+    return f"{error}; a story is a flat object of strings"
 
 
 def read_json_array(
@@ -69,12 +80,24 @@ def read_json_array(
             f"bad JSON: {error.msg} at line {error.lineno}, column {error.colno}", content
         )
         return
+    except (RecursionError, ValueError) as error:
+        yield whole.reject(f"bad JSON: {_unreadable(error)}", content)
+        return
     if not isinstance(values, list):
         yield whole.reject("bad JSON: expected an array of story objects", content)
         return
     for index, value in enumerate(values, start=1):
         place = RecordPlace(file=file, line=None, record=index)
-        yield _from_value(value, place, json.dumps(value, ensure_ascii=False)[:200], context)
+        yield _from_value(value, place, _shown(value), context)
+
+
+def _shown(value: Any) -> str:
+    """The start of an array element as JSON, for its excerpt (a nested value
+    too deep to write back is shown by its type)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)[:200]
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
 
 
 def _from_value(value: Any, place: RecordPlace, raw: str, context: ReadContext) -> Article | Reject:

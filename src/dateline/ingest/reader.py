@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from dateline.errors import IngestError
-from dateline.ingest.common import Line, ReadContext, RecordPlace, binary_lines, text_lines
+from dateline.ingest.common import (
+    BINARY_SAMPLE_BYTES,
+    MAX_STORY_CHARS,
+    Line,
+    ReadContext,
+    RecordPlace,
+    binary_lines,
+    binary_problem,
+    display_name,
+    text_lines,
+)
 from dateline.ingest.jsonl import read_json_array, read_jsonl
 from dateline.ingest.seed import looks_like_seed, read_seed
 from dateline.ingest.sgml import read_reuters_sgml
@@ -78,6 +89,7 @@ def read_inputs(
     stdin: TextIO | None = None,
     *,
     today: dt.date | None = None,
+    max_chars: int = MAX_STORY_CHARS,
     web: WebReader | None = None,
 ) -> Iterator[Article | Reject]:
     """Every article in `paths`, and a `Reject` for every record that could not be read.
@@ -86,7 +98,8 @@ def read_inputs(
     hidden files, files with other extensions and READMEs), or ``"-"`` for
     `stdin` (``sys.stdin`` when not given). Order is stable: paths in the
     order given, records in file order. `today` bounds publication dates
-    (default: the real today). Raises `IngestError` before reading anything
+    (default: the real today); a story longer than `max_chars` characters is
+    rejected as ``too long``. Raises `IngestError` before reading anything
     if a path does not exist.
 
     A path that is an http(s) URL (or a ``.urls`` file, or a ``.txt`` file or
@@ -95,13 +108,13 @@ def read_inputs(
     earlier runs).
     """
     missing = [
-        str(path)
+        display_name(str(path))
         for path in paths
-        if str(path) != STDIN and not is_url(path) and not Path(path).exists()
+        if str(path) != STDIN and not is_url(path) and not os.path.lexists(path)
     ]
     if missing:
         raise IngestError(f"no such file or directory: {', '.join(missing)}")
-    context = ReadContext(today=today or dt.date.today(), web=web)
+    context = ReadContext(today=today or dt.date.today(), max_chars=max_chars, web=web)
     for path in paths:
         if is_url(path):
             yield from _read_urls([(1, str(path))], "", context)
@@ -109,23 +122,54 @@ def read_inputs(
             yield from _read_stream(stdin if stdin is not None else sys.stdin, context)
         elif Path(path).is_dir():
             for file in _files_in(Path(path)):
-                yield from _read_file(file, context, explicit=False)
+                if isinstance(file, Reject):
+                    yield file
+                else:
+                    yield from _read_file(file, context, explicit=False)
         else:
             yield from _read_file(Path(path), context, explicit=True)
 
 
-def _files_in(root: Path) -> Iterator[Path]:
-    found = []
-    for file in root.rglob("*"):
-        relative = file.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if file.suffix.lower() not in EXTENSIONS or _is_documentation(file):
-            continue
-        if file.is_file():
-            found.append((relative.parts, file))
-    for _, file in sorted(found):
-        yield file
+def _files_in(root: Path) -> Iterator[Path | Reject]:
+    """The story files under `root` in sorted order, and a reject for every
+    folder that cannot be listed and every link that leads nowhere."""
+    found: list[tuple[tuple[str, ...], Path | Reject]] = []
+
+    def unreadable(error: OSError) -> None:
+        folder = Path(error.filename) if error.filename else root
+        reason = error.strerror or str(error)
+        reject = RecordPlace(file=display_name(str(folder)), line=None, record=None).reject(
+            f"cannot read folder: {reason}; its files were not read"
+        )
+        found.append((_relative(folder, root), reject))
+
+    for folder, folders, files in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            file = here / name
+            if name.startswith(".") or _is_documentation(file):
+                continue
+            if file.suffix.lower() not in EXTENSIONS:
+                continue
+            if file.is_symlink() and not file.exists():
+                reject = RecordPlace(file=display_name(str(file)), line=None, record=None).reject(
+                    f"dangling link: it points to {display_name(os.readlink(file))}, "
+                    "which does not exist"
+                )
+                found.append((_relative(file, root), reject))
+            elif file.is_file():
+                found.append((_relative(file, root), file))
+    found.sort(key=lambda entry: entry[0])
+    for _, item in found:
+        yield item
+
+
+def _relative(path: Path, root: Path) -> tuple[str, ...]:
+    try:
+        return path.relative_to(root).parts
+    except ValueError:
+        return path.parts
 
 
 def _is_documentation(file: Path) -> bool:
@@ -133,9 +177,16 @@ def _is_documentation(file: Path) -> bool:
 
 
 def _read_file(file: Path, context: ReadContext, *, explicit: bool) -> Iterator[Article | Reject]:
-    name = str(file)
+    name = display_name(str(file))
+    whole = RecordPlace(file=name, line=None, record=None)
     try:
         with file.open("rb") as handle:
+            sample = handle.read(BINARY_SAMPLE_BYTES)
+            problem = binary_problem(sample)
+            if problem is not None:
+                yield whole.reject(problem, sample.decode("latin-1"))
+                return
+            handle.seek(0)
             declared = EXTENSIONS.get(file.suffix.lower())
             fallback = "latin-1" if declared is Format.SGML else None
             lines = binary_lines(handle, fallback_encoding=fallback)
@@ -151,17 +202,24 @@ def _read_file(file: Path, context: ReadContext, *, explicit: bool) -> Iterator[
             if chosen is Format.SGML and fallback is None:
                 handle.seek(0)
                 lines = binary_lines(handle, fallback_encoding="latin-1")
-            yield from _reader_for(chosen)(lines, name, context)
+            records = 0
+            for item in _reader_for(chosen)(lines, name, context):
+                records += 1
+                yield item
+            if records == 0 and head.strip():
+                yield whole.reject(_no_records(chosen), head)
     except OSError as error:
-        yield RecordPlace(file=name, line=None, record=None).reject(
-            f"cannot read file: {error.strerror or error}"
-        )
+        yield whole.reject(f"cannot read file: {error.strerror or error}")
 
 
 def _read_stream(stream: TextIO, context: ReadContext) -> Iterator[Article | Reject]:
     raw = getattr(stream, "buffer", None)
     lines = binary_lines(raw) if raw is not None else text_lines(stream)
     head, lines = _peek(lines)
+    problem = binary_problem(head.encode("utf-8", "surrogateescape")[:BINARY_SAMPLE_BYTES])
+    if problem is not None:
+        yield RecordPlace(file=STDIN_NAME, line=None, record=None).reject(problem, head)
+        return
     chosen = _choose_format("", head)
     if chosen is None:
         if head.strip():
@@ -169,7 +227,12 @@ def _read_stream(stream: TextIO, context: ReadContext) -> Iterator[Article | Rej
                 _unknown_format(""), head
             )
         return
-    yield from _reader_for(chosen)(lines, STDIN_NAME, context)
+    records = 0
+    for item in _reader_for(chosen)(lines, STDIN_NAME, context):
+        records += 1
+        yield item
+    if records == 0:
+        yield RecordPlace(file=STDIN_NAME, line=None, record=None).reject(_no_records(chosen), head)
 
 
 def _peek(lines: Iterator[Line]) -> tuple[str, Iterator[Line]]:
@@ -248,3 +311,12 @@ def _unknown_format(suffix: str) -> str:
         f"unrecognised format: dateline cannot read {what}; "
         "use .txt (date header), .jsonl, .csv, .tsv, .sgm or .urls"
     )
+
+
+def _no_records(chosen: Format) -> str:
+    what = {
+        Format.SGML: "no <REUTERS> block",
+        Format.CSV: "a header but no rows",
+        Format.TSV: "a header but no rows",
+    }.get(chosen, "no record")
+    return f"no records: the input is read as {chosen.value} but holds {what}"

@@ -34,6 +34,15 @@ REJECT_KINDS = frozenset(
         "duplicate id",
         "unrecognised format",
         "cannot read file",
+        "cannot read folder",
+        "dangling link",
+        "binary file",
+        "no records",
+        "too long",
+        # Given while coding, not reading (dateline.run): a stage failed or ran
+        # past its time budget on this story; the rest of the run went on.
+        "coding failed",
+        "too slow",
     }
 )
 
@@ -47,7 +56,8 @@ def write_rejects(rejects: Iterable[Reject], path: str | Path) -> int:
     """Write `rejects` to `path` as JSON Lines (file, line, record, reason,
     excerpt), replacing the file; returns how many were written."""
     written = 0
-    with Path(path).open("w", encoding="utf-8") as out:
+    # backslashreplace: a reason or name holding a lone surrogate cannot stop the writing.
+    with Path(path).open("w", encoding="utf-8", errors="backslashreplace") as out:
         for reject in rejects:
             row = {
                 "file": reject.file,

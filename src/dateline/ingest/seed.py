@@ -19,6 +19,7 @@ from dateline.ingest.common import (
     Line,
     ReadContext,
     RecordPlace,
+    clean_text,
     content_id,
     first_undecodable,
 )
@@ -62,7 +63,7 @@ def read_seed(lines: Iterable[Line], file: str, context: ReadContext) -> Iterato
     except BadDateError as error:
         yield place.reject(f"bad date: {error}", content)
         return
-    text = content[header.end() :].replace("\r\n", "\n").strip()
+    text = clean_text(content[header.end() :].replace("\r\n", "\n")).strip()
     if not text:
         yield place.reject("empty text: nothing follows the date header", content)
         return

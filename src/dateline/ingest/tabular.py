@@ -4,12 +4,18 @@ Columns (any order, case-insensitive): ``text`` (required), ``date`` or
 ``published`` (one required), ``id``, ``title``, ``source``, ``url``; others
 are ignored. Quoted fields may span lines; a record's line is the line its
 row starts on.
+
+Rows are read strictly: a quote that is never closed, or a closing quote
+followed by anything but the delimiter, makes the row a `bad CSV` reject
+naming the line it starts on, and reading goes on from the next line, so an
+unterminated quote cannot swallow the rows after it.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from dateline.ingest.common import (
@@ -34,20 +40,23 @@ def read_table(
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
     texts = _LineFeed(lines)
-    reader = csv.reader(texts, delimiter=delimiter)
+    reader = csv.reader(texts, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     record = 0
     while True:
-        start = texts.last_number + 1
+        texts.start_row()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             record += 1
+            start, first = texts.row_lines[0] if texts.row_lines else (texts.last_number, "")
             place = RecordPlace(file=file, line=start, record=record)
-            yield place.reject(f"bad CSV: {error}", texts.last_text)
+            yield place.reject(f"bad CSV: {_explain(error, start)}", first)
+            texts.read_again_after_first()
             continue
+        start = texts.row_lines[0][0]
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         raw = delimiter.join(row)
@@ -86,17 +95,44 @@ def _header_problem(header: list[str], delimiter: str) -> str | None:
     return None
 
 
+def _explain(error: csv.Error, start: int) -> str:
+    message = str(error)
+    if "unexpected end of data" in message or "expected after" in message:
+        return (
+            f"the quoted field that opens on line {start} is not closed where it should be "
+            f'({message}); close the quote, or double a quote inside a field ("")'
+        )
+    return f"{message}; the row that starts on line {start} is skipped"
+
+
 class _LineFeed:
-    """Feeds csv.reader line by line while remembering where it is."""
+    """Feeds csv.reader line by line, remembering the lines of the row being read
+    so that after a bad row the lines it swallowed can be read again."""
 
     def __init__(self, lines: Iterable[Line]) -> None:
         self._lines = iter(lines)
+        self._again: deque[Line] = deque()
+        self.row_lines: list[Line] = []
         self.last_number = 0
-        self.last_text = ""
+        self._reread = 0
+
+    def start_row(self) -> None:
+        self.row_lines = []
+
+    def read_again_after_first(self) -> None:
+        """Feed every line of the bad row but its first once more (within a budget
+        of lines read twice, so no input makes reading quadratic)."""
+        again = self.row_lines[1:]
+        if self._reread + len(again) <= 4 * self.last_number + 10_000:
+            self._reread += len(again)
+            self._again.extendleft(reversed(again))
+        self.row_lines = []
 
     def __iter__(self) -> _LineFeed:
         return self
 
     def __next__(self) -> str:
-        self.last_number, self.last_text = next(self._lines)
-        return self.last_text
+        line = self._again.popleft() if self._again else next(self._lines)
+        self.row_lines.append(line)
+        self.last_number = line[0]
+        return line[1]
