@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import gc
 import json
+import os
+import signal
+import sys
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from dateline.guard import TimeBudget, code_guarded
+from dateline.ingest.common import MAX_STORY_CHARS
 from dateline.pipeline import Pipeline
 from dateline.records import Article, Document, Reject, record_to_dict
 from dateline.rules_version import rules_version
@@ -22,7 +31,7 @@ if TYPE_CHECKING:
     from dateline.ingest.web import WebReader
     from dateline.store import Store
 
-__all__ = ["RunSummary", "build_pipeline", "code_articles", "code_inputs"]
+__all__ = ["RunSummary", "TimeBudget", "build_pipeline", "code_articles", "code_inputs"]
 
 
 def build_pipeline(
@@ -66,11 +75,21 @@ def code_articles(articles: Iterable[Article], pipeline: Pipeline | None = None)
 
 @dataclass
 class RunSummary:
+    """What a run did with every record of its inputs.
+
+    Every record read is either an article (`read`) or a reject (`rejected`);
+    every article is then `coded`, `skipped` (already stored with the same text
+    and rules) or `failed` (a stage raised or ran out of time on it: a reject
+    too, written with the others). So ``read == coded + skipped + failed``, and
+    the rejects file holds ``rejected + failed`` lines.
+    """
+
     run_id: str
     read: int = 0
     coded: int = 0
     skipped: int = 0
     rejected: int = 0
+    failed: int = 0
     events: int = 0
     rejects_by_reason: Counter[str] = field(default_factory=Counter)
     rejects_path: Path | None = None
@@ -89,12 +108,26 @@ class RunSummary:
         self.article_ids.append(item.id)
         return item
 
+    def fail(self, failures: list[Reject], rejects: _RejectsFile) -> None:
+        """Count stories a stage could not code, and write their rejects."""
+        for reject in failures:
+            self.failed += 1
+            self.rejects_by_reason[reject.reason.split(":")[0]] += 1
+            rejects.write(reject)
+
+    @property
+    def records(self) -> int:
+        """Records read from the inputs: articles and rejects."""
+        return self.read + self.rejected
+
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
             "coded": self.coded,
             "skipped": self.skipped,
-            "rejected": self.rejected,
+            # The runs table has one column for every reject written.
+            "rejected": self.rejected + self.failed,
+            "failed": self.failed,
             "events": self.events,
         }
 
@@ -111,7 +144,9 @@ class _RejectsFile:
     def write(self, reject: Reject) -> None:
         if self.handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = self.path.open("w", encoding="utf-8")
+            # backslashreplace: a name or reason with a lone surrogate is written
+            # escaped rather than stopping the run.
+            self.handle = self.path.open("w", encoding="utf-8", errors="backslashreplace")
         self.handle.write(json.dumps(record_to_dict(reject), ensure_ascii=False) + "\n")
         self.handle.flush()
 
@@ -125,17 +160,49 @@ class _RejectsFile:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _start_worker(factory: Callable[[], Pipeline]) -> None:
+def _start_worker(factory: Callable[[], Pipeline], parent: int | None = None) -> None:
     global _WORKER_PIPELINE
+    if parent is not None:
+        die_with_parent(parent)
     _WORKER_PIPELINE = factory()
 
 
-def _code_in_worker(articles: list[Article]) -> list[Document]:
+def _code_in_worker(
+    articles: list[Article], budget: TimeBudget | None
+) -> tuple[list[Document], list[Reject]]:
     assert _WORKER_PIPELINE is not None, "worker started without a pipeline"
-    documents = _WORKER_PIPELINE.process([Document(article=article) for article in articles])
+    documents, failures = code_guarded(_WORKER_PIPELINE, articles, budget)
     for document in documents:
         document.spacy_doc = None  # the parse stays in the worker; records travel back
-    return documents
+    return documents, failures
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when `parent` does, however the parent ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG);
+    everywhere a daemon thread checks the parent once a second as well. Without
+    this a worker of a killed run lives on, blocked writing a result nobody reads.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the thread below still watches
+            pass
+    if os.getppid() != parent:  # the parent died before we could ask
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="dateline-parent-watch", daemon=True).start()
 
 
 def code_inputs(
@@ -151,16 +218,22 @@ def code_inputs(
     pipeline_factory: Callable[[], Pipeline] | None = None,
     batch_size: int = 32,
     web: WebReader | None = None,
+    max_chars: int = MAX_STORY_CHARS,
+    budget: TimeBudget | None = TimeBudget(),  # noqa: B008 - frozen, so one default is safe
 ) -> RunSummary:
     """Read, code and store every article of the inputs.
 
     Articles already stored with the same content and rules are skipped unless
     `force`; each batch is written in one transaction, so a crashed run can
-    simply be run again. Unreadable records go to `rejects_path`.
+    simply be run again. Unreadable records go to `rejects_path`, and so does
+    a story a stage fails on or that runs past `budget` (`dateline.guard`):
+    the rest of its batch is stored and the run goes on. Stories longer than
+    `max_chars` characters are rejected as too long.
 
     With `processes` > 1, batches are coded in that many worker processes,
     each building its pipeline with `pipeline_factory` (a picklable callable;
     default: the standard stages); this process reads and writes the store.
+    The workers end with this process, however it ends.
 
     URL inputs are fetched by `web` (see `dateline.ingest.web.WebReader`).
     """
@@ -172,7 +245,7 @@ def code_inputs(
     from dateline.ingest import read_inputs
 
     executor: ProcessPoolExecutor | None = None
-    in_flight: deque[Future[list[Document]]] = deque()
+    in_flight: deque[Future[tuple[list[Document], list[Reject]]]] = deque()
     if processes > 1:
         factory = pipeline_factory or partial(build_pipeline, batch_size=batch_size)
         # spawn, not fork: the parent holds a DuckDB connection and its threads.
@@ -180,7 +253,7 @@ def code_inputs(
             processes,
             mp_context=get_context("spawn"),
             initializer=_start_worker,
-            initargs=(factory,),
+            initargs=(factory, os.getpid()),
         )
     else:
         pipeline = (
@@ -194,7 +267,9 @@ def code_inputs(
     pending: list[Article] = []
     size = pipeline.batch_size if pipeline is not None else batch_size
 
-    def store_batch(documents: list[Document]) -> None:
+    def store_batch(coded: tuple[list[Document], list[Reject]]) -> None:
+        documents, failures = coded
+        summary.fail(failures, rejects)
         summary.events += store.write(documents, summary.run_id, version)
         summary.coded += len(documents)
         if keep_documents:
@@ -206,9 +281,9 @@ def code_inputs(
         todo = [article for article in pending if article.id not in skip]
         summary.skipped += len(pending) - len(todo)
         if todo and executor is not None:
-            in_flight.append(executor.submit(_code_in_worker, todo))
+            in_flight.append(executor.submit(_code_in_worker, todo, budget))
         elif todo and pipeline is not None:
-            store_batch(pipeline.process([Document(article=article) for article in todo]))
+            store_batch(code_guarded(pipeline, todo, budget))
         pending.clear()
         # Two batches queued per worker keep them busy while this process writes.
         while in_flight and (drain or len(in_flight) > 2 * processes):
@@ -216,7 +291,7 @@ def code_inputs(
 
     status = "failed"
     try:
-        for item in read_inputs(list(inputs), stdin=stdin, web=web):
+        for item in read_inputs(list(inputs), stdin=stdin, web=web, max_chars=max_chars):
             article = summary.take(item, rejects)
             if article is not None:
                 pending.append(article)
@@ -226,11 +301,23 @@ def code_inputs(
                 on_progress(summary)
         flush(drain=True)
         status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
         if executor is not None:
-            executor.shutdown(cancel_futures=True)
+            if status != "finished":  # do not wait for batches nobody will store
+                _stop_workers(executor)
+            executor.shutdown(wait=status == "finished", cancel_futures=True)
         rejects.close()
         store.finish_run(summary.run_id, summary.counts(), status)
         if rejects.handle is None:
             summary.rejects_path = None
     return summary
+
+
+def _stop_workers(executor: Any) -> None:
+    """End a pool's worker processes now (a failed or interrupted run)."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
