@@ -27,6 +27,9 @@ from dateline.store.query import EventQuery, FusedQuery
 __all__ = ["EventQuery", "FusedQuery", "Store", "open_store"]
 
 DEFAULT_DB = "dateline.duckdb"
+# Runs started by this process and not yet finished: any other run the runs table
+# says is `running` belongs to a process that was killed.
+_LIVE_RUNS: set[str] = set()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -257,13 +260,31 @@ class Store:
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, run_id: str, inputs: Sequence[str], rules_version: str) -> None:
+        """Record a run as `running`. A run still `running` that no store of this
+        process started was killed (only one process can write a DuckDB file at a
+        time), so it is marked `aborted` first."""
+        self.abort_stale_runs()
         self.connection.execute(
             "INSERT INTO runs (run_id, started_at, status, inputs, schema_version, rules_version)"
             " VALUES (?, ?, 'running', ?, ?, ?)",
             [run_id, dt.datetime.now(), json.dumps(list(inputs)), SCHEMA_VERSION, rules_version],
         )
+        _LIVE_RUNS.add(run_id)
+
+    def abort_stale_runs(self) -> list[str]:
+        """Mark `aborted` every run left `running` by a process that is gone; their ids."""
+        rows = self.connection.execute(
+            "SELECT run_id FROM runs WHERE status = 'running' ORDER BY run_id"
+        ).fetchall()
+        stale = [run_id for (run_id,) in rows if run_id not in _LIVE_RUNS]
+        if stale:
+            self.connection.execute(
+                "UPDATE runs SET status = 'aborted' WHERE list_contains(?, run_id)", [stale]
+            )
+        return stale
 
     def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
+        _LIVE_RUNS.discard(run_id)
         self.connection.execute(
             "UPDATE runs SET finished_at = ?, status = ?, articles_read = ?, articles_coded = ?,"
             " articles_skipped = ?, rejected = ?, events = ? WHERE run_id = ?",
