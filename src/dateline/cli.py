@@ -49,6 +49,33 @@ DyadOption = Annotated[
 ]
 DayOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
 ModalityOption = Annotated[str | None, typer.Option(help="|".join(MODALITIES))]
+# How URL inputs are fetched (`code` and `watch`; docs/ingest.md, "Web pages and feeds").
+LogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--log",
+        help="Append a JSON-lines log here: fetched, skipped, rejected, coded, with reasons.",
+    ),
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch URLs on private and loopback addresses (local mirrors, tests).",
+    ),
+]
+DelayOption = Annotated[
+    float,
+    typer.Option(
+        "--delay", min=0.0, help="Seconds between requests to one host (more if robots.txt asks)."
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout", min=0.1, help="Seconds to wait for a connection or for data, per attempt."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -122,7 +149,12 @@ def _events_table(events: list[dict[str, Any]], title: str) -> Table:
 
 @app.command()
 def code(
-    inputs: Annotated[list[str], typer.Argument(help="Files or directories to read; - for stdin.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or directories to read, http(s) URLs of pages or feeds; - for stdin."
+        ),
+    ],
     db: DbOption = Path("dateline.duckdb"),
     out: Annotated[
         Path | None, typer.Option(help="Also export this run's events (.jsonl, .csv or .parquet).")
@@ -147,11 +179,22 @@ def code(
     fuse_events: Annotated[
         bool, typer.Option("--fuse/--no-fuse", help="Fuse the stored events across stories.")
     ] = True,
+    log: LogOption = None,
+    allow_private: AllowPrivateOption = False,
+    delay: DelayOption = 2.0,
+    timeout: TimeoutOption = 20.0,
 ) -> None:
     """Read stories, code their events, and store them in the database."""
+    from dateline.ingest.reader import is_url
     from dateline.run import build_pipeline, code_inputs
     from dateline.store import EventQuery, open_store
 
+    if dask and any(is_url(name) for name in inputs):
+        raise typer.BadParameter(
+            "URLs are fetched by one process; drop --dask", param_hint="--dask"
+        )
+    web = _web_reader(db, log, allow_private, delay, timeout, refetch=force)
+    web.log.write("run", inputs=list(inputs))
     try:
         # Built here, once, so a missing model fails before anything is read; with
         # worker processes each worker builds its own.
@@ -197,6 +240,7 @@ def code(
                     on_progress=on_progress,
                     processes=processes,
                     batch_size=batch_size,
+                    web=web,
                 )
             else:  # partitions coded on Dask workers, merged here (docs/scale.md)
                 from dateline.scale import code_on_dask
@@ -214,6 +258,14 @@ def code(
         except DatelineError as exc:
             raise _fail(exc) from exc
         on_progress(summary)
+        web.log_outcomes(store, summary.run_id)
+        web.log.write(
+            "run",
+            run_id=summary.run_id,
+            **summary.counts(),
+            rejected_by_reason=dict(summary.rejects_by_reason),
+        )
+        web.close()
         progress.update(task, description="done")
         progress.stop()
         fusion = None
@@ -263,11 +315,134 @@ def code(
 
 def _count_records(inputs: list[str]) -> int | None:
     from dateline.ingest import read_inputs
+    from dateline.ingest.reader import is_url
+
+    if any(is_url(name) for name in inputs):
+        return None  # counting would fetch every page twice
+    try:
+        no_fetch: Any = _NoFetch()
+        return sum(1 for _ in read_inputs(inputs, web=no_fetch))
+    except (DatelineError, _Uncountable):
+        return None  # the real pass reports the error
+
+
+class _Uncountable(Exception):
+    """A file lists URLs: counting its records would fetch them."""
+
+
+class _NoFetch:
+    def read(self, url: str) -> Any:
+        raise _Uncountable(url)
+
+
+def _web_reader(
+    db: Path,
+    log: Path | None,
+    allow_private: bool,
+    delay: float,
+    timeout: float,
+    *,
+    refetch: bool = False,
+) -> Any:
+    """The reader of URL inputs; its crawl state sits next to the database."""
+    from dateline.ingest.web import CrawlState, Politeness, RunLog, WebReader, state_path_for
+
+    policy = Politeness(
+        allow_private=allow_private,
+        delay=delay,
+        connect_timeout=min(10.0, timeout),
+        read_timeout=timeout,
+        total_timeout=max(60.0, 3 * timeout),
+    )
+    return WebReader(policy, state=CrawlState(state_path_for(db)), log=RunLog(log), refetch=refetch)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[
+        list[str],
+        typer.Argument(help="RSS or Atom feed URLs, or files listing them one a line."),
+    ],
+    every: Annotated[str, typer.Option(help="Time between polls: 90s, 15m, 1h.")] = "15m",
+    db: DbOption = Path("dateline.duckdb"),
+    rejects: Annotated[
+        Path, typer.Option(help="Where every poll's rejects are appended (JSON Lines).")
+    ] = Path("rejects.jsonl"),
+    log: LogOption = None,
+    allow_private: AllowPrivateOption = False,
+    delay: DelayOption = 2.0,
+    timeout: TimeoutOption = 20.0,
+    cycles: Annotated[
+        int | None,
+        typer.Option(min=1, help="Stop after this many polls (1 from cron); default: never."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=256, help="spaCy batch size.")] = 32,
+    fuse_events: Annotated[
+        bool, typer.Option("--fuse/--no-fuse", help="Fuse the stored events after each poll.")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Poll feeds and code what is new, every --every; killed and started again, it resumes."""
+    from dateline.run import build_pipeline
+    from dateline.store import open_store
+    from dateline.watch import CycleResult, feed_urls, parse_interval, watch_feeds
 
     try:
-        return sum(1 for _ in read_inputs(inputs))
-    except DatelineError:
-        return None  # the real pass reports the error
+        seconds = parse_interval(every)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--every") from exc
+    try:
+        urls = feed_urls(feeds)
+        pipeline = build_pipeline(batch_size=batch_size)
+        store = open_store(db)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    reader = _web_reader(db, log, allow_private, delay, timeout)
+
+    def on_cycle(result: CycleResult) -> None:
+        summary = result.summary
+        if summary.rejected:
+            reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
+            errors.print(
+                f"[yellow]{summary.rejected} rejected[/] ({reasons}); see {rejects}",
+                highlight=False,
+            )
+        if not quiet:
+            console.print(
+                f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} poll {result.number}: "
+                f"read {summary.read}, coded {summary.coded}, skipped (already stored) "
+                f"{summary.skipped}, rejected {summary.rejected}, events {summary.events} "
+                f"({result.seconds:.1f} s) → {db}",
+                highlight=False,
+            )
+
+    if not quiet:
+        console.print(
+            f"watching {len(urls)} feed{'s' if len(urls) != 1 else ''} every {every}"
+            + (f", {cycles} poll{'s' if cycles != 1 else ''}" if cycles else "; Ctrl-C stops"),
+            highlight=False,
+        )
+    try:
+        watch_feeds(
+            urls,
+            store,
+            reader,
+            every=seconds,
+            cycles=cycles,
+            rejects_path=rejects,
+            pipeline=pipeline,
+            batch_size=batch_size,
+            fuse=fuse_events,
+            on_cycle=on_cycle,
+        )
+    except KeyboardInterrupt:
+        errors.print("stopped; the same command resumes where this one left off", highlight=False)
+    except DatelineError as exc:
+        raise _fail(exc) from exc
+    finally:
+        reader.close()
+        reader.log.close()
+        store.close()
 
 
 @app.command()

@@ -45,6 +45,24 @@ REJECT_KINDS = frozenset(
         "too slow",
     }
 )
+# Given by the web reader (dateline.ingest.web; docs/ingest.md, "Web pages and feeds"),
+# which also gives `no story text`, `missing date` and `bad date` for pages.
+REJECT_KINDS = REJECT_KINDS | frozenset(
+    {
+        "bad URL",
+        "private address",
+        "disallowed by robots.txt",
+        "timed out",
+        "cannot connect",
+        "HTTP error",
+        "too large",
+        "bad content type",
+        "too many redirects",
+        "bad feed",
+        "not English",
+        "duplicate text",
+    }
+)
 
 
 def reject_kind(reject: Reject) -> str:

@@ -34,10 +34,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from dateline.errors import IngestError
 from dateline.ingest.common import excerpt_of
 from dateline.ingest.dates import BadDateError, parse_date
 from dateline.ingest.web.extract import (
@@ -147,6 +149,7 @@ class WebReader:
     # -- what the user names --------------------------------------------------------
     def read(self, url: str) -> Iterator[Article | Reject]:
         """The article of a page URL, or the articles of a feed URL's items."""
+        _require_web_extra()
         url = url.strip()
         try:
             check_url(url)
@@ -426,6 +429,19 @@ class WebReader:
 
     def _log_wait(self, host: str, seconds: float, why: str) -> None:
         self.log.write("waited", host=host, seconds=round(seconds, 3), why=why)
+
+
+def _require_web_extra() -> None:
+    missing = [
+        name
+        for name in ("trafilatura", "htmldate", "feedparser", "py3langid")
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise IngestError(
+            f"reading URLs needs {', '.join(missing)}: install dateline's web extra "
+            "(pip install 'dateline[web]'; ./install.sh installs it)"
+        )
 
 
 def _is_feed(response: Response) -> bool:

@@ -87,19 +87,31 @@ class FeedState:
 
 
 class CrawlState:
+    """The crawl state in `path`; the file is made on first use, so a run that
+    reads no URL leaves none behind."""
+
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: autocommit, with explicit transactions where two writes go together.
-        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.connection.execute(
-            "PRAGMA journal_mode=WAL" if self.path != ":memory:" else "SELECT 1"
-        )
-        self.connection.executescript(_SCHEMA)
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: autocommit, with explicit transactions where
+            # two writes go together.
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            if self.path != ":memory:":
+                connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            self._connection = connection
+        return self._connection
 
     def close(self) -> None:
-        self.connection.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def __enter__(self) -> CrawlState:
         return self
