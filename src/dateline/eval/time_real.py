@@ -44,6 +44,7 @@ __all__ = [
     "check_gold",
     "evaluate_time_real",
     "gold_document",
+    "real_documents",
     "time_agreement",
     "valid_value",
 ]
@@ -168,6 +169,16 @@ def _stories(
         (story, gold_file(story.article.id, annotation, gold_dir))
         for story in load_corpus(corpus_dir, splits=splits)
         if gold_file(story.article.id, annotation, gold_dir).exists()
+    ]
+
+
+def real_documents(
+    split: str, gold_dir: Path = TIME_GOLD_DIR, corpus_dir: Path = TIME_REAL_DIR
+) -> list[TimemlDocument]:
+    """The split's stories with their primary gold, as TimeML documents in memory."""
+    return [
+        gold_document(story, _read(path))
+        for story, path in _stories((split,), corpus_dir, gold_dir, "primary")
     ]
 
 
