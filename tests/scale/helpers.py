@@ -62,3 +62,22 @@ def tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
             ).fetchall(),
             "events": con.execute("SELECT * FROM events ORDER BY event_id").fetchall(),
         }
+
+
+class BrokenEventStage:
+    """Gives s7 an event that is not an `Event`: the stage passes, building the shard fails."""
+
+    name = "events"
+    requires = frozenset({"article"})
+    provides = frozenset({"events"})
+
+    def process(self, batch: list[Document]) -> list[Document]:
+        batch = FakeEventStage().process(batch)
+        for document in batch:
+            if document.article.id == "s7":
+                document.events = ("not an event",)  # type: ignore[assignment]
+        return batch
+
+
+def unshardable_pipeline() -> Pipeline:
+    return Pipeline([BrokenEventStage()], batch_size=4)

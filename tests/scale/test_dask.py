@@ -18,7 +18,13 @@ from dateline.run import code_inputs
 from dateline.scale import code_on_dask, dask_client
 from dateline.store import open_store
 from tests.fakes import fake_pipeline
-from tests.scale.helpers import counting_pipeline, failing_pipeline, tables, write_corpus
+from tests.scale.helpers import (
+    counting_pipeline,
+    failing_pipeline,
+    tables,
+    unshardable_pipeline,
+    write_corpus,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,15 +102,44 @@ def test_each_worker_builds_its_pipeline_once(tmp_path: Path, dask_client: Any) 
     assert len(builds) == 2 and len(set(builds)) == 2  # one per worker process, not per task
 
 
-def test_a_worker_failure_names_the_partition_and_keeps_whole_shards(
+def test_a_story_a_stage_fails_on_is_a_reject_and_its_partition_is_stored(
     tmp_path: Path, dask_client: Any
 ) -> None:
     corpus = tmp_path / "stories.jsonl"
     write_corpus(corpus, 12)
     db = tmp_path / "x.duckdb"
-    with open_store(db) as store, pytest.raises(ScaleError, match=r"E007.*cannot code s7"):
+    rejects = tmp_path / "r.jsonl"
+    with open_store(db) as store:
+        summary = code_on_dask(
+            [corpus], store, dask_client, rejects, 3, pipeline_factory=failing_pipeline
+        )
+    assert (summary.read, summary.coded, summary.failed, summary.rejected) == (12, 11, 1, 0)
+    stored = [row[0] for row in tables(db)["articles"]]
+    assert len(stored) == 11 and "s7" not in stored and "s6" in stored and "s8" in stored
+    (reject,) = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert reject["reason"].startswith("coding failed: the events stage raised ValueError")
+    assert reject["file"].endswith("stories.jsonl") and reject["line"] == 8
+    with open_store(db, read_only=True) as store:
+        status = store.connection.execute("SELECT status, rejected FROM runs").fetchall()
+    assert status == [("finished", 1)]
+
+
+def test_a_worker_failure_names_the_partition_and_keeps_whole_shards(
+    tmp_path: Path, dask_client: Any
+) -> None:
+    """A failure outside the guarded stages (here: the worker's shard cannot be
+    built) still fails the run cleanly, with whole partitions only."""
+    corpus = tmp_path / "stories.jsonl"
+    write_corpus(corpus, 12)
+    db = tmp_path / "x.duckdb"
+    with open_store(db) as store, pytest.raises(ScaleError, match=r"E007.*failed on a worker"):
         code_on_dask(
-            [corpus], store, dask_client, tmp_path / "r.jsonl", 3, pipeline_factory=failing_pipeline
+            [corpus],
+            store,
+            dask_client,
+            tmp_path / "r.jsonl",
+            3,
+            pipeline_factory=unshardable_pipeline,
         )
     stored = [row[0] for row in tables(db)["articles"]]
     assert len(stored) % 3 == 0 and "s7" not in stored  # whole partitions only

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from dateline.errors import DatelineError, ScaleError
+from dateline.guard import TimeBudget
+from dateline.ingest.common import MAX_STORY_CHARS
 from dateline.records import SCHEMA_VERSION, Article
 from dateline.rules_version import rules_version
 from dateline.run import RunSummary, _RejectsFile, build_pipeline
@@ -105,6 +107,8 @@ def code_on_dask(
     batch_size: int = 32,
     keep_shards: bool = False,
     max_queued: int | None = None,
+    max_chars: int = MAX_STORY_CHARS,
+    budget: TimeBudget | None = TimeBudget(),  # noqa: B008 - frozen, so one default is safe
 ) -> ScaleSummary:
     """Read the inputs here, code partitions of them on Dask workers, merge the shards here.
 
@@ -121,6 +125,9 @@ def code_on_dask(
     are merged first, stored articles are skipped, the rest is coded. Merged
     shards are removed unless `keep_shards`. At most `max_queued` partitions
     (default: four per worker) are out at once, so memory stays bounded.
+    Workers code under `budget` as `code_inputs` does: a story a stage fails
+    on is a reject, the rest of its partition is stored. Stories longer than
+    `max_chars` are rejected as too long.
     """
     if partition_size < 1:
         raise ScaleError(f"partition_size must be at least 1, not {partition_size}")
@@ -130,6 +137,7 @@ def code_on_dask(
             return code_on_dask(
                 inputs, store, opened, rejects_path, partition_size, work_dir, force, stdin,
                 on_progress, pipeline_factory, batch_size, keep_shards, max_queued,
+                max_chars, budget,
             )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dateline-dask-") as scratch:
         folder = Path(work_dir) if work_dir is not None else _default_work_dir(store)
@@ -143,6 +151,8 @@ def code_on_dask(
             keep_shards=keep_shards,
             max_queued=max_queued,
             on_progress=on_progress,
+            max_chars=max_chars,
+            budget=budget,
         ).run(inputs, Path(rejects_path), stdin)
 
 
@@ -160,12 +170,16 @@ class _Run:
         keep_shards: bool,
         max_queued: int | None,
         on_progress: Callable[[ScaleSummary], None] | None,
+        max_chars: int = MAX_STORY_CHARS,
+        budget: TimeBudget | None = None,
     ) -> None:
         self.store, self.client, self.work = store, client, work
         self.factory = factory
         self.partition_size, self.force, self.keep_shards = partition_size, force, keep_shards
         self.max_queued = max_queued
         self.on_progress = on_progress
+        self.max_chars, self.budget = max_chars, budget
+        self.rejects: _RejectsFile | None = None
         self.version = rules_version()
         run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.summary = ScaleSummary(run_id=run_id, work_dir=work.path)
@@ -180,7 +194,7 @@ class _Run:
 
         summary = self.summary
         self.work.clean()
-        rejects = _RejectsFile(rejects_path)
+        rejects = self.rejects = _RejectsFile(rejects_path)
         summary.rejects_path = rejects.path
         self.store.start_run(summary.run_id, [str(i) for i in inputs], self.version)
         status = "failed"
@@ -188,7 +202,7 @@ class _Run:
             self._resume()
             plugin_name = self._start_workers()
             pending: list[Article] = []
-            for item in read_inputs(list(inputs), stdin=stdin):
+            for item in read_inputs(list(inputs), stdin=stdin, max_chars=self.max_chars):
                 article = summary.take(item, rejects)
                 if article is not None:
                     pending.append(article)
@@ -250,7 +264,9 @@ class _Run:
         if not todo:
             return
         name = f"{self.summary.run_id}-{self.summary.partitions:06d}"
-        future = self.client.submit(code_partition, plugin_name, todo, key=f"dateline-{name}")
+        future = self.client.submit(
+            code_partition, plugin_name, todo, self.budget, key=f"dateline-{name}"
+        )
         self.queue.append((name, future, None))
         self.summary.partitions += 1
         limit = self.max_queued or 4 * max(self.summary.workers, 1)
@@ -306,8 +322,11 @@ class _Run:
         self.work.mark_merged(shard, self.keep_shards)
         self.summary.merged += 1
         if resumed:
+            # Its failed stories were not stored: they are read, coded and rejected again.
             self.summary.resumed += 1
         else:
+            assert self.rejects is not None
+            self.summary.fail(list(shard.rejects), self.rejects)
             self.summary.coded += len(documents)
             self.summary.events += events
         self._progress()

@@ -6,7 +6,8 @@ A shard is two Parquet files and a small JSON header:
   fields, its content hash and its number of events, in partition order);
 - ``events.parquet``: one row per event, with the store's event columns
   (`record` is the event's nested JSON) and the article's `position`;
-- ``shard.json``: rules and schema version of the worker that coded it.
+- ``shard.json``: rules and schema version of the worker that coded it, and
+  the rejects of the stories a stage failed on (`dateline.guard`).
 
 Workers build shards in memory and return them as bytes, so workers and
 client need not share a file system. The client saves each shard in the work
@@ -37,7 +38,9 @@ from dateline.records import (
     EventActor,
     EventDate,
     EventLocation,
+    Reject,
     Span,
+    record_to_dict,
 )
 
 # The store's own event columns and row builder: a shard's event rows are the
@@ -76,9 +79,12 @@ class Shard:
     n_events: int
     rules_version: str
     schema_version: str = SCHEMA_VERSION
+    rejects: tuple[Reject, ...] = ()  # stories of the partition a stage failed on
 
 
-def shard_from_documents(documents: Sequence[Document], rules_version: str) -> Shard:
+def shard_from_documents(
+    documents: Sequence[Document], rules_version: str, rejects: Sequence[Reject] = ()
+) -> Shard:
     """Coded documents → a shard (runs on the worker)."""
     store = Store(duckdb.connect(":memory:"), ":memory:")  # only for its events table's types
     con = store.connection
@@ -124,6 +130,7 @@ def shard_from_documents(documents: Sequence[Document], rules_version: str) -> S
                 n_articles=len(article_rows),
                 n_events=len(event_rows),
                 rules_version=rules_version,
+                rejects=tuple(rejects),
             )
     finally:
         store.close()
@@ -212,6 +219,7 @@ class SavedShard:
     path: Path
     rules_version: str
     schema_version: str
+    rejects: tuple[Reject, ...] = ()
 
     @property
     def name(self) -> str:
@@ -251,12 +259,13 @@ class WorkDir:
             "schema_version": shard.schema_version,
             "articles": shard.n_articles,
             "events": shard.n_events,
+            "rejects": [record_to_dict(reject) for reject in shard.rejects],
         }
         (partial / _HEADER).write_text(json.dumps(header, indent=1) + "\n", encoding="utf-8")
         if target.exists():  # the same name saved again: the newer one wins
             shutil.rmtree(target)
         os.replace(partial, target)
-        return SavedShard(target, shard.rules_version, shard.schema_version)
+        return SavedShard(target, shard.rules_version, shard.schema_version, shard.rejects)
 
     def unmerged(self) -> Iterator[SavedShard]:
         """Complete shards not yet marked merged, oldest first."""
@@ -265,7 +274,8 @@ class WorkDir:
             if folder.name.startswith(".") or not header.exists() or (folder / _MERGED).exists():
                 continue
             meta = json.loads(header.read_text(encoding="utf-8"))
-            yield SavedShard(folder, meta["rules_version"], meta["schema_version"])
+            rejects = tuple(Reject(**row) for row in meta.get("rejects", ()))
+            yield SavedShard(folder, meta["rules_version"], meta["schema_version"], rejects)
 
     def mark_merged(self, shard: SavedShard, keep: bool) -> None:
         if keep:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from dateline.records import Article, Document
+from dateline.guard import TimeBudget, code_guarded
+from dateline.records import Article, Document, Reject
 from dateline.rules_version import rules_version
 from dateline.scale.shards import Shard, shard_from_documents
 
@@ -66,17 +67,25 @@ class PipelinePlugin(WorkerPlugin):
         self.rules_version = rules_version()
 
 
-def code_partition(name: str, articles: list[Article]) -> Shard:
-    """Code one partition with this worker's pipeline and return it as a shard."""
+def code_partition(name: str, articles: list[Article], budget: TimeBudget | None = None) -> Shard:
+    """Code one partition with this worker's pipeline and return it as a shard.
+
+    Batch by batch under `dateline.guard`, as a one-process run codes: a story a
+    stage fails on becomes a reject in the shard, the rest is coded."""
     plugin = get_worker().plugins[name]
     assert isinstance(plugin, PipelinePlugin) and plugin.pipeline is not None
+    pipeline = plugin.pipeline
+    documents: list[Document] = []
+    rejects: list[Reject] = []
     with plugin.lock:
-        documents = list(
-            plugin.pipeline.run(
-                (Document(article=article) for article in articles), on_batch=_drop_parses
+        for start in range(0, len(articles), pipeline.batch_size):
+            done, failed = code_guarded(
+                pipeline, articles[start : start + pipeline.batch_size], budget
             )
-        )
-    return shard_from_documents(documents, plugin.rules_version)
+            _drop_parses(done)
+            documents += done
+            rejects += failed
+    return shard_from_documents(documents, plugin.rules_version, rejects)
 
 
 def _drop_parses(batch: list[Document]) -> None:
