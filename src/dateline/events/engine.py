@@ -1411,358 +1411,25 @@ class EventStage:
         narrative: Narrative,
         discourse: _Discourse,
     ) -> list[Event]:
-        token = doc[match.trigger]
-        if (
-            token.pos_ in ("NOUN", "PROPN")
-            and token.head.dep_ == "prep"
-            and (token.head.lower_ == "under" and token.dep_ == "pobj")
-        ):
-            # "has come under increasing attack", "under pressure": the
-            # subject suffers it, and who does it is not said
-            return self._dropped("under-attack")
-        if _referenced(token, self.patterns.reference_heads):
-            # "the need for China and the DPRK to boost exchange": wished for;
-            # "the anniversary of Kim's visit to China": remembered
-            return self._dropped("referenced-not-happening")
-        noun = token.pos_ in ("NOUN", "PROPN")
-        sources, targets, between = (
-            self._noun_roles(token, match, mentions)
-            if noun
-            else self._verb_roles(token, match, mentions)
+        """Run one candidate trigger through `STEPS`; the first step that rejects it
+        drops it (its id is the reason), else the assembly step's events."""
+        draft = Draft(
+            stage=self,
+            document=document,
+            doc=doc,
+            match=match,
+            token=doc[match.trigger],
+            sentence=sentence,
+            mentions=mentions,
+            by_governor=by_governor,
+            places=places,
+            narrative=narrative,
+            discourse=discourse,
         )
-        sources = [s for s in sources if s.code and _political(s.code)]
-        if self._trace is not None:
-            self._roles = (tuple(s.code for s in sources), tuple(t.code for t in targets))
-        if (
-            sources
-            and (match.code or "")[:2] in _COOPERATIVE_ROOTS
-            and all(s.code[3:6] == "PPL" for s in sources)
-        ):
-            # "the Korean people glorified the exploits of the leaders": a
-            # people praising or grieving for its own country's leaders
-            targets = [t for t in targets if _country(t) != _country(sources[0])]
-            if not targets:
-                return self._dropped("people-praise-own-leaders")
-        if match.code in _VISIT_CODES or match.reverse_code in _VISIT_CODES:
-            # "visited the statues of President Kim Il Sung": a site's owner
-            # is not the host
-            targets = [
-                t for t in targets if not _site_owner(doc[t.token], token, self.patterns.sites)
-            ]
-        # "for his first foreign trip": the possessor is the source again
-        targets = [t for t in targets if t.code and not any(_self_reference(s, t) for s in sources)]
-        # "fired at the oil rig 120 miles east of Bahrain", "off the coast of
-        # Qatar": a country that says where is no party
-        targets = [
-            t for t in targets if not _place_phrase(doc[t.token], self.patterns.place_frames)
-        ]
-        if (
-            targets
-            and not noun
-            and sources
-            and all(_country(t) == _country(s) for t in targets for s in sources)
-        ):
-            # "sent military trainers to Afghanistan": the source's own people
-            # are what is sent; the other country is the party
-            other = [
-                t
-                for t in self._prep_targets(token, mentions)
-                or self._purpose_targets(token, mentions)
-                if all(_country(t) != _country(s) for s in sources)
-            ]
-            if other:
-                targets = other
-        if (
-            not noun
-            and len(sources) >= 2
-            and targets
-            and (match.code or "")[:3] in _MUTUAL_CODES
-            and not any(t.token in _direct_arguments(token) for t in targets)
-        ):
-            # "Seoul and Tokyo signed an agreement ... on North Korea": the
-            # coordinated parties act with each other; an actor deep in the
-            # object's phrase is a topic, not a party
-            targets = []
-        if not sources and _agentless(token):
-            # "Another nuclear test could be carried out soon": the agent of
-            # the same kind of event in the sentence before
-            sources = list(discourse.agents.get(match.rule_id, ()))
-        if (
-            not sources
-            and not noun
-            and (match.code or "") in _STATE_ONLY_CODES
-            and _agentless_passive(token)
-            and (home := _home_country(document.mentions)) is not None
-        ):
-            # "63 people were detained", "he was deported": an act only the state does,
-            # with no agent named, is the state's (EVENTS.md §2.4) -- the state of the
-            # country the story is about; whom it was done to is that country's people
-            # unless the sentence names them
-            sources = [_state_actor(home, token, _STATE_ONLY_CODES[match.code or ""])]
-            if not targets:
-                patient = next((c for c in token.children if c.dep_ == "nsubjpass"), token.head)
-                targets = [_state_actor(home, patient, "")]
-        if not sources and not noun:
-            sources = self._pronoun_subject(token, mentions, discourse)
-        if (
-            not sources
-            and (match.code or "")[:2] == "14"
-            and (crowd := _crowd_country(token, places, document.mentions)) is not None
-        ):
-            # "Thousands of people protested in Caracas against Maduro": a crowd that
-            # protests is the civil society of the country where it protests
-            sources = [_state_actor(crowd, token, "CVL")]
-        if not sources:
-            return self._dropped("no-political-source")
-        discourse.seen[match.rule_id] = sources
-        if (
-            not targets
-            and not noun
-            and len(sources) == 1
-            and not match.entry.object_is_topic
-            and not any(c.dep_ in ("dobj", "dative") for c in token.children)
-        ):
-            targets = [
-                t
-                for t in self._locative_targets(token, mentions)
-                if not _self_reference(sources[0], t)
-            ]
-        place = places.attached(
-            doc[match.anchor] if match.anchor is not None and not noun else token,
-            exclude={r.token for r in sources + targets},
-        )
-        code = match.code
-        pairs: list[tuple[ActorRef, ActorRef | None, str]] = []
-        reciprocal = between or match.reciprocal
-        # "Italy, France and Greece backed the proposal": coordinated parties
-        # acting together on a thing do not act on each other (only mutual
-        # acts such as signing or trading do, and reciprocal entries)
-        on_thing = (
-            not noun
-            and not reciprocal
-            and (code or "")[:3] not in _MUTUAL_CODES
-            and (
-                any(
-                    c.dep_ == "dobj"
-                    and not mentions.actors_at(c)
-                    and c.lemma_.lower() not in _RELATIONAL_OBJECTS
-                    and not any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
-                    for c in token.children
-                )
-                # "the relations provided by A and B", "the intervention, backed
-                # by remarks by A and B": the thing done is the passive's subject
-                or _passive_on_thing(token, mentions)
-            )
-        )
-        # "Venezuela, Chile and the Philippines reached agreement with
-        # commercial banks": the partner is named, and it is someone else
-        with_outsider = not noun and (
-            any(
-                prep.dep_ == "prep"
-                and prep.lower_ == "with"
-                and any(p.dep_ == "pobj" and not mentions.actors_at(p) for p in prep.children)
-                for head in [token, *(c for c in token.children if c.dep_ == "dobj")]
-                for prep in head.children
-            )
-            # "A, with B and C, met the heads of state of six Gulf countries":
-            # a partner in the object that holds no actor (not "each other")
-            or any(
-                c.dep_ == "dobj"
-                and c.pos_ == "NOUN"
-                and _people_noun(c)
-                and not mentions.actors_at(c)
-                for c in token.children
-            )
-        )
-        if between or (
-            not targets
-            and len(sources) >= 2
-            and not on_thing
-            and not with_outsider
-            and (reciprocal or (code or "")[:2] in _RECIPROCAL_ROOTS)
-        ):
-            if len({_country(a) for a in sources}) <= MAX_MUTUAL_PARTIES:
-                for a in sources:
-                    for b in sources:
-                        if not _self_reference(a, b) and code:
-                            pairs.append((a, b, code))
-        else:
-            host = place
-            visiting = code in _VISIT_CODES or (noun and _attended(token))
-            if not targets and visiting and host is None:
-                host = places.destination(token, {r.token for r in sources})
-                if host is not None:
-                    place = host  # a visit takes place where it goes
-            if (
-                not targets
-                and host is not None
-                and host[1].country
-                and visiting
-                and all(_country(a) != host[1].country for a in sources)
-            ):
-                # a visit with no named host, in or to another country: that
-                # country hosts it (a place is otherwise never an actor)
-                targets = [_place_actor(host[1], host[0], mentions)]
-            for a in sources:
-                if targets:
-                    for b in targets:
-                        if _self_reference(a, b):
-                            continue
-                        if code:
-                            pairs.append((a, b, code))
-                        if match.reverse_code and (
-                            self.paired_reverse or not code or match.reverse_code == code
-                        ):
-                            pairs.append((b, a, match.reverse_code))
-                        elif reciprocal and code:
-                            pairs.append((b, a, code))
-                elif (
-                    code
-                    and code[:2] in _DIRECTED_SPEECH_ROOTS
-                    and (addressee := self._addressee(token, mentions, {s.token for s in sources}))
-                    is not None
-                    and not _self_reference(a, addressee)
-                ):
-                    # "called on Morales to step down", "demanded that the Interior
-                    # Ministry stop ...": a speech act is aimed at the actor its
-                    # complement names
-                    pairs.append((a, addressee, code))
-                elif (
-                    code
-                    and code[:2] not in UNILATERAL_ROOTS
-                    and code[:2] != "01"
-                    and not visiting  # a visit's host is found from where it goes
-                    and (
-                        nearest := self._party_actor(
-                            token, mentions, {s.token for s in sources}, code
-                        )
-                    )
-                    is not None
-                    and not _self_reference(a, nearest)
-                    and _political(nearest.code)
-                ):
-                    # "the army said it had arrested 20 militants of the X group":
-                    # the actor inside the trigger's own phrase is its other party
-                    pairs.append((a, nearest, code))
-                elif (
-                    code
-                    and not self.require_dyad
-                    and (
-                        code[:2] in UNILATERAL_ROOTS
-                        or (noun and code[:2] == "04" and _attended(token))
-                    )
-                ):
-                    exclude = {s.token for s in sources}
-                    nearest = self._nearest_actor(token, mentions, exclude)
-                    governor = _governing_verb(token) if noun else None
-                    if nearest is None and governor is not None:
-                        # "staged military exercises near Taiwan"
-                        nearest = self._nearest_actor(governor, mentions, exclude | {token.i})
-                    if nearest is not None and not _self_reference(a, nearest):
-                        # "fired shells near a vessel from South Korea"
-                        pairs.append((a, nearest, code))
-                        continue
-                    # "he attended talks here": a consultation whose other
-                    # party the sentence does not name
-                    pairs.append((a, None, code))
-        if not pairs:
-            return self._dropped("no-pair")
-        placed = [
-            (source, None, code)
-            if target is not None and _place_phrase(doc[target.token], self.patterns.place_frames)
-            else (source, target, code)
-            for source, target, code in pairs
-        ]
-        pairs = list(dict.fromkeys(placed)) if placed != pairs else pairs
-        anchor = doc[match.anchor] if match.anchor is not None else token
-        modality, _cue = trigger_modality(anchor, self.patterns.embedding)
-        if _cue is not None and _cue.dep_ == "mark" and _cue.lower_ in ("if", "unless"):
-            # "if the art groups visit Jilin", "if they threaten to": a
-            # condition is no event (a threat or warning codes the main verb)
-            return self._dropped("condition-clause")
-        timex = pick_timex(anchor, by_governor, discourse.timex_tokens)
-        if timex is not None:
-            date = date_from_timex(timex)
-        else:
-            date = narrative_date(
-                narrative, anchor, sentence[0], document.article.date
-            ) or report_date(document.article.date)
-        if (
-            self.date_future_as_planned
-            and modality == "asserted"
-            and date.basis == "text"
-            and date.start is not None
-            and date.start > document.article.date
-        ):
-            modality = "planned"
-        if modality == "asserted" and (_future_tense(anchor) or date.value == "FUTURE_REF"):
-            modality = "planned"
-        if (
-            modality in ("planned", "possible")
-            and date.basis == "text"
-            and date.end is not None
-            and date.end < document.article.date
-            and (_cue is None or _cue.head.i != anchor.i)
-        ):
-            # dated in the past by its own words: it happened, whatever the
-            # clause around it plans ("likely to confirm ..., based on the
-            # talks in Beijing on March 1")
-            modality = "asserted"
-        if _historical(date, document.article.date, self.patterns.historical_years):
-            # "conducted an underground nuclear test in October 2006" in a
-            # 2012 commentary: history recalled, not news
-            return self._dropped("historical")
-        pairs = [
-            p for p in pairs if not _departed(p[0], document.article.date, self.patterns.departed)
-        ]
-        if modality != "asserted" and timex is None:
-            pairs = [p for p in pairs if not _populace(p[0], doc, self.patterns.populace_heads)]
-        if not pairs:
-            # "All Koreans will never pardon the Lee group", "the army and
-            # people will deal a thousand-fold defeat": an undated wish or
-            # refusal of a whole people is a stance, not an act.
-            # "Kim Jong Il reliably protected the sovereignty of the DPRK" in
-            # 2012: the acts of someone who had died are remembered, not reported
-            return self._dropped("departed-or-populace")
-        if not self.code_statements:
-            pairs = [p for p in pairs if p[2][:2] != "01" or p[2][:3] in _STATEMENT_ACTS]
-            if not pairs:
-                return self._dropped("statement-only")
-        stance = _would_stance(anchor, modality, _cue)
-        if stance is not None:
-            # "would restore relations": a stated intent (03), "would not
-            # accept": a rejection (12), both said now (docs/events.md)
-            modality = "asserted"
-            pairs = [
-                (source, target, "120" if stance == "reject" else _intent_code(event_code))
-                for source, target, event_code in pairs
-            ]
-        if (stance is not None or match.directed) and timex is None:
-            # a stated intent or refusal happened when it was said ("said
-            # last week that it would not accept ...")
-            said = _reporting_head(anchor, self.patterns.reporting)
-            if said is not None:
-                timex = pick_timex(said, by_governor, discourse.timex_tokens)
-                if timex is not None:
-                    date = date_from_timex(timex)
-        events = []
-        for source, target, event_code in pairs:
-            events.append(
-                self._event(
-                    document,
-                    match,
-                    token,
-                    sentence,
-                    source,
-                    target,
-                    event_code,
-                    modality,
-                    date,
-                    timex,
-                    place,
-                )
-            )
-        return events
+        for step in STEPS:
+            if not step.apply(draft):
+                return self._dropped(step.id)
+        return draft.events
 
     def _event(
         self,
@@ -2532,3 +2199,516 @@ class _PlaceIndex:
 
 def _rank(modality: str) -> int:
     return RANK.get(modality, 0)
+
+
+# --- the steps a candidate trigger goes through ------------------------------------------
+#
+# `_events_for` runs every candidate through STEPS in order. A step reads and fills the
+# candidate's `Draft` and returns False to drop it (the step's id is the reason that
+# `dateline inspect --candidates` and `dateline eval events --suite real` report). Each
+# step's one-line `why` and the examples that show it are rule data
+# (`rules/steps.yaml`, run by tests/events/test_steps.py).
+
+Pair = tuple[ActorRef, ActorRef | None, str]
+
+
+@dataclass(slots=True)
+class Draft:
+    """One candidate trigger on its way to events: what the steps have found so far."""
+
+    stage: EventStage
+    document: Document
+    doc: Doc
+    match: Match
+    token: Token
+    sentence: tuple[int, str]
+    mentions: MentionIndex
+    by_governor: Mapping[int, Sequence[TimeExpr]]
+    places: _PlaceIndex
+    narrative: Narrative
+    discourse: _Discourse
+    sources: list[ActorRef] = field(default_factory=list)
+    targets: list[ActorRef] = field(default_factory=list)
+    between: bool = False
+    place: tuple[Token, Place] | None = None
+    visiting: bool = False
+    mutual: bool = False  # the sources act on each other: no directed pairs
+    pairs: list[Pair] = field(default_factory=list)
+    anchor: Token | None = None
+    modality: str = "asserted"
+    cue: Token | None = None
+    timex: TimeExpr | None = None
+    date: EventDate | None = None
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def noun(self) -> bool:
+        return self.token.pos_ in ("NOUN", "PROPN")
+
+    @property
+    def code(self) -> str:
+        return self.match.code or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A named step: `apply` fills the draft, or returns False to drop the candidate."""
+
+    id: str
+    kind: str  # veto, roles, filter, rewrite, pairing, modality, dating, place, assembly
+    apply: Callable[[Draft], bool]
+
+
+def _under_attack(d: Draft) -> bool:
+    token = d.token
+    return not (
+        d.noun
+        and token.head.dep_ == "prep"
+        and (token.head.lower_ == "under" and token.dep_ == "pobj")
+    )
+
+
+def _not_referenced(d: Draft) -> bool:
+    return not _referenced(d.token, d.stage.patterns.reference_heads)
+
+
+def _find_roles(d: Draft) -> bool:
+    stage, token = d.stage, d.token
+    d.sources, d.targets, d.between = (
+        stage._noun_roles(token, d.match, d.mentions)
+        if d.noun
+        else stage._verb_roles(token, d.match, d.mentions)
+    )
+    return True
+
+
+def _political_sources(d: Draft) -> bool:
+    d.sources = [s for s in d.sources if s.code and _political(s.code)]
+    if d.stage._trace is not None:
+        d.stage._roles = (tuple(s.code for s in d.sources), tuple(t.code for t in d.targets))
+    return True
+
+
+def _people_praise_own_leaders(d: Draft) -> bool:
+    if (
+        d.sources
+        and d.code[:2] in _COOPERATIVE_ROOTS
+        and all(s.code[3:6] == "PPL" for s in d.sources)
+    ):
+        d.targets = [t for t in d.targets if _country(t) != _country(d.sources[0])]
+        if not d.targets:
+            return False
+    return True
+
+
+def _visited_site_owner(d: Draft) -> bool:
+    match = d.match
+    if match.code in _VISIT_CODES or match.reverse_code in _VISIT_CODES:
+        d.targets = [
+            t for t in d.targets if not _site_owner(d.doc[t.token], d.token, d.stage.patterns.sites)
+        ]
+    return True
+
+
+def _target_is_source(d: Draft) -> bool:
+    d.targets = [
+        t for t in d.targets if t.code and not any(_self_reference(s, t) for s in d.sources)
+    ]
+    return True
+
+
+def _target_only_says_where(d: Draft) -> bool:
+    frames = d.stage.patterns.place_frames
+    d.targets = [t for t in d.targets if not _place_phrase(d.doc[t.token], frames)]
+    return True
+
+
+def _own_people_sent(d: Draft) -> bool:
+    sources, targets = d.sources, d.targets
+    if (
+        targets
+        and not d.noun
+        and sources
+        and all(_country(t) == _country(s) for t in targets for s in sources)
+    ):
+        other = [
+            t
+            for t in d.stage._prep_targets(d.token, d.mentions)
+            or d.stage._purpose_targets(d.token, d.mentions)
+            if all(_country(t) != _country(s) for s in sources)
+        ]
+        if other:
+            d.targets = other
+    return True
+
+
+def _mutual_topic_not_party(d: Draft) -> bool:
+    if (
+        not d.noun
+        and len(d.sources) >= 2
+        and d.targets
+        and d.code[:3] in _MUTUAL_CODES
+        and not any(t.token in _direct_arguments(d.token) for t in d.targets)
+    ):
+        d.targets = []
+    return True
+
+
+def _agent_of_previous_sentence(d: Draft) -> bool:
+    if not d.sources and _agentless(d.token):
+        d.sources = list(d.discourse.agents.get(d.match.rule_id, ()))
+    return True
+
+
+def _state_agent_of_passive(d: Draft) -> bool:
+    token = d.token
+    if (
+        not d.sources
+        and not d.noun
+        and d.code in _STATE_ONLY_CODES
+        and _agentless_passive(token)
+        and (home := _home_country(d.document.mentions)) is not None
+    ):
+        d.sources = [_state_actor(home, token, _STATE_ONLY_CODES[d.code])]
+        if not d.targets:
+            patient = next((c for c in token.children if c.dep_ == "nsubjpass"), token.head)
+            d.targets = [_state_actor(home, patient, "")]
+    return True
+
+
+def _pronoun_source(d: Draft) -> bool:
+    if not d.sources and not d.noun:
+        d.sources = d.stage._pronoun_subject(d.token, d.mentions, d.discourse)
+    return True
+
+
+def _protesting_crowd(d: Draft) -> bool:
+    if (
+        not d.sources
+        and d.code[:2] == "14"
+        and (crowd := _crowd_country(d.token, d.places, d.document.mentions)) is not None
+    ):
+        d.sources = [_state_actor(crowd, d.token, "CVL")]
+    return True
+
+
+def _has_political_source(d: Draft) -> bool:
+    if not d.sources:
+        return False
+    d.discourse.seen[d.match.rule_id] = d.sources
+    return True
+
+
+def _locative_target(d: Draft) -> bool:
+    token = d.token
+    if (
+        not d.targets
+        and not d.noun
+        and len(d.sources) == 1
+        and not d.match.entry.object_is_topic
+        and not any(c.dep_ in ("dobj", "dative") for c in token.children)
+    ):
+        d.targets = [
+            t
+            for t in d.stage._locative_targets(token, d.mentions)
+            if not _self_reference(d.sources[0], t)
+        ]
+    return True
+
+
+def _attached_place(d: Draft) -> bool:
+    match = d.match
+    d.place = d.places.attached(
+        d.doc[match.anchor] if match.anchor is not None and not d.noun else d.token,
+        exclude={r.token for r in d.sources + d.targets},
+    )
+    return True
+
+
+def _acting_together(d: Draft) -> bool:
+    """Whether coordinated sources act on each other (a mutual or reciprocal act)."""
+    token, mentions, code = d.token, d.mentions, d.code
+    reciprocal = d.between or d.match.reciprocal
+    on_thing = (
+        not d.noun
+        and not reciprocal
+        and code[:3] not in _MUTUAL_CODES
+        and (
+            any(
+                c.dep_ == "dobj"
+                and not mentions.actors_at(c)
+                and c.lemma_.lower() not in _RELATIONAL_OBJECTS
+                and not any(p.dep_ == "poss" and p.lower_ == "their" for p in c.children)
+                for c in token.children
+            )
+            or _passive_on_thing(token, mentions)
+        )
+    )
+    with_outsider = not d.noun and (
+        any(
+            prep.dep_ == "prep"
+            and prep.lower_ == "with"
+            and any(p.dep_ == "pobj" and not mentions.actors_at(p) for p in prep.children)
+            for head in [token, *(c for c in token.children if c.dep_ == "dobj")]
+            for prep in head.children
+        )
+        or any(
+            c.dep_ == "dobj" and c.pos_ == "NOUN" and _people_noun(c) and not mentions.actors_at(c)
+            for c in token.children
+        )
+    )
+    return d.between or (
+        not d.targets
+        and len(d.sources) >= 2
+        and not on_thing
+        and not with_outsider
+        and (reciprocal or code[:2] in _RECIPROCAL_ROOTS)
+    )
+
+
+def _mutual_pairs(d: Draft) -> bool:
+    if not _acting_together(d):
+        return True
+    code = d.match.code
+    if len({_country(a) for a in d.sources}) <= MAX_MUTUAL_PARTIES:
+        for a in d.sources:
+            for b in d.sources:
+                if not _self_reference(a, b) and code:
+                    d.pairs.append((a, b, code))
+    d.mutual = True
+    return True
+
+
+def _visit_host(d: Draft) -> bool:
+    if d.mutual:
+        return True
+    code, token = d.match.code, d.token
+    host = d.place
+    d.visiting = code in _VISIT_CODES or (d.noun and _attended(token))
+    if not d.targets and d.visiting and host is None:
+        host = d.places.destination(token, {r.token for r in d.sources})
+        if host is not None:
+            d.place = host
+    if (
+        not d.targets
+        and host is not None
+        and host[1].country
+        and d.visiting
+        and all(_country(a) != host[1].country for a in d.sources)
+    ):
+        d.targets = [_place_actor(host[1], host[0], d.mentions)]
+    return True
+
+
+def _directed_pairs(d: Draft) -> bool:
+    if d.mutual:
+        return True
+    for a in d.sources:
+        if d.targets:
+            _pairs_with_targets(d, a)
+        else:
+            _pairs_without_target(d, a)
+    return True
+
+
+def _pairs_with_targets(d: Draft, a: ActorRef) -> None:
+    match, code = d.match, d.match.code
+    reciprocal = d.between or match.reciprocal
+    for b in d.targets:
+        if _self_reference(a, b):
+            continue
+        if code:
+            d.pairs.append((a, b, code))
+        if match.reverse_code and (
+            d.stage.paired_reverse or not code or match.reverse_code == code
+        ):
+            d.pairs.append((b, a, match.reverse_code))
+        elif reciprocal and code:
+            d.pairs.append((b, a, code))
+
+
+def _pairs_without_target(d: Draft, a: ActorRef) -> None:
+    stage, token, mentions, code = d.stage, d.token, d.mentions, d.match.code
+    exclude = {s.token for s in d.sources}
+    if not code:
+        return
+    if code[:2] in _DIRECTED_SPEECH_ROOTS:
+        addressee = stage._addressee(token, mentions, exclude)
+        if addressee is not None and not _self_reference(a, addressee):
+            d.pairs.append((a, addressee, code))
+            return
+    if code[:2] not in UNILATERAL_ROOTS and code[:2] != "01" and not d.visiting:
+        party = stage._party_actor(token, mentions, exclude, code)
+        if party is not None and not _self_reference(a, party) and _political(party.code):
+            d.pairs.append((a, party, code))
+            return
+    if not stage.require_dyad and (
+        code[:2] in UNILATERAL_ROOTS or (d.noun and code[:2] == "04" and _attended(token))
+    ):
+        nearest = stage._nearest_actor(token, mentions, exclude)
+        governor = _governing_verb(token) if d.noun else None
+        if nearest is None and governor is not None:
+            nearest = stage._nearest_actor(governor, mentions, exclude | {token.i})
+        if nearest is not None and not _self_reference(a, nearest):
+            d.pairs.append((a, nearest, code))
+            return
+        d.pairs.append((a, None, code))
+
+
+def _has_pair(d: Draft) -> bool:
+    return bool(d.pairs)
+
+
+def _pair_target_only_says_where(d: Draft) -> bool:
+    frames = d.stage.patterns.place_frames
+    placed = [
+        (source, None, code)
+        if target is not None and _place_phrase(d.doc[target.token], frames)
+        else (source, target, code)
+        for source, target, code in d.pairs
+    ]
+    d.pairs = list(dict.fromkeys(placed)) if placed != d.pairs else d.pairs
+    return True
+
+
+def _modality(d: Draft) -> bool:
+    match = d.match
+    d.anchor = d.doc[match.anchor] if match.anchor is not None else d.token
+    d.modality, d.cue = trigger_modality(d.anchor, d.stage.patterns.embedding)
+    return True
+
+
+def _not_a_condition(d: Draft) -> bool:
+    cue = d.cue
+    return not (cue is not None and cue.dep_ == "mark" and cue.lower_ in ("if", "unless"))
+
+
+def _dating(d: Draft) -> bool:
+    assert d.anchor is not None
+    d.timex = pick_timex(d.anchor, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is not None:
+        d.date = date_from_timex(d.timex)
+    else:
+        report = d.document.article.date
+        d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report) or report_date(report)
+    return True
+
+
+def _modality_from_date(d: Draft) -> bool:
+    date, anchor, cue = d.date, d.anchor, d.cue
+    assert date is not None and anchor is not None
+    report = d.document.article.date
+    if (
+        d.stage.date_future_as_planned
+        and d.modality == "asserted"
+        and date.basis == "text"
+        and date.start is not None
+        and date.start > report
+    ):
+        d.modality = "planned"
+    if d.modality == "asserted" and (_future_tense(anchor) or date.value == "FUTURE_REF"):
+        d.modality = "planned"
+    if (
+        d.modality in ("planned", "possible")
+        and date.basis == "text"
+        and date.end is not None
+        and date.end < report
+        and (cue is None or cue.head.i != anchor.i)
+    ):
+        d.modality = "asserted"
+    return True
+
+
+def _not_historical(d: Draft) -> bool:
+    assert d.date is not None
+    return not _historical(d.date, d.document.article.date, d.stage.patterns.historical_years)
+
+
+def _not_departed_or_populace(d: Draft) -> bool:
+    patterns, report = d.stage.patterns, d.document.article.date
+    d.pairs = [p for p in d.pairs if not _departed(p[0], report, patterns.departed)]
+    if d.modality != "asserted" and d.timex is None:
+        d.pairs = [p for p in d.pairs if not _populace(p[0], d.doc, patterns.populace_heads)]
+    return bool(d.pairs)
+
+
+def _not_statement_only(d: Draft) -> bool:
+    if d.stage.code_statements:
+        return True
+    d.pairs = [p for p in d.pairs if p[2][:2] != "01" or p[2][:3] in _STATEMENT_ACTS]
+    return bool(d.pairs)
+
+
+def _stance(d: Draft) -> bool:
+    assert d.anchor is not None
+    stance = _would_stance(d.anchor, d.modality, d.cue)
+    if stance is not None:
+        d.modality = "asserted"
+        d.pairs = [
+            (source, target, "120" if stance == "reject" else _intent_code(event_code))
+            for source, target, event_code in d.pairs
+        ]
+    if (stance is not None or d.match.directed) and d.timex is None:
+        said = _reporting_head(d.anchor, d.stage.patterns.reporting)
+        if said is not None:
+            timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
+            if timex is not None:
+                d.timex, d.date = timex, date_from_timex(timex)
+    return True
+
+
+def _assemble(d: Draft) -> bool:
+    assert d.date is not None
+    d.events = [
+        d.stage._event(
+            d.document,
+            d.match,
+            d.token,
+            d.sentence,
+            source,
+            target,
+            event_code,
+            d.modality,
+            d.date,
+            d.timex,
+            d.place,
+        )
+        for source, target, event_code in d.pairs
+    ]
+    return True
+
+
+# The steps, in the order they run. Ids are what `inspect --candidates` reports.
+STEPS: tuple[Step, ...] = (
+    Step("under-attack", "veto", _under_attack),
+    Step("referenced-not-happening", "veto", _not_referenced),
+    Step("roles", "roles", _find_roles),
+    Step("political-sources", "filter", _political_sources),
+    Step("people-praise-own-leaders", "filter", _people_praise_own_leaders),
+    Step("visited-site-owner", "filter", _visited_site_owner),
+    Step("target-is-source", "filter", _target_is_source),
+    Step("target-only-says-where", "filter", _target_only_says_where),
+    Step("own-people-sent", "rewrite", _own_people_sent),
+    Step("mutual-topic-not-party", "rewrite", _mutual_topic_not_party),
+    Step("agent-of-previous-sentence", "roles", _agent_of_previous_sentence),
+    Step("state-agent-of-passive", "roles", _state_agent_of_passive),
+    Step("pronoun-source", "roles", _pronoun_source),
+    Step("protesting-crowd", "roles", _protesting_crowd),
+    Step("no-political-source", "filter", _has_political_source),
+    Step("locative-target", "roles", _locative_target),
+    Step("attached-place", "place", _attached_place),
+    Step("mutual-pairs", "pairing", _mutual_pairs),
+    Step("visit-host", "pairing", _visit_host),
+    Step("directed-pairs", "pairing", _directed_pairs),
+    Step("no-pair", "filter", _has_pair),
+    Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
+    Step("modality", "modality", _modality),
+    Step("condition-clause", "veto", _not_a_condition),
+    Step("dating", "dating", _dating),
+    Step("modality-from-date", "modality", _modality_from_date),
+    Step("historical", "veto", _not_historical),
+    Step("departed-or-populace", "filter", _not_departed_or_populace),
+    Step("statement-only", "filter", _not_statement_only),
+    Step("stance", "rewrite", _stance),
+    Step("assembly", "assembly", _assemble),
+)
