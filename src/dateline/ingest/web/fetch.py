@@ -551,7 +551,12 @@ class Fetcher:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in raw.stream(_CHUNK, decode_content=True):
+            while True:
+                # read1: whatever has arrived (at most a chunk, after decompression), so
+                # the deadline is checked even when a server sends a byte at a time.
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(
