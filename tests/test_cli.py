@@ -181,7 +181,7 @@ def test_timeline_counts_match_the_events(coded_example: Path) -> None:
         app, ["timeline", "--db", str(coded_example), "--interval", "year", "--format", "csv"]
     )
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()  # what is counted apart goes to stderr
     assert lines[0].startswith("period,") and lines[0].endswith(",total")
     counted = {line.split(",")[0]: int(line.split(",")[-1]) for line in lines[1:]}
     events = [
@@ -198,3 +198,26 @@ def test_timeline_counts_match_the_events(coded_example: Path) -> None:
     )
     bad = runner.invoke(app, ["timeline", "--db", str(coded_example), "--by", "actor"])
     assert bad.exit_code == 2 and "quadclass" in bad.output
+
+
+@pytest.mark.model
+def test_inspect_a_stored_article_by_its_id(coded_example: Path) -> None:
+    listed = runner.invoke(app, ["events", "--db", str(coded_example), "--format", "jsonl"])
+    article_id = json.loads(listed.stdout.splitlines()[0])["article_id"]
+    assert not Path(article_id).exists()
+    result = runner.invoke(app, ["inspect", article_id, "--db", str(coded_example), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["article"]["id"] == article_id and report["events"]
+
+
+@pytest.mark.model
+def test_eval_places_ends_with_its_figures_in_full() -> None:
+    result = runner.invoke(app, ["eval", "places"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    summary = lines[[n for n, line in enumerate(lines) if "places: summary" in line][-1] :]
+    text = "\n".join(summary)
+    for metric in ("precision", "recall", "f1", "country_accuracy"):
+        assert metric in text
+    assert "…" not in text and max(len(line) for line in lines) <= 80

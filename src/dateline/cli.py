@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 
 from dateline import __version__
 from dateline.errors import DatelineError
@@ -34,20 +36,31 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click errors: "Error: Invalid value for '--x': ..." on one line, not a box
+    # whose text wraps at 80 columns.
+    rich_markup_mode=None,
 )
-eval_app = typer.Typer(help="Score a stage against gold data.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Score a stage against gold data.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(eval_app, name="eval")
 
 console = Console()
 errors = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
-# The event filters that `events`, `timeline` and `fused` share.
+# The filter vocabulary that `events`, `timeline`, `fused` and `export` share with the
+# HTTP API and `dateline.read_events` (dateline/store/query.py).
 ActorOption = Annotated[str | None, typer.Option(help="Actor code or prefix (CHN, JPNGOV).")]
 DyadOption = Annotated[
     tuple[str, str] | None, typer.Option(help="Two actor codes, either direction.")
 ]
+CountryOption = Annotated[str | None, typer.Option(help="ISO3 country of either actor (CHN).")]
 DayOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+CameoOption = Annotated[
+    str | None, typer.Option(help="CAMEO code prefix: 04 (a root; 4 is the same), 036.")
+]
+QuadOption = Annotated[int | None, typer.Option(min=1, max=4, help="QuadClass 1-4.")]
 ModalityOption = Annotated[str | None, typer.Option(help="|".join(MODALITIES))]
 # How URL inputs are fetched (`code` and `watch`; docs/ingest.md, "Web pages and feeds").
 LogOption = Annotated[
@@ -76,6 +89,9 @@ TimeoutOption = Annotated[
         "--timeout", min=0.1, help="Seconds to wait for a connection or for data, per attempt."
     ),
 ]
+TextOption = Annotated[
+    str | None, typer.Option("--q", help="Words in the sentence (case-insensitive).")
+]
 
 
 def _version(value: bool) -> None:
@@ -100,8 +116,43 @@ def main(
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    # soft_wrap: one logical line, whatever the terminal's width.
+    errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def _user_error(exc: BaseException) -> str | None:
+    """A one-line message with its code for the errors a user causes, or None."""
+    import duckdb
+
+    if isinstance(exc, DatelineError):
+        return str(exc)
+    if isinstance(exc, duckdb.Error):
+        from dateline.store import explain_duckdb_error
+
+        return str(explain_duckdb_error(exc))
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"[E005] cannot use{where}: {exc.strerror or exc}"
+    return None
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """No user error ends in a traceback: a coded one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise  # `| head` closed the pipe: typer exits quietly
+        except Exception as exc:  # typer's own exits and usage errors are none of these
+            message = _user_error(exc)
+            if message is None:
+                raise
+            raise _fail(Exception(message)) from exc
+
+    return run
 
 
 def _check_query(db: Path, modality: str | None) -> None:
@@ -109,45 +160,152 @@ def _check_query(db: Path, modality: str | None) -> None:
     if modality and modality not in MODALITIES:
         raise typer.BadParameter(f"one of {', '.join(MODALITIES)}", param_hint="--modality")
     if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+        raise _fail(FileNotFoundError(f"[E005] no database at {db}; run `dateline code` first"))
+
+
+def _query(
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    country: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    cameo: str | None = None,
+    quadclass: int | None = None,
+    modality: str | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+) -> Any:
+    """The shared filters as the one query type (`dateline.store.query.EventQuery`)."""
+    from dateline.store.query import EventQuery, normalise_cameo
+
+    try:
+        prefix = normalise_cameo(cameo)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--cameo") from exc
+    if country is not None and not (len(country) == 3 and country.isalpha()):
+        raise typer.BadParameter("an ISO3 country code such as CHN", param_hint="--country")
+    if since and until and since > until:
+        raise typer.BadParameter("--since is after --until", param_hint="--since")
+    return EventQuery(
+        actor=actor,
+        dyad=dyad,
+        country=country,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        cameo=prefix,
+        quadclass=quadclass,
+        modality=modality,
+        q=q,
+        limit=limit,
+    )
+
+
+def _width() -> int:
+    return console.width or 80
 
 
 def _short(text: str, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _actor_cell(actor: dict[str, Any] | None) -> str:
+def _date_cell(date: dict[str, Any]) -> str:
+    """The event's date as the text gives it; (r) when only the story's date dated it,
+    (n) when the narrative's time did (the table's caption says so)."""
+    value = str(date.get("value") or "")
+    mark = {"report": " (r)", "narrative": " (n)"}.get(str(date.get("basis")), "")
+    return value + mark
+
+
+def _actor_cell(actor: dict[str, Any] | None, width: int = 18) -> str:
     if not actor:
-        return "-"
-    return f"{actor.get('cameo_code') or '?'} {_short(str(actor.get('text', '')), 18)}"
+        return "–"
+    name = str(actor.get("name") or actor.get("text") or "")
+    return f"{actor.get('cameo_code') or '?'} {_short(name, width)}".rstrip()
 
 
-def _events_table(events: list[dict[str, Any]], title: str) -> Table:
-    table = Table(title=title, show_lines=False)
-    table.add_column("date", no_wrap=True)
-    table.add_column("source")
-    table.add_column("cameo", no_wrap=True)
-    table.add_column("target")
-    table.add_column("modality", no_wrap=True)
-    table.add_column("place")
-    table.add_column("trigger")
-    for event in events:
-        date = event.get("date") or {}
-        location = event.get("location") or {}
-        basis = "" if date.get("basis") == "text" else f" ({date.get('basis')})"
+def _fit_table(
+    title: str, caption: str, headers: list[str], rows: list[list[str]], flex: set[str]
+) -> Table:
+    """A table as wide as the terminal at most: every column but the `flex` ones (actor
+    names) keeps its longest cell; the flex columns share what is left and cut their
+    text with an ellipsis. Nothing wraps, so a row is one line."""
+    fixed = [
+        max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers) if h not in flex
+    ]
+    overhead = 3 * len(headers) + 1  # borders and one space of padding each side
+    share = max(8, (_width() - overhead - sum(fixed)) // max(1, len(flex)))
+    table = Table(title=title, caption=caption or None, caption_justify="left")
+    for header in headers:
+        justify: Any = "right" if header in {"stories", "outlets"} else "left"
+        table.add_column(header, no_wrap=True, justify=justify)
+    for row in rows:
         table.add_row(
-            f"{date.get('value', '')}{basis}",
-            _actor_cell(event.get("source")),
-            f"{event.get('cameo_code')}",
-            _actor_cell(event.get("target")),
-            str(event.get("modality", "")),
-            _short(str(location.get("name") or "-"), 14),
-            _short(str(event.get("trigger", "")), 14),
+            *(
+                _short(cell, share) if h in flex else cell
+                for h, cell in zip(headers, row, strict=True)
+            )
         )
     return table
 
 
+def _events_table(events: list[dict[str, Any]], title: str) -> Table:
+    """Events at the terminal's width: date, actors, code and modality always; place
+    and trigger when there is room; names cut with an ellipsis, never wrapped."""
+    wide = _width() >= 110
+    headers = ["date", "source", "code", "target", "modality"]
+    if wide:
+        headers += ["place", "trigger"]
+    rows = []
+    for event in events:
+        location = event.get("location") or {}
+        row = [
+            _date_cell(event.get("date") or {}),
+            _actor_cell(event.get("source"), 60),
+            str(event.get("cameo_code")),
+            _actor_cell(event.get("target"), 60),
+            str(event.get("modality", "")),
+        ]
+        if wide:
+            row += [
+                _short(str(location.get("name") or "–"), 14),
+                _short(str(event.get("trigger", "")), 14),
+            ]
+        rows.append(row)
+    caption = "(r) dated by the story's date, (n) by the narrative's time"
+    return _fit_table(title, caption, headers, rows, {"source", "target"})
+
+
+def _print_columns(
+    title: str, key_header: str, key: list[str], series: list[tuple[str, list[Any]]], note: str = ""
+) -> None:
+    """A table of numbers that never cuts one: the `key` column (periods, metric names)
+    and as many `series` columns as the terminal holds, in more tables if need be."""
+    width = _width()
+    key_width = max([len(key_header), *map(len, key)]) + 3
+    groups: list[list[tuple[str, list[Any]]]] = [[]]
+    used = key_width
+    for header, values in series:
+        need = max([len(header), *(len(str(v)) for v in values)]) + 3
+        if groups[-1] and used + need > width:
+            groups.append([])
+            used = key_width
+        groups[-1].append((header, values))
+        used += need
+    console.print(title, highlight=False)
+    for group in groups:
+        table = Table(pad_edge=False)
+        table.add_column(key_header, no_wrap=True)
+        for header, _ in group:
+            table.add_column(header, justify="right", no_wrap=True)
+        for i, name in enumerate(key):
+            table.add_row(name, *(str(values[i]) for _, values in group))
+        console.print(table)
+    if note:
+        console.print(note, highlight=False)
+
+
 @app.command()
+@guarded
 def code(
     inputs: Annotated[
         list[str],
@@ -202,14 +360,20 @@ def code(
         store = open_store(db)
     except DatelineError as exc:
         raise _fail(exc) from exc
+    # Counts and times first, never cut; the status text takes what is left of the line
+    # and loses its end, not a number's, on a narrow terminal.
+    fixed = Column(no_wrap=True)
     progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
+        SpinnerColumn(table_column=fixed),
+        TextColumn("[progress.description]{task.description}", table_column=fixed),
+        BarColumn(bar_width=None if _width() >= 120 else 12, table_column=fixed),
+        MofNCompleteColumn(table_column=Column(no_wrap=True)),
+        TimeElapsedColumn(table_column=Column(no_wrap=True)),
+        TimeRemainingColumn(table_column=Column(no_wrap=True)),
+        TextColumn(
+            "{task.fields[status]}",
+            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1, min_width=1),
+        ),
         console=errors,
         disable=quiet,
         transient=False,
@@ -224,8 +388,8 @@ def code(
             progress.update(
                 task,
                 completed=summary.read + summary.rejected,
-                status=f"coded {summary.coded} · skipped {summary.skipped}"
-                f" · rejected {summary.rejected} · events {summary.events}",
+                status=f"events {summary.events} · coded {summary.coded}"
+                f" · skipped {summary.skipped} · rejected {summary.rejected}",
             )
 
         try:
@@ -446,40 +610,38 @@ def watch(
 
 
 @app.command()
+@guarded
 def events(
     db: DbOption = Path("dateline.duckdb"),
     actor: ActorOption = None,
     dyad: DyadOption = None,
+    country: CountryOption = None,
     since: DayOption = None,
     until: DayOption = None,
-    cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
+    cameo: CameoOption = None,
+    quadclass: QuadOption = None,
     modality: ModalityOption = None,
+    q: TextOption = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
-    format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+    format: Annotated[
+        str, typer.Option("--format", help="table, jsonl, csv or tsv (flat columns).")
+    ] = "table",
 ) -> None:
     """Query stored events."""
-    from dateline.store import EventQuery, open_store
+    from dateline.store import open_store
 
-    if format not in {"table", "jsonl", "csv"}:
-        raise typer.BadParameter("table, jsonl or csv", param_hint="--format")
+    if format not in {"table", "jsonl", "csv", "tsv"}:
+        raise typer.BadParameter("table, jsonl, csv or tsv", param_hint="--format")
     _check_query(db, modality)
-    query = EventQuery(
-        actor=actor,
-        dyad=dyad,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        cameo_root=cameo,
-        modality=modality,
-        limit=limit,
-    )
+    query = _query(actor, dyad, country, since, until, cameo, quadclass, modality, q, limit)
     with open_store(db, read_only=True) as store:
-        if format == "csv":
-            writer: Any = None
-            for row in store.iter_event_rows(query):
-                if writer is None:
-                    writer = csv.DictWriter(sys.stdout, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
+        if format in {"csv", "tsv"}:
+            from dateline.store.export import event_relation
+
+            relation = event_relation(store.connection, query)
+            writer = csv.writer(sys.stdout, delimiter="\t" if format == "tsv" else ",")
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
             return
         found = store.events(query)
     if format == "jsonl":
@@ -489,7 +651,11 @@ def events(
         console.print(_events_table(found, f"{len(found)} events"))
 
 
+_QUAD_SHORT = {"1": "verbal coop", "2": "material coop", "3": "verbal confl", "4": "material confl"}
+
+
 @app.command()
+@guarded
 def timeline(
     db: DbOption = Path("dateline.duckdb"),
     interval: Annotated[str, typer.Option(help="day, week, month or year.")] = "month",
@@ -499,17 +665,20 @@ def timeline(
     ] = "event",
     actor: ActorOption = None,
     dyad: DyadOption = None,
+    country: CountryOption = None,
     since: DayOption = None,
     until: DayOption = None,
-    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (04, 036).")] = None,
+    cameo: CameoOption = None,
+    quadclass: QuadOption = None,
     modality: ModalityOption = None,
+    q: TextOption = None,
     format: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
 ) -> None:
-    """Event counts per period, by QuadClass or CAMEO root (events dated only coarser than the
-    period are counted apart, never pinned to its first day)."""
-    from dateline.serve.queries import EventFilter
-    from dateline.serve.queries import timeline as count_timeline
+    """Event counts per period (every period, zero-filled), by QuadClass or CAMEO root; events
+    dated more coarsely than a period or only vaguely (PAST_REF) are counted apart."""
     from dateline.store import open_store
+    from dateline.store.query import TooManyPeriodsError
+    from dateline.store.query import timeline as count_timeline
 
     choices = {
         "--interval": (interval, {"day", "week", "month", "year"}),
@@ -521,63 +690,123 @@ def timeline(
         if value not in allowed:
             raise typer.BadParameter(", ".join(sorted(allowed)), param_hint=hint)
     _check_query(db, modality)
-    where = EventFilter(
-        actor=actor,
-        dyad=dyad,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        cameo=cameo,
-        modality=modality,
-    )
+    where = _query(actor, dyad, country, since, until, cameo, quadclass, modality, q)
     with open_store(db, read_only=True) as store:
-        result = count_timeline(store.connection, where, interval, by, date)  # type: ignore[arg-type]
+        try:
+            result = count_timeline(store.connection, where, interval, by, date, fill=True)  # type: ignore[arg-type]
+        except TooManyPeriodsError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--interval") from exc
     keys = [series["key"] for series in result["series"]]
-    labels = [f"{series['key']} {series['label']}" for series in result["series"]]
     rows = [
         [bucket["period"], *(bucket["counts"].get(key, 0) for key in keys)]
         for bucket in result["buckets"]
     ]
-    if format == "jsonl":
-        for bucket in result["buckets"]:
-            sys.stdout.write(json.dumps(bucket, ensure_ascii=False) + "\n")
-        return
-    if format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["period", *keys, "total"])
-        for row in rows:
-            writer.writerow([*row, sum(row[1:])])
-        return
-    table = Table(title=f"events per {interval}, by {by} ({date} date)")
-    for header in ["period", *labels, "total"]:
-        table.add_column(header, justify="left" if header == "period" else "right")
-    for row in rows:
-        table.add_row(*(str(cell) for cell in [*row, sum(row[1:])]))
-    console.print(table)
+    apart = []
     if result["spanning"]:
+        apart.append(f"{result['spanning']} dated only more coarsely than a {interval}")
+    if result["undated"]:
+        apart.append(f"{result['undated']} dated only vaguely (PAST_REF, FUTURE_REF)")
+    note = ("Not counted above: " + "; ".join(apart) + ".") if apart else ""
+    if format in {"jsonl", "csv"}:
+        if format == "jsonl":
+            for bucket in result["buckets"]:
+                sys.stdout.write(json.dumps(bucket, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(["period", *keys, "total"])
+            for row in rows:
+                writer.writerow([*row, sum(row[1:])])
+        if note:  # beside the data, never inside it
+            errors.print(note, highlight=False, soft_wrap=True)
+        return
+    if by == "quadclass":
+        headers = [f"{key} {_QUAD_SHORT.get(key, key)}" for key in keys]
+    else:
+        headers = keys
+        names = ", ".join(f"{s['key']} {s['label'].lower()}" for s in result["series"])
+        note = (f"Roots: {names}. " if names else "") + note
+    periods = [_period_label(row[0], interval) for row in rows]
+    series = [(header, [row[i + 1] for row in rows]) for i, header in enumerate(headers)]
+    series.append(("total", [sum(row[1:]) for row in rows]))
+    _print_columns(f"events per {interval}, by {by} ({date} date)", interval, periods, series, note)
+
+
+def _period_label(period: str, interval: str) -> str:
+    return {"month": period[:7], "year": period[:4]}.get(interval, period)
+
+
+@app.command()
+@guarded
+def export(
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Output file (.tsv, .csv, .jsonl, .parquet, .geojson), or a new folder with"
+            " --partition."
+        ),
+    ],
+    db: DbOption = Path("dateline.duckdb"),
+    layout: Annotated[
+        str,
+        typer.Option(help="dateline (default), gdelt (GDELT 2.0), icews or plover (PLOVER JSON)."),
+    ] = "dateline",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="tsv, csv, jsonl, parquet or geojson; default: the file's suffix."
+        ),
+    ] = None,
+    partition: Annotated[
+        str | None,
+        typer.Option(help="year or month: a folder of Parquet files by the story's date."),
+    ] = None,
+    actor: ActorOption = None,
+    dyad: DyadOption = None,
+    country: CountryOption = None,
+    since: DayOption = None,
+    until: DayOption = None,
+    cameo: CameoOption = None,
+    quadclass: QuadOption = None,
+    modality: ModalityOption = None,
+    q: TextOption = None,
+) -> None:
+    """Export stored events (all, or those the filters select) in dateline's own layout or
+    an anchor's: GDELT 2.0, ICEWS, POLECAT/PLOVER."""
+    from dateline.store import open_store
+    from dateline.store.export import FORMATS, LAYOUTS, PARTITIONS
+
+    if layout not in LAYOUTS:
+        raise typer.BadParameter(", ".join(LAYOUTS), param_hint="--layout")
+    if format is not None and format not in FORMATS:
+        raise typer.BadParameter(", ".join(FORMATS), param_hint="--format")
+    if partition is not None and partition not in PARTITIONS:
+        raise typer.BadParameter(" or ".join(PARTITIONS), param_hint="--partition")
+    _check_query(db, modality)
+    query = _query(actor, dyad, country, since, until, cameo, quadclass, modality, q)
+    with open_store(db, read_only=True) as store:
+        n = store.export(out, query, layout=layout, format=format, partition=partition)
+    console.print(f"wrote {n} events to {out} ({layout} layout)", highlight=False)
+    if out.suffix.lower() in {".csv", ".tsv", ".tab"} or format in {"csv", "tsv"}:
         console.print(
-            f"{result['spanning']} events dated only more coarsely than a {interval} are not counted above."
+            "CSV and TSV keep no types: read the code columns as text (docs/analysis.md).",
+            highlight=False,
+            style="dim",
         )
 
 
 @app.command()
-def export(
-    out: Annotated[Path, typer.Argument(help="Output file: .jsonl, .csv or .parquet.")],
-    db: DbOption = Path("dateline.duckdb"),
-) -> None:
-    """Export every stored event."""
-    from dateline.store import open_store
-
-    try:
-        with open_store(db, read_only=True) as store:
-            n = store.export(out)
-    except DatelineError as exc:
-        raise _fail(exc) from exc
-    console.print(f"wrote {n} events to {out}", highlight=False)
-
-
-@app.command()
+@guarded
 def inspect(
-    file: Annotated[str, typer.Argument(help="A story file (any input format); - for stdin.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="STORY",
+            help="A story file (any input format), - for stdin, or the id of a stored article.",
+        ),
+    ],
+    db: Annotated[Path, typer.Option("--db", help="Where to look for a stored article id.")] = Path(
+        "dateline.duckdb"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     candidates: Annotated[
         bool,
@@ -594,13 +823,16 @@ def inspect(
     from dateline.run import build_pipeline, code_articles
 
     articles = []
-    for item in read_inputs([file], stdin=sys.stdin if file == "-" else None):
-        if isinstance(item, Reject):
-            errors.print(f"rejected {item.file}:{item.line}: {item.reason}", highlight=False)
-        else:
-            articles.append(item)
+    if file != "-" and not Path(file).exists():
+        articles = [_stored_article(file, db)]
+    else:
+        for item in read_inputs([file], stdin=sys.stdin if file == "-" else None):
+            if isinstance(item, Reject):
+                errors.print(f"rejected {item.file}:{item.line}: {item.reason}", highlight=False)
+            else:
+                articles.append(item)
     if not articles:
-        raise _fail(ValueError(f"no readable story in {file}"))
+        raise _fail(ValueError(f"[E004] no readable story in {file}"))
     try:
         pipeline = build_pipeline()
         documents = code_articles(articles, pipeline)
@@ -620,6 +852,37 @@ def inspect(
         return
     for report in reports:
         _print_inspection(report)
+
+
+def _stored_article(article_id: str, db: Path) -> Any:
+    """A stored article by its id, to be coded again as it was read."""
+    from dateline.records import Article
+    from dateline.store import open_store
+
+    if not db.exists():
+        raise _fail(
+            FileNotFoundError(
+                f"[E004] {article_id} is neither a file nor an article (no database at {db})"
+            )
+        )
+    with open_store(db, read_only=True) as store:
+        rows = store.connection.execute(
+            "SELECT article_id, date, text, title, source, url, origin FROM articles"
+            " WHERE article_id = ?",
+            [article_id],
+        ).fetchall()
+    if not rows:
+        raise _fail(
+            FileNotFoundError(
+                f"[E004] {article_id} is neither a file nor an article stored in {db}"
+                " (`dateline events --format jsonl` lists article ids)"
+            )
+        )
+    article_id, date, text, title, source, url, origin = rows[0]
+    return Article(
+        id=article_id, date=date, text=text, title=title or "", source=source, url=url,
+        origin=origin or f"{db}#{article_id}",
+    )  # fmt: skip
 
 
 def _print_inspection(report: dict[str, Any]) -> None:
@@ -673,30 +936,29 @@ def _print_inspection(report: dict[str, Any]) -> None:
         console.print(table)
 
 
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}" if value.is_integer() else f"{value:.3f}"
+    return str(value)
+
+
 def _render_report(report: Any) -> None:
-    if report.metrics:
-        summary = Table(title=f"{report.title}: summary")
-        summary.add_column("metric")
-        summary.add_column("value", justify="right")
-        for name, value in report.metrics.items():
-            summary.add_row(
-                name,
-                f"{value:.3f}"
-                if isinstance(value, float) and not value.is_integer()
-                else f"{value:g}"
-                if isinstance(value, float)
-                else str(value),
-            )
-        console.print(summary)
-    table = Table(title=report.title)
+    """The rows, then the lines worth reading, then the summary: the headline figures
+    are what the terminal shows last, every number in full at any width."""
     if report.rows:
-        for column in report.rows[0]:
-            table.add_column(str(column))
-        for row in report.rows:
-            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()])
-        console.print(table)
+        columns = list(report.rows[0])
+        key = [str(row.get(columns[0], "")) for row in report.rows]
+        series = [(str(c), [_number(row.get(c, "")) for row in report.rows]) for c in columns[1:]]
+        _print_columns(report.title, str(columns[0]), key, series)
     for line in report.details:
-        console.print(line, highlight=False, markup=False)
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if report.metrics:
+        summary = Table(title=f"{report.title}: summary", pad_edge=False)
+        summary.add_column("metric", overflow="fold")
+        summary.add_column("value", justify="right", no_wrap=True)
+        for name, value in report.metrics.items():
+            summary.add_row(str(name), _number(value))
+        console.print(summary)
 
 
 def _report_json(report: Any) -> None:
@@ -709,6 +971,7 @@ def _report_json(report: Any) -> None:
 
 
 @eval_app.command("time")
+@guarded
 def eval_time(
     corpus: Annotated[
         list[Path] | None,
@@ -760,6 +1023,7 @@ def eval_time(
 
 
 @eval_app.command("actors")
+@guarded
 def eval_actors(
     cases: Annotated[
         Path | None, typer.Option(help="Cases TSV (default: the packaged set).")
@@ -774,6 +1038,7 @@ def eval_actors(
 
 
 @eval_app.command("places")
+@guarded
 def eval_places(
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
@@ -785,6 +1050,7 @@ def eval_places(
 
 
 @eval_app.command("events")
+@guarded
 def eval_events(
     suite: Annotated[
         str,
@@ -845,6 +1111,7 @@ def eval_events(
 
 
 @app.command()
+@guarded
 def serve(
     db: DbOption = Path("dateline.duckdb"),
     host: Annotated[
@@ -856,7 +1123,7 @@ def serve(
     from dateline.serve import bind_warning, run_server
 
     if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+        raise _fail(FileNotFoundError(f"[E005] no database at {db}; run `dateline code` first"))
     warning = bind_warning(host)
     if warning:
         errors.print(f"warning: {warning}", style="bold yellow", markup=False, highlight=False)
@@ -870,6 +1137,7 @@ def serve(
 
 
 @app.command()
+@guarded
 def fuse(
     db: DbOption = Path("dateline.duckdb"),
     window_days: Annotated[
@@ -883,7 +1151,7 @@ def fuse(
     from dateline.store import open_store
 
     if not db.exists():
-        raise _fail(FileNotFoundError(f"no database at {db}; run `dateline code` first"))
+        raise _fail(FileNotFoundError(f"[E005] no database at {db}; run `dateline code` first"))
     try:
         with open_store(db) as store:
             summary = fuse_store(store, window_days=window_days, rebuild=rebuild)
@@ -898,72 +1166,98 @@ def fuse(
 
 
 @app.command()
+@guarded
 def fused(
     db: DbOption = Path("dateline.duckdb"),
     actor: ActorOption = None,
     dyad: DyadOption = None,
+    country: CountryOption = None,
     since: DayOption = None,
     until: DayOption = None,
-    cameo: Annotated[str | None, typer.Option(help="CAMEO root, 01-20.")] = None,
+    cameo: CameoOption = None,
+    quadclass: QuadOption = None,
     modality: ModalityOption = None,
+    q: TextOption = None,
     min_reports: Annotated[
         int | None, typer.Option(min=1, help="Only events told by at least N stories.")
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
-    format: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="table (default), jsonl, csv or tsv; with --out: jsonl, csv, tsv or parquet"
+            " (default: the file's suffix).",
+        ),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Write them to a .jsonl, .csv or .parquet file instead.")
+        Path | None,
+        typer.Option(help="Write them to a .jsonl, .csv, .tsv or .parquet file instead."),
     ] = None,
 ) -> None:
     """List (or export) fused events: one row per real-world event with its reports."""
     from dateline.store import FusedQuery, open_store
 
-    if format not in {"table", "jsonl"}:
-        raise typer.BadParameter("table or jsonl", param_hint="--format")
+    allowed = {"jsonl", "csv", "tsv", "parquet"} if out else {"table", "jsonl", "csv", "tsv"}
+    if format is not None and format not in allowed:
+        raise typer.BadParameter(", ".join(sorted(allowed)), param_hint="--format")
     _check_query(db, modality)
+    shared = _query(actor, dyad, country, since, until, cameo, quadclass, modality, q)
     query = FusedQuery(
-        actor=actor,
-        dyad=dyad,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        cameo_root=cameo,
+        **{k: getattr(shared, k) for k in ("actor", "dyad", "country", "since", "until")},
+        cameo=shared.cameo,
+        quadclass=quadclass,
         modality=modality,
+        q=q,
         min_reports=min_reports,
         limit=limit,
     )
-    try:
-        with open_store(db, read_only=True) as store:
-            if not store.has_fused_tables():
-                raise _fail(FileNotFoundError(f"no fused events in {db}; run `dateline fuse`"))
-            if out is not None:
-                n = store.export_fused(out, query)
-                console.print(f"wrote {n} fused events to {out}", highlight=False)
-                return
-            found = store.fused_events(query)
-    except DatelineError as exc:
-        raise _fail(exc) from exc
+    with open_store(db, read_only=True) as store:
+        if not store.has_fused_tables():
+            raise _fail(FileNotFoundError(f"[E005] no fused events in {db}; run `dateline fuse`"))
+        if out is not None:
+            n = store.export_fused(out, query, format=format)
+            console.print(f"wrote {n} fused events to {out}", highlight=False)
+            return
+        if format in {"csv", "tsv"}:
+            from dateline.store.export import fused_relation
+
+            relation = fused_relation(store.connection, query)
+            writer = csv.writer(sys.stdout, delimiter="\t" if format == "tsv" else ",")
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+            return
+        found = store.fused_events(query)
     if format == "jsonl":
         for event in found:
             sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"{len(found)} fused events")
-    for column in ("date", "source", "cameo", "target", "modality", "stories", "outlets", "place"):
-        table.add_column(column, no_wrap=column in {"date", "cameo"})
+    wide = _width() >= 110
+    headers = ["date", "source", "code", "target", "modality", "stories"]
+    if wide:
+        headers += ["outlets", "place"]
+    rows = []
     for event in found:
-        table.add_row(
+        asserted = len(event.get("asserted_by") or [])
+        row = [
             str(event.get("date_value") or ""),
-            f"{event.get('source_code') or '?'} {_short(str(event.get('source_name') or ''), 16)}",
+            f"{event.get('source_code') or '?'} {event.get('source_name') or ''}".rstrip(),
             str(event.get("cameo_code")),
-            f"{event.get('target_code') or '-'} {_short(str(event.get('target_name') or ''), 16)}",
-            f"{event.get('modality')} ({len(event.get('asserted_by') or [])} assert)",
-            str(event.get("n_reports")),
-            str(event.get("n_sources")),
-            _short(str(event.get("location_name") or "-"), 14),
-        )
-    console.print(table)
+            f"{event.get('target_code') or '–'} {event.get('target_name') or ''}".rstrip(),
+            str(event.get("modality")),
+            f"{event.get('n_reports')}" + (f" ({asserted} asserted)" if wide else ""),
+        ]
+        if wide:
+            row += [str(event.get("n_sources")), _short(str(event.get("location_name") or "–"), 14)]
+        rows.append(row)
+    caption = "stories: how many tell it" + (" (and how many assert it)" if wide else "")
+    console.print(
+        _fit_table(f"{len(found)} fused events", caption, headers, rows, {"source", "target"})
+    )
 
 
 @eval_app.command("fusion")
+@guarded
 def eval_fusion(
     gold: Annotated[
         Path | None, typer.Option(help="Another fusion gold file (default: evalsets/fusion).")

@@ -24,7 +24,7 @@ from dateline.errors import StoreError
 from dateline.records import SCHEMA_VERSION, Article, Document, Event
 from dateline.store.query import EventQuery, FusedQuery
 
-__all__ = ["EventQuery", "FusedQuery", "Store", "open_store"]
+__all__ = ["EventQuery", "FusedQuery", "Store", "explain_duckdb_error", "open_store"]
 
 DEFAULT_DB = "dateline.duckdb"
 # Runs started by this process and not yet finished: any other run the runs table
@@ -534,11 +534,29 @@ class Store:
         self.close()
 
 
+def explain_duckdb_error(exc: BaseException, path: str | None = None) -> StoreError:
+    """A DuckDB error as a user can act on it. The one users meet is the lock: another
+    process (most often `dateline serve`, or a second `dateline code`) holds the file."""
+    import re
+
+    message = str(exc)
+    where = f" {path}" if path else ""
+    if "lock" in message.lower():
+        pid = re.search(r"PID (\d+)", message)
+        holder = f" (process {pid.group(1)})" if pid else ""
+        return StoreError(
+            f"the database{where} is in use by another dateline{holder}: stop `dateline serve`"
+            " (or the other `dateline code`) before writing to it, or give another --db"
+        )
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return StoreError(f"cannot use the database{where}: {first}")
+
+
 def open_store(path: str | Path = DEFAULT_DB, read_only: bool = False) -> Store:
     """Open (and create if needed) a dateline database; ``":memory:"`` for tests."""
     name = str(path)
     try:
         connection = duckdb.connect(name, read_only=read_only)
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open the database {name!r}: {exc}") from exc
+        raise explain_duckdb_error(exc, name) from exc
     return Store(connection, name, read_only=read_only)

@@ -556,6 +556,16 @@ def _geojson_feature(row: dict[str, Any]) -> dict[str, Any]:
 # -- writing ------------------------------------------------------------------------------
 
 
+def _writable(target: Path) -> Path:
+    """`target` when its folder exists; a coded error that says so when not."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise StoreError(f"cannot write {target}: there is no folder {folder}")
+    if target.is_dir() and any(target.iterdir()) and not target.suffix:
+        return target  # a partitioned export's folder; _fresh_folder refuses it
+    return target
+
+
 def _fresh_folder(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise StoreError(
@@ -601,7 +611,7 @@ def export_events(
     partition: str | None = None,
 ) -> int:
     """Write the selected events to `path` in `layout` and `format`; the number written."""
-    target = Path(path)
+    target = _writable(Path(path))
     if layout not in LAYOUTS:
         raise StoreError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     kind = "parquet" if partition and not format else format_for(target, format)
@@ -699,7 +709,7 @@ def export_fused(
 ) -> int:
     """Write fused events: JSON Lines (nested, with members, Goldstein, QuadClass and the
     place's point added), or flat CSV, TSV and Parquet."""
-    target = Path(path)
+    target = _writable(Path(path))
     kind = format_for(target, format)
     query = query or FusedQuery()
     relation = fused_relation(store.connection, query)
