@@ -17,10 +17,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from spacy.tokens import Doc, Token
 
+from dateline.errors import RuleDataError
 from dateline.events.dating import (
     Narrative,
     date_from_timex,
@@ -511,34 +515,93 @@ def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
     return all(p in near for p in entry.particles)
 
 
-# Every step that can drop a candidate trigger, in the order the engine applies them, with
-# why. `dateline inspect --candidates` and `dateline eval events --suite real` report drops
-# by these ids (docs/events.md lists them).
-DROP_STEPS: dict[str, str] = {
-    # while settling the sentence's triggers against each other (`_matches`)
-    "no-pattern-match": "a trigger word whose patterns and block default all failed here",
-    "noun-between-holds-parties": "'a summit between A and B': the noun, not the verb, holds the parties",
-    "noun-inside-verb-pattern": "'held talks': the verb's pattern already codes the noun",
-    "noun-topic-of-event": "'condemned the nuclear test': a noun naming the topic of another event",
-    "light-verb-yields-to-noun": "'attended talks': a light verb yields to the event noun it governs",
-    "embedder-lends-modality": "'plans to visit': a verb that only embeds another trigger",
-    "commissive-codes-intent": "'agreed to meet': the intent (03) is coded on the embedded act",
-    "denial-codes-denied-act": "'denied supplying drones': the denied act is coded, negated",
-    "purpose-clause": "'worked with Beijing to halt ...': a purpose names an aim, not a happening",
-    "content-of-speech-act": "'urged Israel not to attack': the content of a demand or accusation",
-    # while finding roles and building events (`_events_for`)
-    "under-attack": "'came under attack': the subject suffers it and the doer is not said",
-    "referenced-not-happening": "'the need for A and B to ...', 'the anniversary of the visit'",
-    "people-praise-own-leaders": "a people praising or grieving for its own leaders",
-    "no-political-source": "no political actor found as the source",
-    "no-pair": "a source but no target or partner the event's code allows",
-    "condition-clause": "'if they visit ...': a condition is no event",
-    "historical": "dated more than the rule's years before the story: history recalled",
-    "departed-or-populace": "acts of the dead, or an undated wish of a whole people",
-    "statement-only": "a plain comment (CAMEO 01 other than the coded statement acts)",
-    # after coding
-    "duplicate-in-sentence": "the same event was already coded in the sentence",
-}
+# The steps that settle a sentence's triggers against each other (`_matches`) and the one
+# that runs on a sentence's events; the candidate steps are `STEPS` at the end of this
+# module. Their `why` and examples are rule data: rules/steps.yaml.
+SETTLE_STEPS = (
+    "no-pattern-match",
+    "noun-between-holds-parties",
+    "noun-inside-verb-pattern",
+    "noun-topic-of-event",
+    "light-verb-yields-to-noun",
+    "embedder-lends-modality",
+    "commissive-codes-intent",
+    "denial-codes-denied-act",
+    "purpose-clause",
+    "content-of-speech-act",
+)
+SENTENCE_STEPS = ("duplicate-in-sentence",)
+STEPS_FILE = Path(__file__).parent / "rules" / "steps.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class StepNote:
+    """A step's rule data: why it exists, and the examples tests run."""
+
+    id: str
+    section: str  # settle, candidate or sentence
+    why: str
+    examples: tuple[dict[str, Any], ...]
+
+
+@lru_cache(maxsize=4)
+def load_step_notes(path: Path = STEPS_FILE) -> dict[str, StepNote]:
+    """The steps' `why` and examples, checked against the steps declared in code (E002)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleDataError(f"{path}: cannot read: {exc}") from exc
+    notes: dict[str, StepNote] = {}
+    declared = {
+        "settle": list(SETTLE_STEPS),
+        "candidate": [step.id for step in STEPS],
+        "sentence": list(SENTENCE_STEPS),
+    }
+    for section, ids in declared.items():
+        entries = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise RuleDataError(f"{path}: section {section!r} missing or not a list")
+        for entry in entries:
+            step = entry.get("id") if isinstance(entry, dict) else None
+            why = entry.get("why") if isinstance(entry, dict) else None
+            if not step or not isinstance(why, str) or not why.strip():
+                raise RuleDataError(f"{path}: {section} entry {entry!r}: needs an id and a why")
+            if step not in ids:
+                raise RuleDataError(f"{path}: entry {step}: no {section} step has this id")
+            if step in notes:
+                raise RuleDataError(f"{path}: entry {step}: duplicate id")
+            examples = entry.get("examples") or []
+            if not examples:
+                raise RuleDataError(f"{path}: entry {step}: a step needs an example")
+            notes[step] = StepNote(step, section, why.strip(), tuple(examples))
+        missing = [step for step in ids if step not in notes]
+        if missing:
+            raise RuleDataError(f"{path}: {section} steps without an entry: {', '.join(missing)}")
+    return notes
+
+
+def unknown_codes(patterns: PatternSet, codes: CameoCodes) -> list[tuple[str, str]]:
+    """(code, rule id) of every code in `patterns` that the CAMEO table does not have."""
+    found: dict[str, str] = {}
+    for table in (patterns.verbs, patterns.nouns):
+        for entries in table.values():
+            for entry in entries:
+                named = [
+                    (entry.default_code, entry.rule_id),
+                    (entry.default_reverse, entry.rule_id),
+                ]
+                named += [(p.code, p.id) for p in entry.patterns]
+                named += [(p.reverse_code, p.id) for p in entry.patterns]
+                for code, rule in named:
+                    if code and not codes.is_valid(code):
+                        found.setdefault(code, rule)
+    return sorted(found.items())
+
+
+def step_why(step: str) -> str:
+    """The one-line reason of a step, from rules/steps.yaml."""
+    note = load_step_notes().get(step)
+    return note.why if note is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +614,7 @@ class Candidate:
     rule_id: str
     code: str | None
     outcome: str  # "coded" or "dropped"
-    step: str = ""  # the DROP_STEPS id when dropped
+    step: str = ""  # the id of the step that dropped it (rules/steps.yaml)
     why: str = ""
     sources: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -574,7 +637,7 @@ def _candidate(token: Token, match: Match | None, step: str, **roles: Any) -> Ca
         code=(match.code or match.reverse_code) if match is not None else None,
         outcome="dropped" if step else "coded",
         step=step,
-        why=DROP_STEPS.get(step, ""),
+        why=step_why(step),
         **roles,
     )
 
@@ -596,6 +659,7 @@ class EventStage:
         date_future_as_planned: bool = True,
         paired_reverse: bool = False,
         code_statements: bool = False,
+        check_codes: bool | None = None,
     ) -> None:
         self.patterns = patterns if patterns is not None else load_patterns()
         if codes is None:
@@ -603,6 +667,16 @@ class EventStage:
 
             codes = _Codes.load()
         self.codes = codes
+        # The shipped patterns must code only what the CAMEO table knows (an unknown code
+        # would get Goldstein 0.0 and no QuadClass); a test suite's own dictionary (the
+        # PETRARCH validation suite's fictional 901-907) is checked only when asked.
+        if check_codes if check_codes is not None else patterns is None:
+            unknown = unknown_codes(self.patterns, codes)
+            if unknown:
+                raise RuleDataError(
+                    "event patterns use codes not in the CAMEO table: "
+                    + ", ".join(f"{code} ({rule})" for code, rule in unknown[:20])
+                )
         self.require_dyad = require_dyad
         # PETRARCH codes a pair [042:043] as two events; dateline's convention
         # (docs/events.md) is one event, visitor -> host, unless asked.
@@ -614,6 +688,7 @@ class EventStage:
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._event_nouns = frozenset(self.patterns.nouns)
+        load_step_notes()  # a bad or incomplete steps file stops here, with E002
         self._trace: list[Candidate] | None = None
         self._drop_step = ""
         self._roles: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
