@@ -9,7 +9,9 @@ import csv
 import datetime as dt
 import functools
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -341,11 +343,30 @@ def code(
     allow_private: AllowPrivateOption = False,
     delay: DelayOption = 2.0,
     timeout: TimeoutOption = 20.0,
+    max_chars: Annotated[
+        int,
+        typer.Option(min=1, help="Longest story coded, in characters; longer ones are rejected."),
+    ] = 1_000_000,
+    stage_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a stage may spend on a story (plus 1 s per 1,000 characters) before"
+            " the story is rejected as too slow; 0: no limit.",
+        ),
+    ] = 20.0,
 ) -> None:
     """Read stories, code their events, and store them in the database."""
+    from dateline.guard import TimeBudget
     from dateline.ingest.reader import is_url
     from dateline.run import build_pipeline, code_inputs
     from dateline.store import EventQuery, open_store
+
+    budget = TimeBudget(base=stage_timeout) if stage_timeout > 0 else None
+    # SIGTERM ends the run as Ctrl-C does: the run is marked interrupted, worker
+    # processes are stopped and every stored batch is kept.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
 
     if dask and any(is_url(name) for name in inputs):
         raise typer.BadParameter(
@@ -405,6 +426,8 @@ def code(
                     processes=processes,
                     batch_size=batch_size,
                     web=web,
+                    max_chars=max_chars,
+                    budget=budget,
                 )
             else:  # partitions coded on Dask workers, merged here (docs/scale.md)
                 from dateline.scale import code_on_dask
@@ -418,9 +441,19 @@ def code(
                     stdin=sys.stdin if "-" in inputs else None,
                     on_progress=on_progress,
                     batch_size=batch_size,
+                    max_chars=max_chars,
+                    budget=budget,
                 )
         except DatelineError as exc:
             raise _fail(exc) from exc
+        except KeyboardInterrupt:
+            progress.stop()
+            errors.print(
+                "interrupted: every batch stored so far is kept; run the same command again"
+                " to go on",
+                highlight=False,
+            )
+            raise typer.Exit(code=130) from None
         on_progress(summary)
         web.log_outcomes(store, summary.run_id)
         web.log.write(
@@ -457,8 +490,8 @@ def code(
                 console.print(_events_table(shown, title))
             console.print(
                 f"read {summary.read}, coded {summary.coded}, skipped (already stored) "
-                f"{summary.skipped}, rejected {summary.rejected}, events {summary.events} "
-                f"→ {db}",
+                f"{summary.skipped}, failed {summary.failed}, rejected {summary.rejected},"
+                f" events {summary.events} → {db}",
                 highlight=False,
             )
             if out is not None:
@@ -469,12 +502,17 @@ def code(
                     f"{fusion.multi_report} told by more than one story",
                     highlight=False,
                 )
-        if summary.rejected:
+        if summary.rejected or summary.failed:
             reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
             errors.print(
-                f"[yellow]{summary.rejected} records rejected[/] ({reasons}); see {summary.rejects_path}",
+                f"[yellow]{summary.rejected + summary.failed} records rejected[/] ({reasons});"
+                f" see {summary.rejects_path}",
                 highlight=False,
             )
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _count_records(inputs: list[str]) -> int | None:
