@@ -1,11 +1,16 @@
 """The dashboard in a real headless Chromium (Debian's chromium and chromium-driver).
 
-Skipped when either is missing or selenium is not installed. The server runs
-in this process on a free loopback port, over the store coded by the real pipeline.
+Skipped when either is missing or selenium is not installed, except in CI
+(`CI` set), where `.ci/run` installs them and a missing browser fails the run. The
+server runs in this process on a free loopback port, over the store coded by the real
+pipeline. Screenshots go to `$DATELINE_ARTIFACTS` (default `artifacts/` in the checkout),
+which CI keeps after the run.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import tempfile
 import threading
@@ -36,6 +41,8 @@ CHROMIUM_FLAGS = (
     "--window-size=1280,1600",
 )
 WAIT = 20.0
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("DATELINE_ARTIFACTS") or ROOT / "artifacts")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +70,10 @@ def base_url(coded_db: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("chromium and chromedriver are not installed (apt: chromium chromium-driver)")
+        message = "chromium and chromedriver are not installed (apt: chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; .ci/run installs them, so CI must open the dashboard")
+        pytest.skip(message)
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -208,8 +218,12 @@ def test_dashboard_shows_charts_table_and_evidence(
         By.CSS_SELECTOR, f"#fused tbody tr[data-fused-id='{fused[0]['fused_id']}'] a"
     ).click()
     wait_for(browser, "document.querySelector('#detail-title').textContent.startsWith('Fused')")
-    reports = browser.find_elements(By.CSS_SELECTOR, "#detail-body li a")
-    assert len(reports) == fused[0]["n_reports"]
+    # One entry per story, each listing its reports: "N stories" shows N stories.
+    stories = browser.find_elements(By.CSS_SELECTOR, "#detail-body li.story")
+    assert len(stories) == fused[0]["n_reports"]
+    detail = client.get(f"/api/v1/fused/{fused[0]['fused_id']}").json()
+    reports = browser.find_elements(By.CSS_SELECTOR, "#detail-body li.report")
+    assert len(reports) == len(detail["reports"]) >= len(stories)
 
     # An article whose title and outlet carry markup: shown as written, never run.
     story = SYNTHETIC_STORIES[0]
@@ -228,3 +242,107 @@ def test_api_docs_render_offline(browser: Any, base_url: str, client: Any) -> No
     shown = wait_for(browser, "document.querySelectorAll('.opblock').length")
     assert shown == sum(len(methods) for methods in paths.values())
     assert severe_console_messages(browser) == []
+
+
+def _rect(driver: Any, selector: str) -> dict[str, float]:
+    rect: dict[str, float] = driver.execute_script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,"
+        " width: r.width, height: r.height};",
+        selector,
+    )
+    return rect
+
+
+def test_dashboard_holds_its_shape(browser: Any, base_url: str, client: Any) -> None:
+    """Geometry, not text: legend swatches stay small, the event table is in view in a
+    1400x1000 window without scrolling, the map is drawn with a point per place."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1400, 1000)
+    browser.get(base_url + "/")
+    after_refresh(browser, 0)
+    wait_for(browser, "document.querySelector('#map').dataset.ready")
+    width, height = browser.execute_script("return [window.innerWidth, window.innerHeight];")
+    assert width >= 1300 and height >= 850
+
+    swatches = browser.execute_script(
+        "return [...document.querySelectorAll('.legend .swatch')]"
+        ".map((s) => { const r = s.getBoundingClientRect(); return [r.width, r.height]; });"
+    )
+    assert len(swatches) >= 4  # the four QuadClasses
+    assert all(0 < w <= 24 and 0 < h <= 24 for w, h in swatches), swatches
+
+    table = _rect(browser, "#events")
+    first_row = _rect(browser, "#events tbody tr")
+    assert 0 <= table["top"] < height and table["left"] >= 0 and table["right"] <= width
+    assert first_row["bottom"] <= height, "the first event row is below the fold"
+    for chart in ("#timeline > svg", "#map > svg", "#dyads > svg"):
+        assert _rect(browser, chart)["height"] <= 240, chart
+
+    outline = json.loads((ROOT / "src/dateline/serve/static/world-110m.json").read_text())
+    assert browser.execute_script(
+        "return document.querySelectorAll('#map path.land').length"
+    ) == len(outline["countries"])
+    land = _rect(browser, "#map > svg")
+    assert land["width"] > 300 and land["height"] > 100
+    places = client.get("/api/v1/places", params={"limit": 500}).json()["places"]
+    assert places
+    circles = browser.find_elements(By.CSS_SELECTOR, "#map circle.place")
+    drawn = {(c.get_attribute("data-name"), int(c.get_attribute("data-events"))) for c in circles}
+    assert drawn == {(p["name"], p["events"]) for p in places}
+    inside = browser.execute_script(
+        "const box = document.querySelector('#map > svg').getBoundingClientRect();"
+        " return [...document.querySelectorAll('#map circle.place')].every((c) => {"
+        " const r = c.getBoundingClientRect(); return r.left >= box.left - 1 &&"
+        " r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1; });"
+    )
+    assert inside
+    # A point lands where its coordinates say: Tokyo is east of Lima and north of it.
+    if {"Tokyo", "Lima"} <= {name for name, _ in drawn}:
+        tokyo = _rect(browser, "#map circle.place[data-name='Tokyo']")
+        lima = _rect(browser, "#map circle.place[data-name='Lima']")
+        assert tokyo["left"] > lima["left"] and tokyo["top"] < lima["top"]
+
+    # Sector codes are labelled by what they are, not by one of the people in them.
+    actors = client.get("/api/v1/actors", params={"limit": 10}).json()["actors"]
+    sector = next(a for a in actors if len(a["code"]) == 6 and a["code"][3:] == "GOV")
+    label = browser.find_element(
+        By.CSS_SELECTOR, f"#actors tr[data-code='{sector['code']}'] .label"
+    )
+    assert label.text == sector["label"] and "Government" in label.text
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "dashboard-1400x1000.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
+    assert severe_console_messages(browser) == []
+
+
+def test_dyad_over_time_follows_the_chosen_pair(browser: Any, base_url: str, client: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1400, 1000)
+    browser.get(base_url + "/")
+    after_refresh(browser, 0)
+    assert browser.find_elements(By.CSS_SELECTOR, "#series text.hint")
+    dyad = client.get("/api/v1/dyads", params={"limit": 15}).json()["dyads"][0]
+    click_and_wait(browser, "#dyads rect.dyad")
+    series = client.get(
+        "/api/v1/dyad_series", params={"dyad": f"{dyad['source']},{dyad['target']}"}
+    ).json()
+    drawn = browser.execute_script(
+        "return [...document.querySelectorAll('#series rect.series-bar')]"
+        ".map((r) => [r.dataset.period, Number(r.dataset.count)]);"
+    )
+    assert drawn == [[b["period"], b["events"]] for b in series["buckets"] if b["events"]]
+    assert drawn
+    dots = browser.find_elements(By.CSS_SELECTOR, "#series circle.goldstein-dot")
+    assert len(dots) == sum(1 for b in series["buckets"] if b["mean_goldstein"] is not None)
+    assert dyad["source"] in browser.find_element(By.ID, "series-title").text
+    swatches = browser.execute_script(
+        "return [...document.querySelectorAll('#series-legend .swatch')]"
+        ".map((s) => s.getBoundingClientRect().width);"
+    )
+    assert swatches and all(0 < w <= 24 for w in swatches)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "dashboard-dyad-1400x1000.png"))

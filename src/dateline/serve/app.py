@@ -382,6 +382,32 @@ def create_app(db_path: str | Path, rules_version: str | None = None) -> FastAPI
         """The actors in the most events, as source or target."""
         return queries.actors(con, where, limit=limit)
 
+    @app.get("/api/v1/places", tags=["aggregates"])
+    def get_places(
+        con: Connection,
+        where: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 200,
+    ) -> dict[str, Any]:
+        """Where the events happened: each place with a point, its events and their
+        QuadClasses, most events first; and how many events have no point."""
+        return queries.places(con, where, limit=limit)
+
+    @app.get("/api/v1/dyad_series", tags=["aggregates"])
+    def get_dyad_series(
+        con: Connection,
+        where: Filters,
+        interval: Literal["day", "week", "month", "year"] = "month",
+    ) -> dict[str, Any]:
+        """Counts and mean Goldstein score per period for one pair (`dyad`, required),
+        every period from the first to the last; events whose dates span more than one
+        period or are vague are counted in `not_in_one_period`."""
+        if not where.dyad:
+            raise invalid("dyad", "a dyad series needs dyad=A,B", "")
+        try:
+            return queries.dyad_series(con, where, interval=interval)
+        except TooManyPeriodsError as exc:
+            raise invalid("interval", str(exc), interval) from exc
+
     def fused_store(con: duckdb.DuckDBPyConnection) -> None:
         if not queries.has_fused(con):
             raise HTTPException(

@@ -15,12 +15,14 @@ import duckdb
 
 from dateline.codes import QUAD_CLASS_NAMES, CameoCodes
 from dateline.records import MODALITIES, SCHEMA_VERSION
-from dateline.store.query import EventQuery, FusedQuery, timeline
+from dateline.store.query import EventQuery, FusedQuery, Interval, period_starts, timeline
 
 __all__ = [
     "EventFilter",
+    "actor_label",
     "actors",
     "article",
+    "dyad_series",
     "dyads",
     "event",
     "evidence_view",
@@ -32,6 +34,7 @@ __all__ = [
     "make_cursor",
     "meta",
     "parse_cursor",
+    "places",
     "timeline",
 ]
 
@@ -253,8 +256,38 @@ def dyads(
     }
 
 
+def actor_label(code: str | None) -> str:
+    """What a CAMEO actor code stands for: ``CHNGOV`` → "China · Government",
+    ``IGOUNO`` → "Inter-governmental organization UNO", ``JPN`` → "Japan"."""
+    from dateline.store.export import country_codes, sector_names
+
+    if not code:
+        return ""
+    names, sectors = country_codes().name, sector_names()
+    head, rest = code[:3], code[3:]
+    parts = []
+    if head in names:
+        parts.append(names[head])
+    elif head in sectors:
+        label = sectors[head]
+        parts.append(label.removeprefix("International or regional ").capitalize())
+        if rest[:3]:
+            parts[-1] += f" {rest[:3]}"
+            rest = rest[3:]
+    else:
+        parts.append(head)
+    while rest:
+        part, rest = rest[:3], rest[3:]
+        parts.append(sectors.get(part, part))
+    return " · ".join(parts)
+
+
 def actors(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int) -> dict[str, Any]:
-    """The actors (by CAMEO actor code) in the most events, as source or target."""
+    """The actors (by CAMEO actor code) in the most events, as source or target.
+
+    `label` says what the code stands for (a country and a sector: "China · Government");
+    `name` is the name the events give it most often (for a sector code, one of many
+    people: "Kong Xuanyou" for CHNGOV), with `names`, how many distinct names it has."""
     sql, params = where.where()
     joiner = " AND " if sql else " WHERE "
     rows = connection.execute(
@@ -265,7 +298,8 @@ def actors(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int
         f" SELECT target_code, target_name, target_country, 'target' FROM events{sql}"
         f"{joiner}target_code IS NOT NULL)"
         " SELECT code, count(*) AS n, count(*) FILTER (WHERE role = 'source'),"
-        " count(*) FILTER (WHERE role = 'target'), mode(name), mode(country)"
+        " count(*) FILTER (WHERE role = 'target'), mode(name), mode(country),"
+        " count(DISTINCT name)"
         " FROM roles WHERE code IS NOT NULL GROUP BY code ORDER BY n DESC, code LIMIT ?",
         [*params, *params, limit],
     ).fetchall()
@@ -273,14 +307,100 @@ def actors(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int
         "actors": [
             {
                 "code": code,
+                "label": actor_label(code),
                 "events": int(n),
                 "as_source": int(as_source),
                 "as_target": int(as_target),
                 "name": name,
+                "names": int(distinct),
                 "country": country,
             }
-            for code, n, as_source, as_target, name, country in rows
+            for code, n, as_source, as_target, name, country, distinct in rows
         ]
+    }
+
+
+def places(connection: duckdb.DuckDBPyConnection, where: EventFilter, limit: int) -> dict[str, Any]:
+    """Where the events happened: one entry per place with a point, with its event count
+    and counts by QuadClass, most events first (the dashboard's map)."""
+    sql, params = where.where()
+    joiner = " AND " if sql else " WHERE "
+    rows = connection.execute(
+        "SELECT location_name, location_country, round(location_lat, 4), round(location_lon, 4),"
+        " count(*) AS n,"
+        " count(*) FILTER (WHERE quad_class = 1), count(*) FILTER (WHERE quad_class = 2),"
+        " count(*) FILTER (WHERE quad_class = 3), count(*) FILTER (WHERE quad_class = 4)"
+        f" FROM events{sql}{joiner}location_lat IS NOT NULL AND location_lon IS NOT NULL"
+        " GROUP BY ALL ORDER BY n DESC, 1, 3, 4 LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    ((unplaced,),) = connection.execute(
+        f"SELECT count(*) FROM events{sql}{joiner}(location_lat IS NULL OR location_lon IS NULL)",
+        params,
+    ).fetchall()
+    return {
+        "places": [
+            {
+                "name": name,
+                "country": country,
+                "lat": float(lat),
+                "lon": float(lon),
+                "events": int(n),
+                "by_quadclass": {"1": int(q1), "2": int(q2), "3": int(q3), "4": int(q4)},
+            }
+            for name, country, lat, lon, n, q1, q2, q3, q4 in rows
+        ],
+        "without_coordinates": int(unplaced),
+    }
+
+
+def dyad_series(
+    connection: duckdb.DuckDBPyConnection,
+    where: EventFilter,
+    interval: Interval = "month",
+) -> dict[str, Any]:
+    """Counts and mean Goldstein score per period for the pair in `where.dyad` (both
+    directions), every period from the first to the last. As in the timeline, an event
+    counts in a period only when its whole date interval lies inside it."""
+    if not where.dyad:
+        raise ValueError("a dyad series needs a dyad")
+    sql, params = where.where()
+    inside = "date_start IS NOT NULL AND date_trunc(?, date_start) = date_trunc(?, date_end)"
+    rows = connection.execute(
+        "SELECT CAST(date_trunc(?, date_start) AS DATE) AS period, count(*),"
+        " avg(goldstein),"
+        " count(*) FILTER (WHERE starts_with(source_code, ?)),"
+        " count(*) FILTER (WHERE quad_class IN (1, 2)), count(*) FILTER (WHERE quad_class IN (3, 4))"
+        f" FROM events{sql} AND {inside} GROUP BY ALL ORDER BY period",
+        [interval, where.dyad[0].upper(), *params, interval, interval],
+    ).fetchall()
+    ((apart,),) = connection.execute(
+        f"SELECT count(*) FROM events{sql} AND NOT ({inside})",
+        [*params, interval, interval],
+    ).fetchall()
+    found = {
+        period: (int(n), float(g), int(a_first), int(coop), int(confl))
+        for period, n, g, a_first, coop, confl in rows
+    }
+    periods = period_starts(min(found), max(found), interval) if found else []
+    buckets = []
+    for period in periods:
+        n, g, a_first, coop, confl = found.get(period, (0, 0.0, 0, 0, 0))
+        buckets.append(
+            {
+                "period": period.isoformat(),
+                "events": n,
+                "mean_goldstein": round(g, 3) if n else None,
+                "from_first": a_first,
+                "cooperation": coop,
+                "conflict": confl,
+            }
+        )
+    return {
+        "dyad": [where.dyad[0].upper(), where.dyad[1].upper()],
+        "interval": interval,
+        "buckets": buckets,
+        "not_in_one_period": int(apart),
     }
 
 

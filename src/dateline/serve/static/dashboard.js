@@ -123,7 +123,8 @@
   function renderTimeline(data) {
     const box = $("#timeline");
     box.replaceChildren();
-    const width = 640, height = 230, left = 36, bottom = 34, top = 10, right = 8;
+    // Drawn in about the pixels of a third of a 1400 px window, so 10 px text stays 10 px.
+    const width = 440, height = 210, left = 30, bottom = 30, top = 10, right = 8;
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "timeline" });
     const periods = filledPeriods(data.buckets, data.interval);
     const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -164,17 +165,20 @@
       chart.append(svg("text", { class: "axis", x, y: height - bottom + 14, "text-anchor": "middle" }, label));
     });
     box.append(chart);
-    const legend = el("div", { class: "legend" });
+    const legend = $("#timeline-legend");
+    legend.replaceChildren();
     data.series.forEach((series, index) => {
       const swatch = svg("svg", { class: "swatch", viewBox: "0 0 10 10", "aria-hidden": "true" });
       swatch.append(svg("rect", { ...seriesPaint(data, index, series.key, "key"), width: 10, height: 10 }));
       const label = data.by === "root" ? `${series.key} ${series.label}` : series.label;
       legend.append(el("span", {}, swatch, label));
     });
-    box.append(legend);
-    $("#timeline-note").textContent = data.spanning
-      ? `${data.spanning} events whose dates span more than one ${data.interval} are not drawn.`
-      : "";
+    const apart = [];
+    if (data.spanning) apart.push(`${data.spanning} dated only more coarsely than a ${data.interval}`);
+    if (data.undated) apart.push(`${data.undated} dated only vaguely (PAST_REF)`);
+    $("#timeline-note").textContent = apart.length ? `Not drawn: ${apart.join("; ")}.` : "";
+    $("#timeline-title").textContent =
+      `events per ${data.interval} by ${data.by === "root" ? "CAMEO root" : "QuadClass"} (event date)`;
     box.dataset.ready = "true";
   }
 
@@ -193,7 +197,7 @@
     const box = $("#dyads");
     box.replaceChildren();
     const rows = data.dyads;
-    const rowH = 20, left = 150, right = 40, width = 640;
+    const rowH = 18, left = 130, right = 30, width = 440;
     const height = Math.max(60, rows.length * rowH + 10);
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "top dyads" });
     if (rows.length === 0) {
@@ -223,13 +227,146 @@
     box.dataset.ready = "true";
   }
 
+  // -- map ---------------------------------------------------------------------------------
+  // The outline (Natural Earth 1:110m, public domain) ships in the package, already
+  // projected: x = lon + 180, y = 90 - lat. Fetched once, from this server.
+  let world = null;
+  async function worldOutline() {
+    if (!world) world = await api("/static/world-110m.json");
+    return world;
+  }
+
+  function dominant(counts) {
+    let best = "1";
+    for (const key of ["1", "2", "3", "4"]) if ((counts[key] || 0) > (counts[best] || 0)) best = key;
+    return best;
+  }
+
+  function renderMap(outline, data) {
+    const box = $("#map");
+    box.replaceChildren();
+    const [x0, y0, width, height] = outline.viewBox;
+    const chart = svg("svg", { viewBox: `${x0} ${y0} ${width} ${height}`, role: "img",
+      "aria-label": "map of events" });
+    chart.append(svg("rect", { class: "sea", x: x0, y: y0, width, height }));
+    for (const country of outline.countries) {
+      const path = svg("path", { class: "land", d: country.d });
+      path.append(svg("title", {}, country.name));
+      chart.append(path);
+    }
+    const places = [...data.places].sort((a, b) => b.events - a.events);
+    for (const place of places) {
+      const circle = svg("circle", {
+        class: `place q${dominant(place.by_quadclass)}`,
+        cx: (place.lon + 180).toFixed(2), cy: (90 - place.lat).toFixed(2),
+        r: (1.2 + 1.3 * Math.sqrt(place.events)).toFixed(2),
+        "data-name": place.name, "data-events": place.events,
+      });
+      circle.append(svg("title", {}, `${place.name}${place.country ? " (" + place.country + ")" : ""}: ` +
+        `${place.events} events`));
+      chart.append(circle);
+    }
+    box.append(chart);
+    const placed = data.places.reduce((n, p) => n + p.events, 0);
+    $("#map-note").textContent = `${placed} events at ${data.places.length} places` +
+      (data.without_coordinates ? `; ${data.without_coordinates} with no place or no point` : "");
+    box.dataset.ready = "true";
+  }
+
+  async function loadMap(params, seq) {
+    const [outline, data] = await Promise.all([worldOutline(),
+      api("/api/v1/places", { ...params, limit: 500 })]);
+    if (seq === undefined || seq === state.latest) renderMap(outline, data);
+  }
+
+  // -- one dyad over time ------------------------------------------------------------------
+  function renderSeries(data) {
+    const box = $("#series");
+    box.replaceChildren();
+    const width = 440, height = 210, left = 30, right = 30, top = 10, bottom = 30;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
+      "aria-label": "dyad over time" });
+    const legend = $("#series-legend");
+    legend.replaceChildren();
+    if (!data) {
+      chart.append(svg("text", { class: "hint", x: width / 2, y: height / 2, "text-anchor": "middle" },
+        "Choose a pair: click a bar under Top dyads, or fill Dyad in the filters."));
+      box.append(chart);
+      $("#series-title").textContent = "events and mean Goldstein per period";
+      $("#series-note").textContent = "";
+      box.dataset.ready = "true";
+      return;
+    }
+    const buckets = data.buckets;
+    const plotW = width - left - right, plotH = height - top - bottom;
+    const highest = Math.max(1, ...buckets.map((b) => b.events));
+    const step = plotW / Math.max(buckets.length, 1);
+    const barW = Math.max(1, step * 0.7);
+    const y = (g) => top + plotH * (1 - (g + 10) / 20); // Goldstein -10..+10
+    for (const fraction of [0, 0.5, 1]) {
+      const gy = top + plotH * (1 - fraction);
+      chart.append(svg("line", { class: "gridline", x1: left, x2: width - right, y1: gy, y2: gy }));
+      chart.append(svg("text", { class: "axis", x: left - 4, y: gy + 3, "text-anchor": "end" },
+        Math.round(highest * fraction)));
+      chart.append(svg("text", { class: "axis", x: width - right + 4, y: gy + 3 },
+        Math.round(-10 + 20 * fraction)));
+    }
+    chart.append(svg("line", { class: "zero", x1: left, x2: width - right, y1: y(0), y2: y(0) }));
+    const points = [];
+    buckets.forEach((b, i) => {
+      const x = left + i * step + (step - barW) / 2;
+      if (b.events) {
+        const h = (b.events / highest) * plotH;
+        const bar = svg("rect", { class: "series-bar", x, y: top + plotH - h, width: barW, height: h,
+          "data-period": b.period, "data-count": b.events });
+        bar.append(svg("title", {}, `${b.period}: ${b.events} events, mean Goldstein ${b.mean_goldstein}` +
+          ` (${b.cooperation} cooperation, ${b.conflict} conflict)`));
+        chart.append(bar);
+      }
+      if (b.mean_goldstein !== null) points.push([x + barW / 2, y(b.mean_goldstein)]);
+    });
+    if (points.length > 1) {
+      chart.append(svg("polyline", { class: "goldstein", points: points.map((p) => p.join(",")).join(" ") }));
+    }
+    for (const [px, py] of points) chart.append(svg("circle", { class: "goldstein-dot", cx: px, cy: py, r: 2.5 }));
+    const labelEvery = Math.max(1, Math.ceil(buckets.length / 8));
+    buckets.forEach((b, i) => {
+      if (i % labelEvery !== 0 && i !== buckets.length - 1) return;
+      const label = data.interval === "month" ? b.period.slice(0, 7)
+        : data.interval === "year" ? b.period.slice(0, 4) : b.period;
+      chart.append(svg("text", { class: "axis", x: left + i * step + step / 2, y: height - bottom + 14,
+        "text-anchor": "middle" }, label));
+    });
+    box.append(chart);
+    const bars = svg("svg", { class: "swatch", viewBox: "0 0 10 10", "aria-hidden": "true" });
+    bars.append(svg("rect", { class: "series-bar", width: 10, height: 10 }));
+    const line = svg("svg", { class: "swatch", viewBox: "0 0 10 10", "aria-hidden": "true" });
+    line.append(svg("rect", { class: "goldstein-dot", y: 4, width: 10, height: 2 }));
+    legend.append(el("span", {}, bars, "events (left axis)"),
+      el("span", {}, line, "mean Goldstein, −10 to +10 (right axis)"));
+    $("#series-title").textContent = `${data.dyad[0]} ↔ ${data.dyad[1]} per ${data.interval}`;
+    $("#series-note").textContent = data.not_in_one_period
+      ? `${data.not_in_one_period} events of the pair dated more coarsely or vaguely are not drawn.` : "";
+    box.dataset.ready = "true";
+  }
+
+  async function loadSeries(params, interval, seq) {
+    const data = params.dyad ? await api("/api/v1/dyad_series", { ...params, interval }) : null;
+    if (seq === undefined || seq === state.latest) renderSeries(data);
+  }
+
   // -- actors and fused events ------------------------------------------------------------
   function renderActors(data) {
     const body = $("#actors tbody");
     body.replaceChildren();
     for (const actor of data.actors) {
+      // A sector code (CHNGOV) is labelled by what it is, not by one of the people in it.
+      const named = actor.names > 1 ? `most named: ${actor.name} (of ${actor.names})`
+        : actor.name && actor.name !== actor.label ? actor.name : null;
       const row = el("tr", { "data-code": actor.code, title: "click to filter on this actor" },
-        el("td", { class: "code" }, actor.code), el("td", {}, actor.name || ""),
+        el("td", { class: "code" }, actor.code),
+        el("td", {}, el("span", { class: "label" }, actor.label || actor.code),
+          named ? el("span", { class: "sub" }, named) : null),
         el("td", {}, actor.events), el("td", {}, actor.as_source), el("td", {}, actor.as_target));
       const pick = () => setFilters({ actor: actor.code, dyad_a: "", dyad_b: "" });
       row.setAttribute("tabindex", "0");
@@ -240,9 +377,10 @@
   }
 
   function fusedParams(params) {
-    // Fused events take the filters that describe the event itself.
+    // Fused events take the same filters (q: words in any report's sentence).
     const kept = {};
-    for (const name of ["actor", "dyad", "since", "until", "root", "modality"]) {
+    for (const name of ["actor", "dyad", "country", "since", "until", "root", "quadclass",
+      "modality", "q"]) {
       if (params[name]) kept[name] = params[name];
     }
     return { ...kept, min_reports: $("#min-reports").value, limit: 15, order: "desc" };
@@ -287,6 +425,8 @@
 
   function dateLabel(date) {
     if (!date) return "";
+    // PAST_REF ("recently") has no interval: say so rather than show it like a date.
+    if (!date.start) return `undated (${date.value}${date.text ? `: “${date.text}”` : ""})`;
     return date.basis === "text" ? date.value : `${date.value} (${date.basis})`;
   }
 
@@ -386,8 +526,11 @@
         ["target", actorLine(event.target) || "none (unilateral)"],
         ["trigger", event.trigger],
         ["modality", event.modality],
-        ["date", `${date.value} (${date.precision}; ${date.start} to ${date.end}; basis ${date.basis})` +
-          (date.text ? ` from “${date.text}”` : "")],
+        ["date", date.start
+          ? `${date.value} (${date.precision}; ${date.start} to ${date.end}; basis ${date.basis})` +
+            (date.text ? ` from “${date.text}”` : "")
+          : `${date.value}: a vague reference${date.text ? ` (“${date.text}”)` : ""}, no interval;` +
+            ` reported ${event.report_date}`],
         ["place", event.location ? `${event.location.name} (${event.location.country || "?"})` : null],
         ["evidence outside the sentence", outside],
         ["rule", event.rule_id],
@@ -414,14 +557,25 @@
   async function showFused(fusedId) {
     const data = await api(`/api/v1/fused/${encodeURIComponent(fusedId)}`);
     const fused = data.fused_event;
-    const list = el("ul", {});
+    // One entry per story (a story may report the event in several sentences).
+    const stories = new Map();
     for (const report of data.reports) {
-      const event = report.event;
-      const outlet = report.article.source ? ` · ${report.article.source}` : "";
-      list.append(el("li", {},
-        el("a", { href: `#event/${encodeURIComponent(event.event_id)}` },
-          `${report.article.date}${outlet} · ${report.article.title || event.article_id}`),
-        el("span", { class: "sub" }, `${event.modality}: ${event.sentence}`)));
+      const id = report.event.article_id;
+      if (!stories.has(id)) stories.set(id, { article: report.article, events: [] });
+      stories.get(id).events.push(report.event);
+    }
+    const list = el("ol", { class: "stories" });
+    for (const [articleId, story] of stories) {
+      const outlet = story.article.source ? ` · ${story.article.source}` : "";
+      const reports = el("ul", {});
+      for (const event of story.events) {
+        reports.append(el("li", { class: "report" },
+          el("a", { href: `#event/${encodeURIComponent(event.event_id)}` }, event.modality),
+          `: ${String(event.sentence || "").trim()}`));
+      }
+      list.append(el("li", { class: "story", "data-article-id": articleId },
+        el("a", { href: `#article/${encodeURIComponent(articleId)}`, class: "story-link" },
+          `${story.article.date}${outlet} · ${story.article.title || articleId}`), reports));
     }
     showDetail(`Fused event · ${fused.cameo_code} ${fused.cameo_name}`,
       fields([
@@ -430,7 +584,8 @@
         ["date", `${fused.date_value} (${fused.date_precision})`],
         ["place", fused.location_name],
         ["modality", fused.modality],
-        ["stories", `${fused.n_reports} (first ${fused.first_report}, last ${fused.last_report})`],
+        ["stories", `${fused.n_reports} (first ${fused.first_report}, last ${fused.last_report});` +
+          ` ${data.reports.length} reports`],
         ["fused id", fused.fused_id],
       ]), list);
   }
@@ -473,7 +628,8 @@
       renderDyads(dyads);
       renderActors(actors);
       await loadEvents(seq);
-      await loadFused(params, seq);
+      await Promise.all([loadMap(params, seq), loadSeries(params, interval, seq),
+        loadFused(params, seq)]);
       if (seq !== state.latest) return;
       showError("");
       document.body.dataset.refreshed = String(++state.done);
