@@ -1,21 +1,26 @@
-"""Within-story coreference for actors.
+"""Step 3, within-story coreference for actors.
 
-Works on the drafts `engine.compose` made, in text order, and adds:
+Works on the drafts `drafts.compose` made, in text order; `resolve` runs four
+passes, each over the drafts the one before left:
 
-- *surnames* after a first mention ("Abe", "Kong", "Akiba"): the latest
-  earlier person whose surname it is (family name first for Chinese and
-  Korean names, last otherwise); failing that, a leader in office on the
-  story's date whose surname is unique among leaders ("Trump" in 2017);
-- a repeated full name of someone no dictionary knows ("Ri Kil Song");
-- *definite descriptions* ("the Chinese official") → the latest person of
-  that country; epithets ("the reclusive country") → the latest mention of
-  the country they resolve to;
-- *groups* ("the two sides", "the two countries", "both leaders") → a mention
-  of kind ``group`` whose `cameo_code` joins its members with ``+`` in order of
-  first mention: ``JPN+CHN`` for countries, ``JPNGOV+CHNGOV`` for sides and
-  governments, the members' own codes for people ("the two officials");
-- *he/she/him/his/her* when one person is the candidate in the sentence so
-  far and the one before, or exactly one of several is a grammatical subject.
+1. `_names_and_surnames`: a repeated full name of someone no dictionary knows
+   ("Ri Kil Song"); *surnames* after a first mention ("Abe", "Kong", "Akiba"):
+   the latest earlier person whose surname it is (family name first for Chinese
+   and Korean names, last otherwise); failing that, a leader in office on the
+   story's date whose surname is unique among leaders ("Trump" in 2017);
+2. `_descriptions`: *definite descriptions* ("the Chinese official") → the
+   latest person of that country; epithets ("the reclusive country") → the
+   latest mention of the country they resolve to;
+3. `_groups`: "the two sides", "the two countries", "both leaders" → a mention
+   of kind ``group`` whose `cameo_code` joins its members with ``+`` in order of
+   first mention: ``JPN+CHN`` for countries, ``JPNGOV+CHNGOV`` for sides and
+   governments, the members' own codes for people ("the two officials");
+4. `_pronouns`: *he/she/him/his/her* when one person is the candidate in the
+   sentence so far and the one before, or exactly one of several is a
+   grammatical subject.
+
+The word lists are in the lexicon; the spaCy labels below are the parser's
+scheme, not vocabulary, and stay here.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ import bisect
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from dateline.actors.engine import SURNAME_FIRST, Atom, Draft, _code_parts
 from dateline.actors.knowledge import ActorKnowledge, Entity
+from dateline.actors.lexicon import Lexicon
+from dateline.actors.model import Atom, Draft, Story, code_parts
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
@@ -33,79 +39,155 @@ if TYPE_CHECKING:
 
 __all__ = ["resolve"]
 
-COUNTRY_GROUP_NOUNS = frozenset(
-    {"countries", "nations", "neighbors", "neighbours", "states", "powers"}
-)
-GOVERNMENT_GROUP_NOUNS = frozenset({"sides", "governments", "capitals", "delegations"})
-PERSON_GROUP_NOUNS = frozenset(
-    {
-        "officials",
-        "leaders",
-        "men",
-        "women",
-        "ministers",
-        "diplomats",
-        "presidents",
-        "envoys",
-        "negotiators",
-    }
-)
-# Role nouns that name an institution, not a person: "the Chinese Foreign Ministry" refers to no official.
-NOT_PERSON_NOUNS = frozenset(
-    {
-        "ministry",
-        "government",
-        "office",
-        "department",
-        "agency",
-        "side",
-        "military",
-        "army",
-        "navy",
-        "council",
-        "embassy",
-        "cabinet",
-        "parliament",
-        "court",
-        "regime",
-        "authorities",
-        "administration",
-        "police",
-        "forces",
-        "media",
-        "press",
-        "party",
-        "leadership",
-        "committee",
-        "commission",
-    }
-)
 # Entity types a surname never has ("in May" is a month, not Theresa May); a lone
 # leader's surname is not taken from a word spaCy sees as a place either.
 NOT_NAMES = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW"}
 )
 NOT_LEADER_NAMES = NOT_NAMES | {"GPE", "LOC", "FAC"}
-PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 
-def _surnames(doc: Doc, draft: Draft) -> set[str]:
-    forms: set[str] = set()
-    if draft.entity is not None and draft.entity.surname:
-        forms.add(fold(draft.entity.surname))
-    if draft.person_tokens is not None:
-        words = [
-            fold(t.text) for t in doc[draft.person_tokens[0] : draft.person_tokens[1]] if t.is_alpha
-        ]
-        if words:
-            if draft.country in SURNAME_FIRST:
-                forms.add(words[0])
-            else:
-                forms.add(words[-1])
-                if draft.entity is None and draft.country is None:
+def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]:
+    """The drafts with the coreferring mentions added, in text order."""
+    drafts = sorted(drafts, key=lambda d: d.start)
+    covered = [False] * len(story.doc)
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            covered[i] = True
+    lowers = [t.lower() for t in story.texts]
+    drafts = sorted(drafts + _names_and_surnames(story, drafts, atoms, covered), key=_start)
+    _descriptions(story.doc, drafts, story.lexicon)
+    drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
+    return sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
+
+
+def _start(draft: Draft) -> int:
+    return draft.start
+
+
+# ---------------------------------------------------------------- pass 1: names and surnames
+
+
+class _PeopleSoFar:
+    """The people seen so far, indexed by surname and by full name as the scan moves on,
+    so each lookup is a dictionary step, not a walk over every earlier mention."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.lexicon = lexicon
+        self.by_surname: dict[str, Draft] = {}
+        self.by_name: dict[tuple[str, ...], Draft] = {}
+
+    def remember(self, draft: Draft) -> None:
+        if not draft.root().is_person:
+            return
+        for form in self.surnames(draft) or (
+            self.surnames(draft.root()) if draft.root() is not draft else set()
+        ):
+            self.by_surname[form] = draft
+        if draft.person_tokens:
+            self.by_name[_name_words(self.doc, *draft.person_tokens)] = draft
+
+    def surnames(self, draft: Draft) -> set[str]:
+        forms: set[str] = set()
+        if draft.entity is not None and draft.entity.surname:
+            forms.add(fold(draft.entity.surname))
+        if draft.person_tokens is not None:
+            words = [
+                fold(t.text)
+                for t in self.doc[draft.person_tokens[0] : draft.person_tokens[1]]
+                if t.is_alpha
+            ]
+            if words:
+                if draft.country in self.lexicon.surname_first:
                     forms.add(words[0])
-    return forms
+                else:
+                    forms.add(words[-1])
+                    if draft.entity is None and draft.country is None:
+                        forms.add(words[0])
+        return forms
+
+
+def _names_and_surnames(
+    story: Story, drafts: list[Draft], atoms: list[Atom], covered: list[bool]
+) -> list[Draft]:
+    """Unknown names again, surnames, leaders by surname (pass 1)."""
+    doc = story.doc
+    added: list[Draft] = []
+    person_atoms = {a.start: a for a in atoms if a.kind == "person"}
+    people = _PeopleSoFar(doc, story.lexicon)
+    pending = iter(drafts)
+    upcoming = next(pending, None)
+    i = 0
+    while i < len(doc):
+        while upcoming is not None and upcoming.start < i:
+            people.remember(upcoming)
+            upcoming = next(pending, None)
+        if covered[i]:
+            i += 1
+            continue
+        atom = person_atoms.get(i)
+        if atom is not None and atom.end - atom.start > 1:
+            copy = _repeated_name(doc, atom, people)
+            if copy is not None:
+                added.append(copy)
+                for k in range(atom.start, atom.end):
+                    covered[k] = True
+            i = atom.end
+            continue
+        if _standalone(doc, i, covered, story.texts):
+            found = _surname_or_leader(story, i, people)
+            if found is not None:
+                added.append(found)
+                covered[i] = True
+        i += 1
+    return added
+
+
+def _repeated_name(doc: Doc, atom: Atom, people: _PeopleSoFar) -> Draft | None:
+    """An unknown person's full name seen before ("Ri Kil Song" again)."""
+    target = people.by_name.get(_name_words(doc, atom.start, atom.end))
+    if target is None:
+        return None
+    copy = _copy(atom.start, atom.end, target, "coref.name")
+    people.remember(copy)
+    return copy
+
+
+def _surname_or_leader(story: Story, i: int, people: _PeopleSoFar) -> Draft | None:
+    """A lone name word: the latest earlier person of that surname, else the one
+    leader in office that day with that surname."""
+    doc, day = story.doc, story.day
+    word = fold(doc[i].text)
+    target = people.by_surname.get(word)
+    if target is not None:
+        copy = _copy(i, i + 1, target, "coref.surname")
+        people.by_surname[word] = copy
+        return copy
+    if doc[i].ent_type_ in NOT_LEADER_NAMES:
+        return None
+    leader = _leader_in_office(story.knowledge, word, day)
+    if leader is None:
+        return None
+    code = leader.code_on(day)
+    c, s, p = code_parts(code)
+    found = Draft(
+        i,
+        i + 1,
+        code,
+        "person",
+        leader.name,
+        "person.leader-surname",
+        country=c,
+        sector=s,
+        plover_sector=p,
+        kb_id=leader.kb_id,
+        entity=leader,
+        person_tokens=(i, i + 1),
+    )
+    people.remember(found)
+    return found
 
 
 def _name_words(doc: Doc, start: int, end: int) -> tuple[str, ...]:
@@ -162,103 +244,11 @@ def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool
     return True
 
 
-def resolve(
-    doc: Doc,
-    drafts: list[Draft],
-    atoms: list[Atom],
-    knowledge: ActorKnowledge,
-    day: dt.date,
-    texts: list[str] | None = None,
-) -> list[Draft]:
-    drafts = sorted(drafts, key=lambda d: d.start)
-    if texts is None:
-        texts = [t.text for t in doc]  # one pass: spaCy makes a Token object per access
-    covered = [False] * len(doc)
-    for draft in drafts:
-        for i in range(draft.start, draft.end):
-            covered[i] = True
+# ---------------------------------------------------------------- pass 2: descriptions
 
-    # Unknown names again, surnames, leaders by surname. The people seen so far are
-    # indexed by surname and by full name as the scan moves on, so each lookup is a
-    # dictionary step, not a walk over every earlier mention.
-    added: list[Draft] = []
-    person_atoms = {a.start: a for a in atoms if a.kind == "person"}
-    by_surname: dict[str, Draft] = {}
-    by_name: dict[tuple[str, ...], Draft] = {}
-    pending = iter(drafts)
-    upcoming = next(pending, None)
 
-    def remember(draft: Draft) -> None:
-        if not draft.root().is_person:
-            return
-        for form in _surnames(doc, draft) or (
-            _surnames(doc, draft.root()) if draft.root() is not draft else set()
-        ):
-            by_surname[form] = draft
-        if draft.person_tokens:
-            by_name[_name_words(doc, *draft.person_tokens)] = draft
-
-    i = 0
-    while i < len(doc):
-        while upcoming is not None and upcoming.start < i:
-            remember(upcoming)
-            upcoming = next(pending, None)
-        if covered[i]:
-            i += 1
-            continue
-        atom = person_atoms.get(i)
-        if atom is None and not _standalone(doc, i, covered, texts):
-            i += 1
-            continue
-        if atom is not None and atom.end - atom.start > 1:
-            words = _name_words(doc, atom.start, atom.end)
-            target = by_name.get(words)
-            if target is not None:
-                copy = _copy(atom.start, atom.end, target, "coref.name")
-                added.append(copy)
-                remember(copy)
-                for k in range(atom.start, atom.end):
-                    covered[k] = True
-            i = atom.end
-            continue
-        if _standalone(doc, i, covered, texts):
-            word = fold(doc[i].text)
-            target = by_surname.get(word)
-            if target is not None:
-                copy = _copy(i, i + 1, target, "coref.surname")
-                added.append(copy)
-                by_surname[word] = copy
-                covered[i] = True
-            else:
-                leader = (
-                    None
-                    if doc[i].ent_type_ in NOT_LEADER_NAMES
-                    else _leader_in_office(knowledge, word, day)
-                )
-                if leader is not None:
-                    code = leader.code_on(day)
-                    c, s, p = _code_parts(code)
-                    found = Draft(
-                        i,
-                        i + 1,
-                        code,
-                        "person",
-                        leader.name,
-                        "person.leader-surname",
-                        country=c,
-                        sector=s,
-                        plover_sector=p,
-                        kb_id=leader.kb_id,
-                        entity=leader,
-                        person_tokens=(i, i + 1),
-                    )
-                    added.append(found)
-                    remember(found)
-                    covered[i] = True
-        i += 1
-    drafts = sorted(drafts + added, key=lambda d: d.start)
-
-    # Definite descriptions and epithets refer back.
+def _descriptions(doc: Doc, drafts: list[Draft], lexicon: Lexicon) -> None:
+    """Definite descriptions and epithets refer back (pass 2; sets antecedents in place)."""
     for n, draft in enumerate(drafts):
         if not draft.definite:
             continue
@@ -274,7 +264,8 @@ def resolve(
             )
             draft.antecedent = target.root() if target is not None else None
             continue
-        if doc[draft.end - 1].tag_ == "NNS" or doc[draft.end - 1].lower_ in NOT_PERSON_NOUNS:
+        last = doc[draft.end - 1]
+        if last.tag_ == "NNS" or last.lower_ in lexicon.not_person_nouns:
             continue
         target = next(
             (d for d in reversed(earlier) if d.root().is_person and d.country == draft.country),
@@ -285,9 +276,16 @@ def resolve(
             draft.kind = "coref"
             draft.rule_id = "coref.description"
 
-    # Groups.
+
+# ---------------------------------------------------------------- pass 3: groups
+
+
+def _groups(
+    story: Story, drafts: list[Draft], covered: list[bool], lowers: list[str]
+) -> list[Draft]:
+    """ "the two <noun>", "both <noun>" standing for two earlier actors (pass 3)."""
+    doc = story.doc
     groups: list[Draft] = []
-    lowers = [t.lower() for t in texts]
     for i, low in enumerate(lowers):
         if low not in {"the", "both"}:
             continue
@@ -299,15 +297,109 @@ def resolve(
             continue
         if any(covered[k] for k in range(start, noun.i + 1)):
             continue
-        group = _group(doc, start, noun, [d for d in drafts if d.end <= start])
+        group = _group(story, start, noun, [d for d in drafts if d.end <= start])
         if group is not None:
             groups.append(group)
             for k in range(start, noun.i + 1):
                 covered[k] = True
-    drafts = sorted(drafts + groups, key=lambda d: d.start)
+    return groups
 
-    # Pronouns. People nobody could code still compete as antecedents: "Glyn Ford ... and
-    # his party" must not go to the official named before him.
+
+def _group(story: Story, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+    word = noun.lower_
+    lexicon = story.lexicon
+    if word in lexicon.country_group_nouns or word in lexicon.government_group_nouns:
+        return _country_group(story, start, noun, earlier)
+    if word in lexicon.person_group_nouns:
+        return _person_group(story.doc, start, noun, earlier)
+    return None
+
+
+def _country_group(story: Story, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+    """The two latest distinct countries, actors of the same sentence first ("Abe and
+    Xi ... as the two countries"), places skipped; as governments for "sides"."""
+    doc, word = story.doc, noun.lower_
+    countries: list[str] = []
+    sentence_start = doc[start].sent.start
+    same_sentence = [d for d in earlier if d.start >= sentence_start and d.kind != "country"]
+    for draft in [*reversed(same_sentence), *reversed(earlier)]:
+        if (
+            draft.kind == "group"
+            or draft.locative
+            or not draft.country
+            or draft.country in countries
+        ):
+            continue
+        countries.append(draft.country)
+        if len(countries) == 2:
+            break
+    if len(countries) < 2:
+        return None
+    governments = word in story.lexicon.government_group_nouns
+    order = _first_mention_order(earlier, countries)
+    members = tuple(c + "GOV" if governments else c for c in order)
+    sector = "GOV" if governments else None
+    return Draft(
+        start,
+        noun.i + 1,
+        "+".join(members),
+        "group",
+        doc[start : noun.i + 1].text,
+        f"coref.group.{word}",
+        sector=sector,
+        plover_sector=sector,
+        members=members,
+    )
+
+
+def _person_group(doc: Doc, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+    """The two latest distinct people, with their own codes ("the two officials")."""
+    people: list[Draft] = []
+    for draft in reversed(earlier):
+        root = draft.root()
+        if not root.is_person or any(p is root for p in people):
+            continue
+        people.append(root)
+        if len(people) == 2:
+            break
+    if len(people) < 2:
+        return None
+    people.sort(key=lambda d: d.start)
+    members = tuple(p.code for p in people)
+    sectors = {p.sector for p in people}
+    sector = sectors.pop() if len(sectors) == 1 else None
+    return Draft(
+        start,
+        noun.i + 1,
+        "+".join(members),
+        "group",
+        doc[start : noun.i + 1].text,
+        f"coref.group.{noun.lower_}",
+        sector=sector,
+        plover_sector=code_parts(members[0])[2] if sector else None,
+        members=members,
+    )
+
+
+def _first_mention_order(drafts: list[Draft], countries: list[str]) -> list[str]:
+    first: dict[str, int] = {}
+    for draft in drafts:
+        if draft.country in countries and draft.country not in first:
+            first[draft.country] = draft.start
+    return sorted(countries, key=lambda c: first.get(c, 0))
+
+
+# ---------------------------------------------------------------- pass 4: pronouns
+
+
+def _pronouns(
+    story: Story, drafts: list[Draft], atoms: list[Atom], covered: list[bool], lowers: list[str]
+) -> list[Draft]:
+    """he/she/him/his/her → the one person of this sentence so far and the one before,
+    or the one of several that is a subject (pass 4). People nobody could code still
+    compete as antecedents: "Glyn Ford ... and his party" must not go to the official
+    named before him."""
+    doc, lexicon = story.doc, story.lexicon
     uncoded = [
         Draft(a.start, a.end, "", "person", "", "uncoded", person_tokens=(a.start, a.end))
         for a in atoms
@@ -318,7 +410,7 @@ def resolve(
     starts = [d.start for d in drafts]
     uncoded_starts = [d.start for d in uncoded]
     for i, low in enumerate(lowers):
-        if low not in PRONOUNS or covered[i]:
+        if low not in lexicon.pronouns or covered[i]:
             continue
         token = doc[i]
         if token.pos_ not in {"PRON", "DET"}:
@@ -326,7 +418,7 @@ def resolve(
         window = _window(
             doc, token, (drafts, starts), (pronouns, pronoun_starts), (uncoded, uncoded_starts)
         )
-        wrong = "f" if low in {"he", "him", "his"} else "m"
+        wrong = "f" if low in lexicon.male_pronouns else "m"
         window = [d for d in window if _gender(d) != wrong]
         target = _pronoun_antecedent(doc, token, window)
         if target is not None and not target.root().code:
@@ -336,78 +428,7 @@ def resolve(
                 _copy(token.i, token.i + 1, target, "coref.pronoun", name=target.root().name)
             )
             pronoun_starts.append(token.i)
-    return sorted(drafts + pronouns, key=lambda d: d.start)
-
-
-def _group(doc: Doc, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
-    word = noun.lower_
-    if word in COUNTRY_GROUP_NOUNS or word in GOVERNMENT_GROUP_NOUNS:
-        countries: list[str] = []
-        sentence_start = doc[start].sent.start
-        # Actors of the same sentence first ("Abe and Xi ... as the two countries"), then any earlier mention.
-        same_sentence = [d for d in earlier if d.start >= sentence_start and d.kind != "country"]
-        for draft in [*reversed(same_sentence), *reversed(earlier)]:
-            if (
-                draft.kind == "group"
-                or draft.locative
-                or not draft.country
-                or draft.country in countries
-            ):
-                continue
-            countries.append(draft.country)
-            if len(countries) == 2:
-                break
-        if len(countries) < 2:
-            return None
-        order = _first_mention_order(earlier, countries, key="country")
-        members = tuple(c + "GOV" if word in GOVERNMENT_GROUP_NOUNS else c for c in order)
-        sector = "GOV" if word in GOVERNMENT_GROUP_NOUNS else None
-        return Draft(
-            start,
-            noun.i + 1,
-            "+".join(members),
-            "group",
-            doc[start : noun.i + 1].text,
-            f"coref.group.{word}",
-            sector=sector,
-            plover_sector=sector,
-            members=members,
-        )
-    if word in PERSON_GROUP_NOUNS:
-        people: list[Draft] = []
-        for draft in reversed(earlier):
-            root = draft.root()
-            if not root.is_person or any(p is root for p in people):
-                continue
-            people.append(root)
-            if len(people) == 2:
-                break
-        if len(people) < 2:
-            return None
-        people.sort(key=lambda d: d.start)
-        members = tuple(p.code for p in people)
-        sectors = {p.sector for p in people}
-        sector = sectors.pop() if len(sectors) == 1 else None
-        return Draft(
-            start,
-            noun.i + 1,
-            "+".join(members),
-            "group",
-            doc[start : noun.i + 1].text,
-            f"coref.group.{word}",
-            sector=sector,
-            plover_sector=_code_parts(members[0])[2] if sector else None,
-            members=members,
-        )
-    return None
-
-
-def _first_mention_order(drafts: list[Draft], countries: list[str], key: str) -> list[str]:
-    first: dict[str, int] = {}
-    for draft in drafts:
-        if draft.country in countries and draft.country not in first:
-            first[draft.country] = draft.start
-    return sorted(countries, key=lambda c: first.get(c, 0))
+    return pronouns
 
 
 def _gender(draft: Draft) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from dateline.actors.lexicon import load_lexicon
 from dateline.actors.phoenix import (
     PhoenixAgent,
     phrase_tokens,
@@ -124,12 +125,6 @@ class Entity:
     def code_on(self, day: dt.date | None) -> str:
         role = self.role_on(day)
         return role.code if role else self.default_code
-
-
-# Countries whose names put the family name first: no "first last" short form.
-SURNAME_FIRST_COUNTRIES = frozenset(
-    {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +434,7 @@ class ActorKnowledge:
             entities=entities,
             names=names,
             agents=agents,
-            modifiers=_DEFAULT_MODIFIERS,
+            modifiers=load_lexicon().default_modifiers,
             source="phoenix:" + ",".join(Path(p).name for p in actors_paths),
             petrarch=True,
         )
@@ -452,12 +447,6 @@ def _restore(state: dict[str, Any]) -> ActorKnowledge:
             knowledge, name, MappingProxyType(value) if isinstance(value, dict) else value
         )
     return knowledge
-
-
-_DEFAULT_MODIFIERS = frozenset(
-    {"vice", "deputy", "assistant", "senior", "chief", "top", "acting", "former", "first", "junior",
-     "executive", "principal", "permanent", "special", "new", "then", "outgoing", "incoming", "ex", "state"}
-)  # fmt: skip
 
 
 def _agent_record(phrase: str, code: str, plover: str | None) -> Agent:
@@ -674,7 +663,7 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         name_words = phrase_tokens(name)
         if (
             len(name_words) >= 3
-            and country not in SURNAME_FIRST_COUNTRIES
+            and country not in load_lexicon().surname_first
             and "'s" not in name_words
         ):
             # the short form news uses: "Najib Tun Razak" → "Najib Razak"
@@ -730,7 +719,8 @@ def _load_package(data_dir: str) -> ActorKnowledge:
     for item in curated_list("title_countries", ("phrase", "iso3")):
         title_countries.add(phrase_tokens(str(item["phrase"])), str(item["iso3"]))
     modifiers = (
-        frozenset(str(m).lower() for m in curated.get("modifiers") or []) or _DEFAULT_MODIFIERS
+        frozenset(str(m).lower() for m in curated.get("modifiers") or [])
+        or load_lexicon().default_modifiers
     )
     business = curated.get("business_names") or {}
     if not isinstance(business, dict) or not all(

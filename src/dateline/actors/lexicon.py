@@ -67,10 +67,15 @@ class Lexicon:
     successors: MappingProxyType[str, tuple[str, dt.date]]
     # a truncated Phoenix stem ("minist") → the words it stands for
     stems: MappingProxyType[str, tuple[str, ...]]
+    path: Path = LEXICON_PATH  # the file it was read from
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Stages travel to worker processes: the lexicon is read there again (cached).
+        return (load_lexicon, (self.path,))
 
 
 _TABLES = {"successors", "stems"}
-_WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in _TABLES)
+_WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in {*_TABLES, "path"})
 
 
 @lru_cache(maxsize=4)
@@ -83,6 +88,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         **words,
         successors=_successors(path, entries["successors"]),
         stems=_stems(path, entries["stems"]),
+        path=path,
     )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["STEMS", "agent_forms", "fold", "plural_forms"]
+from dateline.actors.lexicon import load_lexicon
+
+__all__ = ["agent_forms", "fold", "plural_forms"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
 
@@ -34,19 +36,14 @@ def plural_forms(word: str) -> tuple[str, ...]:
     return (word + "s",)
 
 
-# Truncated stems left in the Phoenix agents dictionary ("FINANCE_MINIST"): the words they stand for.
-STEMS = {
-    "minist": ("minister", "ministers", "ministry", "ministries"),
-    "authorit": ("authority", "authorities"),
-}
-
-
 def agent_forms(tokens: tuple[str, ...], plural: str | None) -> list[tuple[str, ...]]:
     """The surface forms of an agent phrase: itself (or its stem's words) and
     its plurals (`plural`: None = regular, "" = none, else the given form's tokens
-    joined by spaces)."""
-    if tokens and tokens[-1] in STEMS:
-        return [(*tokens[:-1], word) for word in STEMS[tokens[-1]]]
+    joined by spaces). Truncated Phoenix stems ("minist") stand for the words of the
+    lexicon's `stems` table."""
+    stems = load_lexicon().stems
+    if tokens and tokens[-1] in stems:
+        return [(*tokens[:-1], word) for word in stems[tokens[-1]]]
     forms = [tokens]
     if plural is None and tokens:
         forms += [(*tokens[:-1], form) for form in plural_forms(tokens[-1])]

@@ -1,0 +1,268 @@
+"""Step 1, atoms: the dictionary phrases and unknown people of a parsed story.
+
+`find_atoms` walks two token tries from each token, longest match first: names
+(countries, capitals, seats, epithets, organisations, people), then role nouns
+where no name stands; spaCy PERSON entities nobody knows are kept as people.
+The other functions settle what the atoms say about the whole story before
+any is composed: shared country words (`disambiguate`), states of the past
+(`date_states`), names inside the names of places (`names_a_place`), the
+story's countries (`story_countries`) and the country it is about
+(`home_country`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from dateline.actors.knowledge import ActorKnowledge, NameTarget, split_code
+from dateline.actors.lexicon import Lexicon
+from dateline.actors.model import HYPHENS, POSSESSIVES, Atom, cased, is_possessive
+from dateline.actors.text import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "date_states",
+    "disambiguate",
+    "find_atoms",
+    "home_country",
+    "locative",
+    "names_a_place",
+    "story_countries",
+]
+
+# A story is "about" a country when that country has at least HOME_MIN_SHARE of the
+# country-bearing mentions (places included: "LA PAZ, Bolivia" says where the story is),
+# with a story's first sentence counted HOME_LEAD_WEIGHT times: "the police" and "the
+# armed forces" of a Bolivian story with one line on the OAS are Bolivia's.
+HOME_MIN_SHARE = 0.5
+HOME_LEAD_WEIGHT = 2
+
+
+class _Words:
+    """Folded token texts with hyphen tokens dropped, mapped back to doc tokens."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.words: list[str] = []
+        self.index: list[int] = []  # word position → doc token index
+        for i, text in enumerate(texts):
+            if text in HYPHENS or text.isspace():
+                continue
+            self.words.append(fold(text))
+            self.index.append(i)
+
+
+def find_atoms(
+    doc: Doc, knowledge: ActorKnowledge, lexicon: Lexicon, texts: list[str] | None = None
+) -> list[Atom]:
+    """Names, then role nouns where no name stands, then unknown people; in text order."""
+    words = _Words(texts if texts is not None else [t.text for t in doc])
+    covered = [False] * len(doc)
+    atoms = _name_atoms(doc, words, knowledge, lexicon, covered)
+    atoms += _agent_atoms(words, knowledge, covered)
+    atoms += _unknown_people(doc, covered)
+    atoms.sort(key=lambda a: a.start)
+    return atoms
+
+
+def _name_atoms(
+    doc: Doc, words: _Words, knowledge: ActorKnowledge, lexicon: Lexicon, covered: list[bool]
+) -> list[Atom]:
+    """The longest name at each word; a name must start with a capital ("the" excepted)."""
+    atoms: list[Atom] = []
+    j = 0
+    n = len(words.words)
+    while j < n:
+        hit = knowledge.names.longest(words.words, j)
+        if hit is None:
+            j += 1
+            continue
+        end, targets = hit
+        first = doc[words.index[j]]
+        tokens = [doc[words.index[k]] for k in range(j, end)]
+        usable = [t for t in targets if _target_fits(t, tokens)]
+        if not usable or (
+            first.lower_ != "the"
+            and not cased(first)
+            and not any(t.kind == "epithet" for t in usable)
+            and not _lower_compass(tokens, usable, lexicon)
+        ):
+            j += 1
+            continue
+        start_tok, end_tok = words.index[j], words.index[end - 1] + 1
+        atoms.append(_name_atom(start_tok, end_tok, usable, knowledge))
+        for i in range(start_tok, end_tok):
+            covered[i] = True
+        j = end
+    return atoms
+
+
+def _name_atom(start: int, end: int, usable: list[NameTarget], knowledge: ActorKnowledge) -> Atom:
+    target = usable[0]
+    if target.kind == "entity":
+        entities = tuple(
+            knowledge.entities[t.key]
+            for t in usable
+            if t.kind == "entity" and isinstance(t.key, int)
+        )
+        return Atom(start, end, "entity", entities=entities)
+    if target.kind == "seat":
+        code = str(target.key)
+        return Atom(start, end, "seat", code=code, iso3=split_code(code)[0])
+    if target.kind == "epithet":
+        return Atom(start, end, "epithet", epithet=str(target.key))
+    return Atom(start, end, target.kind, iso3=str(target.key))
+
+
+def _agent_atoms(words: _Words, knowledge: ActorKnowledge, covered: list[bool]) -> list[Atom]:
+    """Role nouns, where no name stands."""
+    atoms: list[Atom] = []
+    j = 0
+    n = len(words.words)
+    while j < n:
+        if covered[words.index[j]]:
+            j += 1
+            continue
+        hit = knowledge.agents.longest(words.words, j)
+        if hit is None:
+            j += 1
+            continue
+        end, agents = hit
+        if any(covered[words.index[k]] for k in range(j, end)):
+            j += 1
+            continue
+        start_tok, end_tok = words.index[j], words.index[end - 1] + 1
+        atoms.append(Atom(start_tok, end_tok, "agent", agent=agents[0]))
+        for i in range(start_tok, end_tok):
+            covered[i] = True
+        j = end
+    return atoms
+
+
+def _unknown_people(doc: Doc, covered: list[bool]) -> list[Atom]:
+    """People no dictionary knows, as spaCy's NER sees them (a trailing 's dropped)."""
+    atoms: list[Atom] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or any(covered[i] for i in range(ent.start, ent.end)):
+            continue
+        start, end = ent.start, ent.end
+        while end > start and doc[end - 1].text in POSSESSIVES:
+            end -= 1
+        if end > start:
+            atoms.append(Atom(start, end, "person"))
+            for i in range(start, end):
+                covered[i] = True
+    return atoms
+
+
+def _lower_compass(tokens: list[Token], targets: list[NameTarget], lexicon: Lexicon) -> bool:
+    """KCNA's "south Korea": a lower-case compass word before a capitalised country name."""
+    return (
+        len(tokens) >= 2
+        and tokens[0].text in lexicon.compass_words
+        and cased(tokens[1])
+        and any(t.kind == "country" for t in targets)
+    )
+
+
+def _target_fits(target: NameTarget, tokens: list[Token]) -> bool:
+    if not target.case_sensitive:
+        return True
+    return all(t.text.replace(".", "").isupper() for t in tokens)
+
+
+def disambiguate(doc: Doc, atoms: list[Atom], knowledge: ActorKnowledge) -> None:
+    """ "Korean" in a story that names North Korea and not South Korea is North Korean."""
+    if not knowledge.ambiguous:
+        return
+    shared: list[tuple[Atom, tuple[str, ...]]] = []
+    counts: dict[str, int] = {}
+    for atom in atoms:
+        if atom.kind in {"country", "capital"}:
+            words = tuple(fold(t.text) for t in doc[atom.start : atom.end] if t.text not in HYPHENS)
+            candidates = knowledge.ambiguous.get(words)
+            if candidates:
+                shared.append((atom, candidates))
+                continue
+        for iso3 in [atom.iso3, *(e.country for e in atom.entities[:1])]:
+            if iso3:
+                counts[iso3] = counts.get(iso3, 0) + 1
+    for atom, candidates in shared:
+        atom.iso3 = max(candidates, key=lambda c: (counts.get(c, 0), -candidates.index(c)))
+
+
+def date_states(atoms: list[Atom], day: dt.date | None, lexicon: Lexicon) -> None:
+    """Moscow in 1987 is the Soviet government: a capital or seat as of the date."""
+    if day is None:
+        return
+    for atom in atoms:
+        iso3 = atom.iso3
+        if atom.kind in {"capital", "seat"} and iso3 is not None and iso3 in lexicon.successors:
+            former, until = lexicon.successors[iso3]
+            if day < until:
+                if atom.code:
+                    atom.code = former + atom.code[len(iso3) :]
+                atom.iso3 = former
+
+
+def names_a_place(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """A person's name that begins a capitalised institution name ("Kim Il Sung University")."""
+    if atom.kind not in {"entity", "person"} or atom.end >= len(doc):
+        return False
+    if atom.kind == "entity" and not any(e.kind == "person" for e in atom.entities):
+        return False
+    after = doc[atom.end]
+    return cased(after) and after.lower_ in lexicon.institution_words
+
+
+def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
+    """The story's countries, leaving out capitals that only say where ("after the Paris
+    meeting", "talks in Tokyo"): "the government" of a British story stays British."""
+    story = {
+        a.iso3
+        for a in atoms
+        if a.iso3 and not (a.kind == "capital" and _place_only(doc, a, lexicon))
+    }
+    story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
+    return story
+
+
+def home_country(doc: Doc, atoms: list[Atom]) -> str | None:
+    """The country a story is mostly about, or None when no country dominates it."""
+    counts: dict[str, int] = {}
+    lead_end = next(iter(doc.sents)).end if len(doc) else 0
+    for atom in atoms:
+        iso3 = atom.iso3 or next((e.country for e in atom.entities[:1] if e.country), None)
+        if iso3:
+            weight = HOME_LEAD_WEIGHT if atom.start < lead_end else 1
+            counts[iso3] = counts.get(iso3, 0) + weight
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: counts[c])
+    total = sum(counts.values())
+    if counts[best] < 2 or counts[best] < HOME_MIN_SHARE * total:
+        return None
+    return best
+
+
+def _place_only(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """A capital after a preposition of place or naming a thing ("the Paris meeting")."""
+    head = doc[atom.end - 1]
+    return locative(doc, atom.start, lexicon) or (
+        head.dep_ == "compound" and atom.end < len(doc) and not is_possessive(doc, atom.end)
+    )
+
+
+def locative(doc: Doc, start: int, lexicon: Lexicon) -> bool:
+    """Whether the name at `start` follows a preposition of place."""
+    if start == 0:
+        return False
+    prep = doc[start - 1]
+    if prep.lower_ not in lexicon.locative_prepositions:
+        return False
+    if prep.lower_ in lexicon.recipient_prepositions:
+        head = prep.head
+        return head.pos_ != "VERB" or head.lemma_ in lexicon.motion_verbs
+    return True

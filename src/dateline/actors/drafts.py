@@ -1,0 +1,816 @@
+"""Step 2b, drafts: each chunk coded as of the story's date (or left out).
+
+`compose` walks the atoms, takes the chunk at each (`chunks.chunk_at`) and
+drafts it with `draft_for`, which sends it to one of:
+
+- `single`: one atom alone: a country word (unless it names money, a language,
+  a thing's origin, a place or a company: `_not_the_country`), a capital or seat
+  standing for its government, an epithet, a known organisation or person;
+- `bare_institution`: a title with no owner and no name ("the government",
+  "police", "three soldiers"): the state of its sentence or story;
+- `_titled`: a title with an owner and/or a person, in order: a known person
+  (`_person_draft`: the date decides, then the title), a role in an
+  organisation (`_organisation_draft`), else a composed actor whose country is
+  the owner, the title's own country, or weaker evidence (`_composed_draft`).
+
+Each draft notes its country in the `Story`, so later bare titles and epithets
+can be placed; a title with a list of owners is repeated for each
+(`composed.coordinated`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dateline.actors.atoms import locative
+from dateline.actors.chunks import chunk_at, coordinated
+from dateline.actors.knowledge import CAMEO_TO_PLOVER, Agent, Entity, split_code
+from dateline.actors.lexicon import Lexicon
+from dateline.actors.model import (
+    HYPHENS,
+    Atom,
+    Chunk,
+    Draft,
+    Story,
+    cased,
+    code_parts,
+    is_possessive,
+)
+from dateline.actors.text import fold
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from spacy.tokens import Doc
+
+__all__ = ["choose_entity", "compose", "draft_for"]
+
+
+def compose(story: Story, atoms: list[Atom]) -> list[Draft]:
+    """Turn atoms into drafts, joining the atoms that name one actor."""
+    doc = story.doc
+    drafts: list[Draft] = []
+    used = [False] * len(atoms)
+    for a, atom in enumerate(atoms):
+        if used[a]:
+            continue
+        chunk = chunk_at(doc, atoms, a, story.knowledge, story.lexicon)
+        for k in range(a, chunk.last + 1):
+            used[k] = True
+        draft = draft_for(story, atoms, chunk)
+        if draft is not None:
+            drafts.append(draft)
+            story.note(draft.country, None if draft.locative else draft.start)
+            if chunk.trailing_owner and chunk.owner is not None and draft.country:
+                drafts += _coordinated_drafts(story, atoms, chunk.owner, draft, used)
+        elif atom.kind in {"country", "capital"}:
+            story.note(atom.iso3)
+    return drafts
+
+
+def _coordinated_drafts(
+    story: Story, atoms: list[Atom], owner: int, draft: Draft, used: list[bool]
+) -> list[Draft]:
+    """The same title for each listed country: "the ambassadors of Arnor, Osgiliath and Gondor"."""
+    suffix = draft.code[3:]
+    found: list[Draft] = []
+    for k in coordinated(story.doc, atoms, owner, used, story.lexicon):
+        used[k] = True
+        iso3 = atoms[k].iso3 or ""
+        c, s, p = code_parts(iso3 + suffix)
+        found.append(
+            Draft(
+                atoms[k].start,
+                atoms[k].end,
+                iso3 + suffix,
+                "composed",
+                story.knowledge.country_name(iso3),
+                "composed.coordinated",
+                country=c,
+                sector=s,
+                plover_sector=p,
+            )
+        )
+    return found
+
+
+def choose_entity(entities: tuple[Entity, ...], day: dt.date, story: set[str]) -> Entity:
+    """Of namesakes, one in office and of the story's countries first."""
+
+    def score(entity: Entity) -> tuple[int, int, int, int]:
+        role = entity.role_on(day)
+        in_office = role is not None and not role.code.endswith("ELI")
+        return (
+            int(in_office and (entity.country in story or entity.country is None)),
+            int(in_office),
+            int(entity.country in story),
+            int(entity.leader),
+        )
+
+    return max(entities, key=score) if len(entities) > 1 else entities[0]
+
+
+def _title_agent(atoms: list[Atom], chunk: Chunk) -> Agent | None:
+    """The role noun that decides the sector: the last one that has a sector."""
+    for index in reversed(chunk.agents):
+        agent = atoms[index].agent
+        if agent is not None and not agent.inherit:
+            return agent
+    return atoms[chunk.agents[-1]].agent if chunk.agents else None
+
+
+def _join(country: str, agent: Agent | None) -> str:
+    if agent is None or agent.inherit or not agent.code:
+        return country + "GOV" if agent is not None and agent.inherit else country
+    if agent.prepend:
+        return agent.code + country
+    return country + agent.code
+
+
+def draft_for(story: Story, atoms: list[Atom], chunk: Chunk) -> Draft | None:
+    """The draft of one chunk, or None when it names no actor we can code."""
+    owner = atoms[chunk.owner] if chunk.owner is not None else None
+    person = atoms[chunk.person] if chunk.person is not None else None
+    agent = _title_agent(atoms, chunk)
+    # A single atom that is not part of a larger actor.
+    if owner is not None and person is None and not chunk.agents:
+        return single(story, owner)
+    if person is None and owner is None and chunk.agents:
+        # A bare title: "the sources said" names no one we can code; "the government",
+        # "police", "three soldiers" are the state's of their sentence or of the story.
+        return bare_institution(story, atoms, chunk, agent)
+    if person is not None and owner is None and not chunk.agents:
+        return single(story, person)
+    return _titled(story, _Title.of(story, atoms, chunk, owner, person, agent))
+
+
+@dataclass(slots=True)
+class _Title:
+    """What a chunk with a title (and an owner or a person) says, read once."""
+
+    chunk: Chunk
+    atoms: list[Atom]
+    start: int
+    end: int
+    owner: Atom | None
+    person: Atom | None
+    agent: Agent | None
+    owner_country: str | None
+    owner_code: str | None  # an organisation's or a seat's code
+    title_country: str | None  # a title of one country ("chief cabinet secretary" → JPN)
+    name: str
+
+    @classmethod
+    def of(
+        cls,
+        story: Story,
+        atoms: list[Atom],
+        chunk: Chunk,
+        owner: Atom | None,
+        person: Atom | None,
+        agent: Agent | None,
+    ) -> _Title:
+        doc = story.doc
+        start, end = atoms[chunk.first].start, atoms[chunk.last].end
+        owner_country, owner_code = _owner_codes(story, owner)
+        name = doc[person.start : person.end].text if person is not None else doc[start:end].text
+        return cls(
+            chunk,
+            atoms,
+            start,
+            end,
+            owner,
+            person,
+            agent,
+            owner_country,
+            owner_code,
+            _title_country(story, atoms, chunk),
+            name,
+        )
+
+    @property
+    def person_tokens(self) -> tuple[int, int] | None:
+        return (self.person.start, self.person.end) if self.person is not None else None
+
+
+def _owner_codes(story: Story, owner: Atom | None) -> tuple[str | None, str | None]:
+    """(country, code) of the owner: an organisation's code as of the date, a seat's code."""
+    if owner is None:
+        return None, None
+    if owner.kind == "entity":
+        code = choose_entity(owner.entities, story.day, story.story_countries).code_on(story.day)
+        return split_code(code)[0], code
+    if owner.kind == "seat":
+        return owner.iso3, owner.code
+    return story.atom_country(owner), None
+
+
+def _title_country(story: Story, atoms: list[Atom], chunk: Chunk) -> str | None:
+    """The one country a title belongs to by itself ("Congressman" → USA), if any."""
+    if not chunk.agents:
+        return None
+    doc = story.doc
+    title_words = " ".join(
+        fold(doc[i].text) for i in range(atoms[chunk.agents[0]].start, atoms[chunk.agents[-1]].end)
+    )
+    hits = story.knowledge.title_countries.get(tuple(title_words.split()))
+    return hits[0] if hits else None
+
+
+def _titled(story: Story, title: _Title) -> Draft | None:
+    entity = _known_person(story, title)
+    if entity is not None:
+        return _person_draft(story, title, entity)
+    if title.owner_code is not None and title.owner_country is None:
+        return _organisation_draft(story, title)
+    return _composed_draft(story, title)
+
+
+def _known_person(story: Story, title: _Title) -> Entity | None:
+    """The known person the chunk names, unless the text's country says it is a namesake."""
+    person = title.person
+    if person is None or person.kind != "entity":
+        return None
+    owner_country = title.owner_country
+    entity = choose_entity(
+        person.entities,
+        story.day,
+        story.story_countries | ({owner_country} if owner_country else set()),
+    )
+    if owner_country is not None and entity.country is not None and entity.country != owner_country:
+        # "Colombian army commander Jorge Ramirez" is not the Bolivian of that name:
+        # the text's country beats a namesake in the knowledge base
+        return None
+    return entity
+
+
+def _person_draft(story: Story, title: _Title, entity: Entity) -> Draft:
+    """A known person: the date decides, a title in the text only when the knowledge
+    base has no office that day; "former" gives ELI; the dead hold no office."""
+    day, agent = story.day, title.agent
+    role = entity.role_on(day)
+    country = entity.country or title.owner_country or title.title_country
+    if role is not None and role.source == "died":
+        code, rule = role.code, "person.deceased"  # "President Kim Il Sung" in 2011
+    elif title.chunk.former and country:
+        code, rule = country + "ELI", "person.former"
+    elif role is not None and not role.code.endswith("ELI"):
+        code, rule = role.code, "person.kb"
+    elif title.owner_code is not None and title.owner_country is None and agent is not None:
+        # "NATO Secretary-General Jens Stoltenberg": the organisation the title names
+        code, rule = title.owner_code, "person.title"
+    elif agent is not None and country:
+        code, rule = _join(country, agent), "person.title"
+    else:
+        code, rule = entity.code_on(day), "person.kb"
+    c, s, p = code_parts(code)
+    return Draft(
+        title.start,
+        title.end,
+        code,
+        "person",
+        entity.name,
+        rule,
+        country=c or country,
+        sector=s,
+        plover_sector=p,
+        kb_id=entity.kb_id,
+        entity=entity,
+        person_tokens=title.person_tokens,
+    )
+
+
+def _organisation_draft(story: Story, title: _Title) -> Draft:
+    """An IGO or NGO with a role noun: "UN Secretary-General" is the UN's; PETRARCH
+    appends the role ("the human rights activists of Amnesty International" → NGMOPP)."""
+    owner_code, agent = title.owner_code or "", title.agent
+    if story.knowledge.petrarch and agent is not None and not agent.inherit and agent.code:
+        owner_code = agent.code + owner_code if agent.prepend else owner_code + agent.code
+    c, s, p = code_parts(owner_code)
+    return Draft(
+        title.start,
+        title.end,
+        owner_code,
+        "composed",
+        title.name,
+        "composed.organisation",
+        country=c,
+        sector=s,
+        plover_sector=p,
+        person_tokens=title.person_tokens,
+    )
+
+
+def _composed_draft(story: Story, title: _Title) -> Draft | None:
+    """A title with an owner, or with a name no dictionary knows: country + sector."""
+    doc, agent = story.doc, title.agent
+    country, rule = _composed_country(story, title)
+    if country is None:
+        return None
+    code = _composed_code(title, country)
+    c, s, p = code_parts(code)
+    if agent is not None and agent.plover_sector and s == agent.sector:
+        p = agent.plover_sector
+    start = title.start
+    definite = title.person is None and start > 0 and doc[start - 1].lower_ == "the"
+    if definite:
+        start -= 1
+    return Draft(
+        start,
+        title.end,
+        code,
+        "composed",
+        title.name if title.person is not None else doc[start : title.end].text,
+        rule,
+        country=c,
+        sector=s,
+        plover_sector=p,
+        person_tokens=title.person_tokens,
+        definite=definite,
+    )
+
+
+def _composed_code(title: _Title, country: str) -> str:
+    owner_code, agent = title.owner_code, title.agent
+    if title.chunk.former:
+        return country + "ELI"
+    if (owner_code is not None and agent is not None and agent.inherit) or (
+        owner_code is not None
+        and len(owner_code) > 3
+        and agent is not None
+        and owner_code[3:6] == agent.code[:3]
+    ):
+        return owner_code
+    return _join(country, agent)
+
+
+def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
+    """(country, rule) of a composed actor: the owner, the title's own country; for a
+    person nothing names, the apposition or sentence, else weaker evidence
+    (`_supported_country`); (None, "") leaves the mention out."""
+    doc, atoms, chunk, agent = story.doc, title.atoms, title.chunk, title.agent
+    country = title.owner_country or title.title_country
+    if country is not None or title.person is None:
+        return country, "composed.owner" if title.owner is not None else "composed.title"
+    if title.owner is None and chunk.agents:
+        title_start = atoms[chunk.agents[0]].start
+        if _modified_by_common_noun(doc, title_start):
+            return None, ""  # "union president Owen Bieber", "company spokesman": not a state's
+        if _named_by_organisation(doc, title_start):
+            return None, ""  # "Honeywell Bull president Jerome Meyer": a company's officer
+    if title.owner is None and chunk.appositive:
+        # "Pak Sun Dok, vice-minister of Common Education of the DPRK Education
+        # Commission": a country inside the apposition; "Kim Jong Suk, a woman
+        # commander of Mt. Paektu" names none and is left out
+        country = _country_in_apposition(doc, atoms, atoms[chunk.agents[-1]].end)
+    else:
+        country = story.context_country(doc[title.start].sent.start)
+    if country is None and agent is not None and agent.sector in story.lexicon.state_sectors:
+        # "meet Takeo Akiba, deputy foreign minister for political affairs" in a story
+        # of Japan and China: weaker evidence, never the nearest country
+        found = _supported_country(story, atoms, title.person)
+        if found is not None:
+            return found
+    return country, "composed.context"
+
+
+def _supported_country(story: Story, atoms: list[Atom], person: Atom) -> tuple[str, str] | None:
+    """The country of a titled person that neither the knowledge base nor an owner in
+    the text gives, from weaker evidence in order: the origin of the name's parts
+    (every part the prior knows points to the same country and the story names it:
+    "Takeo" → JPN; "Kim" says nothing), then the host of a visit ("visit Tokyo and
+    meet Takeo Akiba"). None when neither holds: the person is left out."""
+    doc, origins_of = story.doc, story.knowledge.name_origins
+    origins = {
+        origins_of[part]
+        for i in range(person.start, person.end)
+        for part in re.split(r"[-.]+", fold(doc[i].text))
+        if part in origins_of
+    }
+    if len(origins) == 1:
+        (iso3,) = origins
+        if iso3 in story.story_countries:
+            return iso3, "composed.name-origin"
+    if len(origins) > 1:
+        return None  # the name's parts disagree
+    host = _visit_host(doc, atoms, person, story.lexicon)
+    return (host, "composed.host") if host is not None else None
+
+
+def _visit_host(doc: Doc, atoms: list[Atom], person: Atom, lexicon: Lexicon) -> str | None:
+    """The country visited when the person is met on that visit: "is expected to visit
+    Tokyo and meet Y", "visited Japan, meeting Y" → Y is the host's (JPN). Not "met Y
+    in X": a visitor may be met abroad by a compatriot."""
+    head = doc[person.start : person.end].root
+    verb = head.head
+    if head.dep_ != "dobj" or verb.lemma_ not in lexicon.meet_verbs:
+        return None
+    visit = verb.head if verb.dep_ in {"conj", "advcl", "xcomp"} else None
+    if visit is None or visit.lemma_ != "visit":
+        return None
+    for child in visit.children:
+        if child.dep_ != "dobj":
+            continue
+        for atom in atoms:
+            if atom.start <= child.i < atom.end and atom.kind in {"country", "capital"}:
+                return atom.iso3
+    return None
+
+
+def _country_in_apposition(doc: Doc, atoms: list[Atom], start: int) -> str | None:
+    """The country named in the rest of an apposition (up to the next comma), unless it
+    only describes some other body ("president of the Colombian group")."""
+    stop = start
+    while stop < len(doc) and doc[stop].text not in {",", ";", ".", "(", ")"}:
+        stop += 1
+    for atom in atoms:
+        if atom.start < start or atom.start >= stop or atom.kind not in {"country", "capital"}:
+            continue
+        after = doc[atom.end] if atom.end < len(doc) else None
+        if after is not None and after.pos_ == "NOUN" and after.text.islower():
+            continue
+        return atom.iso3
+    return None
+
+
+def _named_by_organisation(doc: Doc, start: int) -> bool:
+    """Whether the title at `start` follows the name of an organisation no dictionary knows
+    (spaCy's ORG): "BankAmerica Chairman A.W. Clausen"."""
+    return start > 0 and doc[start - 1].ent_type_ == "ORG" and doc[start - 1].pos_ == "PROPN"
+
+
+def _modified_by_common_noun(doc: Doc, start: int) -> bool:
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.pos_ == "NOUN" and before.text.islower()
+
+
+# ---------------------------------------------------------------- bare bodies and groups
+
+
+def bare_institution(
+    story: Story, atoms: list[Atom], chunk: Chunk, agent: Agent | None
+) -> Draft | None:
+    """ "the government", "the authorities", "police", "soldiers": a political body or
+    group with no owner in the text takes the country of an actor earlier in its sentence,
+    else the story's only country, else is left out (never the nearest country of several)."""
+    doc, lexicon = story.doc, story.lexicon
+    if agent is None or agent.inherit or agent.prepend or agent.sector not in lexicon.bare_sectors:
+        return None
+    first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
+    if not _names_a_body(doc, first, last, lexicon) or _owned_elsewhere(doc, first, last):
+        return None
+    country = story.context_country(doc[first.start].sent.start)
+    if country is None:
+        return None
+    start = first.start
+    definite = start > 0 and doc[start - 1].lower_ == "the"
+    if definite:
+        start -= 1
+    code = _join(country, agent)
+    c, s, p = code_parts(code)
+    if agent.plover_sector and s == agent.sector:
+        p = agent.plover_sector
+    return Draft(
+        start,
+        last.end,
+        code,
+        "composed",
+        doc[start : last.end].text,
+        "composed.context",
+        country=c,
+        sector=s,
+        plover_sector=p,
+    )
+
+
+def _names_a_body(doc: Doc, first: Atom, last: Atom, lexicon: Lexicon) -> bool:
+    """A plural or an institution noun, not a person ("the minister said", left for
+    coreference) and not part of a name ("the Irish Republican Army", "Parliament Square")."""
+    institutions = lexicon.bare_institutions
+    head = doc[last.end - 1]
+    span = doc[first.start : last.end]
+    if not (
+        head.tag_ in {"NNS", "NNPS"}
+        or head.lower_ in institutions
+        or any(t.lower_ in institutions for t in span)  # "a Treasury spokesman"
+    ):
+        return False  # "the minister said": a person, for coreference
+    one_word = last.end - first.start == 1 and head.lower_ in institutions
+    if not one_word and any(
+        t.text[:1].isupper() and t.i != t.sent.start and t.lower_ not in institutions for t in span
+    ):
+        return False  # part of a name: "the Irish Republican Army" ("the Treasury" is not)
+    # "Parliament Square", "Government House": a name
+    return not (
+        one_word and head.text[:1].isupper() and last.end < len(doc) and cased(doc[last.end])
+    )
+
+
+def _owned_elsewhere(doc: Doc, first: Atom, last: Atom) -> bool:
+    """Someone else's body, a word about a thing, or one whose owner is named elsewhere."""
+    head = doc[last.end - 1]
+    if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
+        return True  # "union officials", "Tasmania state government": someone else's
+    if head.dep_ in {"amod", "compound"} and head.head.i > head.i:
+        return True  # "military exercises": a word about something, not an actor
+    if first.start > 0 and doc[first.start - 1].tag_ == "PRP$":
+        return True  # "its opposition to a loan", "their government": whose is not named
+    # "the government of X" names its owner elsewhere
+    return last.end < len(doc) and doc[last.end].lower_ == "of"
+
+
+# ---------------------------------------------------------------- single atoms
+
+
+def single(story: Story, atom: Atom) -> Draft | None:
+    """The draft of one atom standing alone, by its kind."""
+    if atom.kind == "country" and atom.iso3:
+        return _country_draft(story, atom, atom.iso3)
+    if atom.kind == "capital" and atom.iso3:
+        return _capital_draft(story, atom, atom.iso3)
+    if atom.kind == "seat" and atom.code:
+        c, s, p = code_parts(atom.code)
+        text = story.doc[atom.start : atom.end].text
+        return Draft(
+            atom.start,
+            atom.end,
+            atom.code,
+            "country",
+            text,
+            "seat.government",
+            country=c,
+            sector=s,
+            plover_sector=p,
+        )
+    if atom.kind == "epithet":
+        return _epithet_draft(story, atom)
+    if atom.kind == "entity":
+        return _entity_draft(story, atom)
+    return None  # an unknown person with nothing to code them by
+
+
+def _country_draft(story: Story, atom: Atom, iso3: str) -> Draft | None:
+    doc, knowledge = story.doc, story.knowledge
+    if _not_the_country(doc, atom, story.lexicon):
+        return None
+    if _names_business(doc, atom, story):
+        return Draft(
+            atom.start,
+            atom.end,
+            iso3 + "BUS",
+            "org",
+            knowledge.country_name(iso3),
+            "country.business",
+            country=iso3,
+            sector="BUS",
+            plover_sector=CAMEO_TO_PLOVER.get("BUS"),
+        )
+    before = doc[atom.start - 1] if atom.start > 0 else None
+    is_place = before is not None and (
+        before.lower_ in story.lexicon.locative_prepositions
+        or (before.text == "," and atom.start >= 2 and doc[atom.start - 2].ent_type_ == "GPE")
+    )
+    return Draft(
+        atom.start,
+        atom.end,
+        iso3,
+        "country",
+        knowledge.country_name(iso3),
+        "country.name",
+        country=iso3,
+        kb_id=_country_qid(story, iso3),
+        locative=is_place,
+    )
+
+
+def _not_the_country(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """A country word that names money, a language, a stance, a thing's origin, a round
+    of talks or part of a place's name, not the country as an actor."""
+    after = doc[atom.end] if atom.end < len(doc) else None
+    if _inside_larger_name(doc, atom, lexicon):
+        return True  # "East China Sea", "South Korea Strait": a place, not the country
+    if after is not None and after.lower_ in lexicon.currency_words:
+        return True  # "the Australian dollar", "Swiss francs": money, not an actor
+    if after is not None and after.lower_ in lexicon.language_words:
+        return True  # "Dutch and French speaking parties": languages
+    if (
+        atom.end + 2 < len(doc)
+        and doc[atom.end].lower_ in lexicon.list_joiners
+        and doc[atom.end + 2].lower_ in lexicon.language_words
+    ):
+        return True  # the first of "Dutch and French speaking"
+    if _prefixed(doc, atom.start, lexicon) or _money_note(doc, atom):
+        return True  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
+    if _made_in(doc, atom, lexicon):
+        return True  # "Chinese-made missiles", "U.S.-built jets": a thing's origin
+    # "the Uruguay Round" of trade talks, not Uruguay
+    return after is not None and after.text in lexicon.named_rounds
+
+
+def _capital_draft(story: Story, atom: Atom, iso3: str) -> Draft | None:
+    """A capital standing for its government; the country when it is the object of a visit."""
+    doc, lexicon, knowledge = story.doc, story.lexicon, story.knowledge
+    if _capital_is_no_actor(doc, atom, lexicon):
+        return None
+    head = doc[atom.end - 1]
+    if head.dep_ == "dobj" and head.head.lemma_ in lexicon.visit_verbs:
+        return Draft(
+            atom.start,
+            atom.end,
+            iso3,
+            "country",
+            knowledge.country_name(iso3),
+            "capital.visited",
+            country=iso3,
+            kb_id=_country_qid(story, iso3),
+        )
+    return Draft(
+        atom.start,
+        atom.end,
+        iso3 + "GOV",
+        "country",
+        knowledge.country_name(iso3),
+        "capital.government",
+        country=iso3,
+        sector="GOV",
+        plover_sector="GOV",
+    )
+
+
+def _capital_is_no_actor(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    if locative(doc, atom.start, lexicon):
+        return True  # a place: "talks in Tokyo"
+    head = doc[atom.end - 1]
+    if head.text.isupper() and atom.end < len(doc) and doc[atom.end].text in HYPHENS:
+        return True  # a dateline: "WASHINGTON - The Treasury said ..."
+    if head.dep_ == "compound" and atom.end < len(doc) and not is_possessive(doc, atom.end):
+        return True  # "the Paris accord", "Washington talks": a name, not an actor
+    # "the Cenepa and Santiago rivers": a capital's name on a thing
+    return atom.end < len(doc) and doc[atom.end].pos_ == "NOUN" and doc[atom.end].text.islower()
+
+
+def _epithet_draft(story: Story, atom: Atom) -> Draft | None:
+    """ "the reclusive country": the country it resolves to, referring back."""
+    country = story.atom_country(atom)
+    if country is None:
+        return None
+    return Draft(
+        atom.start,
+        atom.end,
+        country,
+        "coref",
+        story.knowledge.country_name(country),
+        "coref.epithet",
+        country=country,
+        definite=True,
+    )
+
+
+def _entity_draft(story: Story, atom: Atom) -> Draft | None:
+    """A known organisation or person alone, coded as of the date."""
+    doc, day = story.doc, story.day
+    if (
+        atom.end - atom.start == 1
+        and atom.start > 0
+        and doc[atom.start - 1].text[:1].isupper()
+        and doc[atom.start - 1].i != doc[atom.start].sent.start
+        and doc[atom.start - 1].pos_ in {"PROPN", "ADJ"}
+    ):
+        return None  # "the Great National Congress": another body's name
+    entity = choose_entity(atom.entities, day, story.story_countries)
+    code = entity.code_on(day)
+    if not code:
+        return None
+    c, s, p = code_parts(code)
+    kind = entity.kind
+    return Draft(
+        atom.start,
+        atom.end,
+        code,
+        kind,
+        entity.name,
+        f"{kind}.kb",
+        country=c or entity.country,
+        sector=s,
+        plover_sector=p,
+        kb_id=entity.kb_id,
+        entity=entity,
+        person_tokens=(atom.start, atom.end) if kind == "person" else None,
+    )
+
+
+def _country_qid(story: Story, iso3: str) -> str | None:
+    country = story.knowledge.countries.get(iso3)
+    return country.kb_id if country else None
+
+
+# ---------------------------------------------------------------- country words that name no actor
+
+
+def _made_in(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """ "Chinese-made missiles", "U.S.-built jets", "Liberian-registered
+    tanker": a country word naming where a thing comes from."""
+    end = atom.end
+    if end + 1 < len(doc) and doc[end].text in HYPHENS:
+        return doc[end + 1].lower_ in lexicon.origin_participles
+    if end < len(doc) and doc[end].text[:1] in HYPHENS:
+        return doc[end].lower_[1:] in lexicon.origin_participles
+    return False
+
+
+def _prefixed(doc: Doc, start: int, lexicon: Lexicon) -> bool:
+    """A country word under a prefix: "anti-Japanese", "inter-Korean", "pro-American"."""
+    if start >= 2 and doc[start - 1].text in HYPHENS:
+        return doc[start - 2].lower_ in lexicon.prefixes
+    if start >= 1 and doc[start - 1].text.endswith("-"):
+        return doc[start - 1].lower_.rstrip("-") in lexicon.prefixes
+    return False
+
+
+def _money_note(doc: Doc, atom: Atom) -> bool:
+    """ "a $160 million (U.S.) deficit": the currency of an amount in brackets."""
+    return (
+        atom.start >= 2
+        and doc[atom.start - 1].text == "("
+        and doc[atom.start - 2].like_num
+        and atom.end < len(doc)
+        and doc[atom.end].text == ")"
+    )
+
+
+def _inside_larger_name(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """ "East China Sea": the country name is glued to other name words of a place."""
+    if atom.end < len(doc) and doc[atom.end].lower_ in lexicon.geographic_heads:
+        return True
+    first = doc[atom.start]
+    if first.ent_type_ not in {"LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW"}:
+        return False
+    # the entity around the atom, from the IOB tags (doc.ents would rebuild every span)
+    neighbours = []
+    if first.ent_iob_ == "I" and atom.start > 0:
+        neighbours.append(doc[atom.start - 1])
+    if atom.end < len(doc) and doc[atom.end].ent_iob_ == "I":
+        neighbours.append(doc[atom.end])
+    return any(t.text[:1].isupper() and t.lower_ not in lexicon.list_joiners for t in neighbours)
+
+
+def _names_business(doc: Doc, atom: Atom, story: Story) -> bool:
+    """Whether the country word at `atom` is part of a company's name ("Japan Air
+    Lines", "French industrial gas group", "<Gregg River Co> of Canada", "Morgan
+    Guaranty Australia"): the company is a business of that country, not it."""
+    knowledge = story.knowledge
+    if not knowledge.business_heads and not knowledge.business_bodies:
+        return False
+    return (
+        _before_business_noun(doc, atom, story)
+        or _business_of_country(doc, atom, story)
+        or _ends_organisation_name(doc, atom, story.lexicon)
+    )
+
+
+def _before_business_noun(doc: Doc, atom: Atom, story: Story) -> bool:
+    """ "Japan Air Lines", "Japanese bank"; a body noun after a trade word ("French
+    industrial gas group", "Canadian Forest Industry Council")."""
+    knowledge = story.knowledge
+    last = doc[atom.end - 1]
+    head = last
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.i > head.i:
+        head = head.head
+    if head is last:
+        return False
+    word = head.lower_
+    between = {t.lower_ for t in doc[atom.end : head.i]}
+    return word in knowledge.business_heads or (
+        word in knowledge.business_bodies and not between.isdisjoint(knowledge.business_qualifiers)
+    )
+
+
+def _business_of_country(doc: Doc, atom: Atom, story: Story) -> bool:
+    """ "<Gregg River Co> of Canada", "Royal Bank of Canada"."""
+    if atom.start < 2 or doc[atom.start - 1].lower_ != "of":
+        return False
+    owner = doc[atom.start - 2]
+    if owner.text in (">", ")", '"') and atom.start >= 3:
+        owner = doc[atom.start - 3]
+    return owner.text[:1].isupper() and owner.lower_ in story.knowledge.business_heads
+
+
+def _ends_organisation_name(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """ "Morgan Guaranty Australia", "Air India": other name words end in the country's
+    (not a state's own name: "Federal Germany")."""
+    last = doc[atom.end - 1]
+    if atom.start == 0 or last.ent_type_ != "ORG" or last.dep_ in ("compound", "amod"):
+        return False
+    before = doc[atom.start - 1]
+    return (
+        before.ent_type_ == "ORG"
+        and before.pos_ == "PROPN"
+        and before.dep_ == "compound"
+        and before.head.i == last.i
+        and before.text[:1].isupper()
+        and before.lower_ not in lexicon.state_name_words
+    )

@@ -1,0 +1,173 @@
+"""The records the actors steps hand each other, and the state of one story.
+
+`Atom` (a dictionary hit) → `Chunk` (atoms naming one actor) → `Draft` (a
+mention before its id and offsets) → `ActorMention` (in `dateline.records`).
+`Story` carries what the steps share while one document is coded: the parse,
+the knowledge, the lexicon, the date and the countries seen so far. Every step
+module imports from here and none from a later step, so there is no cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dateline.actors.knowledge import CAMEO_TO_PLOVER, ActorKnowledge, Agent, Entity, split_code
+from dateline.actors.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "HYPHENS",
+    "POSSESSIVES",
+    "Atom",
+    "Chunk",
+    "Draft",
+    "Story",
+    "cased",
+    "code_parts",
+    "is_possessive",
+]
+
+# Orthography, not vocabulary: the tokens a hyphen and a possessive come as.
+HYPHENS = frozenset({"-", "–", "—", "‐"})
+POSSESSIVES = frozenset({"'s", "’s", "'"})
+
+
+@dataclass(slots=True)
+class Atom:
+    """A dictionary hit or unknown person over doc tokens [start, end)."""
+
+    start: int
+    end: int
+    kind: str  # country | capital | seat | epithet | entity | agent | person
+    iso3: str | None = None
+    code: str | None = None
+    entities: tuple[Entity, ...] = ()
+    agent: Agent | None = None
+    epithet: str | None = None
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Atoms [first, last] that name one actor, and the part each plays."""
+
+    first: int  # atom index
+    last: int  # atom index (inclusive)
+    owner: int | None = None  # atom giving the country/organisation
+    agents: list[int] = field(default_factory=list)
+    person: int | None = None
+    appositive: bool = False
+    former: bool = False
+    trailing_owner: bool = False  # "ambassadors of Arnor, Osgiliath and Gondor"
+
+
+@dataclass(slots=True)
+class Draft:
+    """A mention before it gets its id and character offsets."""
+
+    start: int
+    end: int
+    code: str
+    kind: str
+    name: str
+    rule_id: str
+    country: str | None = None
+    sector: str | None = None
+    plover_sector: str | None = None
+    kb_id: str | None = None
+    entity: Entity | None = None
+    person_tokens: tuple[int, int] | None = None  # the name inside the span, for surnames
+    antecedent: Draft | None = None
+    definite: bool = False  # "the Chinese official": may refer back
+    members: tuple[str, ...] = field(default_factory=tuple)
+    locative: bool = False  # a country named as a place: "met in Lima, Peru"
+
+    @property
+    def is_person(self) -> bool:
+        return self.person_tokens is not None or (
+            self.entity is not None and self.entity.kind == "person"
+        )
+
+    def root(self) -> Draft:
+        node = self
+        seen = 0
+        while node.antecedent is not None and seen < 50:
+            node = node.antecedent
+            seen += 1
+        return node
+
+
+@dataclass(slots=True)
+class Story:
+    """One document while it is coded: the parse, the knowledge and what was seen so far."""
+
+    doc: Doc
+    knowledge: ActorKnowledge
+    lexicon: Lexicon
+    day: dt.date
+    texts: list[str]  # token texts, read once: spaCy builds a Token object on every access
+    story_countries: set[str] = field(default_factory=set)
+    # the country the story is about when one dominates it (`atoms.home_country`), for
+    # bare institutions in a story that names several countries
+    home: str | None = None
+    recent_countries: list[str] = field(default_factory=list)  # in order of mention
+    # (token index, country) of actor mentions that are not places, for "the country in context"
+    recent_actor_countries: list[tuple[int, str]] = field(default_factory=list)
+
+    def note(self, iso3: str | None, token: int | None = None) -> None:
+        if iso3:
+            self.recent_countries.append(iso3)
+            if token is not None:
+                self.recent_actor_countries.append((token, iso3))
+
+    def context_country(self, since: int) -> str | None:
+        """The one country of the actor mentions at or after token `since` (the
+        start of this sentence), else the story's country when it names only one;
+        else None: in a story of several countries a bare title is left uncoded
+        rather than given the nearest country ("President Jaime Lusinchi" of
+        Venezuela in a story about Ecuador)."""
+        here = set()
+        for token, iso3 in reversed(self.recent_actor_countries):
+            if token < since:
+                break
+            here.add(iso3)
+        if here:
+            # "The U.S. and China disagreed, officials said": whose officials is not said
+            return next(iter(here)) if len(here) == 1 else None
+        if len(self.story_countries) == 1:
+            return next(iter(self.story_countries))
+        return self.home
+
+    def epithet_country(self, epithet: tuple[str | None, bool]) -> str | None:
+        preferred, always = epithet
+        if preferred and (always or preferred in self.story_countries):
+            return preferred
+        return self.recent_countries[-1] if self.recent_countries else None
+
+    def atom_country(self, atom: Atom) -> str | None:
+        """The country an owner atom stands for (an epithet's as the story resolves it)."""
+        if atom.kind in {"country", "capital", "seat"}:
+            return atom.iso3
+        if atom.kind == "epithet" and atom.epithet is not None:
+            return self.epithet_country(self.knowledge.epithets.get(atom.epithet, (None, False)))
+        return None
+
+
+def code_parts(code: str) -> tuple[str | None, str | None, str | None]:
+    """(country, sector, PLOVER sector) of a code; a six-letter ``XXXELI`` is sector ELI."""
+    country, sector = split_code(code)
+    if code.endswith("ELI") and country and len(code) == 6:
+        sector = "ELI"
+    return country, sector, CAMEO_TO_PLOVER.get(sector) if sector else None
+
+
+def cased(token: Token) -> bool:
+    text = token.text
+    return bool(text) and (text[0].isupper() or text[0].isdigit())
+
+
+def is_possessive(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].text in POSSESSIVES
