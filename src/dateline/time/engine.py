@@ -174,6 +174,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
     matches = find(text, rules)
     context = _Context(dct=dct, resolved=[], narrative=_is_narrative(matches, dct, text))
     records: list[TimeExpr] = []
+    previous_rule: TimeRule | None = None  # the rule of the last expression kept
     for match in matches:
         governing: Token | None = None
         clause: grammar.Tense = "none"
@@ -204,6 +205,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         if records:
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
             records[-1] = _head_of_list(records[-1], match, resolved, text)
+            if previous_rule is not None and previous_rule.value.get("takes_next_day"):
+                records[-1] = _day_named_after(
+                    records[-1], timex_id, match, resolved, text, dct, context
+                )
         if match.signal == "ON_OR_AFTER" and resolved.start_date and resolved.start_date <= dct:
             resolved.end_date = dct
             resolved.direction = "past"
@@ -229,6 +234,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 rule_id=match.rule.id,
             )
         )
+        previous_rule = match.rule
         if resolved.period is not None and (match.signal == "ON_OR_AFTER" or clause == "since"):
             # "since 1997" is a bound, not the day the story has reached.
             context.not_references.add(timex_id)
@@ -297,6 +303,54 @@ def _follow_coordinated_day(
     resolved.start_date = resolved.end_date = day
     resolved.anchor = previous.id
     resolved.direction = _direction_of(period, dct)
+
+
+# What joins a clock time (or "the 40th day") to the day named right after it:
+# "at 09:30 GMT on Friday", "1430 GMT, Tuesday", "entered its 40th day on Sunday".
+# A restatement in parentheses may stand between ("2130 local time (1830 GMT) on Saturday").
+_NEXT_DAY_JOINT = re.compile(r"(?:\s*\([^()]{1,24}\))?,?\s*(?:on\s+)?")
+
+
+def _day_named_after(
+    previous: TimeExpr,
+    day_id: str,
+    match: Match,
+    resolved: _Resolved,
+    text: str,
+    dct: dt.date,
+    context: _Context,
+) -> TimeExpr:
+    """A clock time or ordinal day whose rule `takes_next_day`, followed at once by a
+    day ("… on Friday"), falls on that day, not on the story's or the narrative's:
+    TimeML keeps the two apart ("on" is a signal), but they name one time."""
+    day = resolved.start_date
+    if (
+        day is None
+        or resolved.precision != "day"
+        or resolved.end_date != day
+        or previous.start_date is None
+        or previous.start_date == day
+        or _NEXT_DAY_JOINT.fullmatch(text[previous.end : match.start]) is None
+    ):
+        return previous
+    if previous.precision == "time" and re.match(r"\d{4}-\d\d-\d\d", previous.value):
+        period = Period("time", day, previous.value[10:])
+    elif previous.precision == "day":
+        period = Period("day", day)
+    else:
+        return previous
+    resolved_so_far = context.resolved or []
+    for index, (timex_id, _period, governor_index, sentence) in enumerate(resolved_so_far):
+        if timex_id == previous.id:
+            resolved_so_far[index] = (timex_id, period, governor_index, sentence)
+    return replace(
+        previous,
+        value=period.value,
+        start_date=day,
+        end_date=day,
+        anchor=day_id,
+        direction=_direction_of(period, dct),
+    )
 
 
 # What joins the days of one list or span: "27 and 28", "Monday to Wednesday", "7-8".
@@ -665,6 +719,9 @@ def _resolve_date(
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
     year = _year(_field(spec, "year", groups), dct, rules)
+    if year is not None and "era" in spec:
+        # A year of another calendar counted from its era: Juche 1 is 1912.
+        year = int(_field(spec, "year", groups) or 0) + int(spec["era"])
     month_text = _field(spec, "month", groups)
     month = _int(month_text, rules.table("month")) if month_text else None
     day = _int(_field(spec, "day", groups))
@@ -1021,6 +1078,10 @@ _IN_YEARS = {"decade": 10, "century": 100}
 def _duration_value(rules: TimeRules, count: float | str, unit: str) -> str:
     if count != "X" and unit in _IN_YEARS:
         count, unit = float(count) * _IN_YEARS[unit], "year"
+    elif unit == "decade":
+        # "for decades": some number of years (PXY: TimeBank's "decades-long", "less
+        # than a decade"; PXDE is in neither corpus).
+        unit = "year"
     parts: list[tuple[float | str, str]] = [(count, unit)]
     if count != "X" and not float(count).is_integer() and unit in _SMALLER:
         whole = int(float(count))

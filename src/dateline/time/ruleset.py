@@ -72,6 +72,8 @@ _VALUE_KEYS = frozenset(
         "narrative_sign",
         "days_only",
         "week_shift",
+        "takes_next_day",
+        "era",
     }
 )
 # Value keys whose literal settings the engine knows.
