@@ -99,7 +99,7 @@ def watch_feeds(
 ) -> list[CycleResult]:
     """Poll `feeds` every `every` seconds, `cycles` times (None: until stopped).
 
-    `reader` is put in ``new_only`` mode. Each cycle's rejects are appended to
+    `reader` is put in ``new_only`` and ``feeds_only`` mode. Each cycle's rejects are appended to
     `rejects_path` (the file grows over the watch; a `dateline code` run
     replaces its own). Returns the cycles' results (all of them when
     `cycles` is given; the caller sees each one through `on_cycle`).
@@ -107,6 +107,7 @@ def watch_feeds(
     from dateline.run import code_inputs
 
     reader.new_only = True
+    reader.feeds_only = True
     rejects_file = Path(rejects_path)
     cycle_rejects = rejects_file.with_name(rejects_file.name + ".cycle")
     results: list[CycleResult] = []

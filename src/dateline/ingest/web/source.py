@@ -67,7 +67,9 @@ __all__ = ["WebReader", "canonical_url", "web_article_id"]
 _TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid")
 # Rejects that say something about the page itself: remembered, so a watch does
 # not fetch the page again every cycle. Network failures are tried again next run.
-_LASTING = frozenset({"no story text", "missing date", "bad date", "not English"})
+_LASTING = frozenset(
+    {"no story text", "missing date", "bad date", "not English", "bad content type"}
+)
 
 
 def canonical_url(url: str) -> str:
@@ -114,7 +116,8 @@ class WebReader:
 
     `refetch` fetches URLs fetched by earlier runs again. `new_only` (what
     `dateline watch` uses) offers a feed's items only when they are new or
-    were fetched but never stored (a run killed before its batch was written).
+    were fetched but never stored (a run killed before its batch was written);
+    `feeds_only` (also `watch`) reads every URL named as a feed.
     """
 
     def __init__(
@@ -126,6 +129,7 @@ class WebReader:
         today: dt.date | None = None,
         refetch: bool = False,
         new_only: bool = False,
+        feeds_only: bool = False,
         language: LanguageCheck | None = None,
         fetcher: Fetcher | None = None,
         now: Callable[[], dt.datetime] = _utc_now,
@@ -138,6 +142,7 @@ class WebReader:
         self.today = today
         self.refetch = refetch
         self.new_only = new_only
+        self.feeds_only = feeds_only
         self.language = language or LanguageCheck()
         self.now = now
         # The articles offered in this run: id -> canonical URL (for the "coded" log lines).
@@ -156,7 +161,7 @@ class WebReader:
         except FetchError as error:
             yield self._reject(url, error.reason)
             return
-        if self.state.feed(url) is not None:
+        if self.feeds_only or self.state.feed(url) is not None:
             yield from self.read_feed(url)
             return
         known = None if self.refetch else self.state.page_for_url(canonical_url(url))
@@ -166,7 +171,7 @@ class WebReader:
         try:
             response = self.fetcher.get(url, accept=PAGE_TYPES | FEED_TYPES)
         except FetchError as error:
-            yield self._reject(url, error.reason)
+            yield self._fetch_failed(url, error, "")
             return
         self._log_fetched(response)
         if _is_feed(response):
@@ -246,7 +251,7 @@ class WebReader:
         try:
             response = self.fetcher.get(item.url, accept=PAGE_TYPES)
         except FetchError as error:
-            yield self._reject(item.url, error.reason, item.title)
+            yield self._fetch_failed(item.url, error, item.title)
             return
         self._log_fetched(response)
         yield from self._page(item.url, response, item)
@@ -406,6 +411,27 @@ class WebReader:
     # -- helpers ------------------------------------------------------------------------
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
+
+    def _fetch_failed(self, url: str, error: FetchError, excerpt: str) -> Reject:
+        """A reject for a URL that could not be fetched; remembered when it says
+        something lasting about the URL (a PDF stays a PDF), so a watch does not ask
+        again every cycle. Timeouts and HTTP errors are tried again next run."""
+        if error.kind in _LASTING:
+            self.state.save_page(
+                PageState(
+                    canonical=canonical_url(url),
+                    article_id=None,
+                    status="rejected",
+                    reason=error.reason,
+                    text_hash=None,
+                    duplicate_of=None,
+                    article=None,
+                    fetched_at=_iso(self.now()),
+                    stored=False,
+                ),
+                [canonical_url(url)],
+            )
+        return self._reject(url, error.reason, excerpt)
 
     def _reject(self, url: str, reason: str, excerpt: str = "") -> Reject:
         self.log.write("rejected", url=url, reason=reason)

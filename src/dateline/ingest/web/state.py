@@ -185,8 +185,9 @@ class CrawlState:
         """Every URL that led to this page, and to pages that repeat its text."""
         rows = self.connection.execute(
             "SELECT url FROM urls WHERE canonical = ? OR canonical IN"
-            " (SELECT canonical FROM pages WHERE duplicate_of = ?) ORDER BY seen_at, url",
-            [canonical, canonical],
+            " (SELECT canonical FROM pages WHERE duplicate_of = ?)"
+            " ORDER BY canonical <> ?, seen_at, url",
+            [canonical, canonical, canonical],
         ).fetchall()
         return [row[0] for row in rows]
 
