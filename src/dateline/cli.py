@@ -603,18 +603,18 @@ def watch(
 
     def on_cycle(result: CycleResult) -> None:
         summary = result.summary
-        if summary.rejected:
-            reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
-            errors.print(
-                f"[yellow]{summary.rejected} rejected[/] ({reasons}); see {rejects}",
-                highlight=False,
-            )
         if not quiet:
             console.print(
                 f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} poll {result.number}: "
                 f"read {summary.read}, coded {summary.coded}, skipped (already stored) "
                 f"{summary.skipped}, rejected {summary.rejected}, events {summary.events} "
                 f"({result.seconds:.1f} s) → {db}",
+                highlight=False,
+            )
+        if summary.rejected:
+            reasons = ", ".join(f"{n} {r}" for r, n in summary.rejects_by_reason.most_common(5))
+            errors.print(
+                f"[yellow]{summary.rejected} rejected[/] ({reasons}); see {rejects}",
                 highlight=False,
             )
 
@@ -643,7 +643,6 @@ def watch(
         raise _fail(exc) from exc
     finally:
         reader.close()
-        reader.log.close()
         store.close()
 
 

@@ -22,7 +22,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from dateline.ingest.common import Line, ReadContext, RecordPlace, content_id
+from dateline.ingest.common import Line, ReadContext, RecordPlace, clean_text, content_id
 from dateline.ingest.dates import BadDateError, parse_date
 from dateline.records import Article, Reject
 
@@ -122,8 +122,9 @@ def _read_block(block: str, place: RecordPlace, context: ReadContext) -> Article
 
 
 def _clean(raw: str) -> str:
-    """Entities decoded and wire control characters (&#2; &#3; ...) removed."""
-    return _CONTROL.sub("", html.unescape(raw).replace("\r\n", "\n"))
+    """Entities decoded and wire control characters (&#2; &#3; ...) removed; then
+    the one rule for any other control character (`clean_text`)."""
+    return clean_text(_CONTROL.sub("", html.unescape(raw).replace("\r\n", "\n")))
 
 
 def _flat(text: str) -> str:

@@ -8,7 +8,8 @@ row starts on.
 Rows are read strictly: a quote that is never closed, or a closing quote
 followed by anything but the delimiter, makes the row a `bad CSV` reject
 naming the line it starts on, and reading goes on from the next line, so an
-unterminated quote cannot swallow the rows after it.
+unterminated quote cannot swallow the rows after it. A row over several lines
+rejected for its number of fields is read again from its second line too.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ def read_table(
                 "quote fields that contain the delimiter or a line break",
                 raw,
             )
+            # A row that ran over several lines and still does not fit most likely
+            # swallowed the rows after an unclosed quote: read them again.
+            texts.read_again_after_first()
             continue
         yield article_from_fields(dict(zip(header, row, strict=True)), place, raw, context)
 

@@ -149,7 +149,10 @@ class WebReader:
         self.offered: dict[str, str] = {}
 
     def close(self) -> None:
+        """Close the connections, the crawl state and the log."""
         self.fetcher.close()
+        self.state.close()
+        self.log.close()
 
     # -- what the user names --------------------------------------------------------
     def read(self, url: str) -> Iterator[Article | Reject]:
