@@ -393,7 +393,7 @@ def code(
         TimeRemainingColumn(table_column=Column(no_wrap=True)),
         TextColumn(
             "{task.fields[status]}",
-            table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1, min_width=1),
+            table_column=Column(no_wrap=False, overflow="ellipsis"),
         ),
         console=errors,
         disable=quiet,
@@ -409,8 +409,7 @@ def code(
             progress.update(
                 task,
                 completed=summary.read + summary.rejected,
-                status=f"events {summary.events} · coded {summary.coded}"
-                f" · skipped {summary.skipped} · rejected {summary.rejected}",
+                status=_status(summary),
             )
 
         try:
@@ -513,6 +512,20 @@ def code(
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+def _status(summary: Any) -> str:
+    """The progress line's counts in the room the bar, counts and times leave (about 50
+    columns): in words on a wide terminal, abbreviated on a narrow one, never wrapped."""
+    room = max(8, (errors.width or 80) - 52)
+    full = (
+        f"events {summary.events} · coded {summary.coded} · skipped {summary.skipped}"
+        f" · rejected {summary.rejected}"
+    )
+    if len(full) <= room:
+        return full
+    brief = f"ev {summary.events} cod {summary.coded} skip {summary.skipped} rej {summary.rejected}"
+    return _short(brief, room)
 
 
 def _count_records(inputs: list[str]) -> int | None:
@@ -990,7 +1003,8 @@ def _render_report(report: Any) -> None:
     for line in report.details:
         console.print(line, highlight=False, markup=False, soft_wrap=True)
     if report.metrics:
-        summary = Table(title=f"{report.title}: summary", pad_edge=False)
+        console.print(f"{report.title}: summary", highlight=False)
+        summary = Table(pad_edge=False)
         summary.add_column("metric", overflow="fold")
         summary.add_column("value", justify="right", no_wrap=True)
         for name, value in report.metrics.items():
