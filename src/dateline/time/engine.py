@@ -191,6 +191,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 clause = "since"
             elif grammar.under_ahead_of(doc, match.start, match.end):
                 clause = "future"
+            elif clause not in ("past", "since") and grammar.compares_figure(doc, match.start):
+                clause = "past"
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
         context.sentence = sentence_index

@@ -8,12 +8,20 @@ and for the governor the events stage dates triggers by.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["REPORTING_VERBS", "Tense", "expression_head", "governor", "tense"]
+__all__ = [
+    "REPORTING_VERBS",
+    "Tense",
+    "compares_figure",
+    "expression_head",
+    "governor",
+    "tense",
+]
 
 # "since": the expression bounds a span that runs up to now ("in custody since his
 # arrest in January"), so it lies in the past whatever else the clause says.
@@ -315,3 +323,34 @@ def under_ahead_of(doc: Doc, start: int, end: int) -> bool:
         if token.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+# A figure set beside another for comparison ("3.2 pct in February, compared with 3.4
+# pct in September", "stands at 4.5 pct, against 5.1 pct in September", "down from
+# 7.4 pct in October"): the figure it is compared with has been measured, so its
+# date lies in the past whatever the tense of the clause that reports the new one.
+_COMPARISON = re.compile(
+    r"\b(?:compared (?:with|to)|against|versus|vs\.?|(?:up|down) from)\s+"
+    r"(?P<figure>(?:[^\s,;:]+\s+){1,6})(?:in|on|at|for|during|of)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def compares_figure(doc: Doc, start: int) -> bool:
+    """Whether the expression starting at `start` dates a figure that a comparison
+    ("compared with", "against", "versus", "up/down from") sets beside another: the
+    words between hold a number and no verb."""
+    head = doc.char_span(start, start + 1, alignment_mode="expand")
+    if head is None or len(head) == 0:
+        return False
+    sentence = head[0].sent
+    before = doc.text[max(sentence.start_char, start - 80) : start]
+    found = _COMPARISON.search(before)
+    if found is None or not re.search(r"[0-9]", found.group("figure")):
+        return False
+    words = doc.char_span(
+        max(sentence.start_char, start - len(before) + found.start("figure")),
+        start,
+        alignment_mode="expand",
+    )
+    return words is not None and not any(token.pos_ in ("VERB", "AUX") for token in words)
