@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from dateline.actors import coref
 from dateline.actors.atoms import (
     date_states,
     disambiguate,
@@ -38,6 +37,7 @@ from dateline.actors.atoms import (
     names_a_place,
     story_countries,
 )
+from dateline.actors.coref import resolve
 from dateline.actors.drafts import compose
 from dateline.actors.knowledge import ActorKnowledge
 from dateline.actors.lexicon import Lexicon, load_lexicon
@@ -86,7 +86,7 @@ def find_mentions(
     drafts = compose(story, atoms)
     _carry_titles(drafts)
     # 3. coreference
-    drafts = coref.resolve(story, drafts, atoms)
+    drafts = resolve(story, drafts, atoms)
     # 4. mentions
     drafts.sort(key=lambda d: (d.start, d.end))
     return _mentions(document, doc, drafts)

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from dateline.actors.lexicon import load_lexicon
 from dateline.actors.phoenix import (
+    PhoenixActor,
     PhoenixAgent,
     phrase_tokens,
     read_actor_file,
@@ -387,44 +388,7 @@ class ActorKnowledge:
         names = PhraseTrie()
         for path in actors_paths:
             for actor in read_actor_file(Path(path)):
-                default = actor.default or ""
-                if not _CODE.match(default):
-                    default = ""  # "---", "+++": coded as nothing
-                roles = tuple(
-                    Role(r.code, r.start, r.end, "phoenix")
-                    for r in actor.roles
-                    if _CODE.match(r.code) or "/" in r.code
-                )
-                if not default and not roles:
-                    continue
-                kind: Literal["person", "org", "igo", "country"]
-                if not roles and _ISO3.match(default) and default not in NON_STATE_PREFIXES:
-                    # a plain three-letter code: a country, matched like any country name
-                    countries.setdefault(
-                        default,
-                        Country(default, actor.phrases[0].strip("_ ").replace("_", " ").title()),
-                    )
-                    for phrase in actor.phrases:
-                        names.add(phrase_tokens(phrase), NameTarget("country", default))
-                    continue
-                if default.startswith("IGO") and not roles:
-                    kind = "igo"
-                else:
-                    kind = "person" if roles else "org"
-                codes = [default, *(r.code for r in roles)]
-                country = next((split_code(c)[0] for c in codes if c and split_code(c)[0]), None)
-                entity = Entity(
-                    id=f"phoenix:{Path(path).name}:{actor.line}",
-                    kind=kind,
-                    name=actor.phrases[0].strip("_ ").replace("_", " ").title(),
-                    country=country,
-                    default_code=default,
-                    roles=roles,
-                )
-                index = len(entities)
-                entities.append(entity)
-                for phrase in actor.phrases:
-                    names.add(phrase_tokens(phrase), NameTarget("entity", index))
+                _add_phoenix_actor(actor, Path(path), countries, entities, names)
         agents = PhraseTrie()
         if agents_path is not None:
             for agent in read_agent_file(Path(agents_path)):
@@ -438,6 +402,53 @@ class ActorKnowledge:
             source="phoenix:" + ",".join(Path(p).name for p in actors_paths),
             petrarch=True,
         )
+
+
+def _add_phoenix_actor(
+    actor: PhoenixActor,
+    path: Path,
+    countries: dict[str, Country],
+    entities: list[Entity],
+    names: PhraseTrie,
+) -> None:
+    """One Phoenix dictionary entry: a country (a plain three-letter code), an IGO, or
+    a person or organisation coded as the file says for the date."""
+    default = actor.default or ""
+    if not _CODE.match(default):
+        default = ""  # "---", "+++": coded as nothing
+    roles = tuple(
+        Role(r.code, r.start, r.end, "phoenix")
+        for r in actor.roles
+        if _CODE.match(r.code) or "/" in r.code
+    )
+    if not default and not roles:
+        return
+    if not roles and _ISO3.match(default) and default not in NON_STATE_PREFIXES:
+        # a plain three-letter code: a country, matched like any country name
+        countries.setdefault(
+            default,
+            Country(default, actor.phrases[0].strip("_ ").replace("_", " ").title()),
+        )
+        for phrase in actor.phrases:
+            names.add(phrase_tokens(phrase), NameTarget("country", default))
+        return
+    kind: Literal["person", "org", "igo"] = (
+        "person" if roles else ("igo" if default.startswith("IGO") else "org")
+    )
+    codes = [default, *(r.code for r in roles)]
+    country = next((split_code(c)[0] for c in codes if c and split_code(c)[0]), None)
+    entity = Entity(
+        id=f"phoenix:{path.name}:{actor.line}",
+        kind=kind,
+        name=actor.phrases[0].strip("_ ").replace("_", " ").title(),
+        country=country,
+        default_code=default,
+        roles=roles,
+    )
+    index = len(entities)
+    entities.append(entity)
+    for phrase in actor.phrases:
+        names.add(phrase_tokens(phrase), NameTarget("entity", index))
 
 
 def _restore(state: dict[str, Any]) -> ActorKnowledge:
@@ -472,17 +483,82 @@ def _add_phoenix_agent(trie: PhraseTrie, agent: PhoenixAgent, plover: str | None
 
 @lru_cache(maxsize=4)
 def _load_package(data_dir: str) -> ActorKnowledge:
-    import yaml
-
+    """The package knowledge in `data_dir`, read step by step. The order of the steps is
+    the order phrases enter the tries and entities the list, which decides ties: curated
+    country phrases before compiled ones, curated organisations before compiled ones."""
     base = Path(data_dir)
     for name in ("countries.tsv", "organisations.tsv", "people.tsv", "roles.tsv", "agents.tsv"):
         _header(base / name)
-    countries: dict[str, Country] = {}
+    countries, country_phrases = _read_countries(base / "countries.tsv")
+    curated = _Curated.read(base / "curated.yaml")
     names = PhraseTrie()
+    _add_curated_countries(names, countries, curated)
+    _add_country_phrases(names, country_phrases)
+    _add_seats(names, curated)
+    epithets = _add_epithets(names, curated)
+    entities: list[Entity] = []
+    _add_curated_organisations(names, entities, curated)
+    _add_organisations(names, entities, base / "organisations.tsv")
+    roles = _read_roles(base / "roles.tsv")
+    curated_people = _curated_people(curated)
+    _add_people(names, entities, base / "people.tsv", roles, curated_people)
+    _add_curated_only_people(names, entities, curated_people)
+    if roles:
+        orphan = next(iter(roles))
+        raise RuleDataError(f"{base / 'roles.tsv'}: roles for unknown person {orphan!r}")
+    business = _business_names(curated)
+    return ActorKnowledge(
+        countries=countries,
+        entities=entities,
+        names=names,
+        agents=_agents(curated, base / "agents.tsv"),
+        title_countries=_title_countries(curated),
+        epithets=epithets,
+        modifiers=(
+            frozenset(str(m).lower() for m in curated.data.get("modifiers") or [])
+            or load_lexicon().default_modifiers
+        ),
+        ambiguous=_ambiguous(curated),
+        name_origins=_read_name_origins(base / "name_origins.tsv"),
+        business_heads=business["heads"],
+        business_bodies=business["bodies"],
+        business_qualifiers=business["qualifiers"],
+        source=f"package:{base}",
+    )
+
+
+class _Curated:
+    """curated.yaml, its header checked; `items(section, required)` checks a section."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    @classmethod
+    def read(cls, path: Path) -> _Curated:
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise RuleDataError(f"{path}: expected a mapping")
+        for key in ("id", "version", "source", "licence"):
+            if key not in data:
+                raise RuleDataError(f"{path}: header lacks {key!r}")
+        return cls(path, data)
+
+    def items(self, section: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
+        items = self.data.get(section) or []
+        for n, item in enumerate(items):
+            if not isinstance(item, dict) or any(k not in item for k in required):
+                raise RuleDataError(f"{self.path}: {section}[{n}] needs {required}: {item!r}")
+        return list(items)
+
+
+def _read_countries(path: Path) -> tuple[dict[str, Country], list[tuple[str, str, str]]]:
+    """The countries (display name, Wikidata id) and their (iso3, kind, phrase) rows."""
     display: dict[str, str] = {}
     qids: dict[str, str] = {}
     country_phrases: list[tuple[str, str, str]] = []
-    path = base / "countries.tsv"
     for lineno, (iso3, kind, phrase, _source) in _read_tsv(
         path, ("iso3", "kind", "phrase", "source")
     ):
@@ -496,26 +572,17 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         if kind == "display":
             display.setdefault(iso3, phrase)
         country_phrases.append((iso3, kind, phrase))
+    countries: dict[str, Country] = {}
     for iso3 in {iso3 for iso3, _, _ in country_phrases}:
         countries[iso3] = Country(iso3, display.get(iso3, iso3), qids.get(iso3))
+    return countries, country_phrases
 
-    curated_path = base / "curated.yaml"
-    curated = yaml.safe_load(curated_path.read_text(encoding="utf-8"))
-    if not isinstance(curated, dict):
-        raise RuleDataError(f"{curated_path}: expected a mapping")
-    for key in ("id", "version", "source", "licence"):
-        if key not in curated:
-            raise RuleDataError(f"{curated_path}: header lacks {key!r}")
 
-    def curated_list(section: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
-        items = curated.get(section) or []
-        for n, item in enumerate(items):
-            if not isinstance(item, dict) or any(k not in item for k in required):
-                raise RuleDataError(f"{curated_path}: {section}[{n}] needs {required}: {item!r}")
-        return list(items)
-
-    # Curated country phrases go first so they win over compiled ones.
-    for item in curated_list("countries", ("phrase", "iso3", "kind")):
+def _add_curated_countries(
+    names: PhraseTrie, countries: dict[str, Country], curated: _Curated
+) -> None:
+    """Curated country phrases go first so they win over compiled ones."""
+    for item in curated.items("countries", ("phrase", "iso3", "kind")):
         iso3 = str(item["iso3"])
         if iso3 not in countries:
             countries[iso3] = Country(iso3, str(item.get("name", iso3)))
@@ -527,6 +594,10 @@ def _load_package(data_dir: str) -> ActorKnowledge:
                 bool(item.get("case_sensitive")),
             ),
         )
+
+
+def _add_country_phrases(names: PhraseTrie, country_phrases: list[tuple[str, str, str]]) -> None:
+    """Compiled country phrases; short ones (US, UK) match upper case only."""
     for iso3, kind, phrase in country_phrases:
         tokens = phrase_tokens(phrase)
         short = len(tokens) == 1 and len(tokens[0].replace(".", "")) <= 3
@@ -535,13 +606,20 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             names.add(
                 (*tokens[:-1], tokens[-1] + "s"), NameTarget("country", iso3)
             )  # "Americans", "Iraqis"
-    for item in curated_list("seats", ("phrase", "code")):
+
+
+def _add_seats(names: PhraseTrie, curated: _Curated) -> None:
+    for item in curated.items("seats", ("phrase", "code")):
         code = str(item["code"])
         if not _CODE.match(code):
-            raise RuleDataError(f"{curated_path}: seat {item['phrase']!r} has a bad code {code!r}")
+            raise RuleDataError(f"{curated.path}: seat {item['phrase']!r} has a bad code {code!r}")
         names.add(phrase_tokens(str(item["phrase"])), NameTarget("seat", code))
+
+
+def _add_epithets(names: PhraseTrie, curated: _Curated) -> dict[str, tuple[str | None, bool]]:
+    """Epithets ("the reclusive country"): phrase → (preferred country, always prefer it)."""
     epithets: dict[str, tuple[str | None, bool]] = {}
-    for item in curated_list("epithets", ("phrase",)):
+    for item in curated.items("epithets", ("phrase",)):
         epithets[" ".join(phrase_tokens(str(item["phrase"])))] = (
             item.get("prefer"),
             bool(item.get("always")),
@@ -550,13 +628,17 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             phrase_tokens(str(item["phrase"])),
             NameTarget("epithet", " ".join(phrase_tokens(str(item["phrase"])))),
         )
+    return epithets
 
-    entities: list[Entity] = []
-    for item in curated_list("organisations", ("phrase", "code", "name")):
+
+def _add_curated_organisations(
+    names: PhraseTrie, entities: list[Entity], curated: _Curated
+) -> None:
+    for item in curated.items("organisations", ("phrase", "code", "name")):
         code = str(item["code"])
         if not _CODE.match(code):
             raise RuleDataError(
-                f"{curated_path}: organisation {item['name']!r} has a bad code {code!r}"
+                f"{curated.path}: organisation {item['name']!r} has a bad code {code!r}"
             )
         index = len(entities)
         entities.append(
@@ -575,7 +657,8 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             sensitive = bool(item.get("case_sensitive")) and len(tokens) == 1
             names.add(tokens, NameTarget("entity", index, sensitive))
 
-    path = base / "organisations.tsv"
+
+def _add_organisations(names: PhraseTrie, entities: list[Entity], path: Path) -> None:
     for lineno, (oid, code, name, aliases, _source) in _read_tsv(
         path, ("id", "code", "name", "aliases", "source")
     ):
@@ -595,8 +678,10 @@ def _load_package(data_dir: str) -> ActorKnowledge:
             tokens = phrase_tokens(phrase)
             names.add(tokens, NameTarget("entity", index, len(tokens) == 1 and len(tokens[0]) <= 3))
 
+
+def _read_roles(path: Path) -> dict[str, list[Role]]:
+    """Compiled roles by person id; `_add_people` takes them, what is left is an error."""
     roles: dict[str, list[Role]] = {}
-    path = base / "roles.tsv"
     for lineno, (pid, code, start, end, source, position) in _read_tsv(
         path, ("person_id", "code", "start", "end", "source", "position")
     ):
@@ -606,31 +691,44 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         roles.setdefault(pid, []).append(
             Role(code, _date(start, where), _date(end, where), source, position)
         )
-    # Hand-kept office holders: roles added before the compiled ones (so they win),
-    # to a compiled person with the same id, or as a new person.
-    curated_people: dict[str, tuple[dict[str, Any], list[Role]]] = {}
-    for n, item in enumerate(curated_list("people", ("id", "name", "country", "roles"))):
-        where = f"{curated_path}: people[{n}] ({item['name']})"
+    return roles
+
+
+def _curated_people(curated: _Curated) -> dict[str, tuple[dict[str, Any], list[Role]]]:
+    """Hand-kept office holders by id: their roles go before the compiled ones (so they
+    win), to a compiled person with the same id, or to a new person."""
+    people: dict[str, tuple[dict[str, Any], list[Role]]] = {}
+    for n, item in enumerate(curated.items("people", ("id", "name", "country", "roles"))):
+        where = f"{curated.path}: people[{n}] ({item['name']})"
         if not _ISO3.match(str(item["country"])):
             raise RuleDataError(f"{where}: bad country {item['country']!r}")
-        person_roles = []
-        for role in item["roles"]:
-            code = str(role.get("code", ""))
-            if not _CODE.match(code):
-                raise RuleDataError(f"{where}: bad code {code!r}")
-            start, end = role.get("start"), role.get("end")
-            person_roles.append(
-                Role(
-                    code,
-                    start if isinstance(start, dt.date) else _date(str(start or ""), where),
-                    end if isinstance(end, dt.date) else _date(str(end or ""), where),
-                    "curated",
-                    str(role.get("position", "")),
-                )
-            )
-        curated_people[str(item["id"])] = (item, person_roles)
+        people[str(item["id"])] = (item, [_curated_role(role, where) for role in item["roles"]])
+    return people
 
-    path = base / "people.tsv"
+
+def _curated_role(role: dict[str, Any], where: str) -> Role:
+    code = str(role.get("code", ""))
+    if not _CODE.match(code):
+        raise RuleDataError(f"{where}: bad code {code!r}")
+    start, end = role.get("start"), role.get("end")
+    return Role(
+        code,
+        start if isinstance(start, dt.date) else _date(str(start or ""), where),
+        end if isinstance(end, dt.date) else _date(str(end or ""), where),
+        "curated",
+        str(role.get("position", "")),
+    )
+
+
+def _add_people(
+    names: PhraseTrie,
+    entities: list[Entity],
+    path: Path,
+    roles: dict[str, list[Role]],
+    curated_people: dict[str, tuple[dict[str, Any], list[Role]]],
+) -> None:
+    """Compiled people with their roles (curated roles first); takes both out of the dicts."""
+    surname_first = load_lexicon().surname_first
     seen_ids: set[str] = set()
     for lineno, (pid, name, country, kb_id, leader, surname, aliases, gender) in _read_tsv(
         path, ("id", "name", "country", "kb_id", "leader", "surname", "aliases", "gender")
@@ -661,13 +759,17 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         for phrase in [name, *(a for a in aliases.split("|") if a), *extra.get("aliases", [])]:
             names.add(phrase_tokens(str(phrase)), NameTarget("entity", index))
         name_words = phrase_tokens(name)
-        if (
-            len(name_words) >= 3
-            and country not in load_lexicon().surname_first
-            and "'s" not in name_words
-        ):
+        if len(name_words) >= 3 and country not in surname_first and "'s" not in name_words:
             # the short form news uses: "Najib Tun Razak" → "Najib Razak"
             names.add((name_words[0], name_words[-1]), NameTarget("entity", index))
+
+
+def _add_curated_only_people(
+    names: PhraseTrie,
+    entities: list[Entity],
+    curated_people: dict[str, tuple[dict[str, Any], list[Role]]],
+) -> None:
+    """Hand-kept people no compiled source has."""
     for pid, (item, extra_roles) in curated_people.items():
         index = len(entities)
         words = str(item["name"]).replace("-", " ").split()
@@ -686,12 +788,12 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         )
         for phrase in [item["name"], *(item.get("aliases") or [])]:
             names.add(phrase_tokens(str(phrase)), NameTarget("entity", index))
-    if roles:
-        orphan = next(iter(roles))
-        raise RuleDataError(f"{base / 'roles.tsv'}: roles for unknown person {orphan!r}")
 
+
+def _agents(curated: _Curated, path: Path) -> PhraseTrie:
+    """Role nouns: curated ones (with regular plurals unless `plural: false`), then compiled."""
     agents = PhraseTrie()
-    for item in curated_list("agents", ("phrase", "code")):
+    for item in curated.items("agents", ("phrase", "code")):
         agents.add(
             phrase_tokens(str(item["phrase"])),
             _agent_record(
@@ -707,39 +809,52 @@ def _load_package(data_dir: str) -> ActorKnowledge:
                     (*tokens[:-1], form),
                     _agent_record(" ".join(tokens), str(item["code"]), item.get("plover_sector")),
                 )
-    path = base / "agents.tsv"
     for lineno, (phrase, code, plover, _source) in _read_tsv(
         path, ("phrase", "code", "plover_sector", "source")
     ):
         if "~" not in code:
             raise RuleDataError(f"{path}:{lineno}: agent code {code!r} lacks '~'")
         agents.add(tuple(phrase.split(" ")), _agent_record(phrase, code, plover or None))
+    return agents
 
+
+def _title_countries(curated: _Curated) -> PhraseTrie:
     title_countries = PhraseTrie()
-    for item in curated_list("title_countries", ("phrase", "iso3")):
+    for item in curated.items("title_countries", ("phrase", "iso3")):
         title_countries.add(phrase_tokens(str(item["phrase"])), str(item["iso3"]))
-    modifiers = (
-        frozenset(str(m).lower() for m in curated.get("modifiers") or [])
-        or load_lexicon().default_modifiers
-    )
-    business = curated.get("business_names") or {}
+    return title_countries
+
+
+def _business_names(curated: _Curated) -> dict[str, frozenset[str]]:
+    """The company words: heads, bodies and qualifiers, lower-cased."""
+    business = curated.data.get("business_names") or {}
     if not isinstance(business, dict) or not all(
         isinstance(business.get(key), list) and all(isinstance(w, str) for w in business[key])
         for key in ("heads", "bodies", "qualifiers")
     ):
         raise RuleDataError(
-            f"{curated_path}: business_names needs lists of words: heads, bodies, qualifiers"
+            f"{curated.path}: business_names needs lists of words: heads, bodies, qualifiers"
         )
+    return {
+        key: frozenset(w.lower() for w in business[key])
+        for key in ("heads", "bodies", "qualifiers")
+    }
+
+
+def _ambiguous(curated: _Curated) -> dict[tuple[str, ...], tuple[str, ...]]:
     ambiguous: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for item in curated_list("ambiguous", ("phrase", "candidates")):
+    for item in curated.items("ambiguous", ("phrase", "candidates")):
         candidates = tuple(str(c) for c in item["candidates"])
         if not candidates or not all(_ISO3.match(c) for c in candidates):
             raise RuleDataError(
-                f"{curated_path}: ambiguous {item['phrase']!r} needs ISO3 candidates"
+                f"{curated.path}: ambiguous {item['phrase']!r} needs ISO3 candidates"
             )
         ambiguous[phrase_tokens(str(item["phrase"]))] = candidates
+    return ambiguous
+
+
+def _read_name_origins(path: Path) -> dict[str, str]:
     name_origins: dict[str, str] = {}
-    path = base / "name_origins.tsv"
     _header(path)
     for lineno, (part, iso3, holders, total) in _read_tsv(
         path, ("part", "iso3", "holders", "total")
@@ -747,18 +862,4 @@ def _load_package(data_dir: str) -> ActorKnowledge:
         if not _ISO3.match(iso3) or not holders.isdigit() or not total.isdigit() or not part:
             raise RuleDataError(f"{path}:{lineno}: bad name origin {part!r} {iso3!r}")
         name_origins[part] = iso3
-    return ActorKnowledge(
-        countries=countries,
-        entities=entities,
-        names=names,
-        agents=agents,
-        title_countries=title_countries,
-        epithets=epithets,
-        modifiers=modifiers,
-        ambiguous=ambiguous,
-        name_origins=name_origins,
-        business_heads=frozenset(w.lower() for w in business["heads"]),
-        business_bodies=frozenset(w.lower() for w in business["bodies"]),
-        business_qualifiers=frozenset(w.lower() for w in business["qualifiers"]),
-        source=f"package:{base}",
-    )
+    return name_origins

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dateline.actors.text import fold
 from dateline.errors import RuleDataError
 
 __all__ = [
@@ -94,8 +95,6 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     skips hyphen tokens, so "Kim Jong-un" and "Kim Jong Un" meet), and a
     possessive ending becomes its own token as spaCy splits it.
     """
-    from dateline.actors.text import fold
-
     words: list[str] = []
     for raw in re.split(r"[_\s,()]+", fold(phrase)):
         for part in raw.split("-"):
