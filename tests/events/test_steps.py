@@ -10,11 +10,17 @@ import pytest
 from dateline.errors import RuleDataError
 from dateline.events import EventStage
 from dateline.events.engine import STEPS, STEPS_FILE, Candidate, load_step_notes
+from dateline.events.lexicon import LEXICON_FILE, load_lexicon
 
 from .helpers import make_document, triples
 
 NOTES = load_step_notes()
-EXAMPLES = [(step, example) for step, note in NOTES.items() for example in note.examples]
+LEXICON = load_lexicon()
+EXAMPLES = [(step, example) for step, note in NOTES.items() for example in note.examples] + [
+    (f"lexicon:{name}", example)
+    for name, examples in LEXICON.examples.items()
+    for example in examples
+]
 
 
 def test_every_step_in_code_has_a_why_and_an_example() -> None:
@@ -28,6 +34,14 @@ def test_a_step_file_that_disagrees_with_the_code_is_refused(tmp_path: Path) -> 
     broken.write_text(text.replace("id: under-attack", "id: under-siege"), encoding="utf-8")
     with pytest.raises(RuleDataError, match="under-siege"):
         load_step_notes(broken)
+
+
+def test_a_lexicon_with_a_bad_list_is_refused(tmp_path: Path) -> None:
+    text = LEXICON_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "lexicon.yaml"
+    broken.write_text(text.replace("light_verbs:", "heavy_verbs:"), encoding="utf-8")
+    with pytest.raises(RuleDataError, match="heavy_verbs"):
+        load_lexicon(broken)
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +95,10 @@ def test_pattern_codes_are_checked_against_the_cameo_table_at_load() -> None:
     assert any(code == "111" for code, _ in unknown_codes(load_patterns(), table))  # type: ignore[arg-type]
     with pytest.raises(RuleDataError, match="not in the CAMEO table"):
         EventStage(codes=table, check_codes=True)  # type: ignore[arg-type]
+
+
+def test_docs_show_the_step_list_as_it_is_in_code() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "events.md").read_text(encoding="utf-8")
+    positions = [docs.find(f"| `{step.id}` |") for step in STEPS]
+    assert all(p >= 0 for p in positions), [s.id for s, p in zip(STEPS, positions) if p < 0]
+    assert positions == sorted(positions)

@@ -32,6 +32,7 @@ from dateline.events.dating import (
     pick_timex,
     report_date,
 )
+from dateline.events.lexicon import load_lexicon
 from dateline.events.modality import RANK, trigger_modality
 from dateline.events.patterns import Pattern, PatternSet, Term, TriggerEntry, load_patterns
 from dateline.events.roles import TARGET_PREPS, ActorRef, MentionIndex
@@ -53,6 +54,10 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_MUTUAL_PARTIES", "UNILATERAL_ROOTS", "EventStage", "Match"]
 
+# The engine's English word lists are rule data (rules/lexicon.yaml); a bad file stops the
+# import with E002.
+_LEXICON = load_lexicon()
+
 # Roots where coordinated parties with no target act on each other ("A and B
 # met / cooperate / clashed"); not statements, appeals or accusations
 # ("A, B and C expressed concern" is not A expressing concern about B).
@@ -63,78 +68,11 @@ _MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
 # Objects that are the relation between the parties themselves: "A and B
 # renewed ties / reached an agreement / exchanged fire / delayed their
 # meeting" is still mutual.
-_RELATIONAL_OBJECTS = frozenset(
-    {
-        "tie",
-        "ties",
-        "relation",
-        "relations",
-        "relationship",
-        "contact",
-        "dialogue",
-        "meeting",
-        "talk",
-        "talks",
-        "partnership",
-        "alliance",
-        "friendship",
-        "exchange",
-        "link",
-        "cooperation",
-        "coordination",
-        "consultation",
-        "negotiation",
-        "agreement",
-        "accord",
-        "deal",
-        "pact",
-        "treaty",
-        "truce",
-        "ceasefire",
-        "understanding",
-        "fire",
-    }
-)
+_RELATIONAL_OBJECTS = _LEXICON.words("relational_objects")
 # Nouns for people and bodies that act, when the actors stage has not coded
 # them ("X's militia vowed"): their possessor is the actor.
-_AGENT_NOUNS = frozenset(
-    {
-        "militia",
-        "army",
-        "navy",
-        "police",
-        "force",
-        "troops",
-        "troop",
-        "government",
-        "ministry",
-        "mayor",
-        "chief",
-        "head",
-        "delegation",
-        "team",
-        "committee",
-        "council",
-        "party",
-        "group",
-        "authority",
-        "people",
-        "envoy",
-        "spokesman",
-        "spokeswoman",
-        "official",
-        "guard",
-        "cabinet",
-        "parliament",
-        "embassy",
-        "mission",
-        "representative",
-        "executive",
-        "secretary",
-        "dignitary",
-    }
-)
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
+_AGENT_NOUNS = _LEXICON.words("agent_nouns")
+_AGENT_SUFFIXES = _LEXICON.ordered("agent_suffixes")
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
@@ -152,7 +90,7 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _DIRECTED_SPEECH_ROOTS = frozenset({"02", "10", "11", "12", "13"})
 # Passive forms that are states of their subject, not acts done to it ("was engaged in
 # combat", "is concerned", "is determined to"): their subject is who acts.
-_STATIVE_PASSIVES = frozenset({"engage", "concern", "determine", "commit", "prepare", "involve"})
+_STATIVE_PASSIVES = _LEXICON.words("stative_passives")
 # Dependents that are not the content of a speech act: relative and adverbial clauses,
 # parentheticals, punctuation.
 _NOT_CONTENT = frozenset(
@@ -160,22 +98,16 @@ _NOT_CONTENT = frozenset(
 )
 # CAMEO roots of physical force: their block defaults need a concrete patient.
 # common nouns for people that the agent suffixes miss
-_PEOPLE_NOUNS = frozenset(
-    {"head", "official", "delegation", "leader", "envoy", "chief", "people", "counterpart"}
-)
+_PEOPLE_NOUNS = _LEXICON.words("people_nouns")
 # verbal and material cooperation, statements, appeals and yielding (CAMEO 01-08)
 _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
-_PARTY_PREPS = frozenset({"with", "to", "between"})
+_PARTY_PREPS = _LEXICON.words("party_preps")
 # prepositions that name the party of a conflictual act ("fired at", "sanctions on",
 # "moved against"), and those that name only its topic or setting
-_PARTY_PHRASE_PREPS = frozenset(
-    {"with", "to", "between", "against", "at", "on", "upon", "toward", "towards", "into", "from"}
-)
-_TOPIC_PREPS = frozenset(
-    {"about", "over", "regarding", "concerning", "in", "near", "during", "on", "amid", "after"}
-)
+_PARTY_PHRASE_PREPS = _LEXICON.words("party_phrase_preps")
+_TOPIC_PREPS = _LEXICON.words("topic_preps")
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 # ... and with coercion (17: "remove" is DEPORT 174): an abstract patient
 # ("remove quotas") or an infinitive complement ("Bonn struggling to finance
@@ -185,64 +117,18 @@ _FORCEFUL_ROOTS = _VIOLENT_ROOTS | {"17"}
 _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp"})
 # Threats and demands: the embedded act is what is threatened or demanded,
 # not an event of its own.
-_DIRECTIVE_EMBEDDERS = frozenset(
-    {"threaten", "urge", "ask", "call", "demand", "appeal", "press", "warn", "encourage", "order"}
-)
+_DIRECTIVE_EMBEDDERS = _LEXICON.words("directive_embedders")
 # The content of these is not coded separately (docs/events.md).
-_CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | {
-    "accuse",
-    "blame",
-    "charge",
-    "criticize",
-    "criticise",
-    "condemn",
-    "denounce",
-}
+_CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | _LEXICON.words("content_embedders_extra")
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
-_COMMISSIVES = frozenset({"agree", "pledge", "promise", "offer", "vow", "commit", "undertake"})
-_READY = frozenset({"ready", "willing", "prepared"})
-_THREATS = frozenset({"threaten", "warn"})
+_COMMISSIVES = _LEXICON.words("commissives")
+_READY = _LEXICON.words("ready_words")
+_THREATS = _LEXICON.words("threat_verbs")
 # Verbs that only carry an event noun ("held talks", "attended a summit").
-_LIGHT_VERBS = frozenset(
-    {
-        "hold",
-        "have",
-        "attend",
-        "conduct",
-        "carry",
-        "make",
-        "arrange",
-        "begin",
-        "start",
-        "resume",
-        "continue",
-        "launch",
-        "stage",
-        "join",
-        "organize",
-        "organise",
-        "convene",
-        "open",
-        "take",
-        "pay",
-        "plan",
-        "prepare",
-        "schedule",
-        "seek",
-        "propose",
-        "realize",
-        "be",
-        "do",
-        "get",
-        "give",
-        "expect",
-    }
-)
+_LIGHT_VERBS = _LEXICON.words("light_verbs")
 _VISIT_CODES = frozenset({"042", "043"})
 # Embedding verbs that are events in their own right ("agreed to ...").
-_EVENTFUL_EMBEDDERS = frozenset(
-    {"agree", "promise", "pledge", "vow", "propose", "decide", "discuss", "consider", "offer"}
-)
+_EVENTFUL_EMBEDDERS = _LEXICON.words("eventful_embedders")
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,25 +199,7 @@ def _words(token: Token) -> tuple[str, ...]:
     return (lower, lemma) if lemma != lower else (lower,)
 
 
-_PARTICLES = frozenset(
-    {
-        "off",
-        "up",
-        "out",
-        "down",
-        "away",
-        "back",
-        "over",
-        "in",
-        "on",
-        "about",
-        "around",
-        "through",
-        "forward",
-        "aside",
-        "along",
-    }
-)
+_PARTICLES = _LEXICON.words("particles")
 _ZONE_DEPTH = 4  # a pattern word further down the tree belongs to another phrase
 
 
@@ -719,6 +587,14 @@ class EventStage:
         doc = document.spacy_doc
         if doc is None:
             return []
+        story = self._story(document, doc)
+        events: list[Event] = []
+        for index, sent in enumerate(doc.sents):
+            events.extend(self._code_sentence(story, index, sent))
+        return events
+
+    def _story(self, document: Document, doc: Doc) -> _Story:
+        """What every sentence of one document is coded against."""
         starts = {token.idx: token.i for token in doc}
         # "Cuban Ambassador to the DPRK X": the DPRK is part of the envoy's
         # title, not a party of its own
@@ -735,71 +611,78 @@ class EventStage:
         for timex in document.timexes:
             if timex.governor is not None and timex.governor in starts:
                 by_governor.setdefault(starts[timex.governor], []).append(timex)
-        places = _PlaceIndex(doc, document.places)
-        view = _DocView(doc)
-        timex_governors = frozenset(by_governor)
         timex_tokens: dict[int, TimeExpr] = {}
         for timex in document.timexes:
             span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
             if span is not None:
                 for inner in span:
                     timex_tokens[inner.i] = timex
-        events: list[Event] = []
-        narrative = Narrative()
-        discourse = _Discourse(timex_tokens=timex_tokens)
-        for index, sent in enumerate(doc.sents):
-            sentence = _sentence_for(document, index, sent.start_char)
-            traced = len(self._trace) if self._trace is not None else 0
-            matches = self._matches(sent, view, timex_governors)
-            sentence_events: list[Event] = []
-            dated: EventDate | None = None
-            for match in matches:
-                self._drop_step, self._roles = "", ((), ())
-                coded = self._events_for(
-                    document,
-                    doc,
-                    match,
-                    sentence,
-                    mentions,
-                    by_governor,
-                    places,
-                    narrative,
-                    discourse,
-                )
-                kept = 0
-                for event in coded:
-                    if not any(_same(event, other) for other in sentence_events):
-                        kept += 1
-                        sentence_events.append(event)
-                        if event.date.basis == "text":
-                            dated = event.date
-                if self._trace is not None:
-                    step = self._drop_step or (
-                        "" if kept else "duplicate-in-sentence" if coded else "no-pair"
-                    )
-                    sources, targets = self._roles
-                    self._trace.append(
-                        _candidate(
-                            doc[match.trigger],
-                            match,
-                            step,
-                            sources=sources,
-                            targets=targets,
-                            events=kept,
-                        )
-                    )
+        return _Story(
+            document=document,
+            doc=doc,
+            mentions=mentions,
+            by_governor=by_governor,
+            places=_PlaceIndex(doc, document.places),
+            view=_DocView(doc),
+            narrative=Narrative(),
+            discourse=_Discourse(timex_tokens=timex_tokens),
+        )
+
+    def _code_sentence(self, story: _Story, index: int, sent: Any) -> list[Event]:
+        """The events of one sentence: each candidate through STEPS, duplicates merged."""
+        document, doc = story.document, story.doc
+        sentence = _sentence_for(document, index, sent.start_char)
+        traced = len(self._trace) if self._trace is not None else 0
+        matches = self._matches(sent, story.view, frozenset(story.by_governor))
+        sentence_events: list[Event] = []
+        dated: EventDate | None = None
+        for match in matches:
+            self._drop_step, self._roles = "", ((), ())
+            coded = self._events_for(
+                document,
+                doc,
+                match,
+                sentence,
+                story.mentions,
+                story.by_governor,
+                story.places,
+                story.narrative,
+                story.discourse,
+            )
+            kept = 0
+            for event in coded:
+                if not any(_same(event, other) for other in sentence_events):
+                    kept += 1
+                    sentence_events.append(event)
+                    if event.date.basis == "text":
+                        dated = event.date
             if self._trace is not None:
-                self._trace[traced:] = sorted(
-                    (replace(c, sentence_index=index) for c in self._trace[traced:]),
-                    key=lambda c: c.start,
+                step = self._drop_step or (
+                    "" if kept else "duplicate-in-sentence" if coded else "no-pair"
                 )
-            if dated is not None and dated.end is not None and dated.end < document.article.date:
-                narrative.date, narrative.sentence_index = dated, sentence[0]
-            events.extend(sentence_events)
-            sources_here = [ref for refs in discourse.seen.values() for ref in refs]
-            discourse.previous = sources_here + _subject_actors(sent, mentions)
-            discourse.agents, discourse.seen = discourse.seen, {}
-        return events
+                sources, targets = self._roles
+                self._trace.append(
+                    _candidate(
+                        doc[match.trigger],
+                        match,
+                        step,
+                        sources=sources,
+                        targets=targets,
+                        events=kept,
+                    )
+                )
+        if self._trace is not None:
+            self._trace[traced:] = sorted(
+                (replace(c, sentence_index=index) for c in self._trace[traced:]),
+                key=lambda c: c.start,
+            )
+        if dated is not None and dated.end is not None and dated.end < document.article.date:
+            story.narrative.date, story.narrative.sentence_index = dated, sentence[0]
+        discourse = story.discourse
+        sources_here = [ref for refs in discourse.seen.values() for ref in refs]
+        discourse.previous = sources_here + _subject_actors(sent, story.mentions)
+        discourse.agents, discourse.seen = discourse.seen, {}
+        return sentence_events
 
     # -- triggers --------------------------------------------------------
     def _is_verb_trigger(self, token: Token) -> bool:
@@ -859,28 +742,7 @@ class EventStage:
             if (entry.default_code or entry.default_reverse) and (
                 best is None or best.specificity < bonus
             ):
-                if not noun and (
-                    lemma in self.patterns.reporting or lemma in self.patterns.pattern_only
-                ):
-                    continue
-                if lemma == "demonstrate" and any(
-                    c.dep_ in ("dobj", "ccomp") for c in token.children
-                ):
-                    # protest is intransitive: "thousands demonstrated", not
-                    # "demonstrated its might" or "demonstrated that nobody
-                    # could match ..." (with an object it is "show")
-                    continue
-                labelled = lemma == "call" and any(c.dep_ == "oprd" for c in token.children)
-                best = Match(
-                    trigger=token.i,
-                    entry=entry,
-                    pattern=None,
-                    # "called the launch a provocation": naming a thing is a
-                    # verdict on it (criticism, 111), not a telephone call
-                    code="111" if labelled else entry.default_code,
-                    reverse_code=None if labelled else entry.default_reverse,
-                    specificity=bonus,
-                )
+                best = self._default_match(token, lemma, noun, entry, bonus) or best
         if best is None or (best.code is None and best.reverse_code is None):
             return None
         if best.pattern is None and not noun and self._idle_default(token, best):
@@ -890,6 +752,28 @@ class EventStage:
             # on an idea
             return None
         return best
+
+    def _default_match(
+        self, token: Token, lemma: str, noun: bool, entry: TriggerEntry, bonus: int
+    ) -> Match | None:
+        """The block default of `entry` as a match, or None where the default does not apply."""
+        if not noun and (lemma in self.patterns.reporting or lemma in self.patterns.pattern_only):
+            return None
+        if lemma == "demonstrate" and any(c.dep_ in ("dobj", "ccomp") for c in token.children):
+            # protest is intransitive: "thousands demonstrated", not "demonstrated its
+            # might" or "demonstrated that nobody could match ..." (with an object: "show")
+            return None
+        labelled = lemma == "call" and any(c.dep_ == "oprd" for c in token.children)
+        return Match(
+            trigger=token.i,
+            entry=entry,
+            pattern=None,
+            # "called the launch a provocation": naming a thing is a verdict on it
+            # (criticism, 111), not a telephone call
+            code="111" if labelled else entry.default_code,
+            reverse_code=None if labelled else entry.default_reverse,
+            specificity=bonus,
+        )
 
     def _idle_default(self, token: Token, match: Match) -> bool:
         """Whether a verb's block default codes no act here: its object is
@@ -998,86 +882,30 @@ class EventStage:
         drop: _Drops,
         dated: frozenset[int],
     ) -> None:
-        i = token.i
-        lemma = token.lemma_.lower()
-        # a light verb with only its default code yields to the event noun it
-        # governs ("attended talks", "held a meeting")
-        if match.specificity == 0 and lemma in _LIGHT_VERBS:
-            for child in token.children:
-                if child.dep_ in ("dobj", "attr", "nsubjpass") and child.i in found:
-                    drop.add(i, "light-verb-yields-to-noun")
-        embedded = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.i in found]
-        # a verb that only embeds another trigger lends it modality
-        if (
-            match.specificity == 0
-            and self.patterns.embedding.get(lemma) in ("planned", "possible", "negated")
-            and lemma not in _COMMISSIVES
-            and lemma not in _CONTENT_EMBEDDERS
-            and lemma not in _EVENTFUL_EMBEDDERS
-            and embedded
-        ):
-            drop.add(i, "embedder-lends-modality")
-        # "agreed/pledged/offered to X", "ready to X": an intent (03), said
-        # now; the act itself has not happened. Unless the text dates the act
-        # ("agreed to meet in May"): then the act is a planned event.
-        head = token.head
-        if (
-            token.dep_ == "xcomp"
-            and head.lemma_.lower() in _COMMISSIVES | _READY
-            and not any(t.i in dated for t in [token, *_phrase(token)])
-            and match.code
-        ):
-            found[i] = replace(
-                match,
-                code=_intent_code(match.code),
-                reverse_code=None,
-                anchor=head.i,
-                directed=True,
-                noun_reciprocal=False,
-            )
-            if head.i in found:
-                drop.add(head.i, "commissive-codes-intent")
-        # "threatened to fire missiles": a threat of force (138), of sanctions (1312)
-        if lemma in _THREATS and match.specificity == 0:
-            for child in token.children:
-                act = found.get(child.i)
-                if child.dep_ == "xcomp" and act is not None and act.code and act.code[:2] >= "15":
-                    found[i] = replace(match, code=_intent_code(act.code))
-        # "denied that it had supplied drones": the denied act is coded,
-        # negated; the denial is not coded again (docs/events.md)
-        if lemma == "deny" and match.specificity == 0:
-            contents = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
-            for child in token.children:
-                if child.dep_ == "dobj":
-                    contents.extend(
-                        c for c in child.children if c.dep_ in ("acl", "ccomp", "relcl")
-                    )
-            if any(c.i in found for c in contents):
-                drop.add(i, "denial-codes-denied-act")
-        # a purpose infinitive names the aim of its clause, not a happening
-        # ("worked with Beijing to halt the North's programmes", "staged war
-        # games to invade the North"), as a purpose noun is not one ("arrived
-        # for talks"); "in order to" likewise
-        if _purpose_clause(token):
-            drop.add(i, "purpose-clause")
-        # the content of a demand, threat or accusation is not coded
-        # ("urged Israel not to attack", "accused Hamas of firing rockets")
-        if lemma in _CONTENT_EMBEDDERS:
-            for child in token.children:
-                targets = [child]
-                if child.dep_ == "prep":
-                    targets = [c for c in child.children if c.dep_ in ("pcomp", "pobj")]
-                elif child.dep_ not in ("xcomp", "ccomp"):
-                    continue
-                for node in targets:
-                    if node.i in found and node.pos_ in ("VERB", "AUX"):
-                        drop.add(node.i, "content-of-speech-act")
+        """Run a verb trigger through `VERB_SETTLING`, in order (each may rewrite `found`)."""
+        verb = _Settling(self, token, token.lemma_.lower(), match, found, drop, dated)
+        for rule in VERB_SETTLING:
+            rule(verb)
 
     # -- roles -----------------------------------------------------------
     def _subjects(
         self, token: Token, mentions: MentionIndex, depth: int = 0
     ) -> tuple[list[ActorRef], Token | None]:
-        """Source actors of a verb, and the token they came from."""
+        """Source actors of a verb, and the token they came from: the agent of a passive,
+        else the verb's own subject, else the subject of the clause it inherits one from."""
+        found = self._passive_subjects(token, mentions, depth)
+        if found is not None:
+            return found
+        found = self._own_subjects(token, mentions, depth)
+        if found is not None:
+            return found
+        return self._inherited_subjects(token, mentions, depth)
+
+    def _passive_subjects(
+        self, token: Token, mentions: MentionIndex, depth: int
+    ) -> tuple[list[ActorRef], Token | None] | None:
+        """A passive's source: its 'by' agent; None when the verb is not passive or the
+        passive says nothing either way."""
         passive = _passive_clause(token)
         if passive is not None:
             for child in token.children:
@@ -1109,6 +937,13 @@ class EventStage:
                 # "Asked about the duty, Yeutter said", "a diplomat abducted
                 # in Tehran": the one it hangs from is the patient
                 return [], None
+        return None
+
+    def _own_subjects(
+        self, token: Token, mentions: MentionIndex, depth: int
+    ) -> tuple[list[ActorRef], Token | None] | None:
+        """The verb's own nsubj/csubj (a relative pronoun is its head noun; an unresolved
+        pronoun of a dependent clause is the subject of the clause it hangs from)."""
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
         # a misparse can give two subjects ("Old foes Gondor and Osgiliath"): the one with actors
         subjects.sort(key=lambda c: not mentions.actors_at(c))
@@ -1141,6 +976,13 @@ class EventStage:
                         break
                     head = head.head
                 return self._subjects(head, mentions, depth + 1)
+        return None
+
+    def _inherited_subjects(
+        self, token: Token, mentions: MentionIndex, depth: int
+    ) -> tuple[list[ActorRef], Token | None]:
+        """A verb with no subject of its own: the noun a relative or participle clause
+        modifies, the object of a control verb, or the subject of the clause above."""
         if depth >= 4 or token.head is token:
             return [], None
         if token.dep_ == "relcl" or (token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN")):
@@ -1588,6 +1430,21 @@ class EventStage:
         )
 
 
+@dataclass(slots=True)
+class _Story:
+    """One document as the engine codes it: the parse, the actors by token, the time
+    expressions by the word they govern, the places, and the running narrative."""
+
+    document: Document
+    doc: Doc
+    mentions: MentionIndex
+    by_governor: dict[int, list[TimeExpr]]
+    places: _PlaceIndex
+    view: _DocView
+    narrative: Narrative
+    discourse: _Discourse
+
+
 @dataclass
 class _Discourse:
     """Per-document state: sources of the previous sentence's events, by
@@ -1637,7 +1494,7 @@ _STATE_ONLY_CODES: dict[str, str] = {
 _HOME_SHARE = 0.5
 
 
-_FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "my", "our", "your", "me", "us"})
+_FIRST_SECOND_PERSON = _LEXICON.words("first_second_person")
 
 
 def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
@@ -1650,30 +1507,7 @@ def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
     return found
 
 
-_CROWD_WORDS = frozenset(
-    {
-        "people",
-        "thousands",
-        "hundreds",
-        "tens",
-        "dozens",
-        "crowd",
-        "crowds",
-        "residents",
-        "citizens",
-        "students",
-        "workers",
-        "supporters",
-        "protesters",
-        "demonstrators",
-        "activists",
-        "villagers",
-        "farmers",
-        "women",
-        "youths",
-        "mourners",
-    }
-)
+_CROWD_WORDS = _LEXICON.words("crowd_words")
 
 
 def _crowd_country(
@@ -2502,12 +2336,26 @@ def _attached_place(d: Draft) -> bool:
 
 def _acting_together(d: Draft) -> bool:
     """Whether coordinated sources act on each other (a mutual or reciprocal act)."""
-    token, mentions, code = d.token, d.mentions, d.code
     reciprocal = d.between or d.match.reciprocal
-    on_thing = (
+    return d.between or (
+        not d.targets
+        and len(d.sources) >= 2
+        and not _on_thing(d, reciprocal)
+        and not _with_outsider(d)
+        and (reciprocal or d.code[:2] in _RECIPROCAL_ROOTS)
+    )
+
+
+def _on_thing(d: Draft, reciprocal: bool) -> bool:
+    """'Italy, France and Greece backed the proposal': coordinated parties acting together
+    on a thing do not act on each other (only mutual acts, such as signing or trading, and
+    reciprocal entries do); 'the relations provided by A and B': the thing is the passive's
+    subject."""
+    token, mentions = d.token, d.mentions
+    return (
         not d.noun
         and not reciprocal
-        and code[:3] not in _MUTUAL_CODES
+        and d.code[:3] not in _MUTUAL_CODES
         and (
             any(
                 c.dep_ == "dobj"
@@ -2519,7 +2367,14 @@ def _acting_together(d: Draft) -> bool:
             or _passive_on_thing(token, mentions)
         )
     )
-    with_outsider = not d.noun and (
+
+
+def _with_outsider(d: Draft) -> bool:
+    """'Venezuela, Chile and the Philippines reached agreement with commercial banks': the
+    partner is named and is someone else; 'A, with B and C, met the heads of state of six
+    Gulf countries': a partner in the object that holds no actor."""
+    token, mentions = d.token, d.mentions
+    return not d.noun and (
         any(
             prep.dep_ == "prep"
             and prep.lower_ == "with"
@@ -2531,13 +2386,6 @@ def _acting_together(d: Draft) -> bool:
             c.dep_ == "dobj" and c.pos_ == "NOUN" and _people_noun(c) and not mentions.actors_at(c)
             for c in token.children
         )
-    )
-    return d.between or (
-        not d.targets
-        and len(d.sources) >= 2
-        and not on_thing
-        and not with_outsider
-        and (reciprocal or code[:2] in _RECIPROCAL_ROOTS)
     )
 
 
@@ -2786,4 +2634,119 @@ STEPS: tuple[Step, ...] = (
     Step("statement-only", "filter", _not_statement_only),
     Step("stance", "rewrite", _stance),
     Step("assembly", "assembly", _assemble),
+)
+
+
+# --- settling a verb trigger against the other triggers of its sentence -------------------
+
+
+@dataclass(slots=True)
+class _Settling:
+    stage: EventStage
+    token: Token
+    lemma: str
+    match: Match
+    found: dict[int, Match]
+    drop: _Drops
+    dated: frozenset[int]
+
+
+def _light_verb_yields(v: _Settling) -> None:
+    """'attended talks', 'held a meeting': a light verb with only its default code yields
+    to the event noun it governs."""
+    if v.match.specificity == 0 and v.lemma in _LIGHT_VERBS:
+        for child in v.token.children:
+            if child.dep_ in ("dobj", "attr", "nsubjpass") and child.i in v.found:
+                v.drop.add(v.token.i, "light-verb-yields-to-noun")
+
+
+def _embedder_lends_modality(v: _Settling) -> None:
+    """'plans to visit': a verb that only embeds another trigger lends it modality."""
+    embedded = [c for c in v.token.children if c.dep_ in ("xcomp", "ccomp") and c.i in v.found]
+    if (
+        v.match.specificity == 0
+        and v.stage.patterns.embedding.get(v.lemma) in ("planned", "possible", "negated")
+        and v.lemma not in _COMMISSIVES
+        and v.lemma not in _CONTENT_EMBEDDERS
+        and v.lemma not in _EVENTFUL_EMBEDDERS
+        and embedded
+    ):
+        v.drop.add(v.token.i, "embedder-lends-modality")
+
+
+def _commissive_codes_intent(v: _Settling) -> None:
+    """'agreed/pledged/offered to X', 'ready to X': an intent (03), said now; the act itself
+    has not happened -- unless the text dates it ('agreed to meet in May': planned)."""
+    token, match, head = v.token, v.match, v.token.head
+    if (
+        token.dep_ == "xcomp"
+        and head.lemma_.lower() in _COMMISSIVES | _READY
+        and not any(t.i in v.dated for t in [token, *_phrase(token)])
+        and match.code
+    ):
+        v.found[token.i] = replace(
+            match,
+            code=_intent_code(match.code),
+            reverse_code=None,
+            anchor=head.i,
+            directed=True,
+            noun_reciprocal=False,
+        )
+        if head.i in v.found:
+            v.drop.add(head.i, "commissive-codes-intent")
+
+
+def _threat_of_act(v: _Settling) -> None:
+    """'threatened to fire missiles': a threat of force (138), of sanctions (1312)."""
+    if v.lemma in _THREATS and v.match.specificity == 0:
+        for child in v.token.children:
+            act = v.found.get(child.i)
+            if child.dep_ == "xcomp" and act is not None and act.code and act.code[:2] >= "15":
+                v.found[v.token.i] = replace(v.match, code=_intent_code(act.code))
+
+
+def _denial_codes_denied_act(v: _Settling) -> None:
+    """'denied that it had supplied drones': the denied act is coded, negated; the denial
+    is not coded again (docs/events.md)."""
+    if v.lemma == "deny" and v.match.specificity == 0:
+        contents = [c for c in v.token.children if c.dep_ in ("ccomp", "xcomp")]
+        for child in v.token.children:
+            if child.dep_ == "dobj":
+                contents.extend(c for c in child.children if c.dep_ in ("acl", "ccomp", "relcl"))
+        if any(c.i in v.found for c in contents):
+            v.drop.add(v.token.i, "denial-codes-denied-act")
+
+
+def _purpose_is_no_happening(v: _Settling) -> None:
+    """A purpose infinitive names the aim of its clause, not a happening ('worked with
+    Beijing to halt the programmes'), as a purpose noun is not one ('arrived for talks')."""
+    if _purpose_clause(v.token):
+        v.drop.add(v.token.i, "purpose-clause")
+
+
+def _content_of_speech_act(v: _Settling) -> None:
+    """'urged Israel not to attack', 'accused Hamas of firing rockets': the content of a
+    demand, threat or accusation is not coded."""
+    if v.lemma not in _CONTENT_EMBEDDERS:
+        return
+    for child in v.token.children:
+        contents = [child]
+        if child.dep_ == "prep":
+            contents = [c for c in child.children if c.dep_ in ("pcomp", "pobj")]
+        elif child.dep_ not in ("xcomp", "ccomp"):
+            continue
+        for node in contents:
+            if node.i in v.found and node.pos_ in ("VERB", "AUX"):
+                v.drop.add(node.i, "content-of-speech-act")
+
+
+# In this order: a commissive rewrites its complement before threats and contents look at it.
+VERB_SETTLING: tuple[Callable[[_Settling], None], ...] = (
+    _light_verb_yields,
+    _embedder_lends_modality,
+    _commissive_codes_intent,
+    _threat_of_act,
+    _denial_codes_denied_act,
+    _purpose_is_no_happening,
+    _content_of_speech_act,
 )
