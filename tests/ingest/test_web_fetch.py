@@ -4,6 +4,8 @@ private addresses."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from collections.abc import Iterator
 
@@ -119,6 +121,37 @@ def test_slow_host_times_out_after_bounded_retries(site: Site) -> None:
     assert error.reason == "timed out: no data for 0.25 s (2 attempts)"
     assert len(site.hits_of("/slow")) == 2
     assert elapsed < 1.4  # two waits of 0.25 s and a backoff, not the host's 1.5 s
+
+
+def test_a_host_that_does_not_accept_connections_times_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A listening socket whose accept queue is full: Linux drops further SYNs, so a
+    connection is never made (a host that is down or firewalled, on this machine)."""
+    guard_connections(monkeypatch)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    try:
+        policy = Politeness(
+            allow_private=True, delay=0.0, connect_timeout=0.3, retries=1, backoff=0.05
+        )
+        started = time.monotonic()
+        error = fetch_error(Fetcher(policy), f"http://127.0.0.1:{port}/story", robots=False)
+        assert error.reason == "timed out: no connection within 0.3 s (2 attempts)"
+        assert time.monotonic() - started < 2.0
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
 
 
 def test_a_trickling_response_is_cut_at_the_total_timeout(site: Site) -> None:
