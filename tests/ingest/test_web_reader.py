@@ -304,3 +304,33 @@ def test_canonical_urls(url: str, canonical: str) -> None:
 )
 def test_relative_feed_dates(text: str, expected: dt.date | None) -> None:
     assert relative_date(text, FETCHED) == expected
+
+
+UNDATED = (Path(__file__).parent / "fixtures" / "web" / "undated.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("edit", "url", "expected"),
+    [
+        (
+            (
+                b"<h1>Border",
+                b'<p>Published <time datetime="2024-03-05T10:00">5 March</time></p><h1>Border',
+            ),
+            "http://news.test/world/border",
+            "2024-03-05",
+        ),
+        ((b"", b""), "http://news.test/2024/03/04/border-crossing", "2024-03-04"),
+        # A date the story merely mentions is not its publication date.
+        ((b"agreed to reopen", b"agreed on 12 March 2015 to reopen"), "http://news.test/b", None),
+        ((b"", b""), "http://news.test/world/border", None),
+    ],
+)
+def test_where_a_page_date_may_come_from(
+    edit: tuple[bytes, bytes], url: str, expected: str | None
+) -> None:
+    from dateline.ingest.web import extract_page
+
+    body = UNDATED.replace(*edit) if edit[0] else UNDATED
+    extracted = extract_page(body, url, today=TODAY)
+    assert extracted is not None and extracted.date == expected
