@@ -344,5 +344,6 @@ def test_dyad_over_time_follows_the_chosen_pair(browser: Any, base_url: str, cli
         ".map((s) => s.getBoundingClientRect().width);"
     )
     assert swatches and all(0 < w <= 24 for w in swatches)
+    browser.execute_script("document.querySelector('#series').scrollIntoView();")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "dashboard-dyad-1400x1000.png"))

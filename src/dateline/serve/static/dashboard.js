@@ -29,6 +29,9 @@
     return node;
   }
 
+  // An axis label: whole counts as they are, a half-way count with one decimal.
+  const tick = (value) => (Number.isInteger(value) ? value : value.toFixed(1));
+
   function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG_NS, tag);
     for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
@@ -134,7 +137,7 @@
       const y = top + plotH * (1 - fraction);
       chart.append(svg("line", { class: "gridline", x1: left, x2: width - right, y1: y, y2: y }));
       chart.append(svg("text", { class: "axis", x: left - 4, y: y + 3, "text-anchor": "end" },
-        Math.round(highest * fraction)));
+        tick(highest * fraction)));
     }
     if (periods.length === 0) {
       chart.append(svg("text", { class: "empty", x: width / 2, y: height / 2, "text-anchor": "middle" },
@@ -307,7 +310,7 @@
       const gy = top + plotH * (1 - fraction);
       chart.append(svg("line", { class: "gridline", x1: left, x2: width - right, y1: gy, y2: gy }));
       chart.append(svg("text", { class: "axis", x: left - 4, y: gy + 3, "text-anchor": "end" },
-        Math.round(highest * fraction)));
+        tick(highest * fraction)));
       chart.append(svg("text", { class: "axis", x: width - right + 4, y: gy + 3 },
         Math.round(-10 + 20 * fraction)));
     }
