@@ -338,6 +338,15 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
         if not isinstance(members, list):
             raise _fail(path, name, "a synonym set is a list of words")
         local_synsets[str(name).upper()] = [str(m).lower() for m in members]
+    nouns, verbs = _read_trigger_entries(data, path, local_synsets)
+    lists = _read_word_lists(data, path)
+    return {"nouns": nouns, "verbs": verbs, **lists, "raw": data}
+
+
+def _read_trigger_entries(
+    data: Mapping[str, Any], path: Path, local_synsets: Mapping[str, list[str]]
+) -> tuple[dict[str, list[TriggerEntry]], dict[str, list[TriggerEntry]]]:
+    """The hand-written noun and verb entries, each checked (id, lemmas, examples, codes)."""
     nouns: dict[str, list[TriggerEntry]] = {}
     verbs: dict[str, list[TriggerEntry]] = {}
     seen: set[str] = set()
@@ -380,26 +389,50 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
             )
             for lemma in lemmas:
                 table.setdefault(str(lemma).lower(), []).append(entry)
-    reporting = data.get("reporting_verbs") or []
-    pattern_only = data.get("pattern_only_verbs") or []
-    abstract_objects = data.get("abstract_objects") or []
-    reference_heads = data.get("reference_heads") or []
-    owned_things = data.get("owned_things") or []
-    rhetoric_objects = data.get("rhetoric_objects") or []
-    sites = data.get("visited_sites") or []
+    return nouns, verbs
+
+
+# The additions file's word lists: the key in the file and the name in `PatternSet`.
+_WORD_LISTS = (
+    ("reporting_verbs", "reporting"),
+    ("pattern_only_verbs", "pattern_only"),
+    ("abstract_objects", "abstract_objects"),
+    ("reference_heads", "reference_heads"),
+    ("owned_things", "owned_things"),
+    ("rhetoric_objects", "rhetoric_objects"),
+    ("visited_sites", "sites"),
+    ("populace_heads", "populace_heads"),
+    ("place_frames", "place_frames"),
+    ("envoy_nouns", "envoy_nouns"),
+)
+_MODALITIES = ("planned", "possible", "negated", "asserted")
+
+
+def _read_word_lists(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """The additions file's word lists and settings, each checked for its shape."""
+    lists: dict[str, Any] = {}
+    for key, name in _WORD_LISTS:
+        words = data.get(key) or []
+        if not isinstance(words, list):
+            raise _fail(path, key, "must be a list of words")
+        lists[name] = frozenset(str(v).lower() for v in words)
     embedding = data.get("embedding") or {}
+    if not isinstance(embedding, Mapping):
+        raise _fail(path, "embedding", "must map words to modalities")
+    for word, modality in embedding.items():
+        if modality not in _MODALITIES:
+            raise _fail(path, f"embedding:{word}", f"unknown modality {modality!r}")
+    lists["embedding"] = {str(k).lower(): str(v) for k, v in embedding.items()}
     historical_years = data.get("historical_years", 0)
     if not isinstance(historical_years, int) or historical_years < 0:
         raise _fail(path, "historical_years", "must be a whole number of years >= 0")
-    populace_heads = data.get("populace_heads") or []
-    if not isinstance(populace_heads, list):
-        raise _fail(path, "populace_heads", "must be a list of words")
-    place_frames = data.get("place_frames") or []
-    if not isinstance(place_frames, list):
-        raise _fail(path, "place_frames", "must be a list of words")
-    envoy_nouns = data.get("envoy_nouns") or []
-    if not isinstance(envoy_nouns, list):
-        raise _fail(path, "envoy_nouns", "must be a list of words")
+    lists["historical_years"] = historical_years
+    lists["departed"] = _read_departed(data, path)
+    return lists
+
+
+def _read_departed(data: Mapping[str, Any], path: Path) -> dict[str, dt.date]:
+    """People who had died, by name and knowledge-base id, with the day they died."""
     departed: dict[str, dt.date] = {}
     for raw in data.get("departed") or []:
         if (
@@ -411,43 +444,7 @@ def _load_additions(path: Path, synsets: Mapping[str, list[str]]) -> dict[str, A
             raise _fail(path, f"departed:{raw!r}"[:80], "needs names (a list) and died (a date)")
         for key in [*raw["names"], *(raw.get("kb_ids") or [])]:
             departed[str(key).lower()] = raw["died"]
-    if (
-        not isinstance(reporting, list)
-        or not isinstance(pattern_only, list)
-        or not isinstance(abstract_objects, list)
-        or not isinstance(reference_heads, list)
-        or not isinstance(owned_things, list)
-        or not isinstance(rhetoric_objects, list)
-        or not isinstance(sites, list)
-        or not isinstance(embedding, Mapping)
-    ):
-        raise _fail(
-            path,
-            "reporting_verbs/pattern_only_verbs/abstract_objects/reference_heads/owned_things/"
-            "rhetoric_objects/visited_sites/embedding",
-            "wrong shape",
-        )
-    for word, modality in embedding.items():
-        if modality not in ("planned", "possible", "negated", "asserted"):
-            raise _fail(path, f"embedding:{word}", f"unknown modality {modality!r}")
-    return {
-        "nouns": nouns,
-        "verbs": verbs,
-        "reporting": frozenset(str(v).lower() for v in reporting),
-        "pattern_only": frozenset(str(v).lower() for v in pattern_only),
-        "abstract_objects": frozenset(str(v).lower() for v in abstract_objects),
-        "reference_heads": frozenset(str(v).lower() for v in reference_heads),
-        "owned_things": frozenset(str(v).lower() for v in owned_things),
-        "rhetoric_objects": frozenset(str(v).lower() for v in rhetoric_objects),
-        "sites": frozenset(str(v).lower() for v in sites),
-        "embedding": {str(k).lower(): str(v) for k, v in embedding.items()},
-        "historical_years": historical_years,
-        "departed": departed,
-        "populace_heads": frozenset(str(v).lower() for v in populace_heads),
-        "place_frames": frozenset(str(v).lower() for v in place_frames),
-        "envoy_nouns": frozenset(str(v).lower() for v in envoy_nouns),
-        "raw": data,
-    }
+    return departed
 
 
 def read_verb_file(path: Path) -> dict[str, Any]:
