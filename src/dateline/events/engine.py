@@ -120,6 +120,10 @@ _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp
 _DIRECTIVE_EMBEDDERS = _LEXICON.words("directive_embedders")
 # The content of these is not coded separately (docs/events.md).
 _CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | _LEXICON.words("content_embedders_extra")
+_DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
+# Roots of acts a state or party does to people at home as well as abroad: appeals,
+# demands, criticism, rejection, threats, coercion and repression.
+_DOMESTIC_ROOTS = frozenset({"02", "10", "11", "12", "13", "17"})
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = _LEXICON.words("commissives")
 _READY = _LEXICON.words("ready_words")
@@ -2423,6 +2427,38 @@ def _visit_host(d: Draft) -> bool:
     return True
 
 
+def _domestic_patient(d: Draft) -> bool:
+    if d.mutual or d.targets or len(d.sources) != 1 or d.code[:2] not in _DOMESTIC_ROOTS:
+        return True
+    source = d.sources[0]
+    country = source.resolved.country
+    if not country or country == "IGO" or source.code.startswith("IGO"):
+        return True
+    patient = _people_patient(d.token)
+    if patient is None and d.code[:2] == "17" and _home_country(d.document.mentions) == country:
+        patient = d.token  # "police fired tear gas": coercion at home is aimed at its people
+    if patient is not None:
+        d.targets = [_state_actor(country, patient, "")]
+    return True
+
+
+def _people_patient(token: Token) -> Token | None:
+    """The people a trigger acts on when a common noun names them: its object (or passive
+    subject), or the object of a preposition that names a party."""
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubjpass", "dative") and (
+            child.lemma_.lower() in _DOMESTIC_PATIENTS or _people_noun(child)
+        ):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "to", "for"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and (
+                    pobj.lemma_.lower() in _DOMESTIC_PATIENTS or _people_noun(pobj)
+                ):
+                    return pobj
+    return None
+
+
 def _directed_pairs(d: Draft) -> bool:
     if d.mutual:
         return True
@@ -2622,6 +2658,7 @@ STEPS: tuple[Step, ...] = (
     Step("attached-place", "place", _attached_place),
     Step("mutual-pairs", "pairing", _mutual_pairs),
     Step("visit-host", "pairing", _visit_host),
+    Step("domestic-patient", "roles", _domestic_patient),
     Step("directed-pairs", "pairing", _directed_pairs),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),

@@ -40,6 +40,7 @@ LISTS = (
     "topic_preps",
     "party_phrase_preps",
     "party_preps",
+    "domestic_patients",
 )
 _HEADER = ("id", "version", "source", "licence")
 
