@@ -35,7 +35,7 @@ from dateline.events.dating import (
 from dateline.events.lexicon import load_lexicon
 from dateline.events.modality import RANK, trigger_modality
 from dateline.events.patterns import Pattern, PatternSet, Term, TriggerEntry, load_patterns
-from dateline.events.roles import TARGET_PREPS, ActorRef, MentionIndex
+from dateline.events.roles import TARGET_PREPS, ActorRef, MentionIndex, unique_actors
 from dateline.records import (
     ActorMention,
     Document,
@@ -1241,6 +1241,12 @@ class EventStage:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         pair = mentions.actors_at(pobj)
+                        if len(pair) < 2:
+                            # "between Kong of China and Akiba of Japan": each conjunct's
+                            # own phrase names its party
+                            pair = unique_actors(
+                                [*pair, *(r for c in pobj.conjuncts for r in mentions.actors_at(c))]
+                            )
                 if len(pair) >= 2:
                     return pair, [], True
             elif child.dep_ == "poss":
@@ -1796,8 +1802,11 @@ def _envoy_title(
 
 
 def _place_phrase(token: Token, frames: frozenset[str]) -> bool:
-    """Whether `token` only says where: the object of "off", or of "of"
-    after a place frame ("east of Bahrain", "the coast of Qatar")."""
+    """Whether `token` only says where: the object of "off", or of "of" after a place
+    frame ("east of Bahrain", "the coast of Qatar"), or a country adjective on a frame
+    ("near the Afghan border")."""
+    if token.dep_ in ("amod", "compound") and token.head.lower_ in frames:
+        return True
     if token.dep_ != "pobj" or token.head.dep_ != "prep":
         return False
     prep = token.head
@@ -2195,6 +2204,38 @@ def _find_roles(d: Draft) -> bool:
     return True
 
 
+def _bare_institution_where(d: Draft) -> bool:
+    """'Police arrested 20 protesters in Moscow': a bare institution that took the story's
+    country belongs to the country where its sentence says it acts, when the sentence
+    names no actor of that country itself."""
+    sentence_index = d.sentence[0]
+    countries = {
+        p.country for p in d.document.places if p.sentence_index == sentence_index and p.country
+    }
+    if len(countries) != 1:
+        return True
+    (where,) = countries
+    named = {
+        m.country
+        for m in d.document.mentions
+        if m.sentence_index == sentence_index and m.rule_id != "composed.context"
+    }
+    if where in named:
+        return True
+    d.sources = [_recountried(r, where) for r in d.sources]
+    d.targets = [_recountried(r, where) for r in d.targets]
+    return True
+
+
+def _recountried(ref: ActorRef, country: str) -> ActorRef:
+    mention = ref.resolved
+    if mention.rule_id != "composed.context" or not mention.country or mention.country == country:
+        return ref
+    code = country + mention.cameo_code[len(mention.country) :]
+    moved = replace(mention, country=country, cameo_code=code)
+    return ActorRef(mention=ref.mention, resolved=moved, token=ref.token)
+
+
 def _political_sources(d: Draft) -> bool:
     d.sources = [s for s in d.sources if s.code and _political(s.code)]
     if d.stage._trace is not None:
@@ -2545,12 +2586,28 @@ def _not_a_condition(d: Draft) -> bool:
 def _dating(d: Draft) -> bool:
     assert d.anchor is not None
     d.timex = pick_timex(d.anchor, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is None and d.noun:
+        d.timex = _noun_timex(d.token, d.discourse.timex_tokens)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
     else:
         report = d.document.article.date
         d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report) or report_date(report)
     return True
+
+
+def _noun_timex(token: Token, timex_tokens: Mapping[int, TimeExpr]) -> TimeExpr | None:
+    """The time expression an event noun carries itself ("last Thursday's meeting") or, as
+    the subject of 'be', the one of its clause ("the talks last week were the first")."""
+    for child in token.children:
+        if child.dep_ in ("poss", "npadvmod", "compound") and child.i in timex_tokens:
+            return timex_tokens[child.i]
+    head = token.head
+    if token.dep_ == "nsubj" and head.lemma_ == "be":
+        for child in head.children:
+            if child.dep_ == "npadvmod" and child.i in timex_tokens:
+                return timex_tokens[child.i]
+    return None
 
 
 def _modality_from_date(d: Draft) -> bool:
@@ -2642,6 +2699,7 @@ STEPS: tuple[Step, ...] = (
     Step("under-attack", "veto", _under_attack),
     Step("referenced-not-happening", "veto", _not_referenced),
     Step("roles", "roles", _find_roles),
+    Step("bare-institution-where", "roles", _bare_institution_where),
     Step("political-sources", "filter", _political_sources),
     Step("people-praise-own-leaders", "filter", _people_praise_own_leaders),
     Step("visited-site-owner", "filter", _visited_site_owner),

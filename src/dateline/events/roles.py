@@ -158,7 +158,7 @@ class MentionIndex:
                     else:
                         nxt.append(child)
             if level:
-                return _unique(level)
+                return unique_actors(level)
             frontier = nxt
         # a conjunct whose own head carries no actor ("lawmakers and officials in X")
         for conj in token.conjuncts:
@@ -207,6 +207,12 @@ class MentionIndex:
                     ref = self.ref(conj)
                     if ref is not None:
                         refs.append(ref)
+                # "China's minister Kong and Japan's deputy minister Akiba", parsed with
+                # the second name as another apposition: an appositive of another
+                # country is a co-party, not the same actor
+                ref = self.ref(child)
+                if ref is not None and ref.resolved.country != first.resolved.country:
+                    refs.append(ref)
         # "Indian and Chinese troops": coordinated adjectives name two actors
         for child in token.children:
             if child.dep_ == "amod" and child.conjuncts:
@@ -229,10 +235,10 @@ class MentionIndex:
                 refs.extend(inner)
             else:
                 refs.append(ref)
-        return _unique(refs)
+        return unique_actors(refs)
 
 
-def _unique(refs: Iterable[ActorRef]) -> list[ActorRef]:
+def unique_actors(refs: Iterable[ActorRef]) -> list[ActorRef]:
     """Distinct actors; of a country and its own more specific actor found
     together ("his Chinese counterpart Wang Yi": CHN and CHNGOV), the latter."""
     seen: set[tuple[str, int]] = set()

@@ -1,0 +1,93 @@
+"""The short texts a new user tried (issue: events on real news), through the whole pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from dateline.records import Article, Document
+from dateline.run import build_pipeline, code_articles
+
+STORY_DATE = dt.date(2017, 4, 14)  # a Friday
+
+
+@pytest.fixture(scope="module")
+def code() -> Callable[[str], Document]:
+    pipeline = build_pipeline()
+
+    def run(text: str) -> Document:
+        return code_articles([Article(id="t", date=STORY_DATE, text=text)], pipeline)[0]
+
+    return run
+
+
+def _events(document: Document) -> set[tuple[str, str, str | None, str, str | None]]:
+    return {
+        (
+            e.source.cameo_code,
+            e.cameo_code,
+            e.target.cameo_code if e.target else None,
+            e.date.value,
+            e.location.name if e.location else None,
+        )
+        for e in document.events
+    }
+
+
+@pytest.mark.model
+def test_co_subjects_whose_nationality_the_text_gives_meet(code: Callable[[str], Document]) -> None:
+    found = _events(
+        code(
+            "China's assistant foreign minister Kong Xuanyou and Japan's deputy foreign "
+            "minister Takeo Akiba met in Tokyo on April 6, the Chinese foreign ministry said "
+            "on Friday."
+        )
+    )
+    assert ("CHNGOV", "040", "JPNGOV", "2017-04-06", "Tokyo") in found
+
+
+@pytest.mark.model
+def test_a_meeting_between_people_of_named_countries_dated_by_its_own_day(
+    code: Callable[[str], Document],
+) -> None:
+    found = _events(
+        code(
+            "Last Thursday's meeting in Tokyo between Kong Xuanyou of China and Takeo Akiba "
+            "of Japan was the first round of such talks in five months."
+        )
+    )
+    assert ("CHN", "040", "JPN", "2017-04-13", "Tokyo") in found
+
+
+@pytest.mark.model
+def test_police_belong_to_where_they_act_and_a_crowd_protests(
+    code: Callable[[str], Document],
+) -> None:
+    found = _events(
+        code(
+            "Police arrested 20 protesters in Moscow on Sunday. Thousands of people protested "
+            "in Caracas against President Nicolas Maduro."
+        )
+    )
+    sources = {(s, c, loc) for s, c, _, _, loc in found}
+    assert ("RUSCOP", "173", "Moscow") in sources
+    assert any(s.startswith("VEN") and c.startswith("14") for s, c, _ in sources)
+    assert not any(s.startswith("VEN") and c == "173" for s, c, _ in sources)
+
+
+@pytest.mark.model
+def test_talks_dated_by_the_week_their_clause_names(code: Callable[[str], Document]) -> None:
+    found = _events(
+        code(
+            "The talks between Wang Yi and Fumio Kishida in Tokyo last week were the first in a year."
+        )
+    )
+    assert ("CHNGOV", "040", "JPNGOV", "2017-W14", "Tokyo") in found
+
+
+@pytest.mark.model
+def test_a_border_says_where_not_who(code: Callable[[str], Document]) -> None:
+    found = _events(code("Pakistani troops killed five militants near the Afghan border."))
+    assert found and not any(target == "AFG" for _, _, target, _, _ in found)
