@@ -100,5 +100,7 @@ def test_pattern_codes_are_checked_against_the_cameo_table_at_load() -> None:
 def test_docs_show_the_step_list_as_it_is_in_code() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "events.md").read_text(encoding="utf-8")
     positions = [docs.find(f"| `{step.id}` |") for step in STEPS]
-    assert all(p >= 0 for p in positions), [s.id for s, p in zip(STEPS, positions) if p < 0]
+    assert all(p >= 0 for p in positions), [
+        s.id for s, p in zip(STEPS, positions, strict=True) if p < 0
+    ]
     assert positions == sorted(positions)
