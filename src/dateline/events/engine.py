@@ -965,15 +965,20 @@ class EventStage:
                     if refs and _owner_only(token.head, refs, mentions, self.patterns.owned_things):
                         refs = []  # "the U.S. Farm Act, which provides ..."
                     return refs, token.head
+                owned_by_pronoun = any(
+                    c.dep_ == "poss" and c.tag_ == "PRP$" and c.lower_ in ("its", "their")
+                    for c in child.children
+                )
                 if (
                     refs
-                    or child.pos_ != "PRON"
+                    or (child.pos_ != "PRON" and not owned_by_pronoun)
                     or depth >= 4
                     or token.dep_ not in ("advcl", "relcl", "conj", "ccomp")
                 ):
                     return refs, child
                 # "A and B met in Lima, when they agreed": an unresolved
-                # pronoun is the subject of the clause it hangs from
+                # pronoun is the subject of the clause it hangs from; so is the owner
+                # of "Turkey says its jets shot at the plane"
                 head = token.head
                 for _ in range(3):
                     if head.pos_ in ("VERB", "AUX") or head.head is head:
@@ -2346,6 +2351,24 @@ def _protesting_crowd(d: Draft) -> bool:
     return True
 
 
+def _fired_from(d: Draft) -> bool:
+    """'a missile fired from Yemen struck a ship': force with no named agent comes from the
+    country it was fired from (EVENTS.md: an unknown attacker is that country's)."""
+    if d.sources or d.code[:2] not in ("15", "18", "19", "20"):
+        return True
+    for node in (d.token, d.token.head if d.token.dep_ == "acl" else None):
+        if node is None:
+            continue
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                for pobj in child.children:
+                    refs = d.mentions.actors_at(pobj) if pobj.dep_ == "pobj" else []
+                    if refs:
+                        d.sources = refs[:1]
+                        return True
+    return True
+
+
 def _has_political_source(d: Draft) -> bool:
     if not d.sources:
         return False
@@ -2711,6 +2734,7 @@ STEPS: tuple[Step, ...] = (
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
     Step("pronoun-source", "roles", _pronoun_source),
     Step("protesting-crowd", "roles", _protesting_crowd),
+    Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
     Step("locative-target", "roles", _locative_target),
     Step("attached-place", "place", _attached_place),
