@@ -2356,9 +2356,11 @@ def _fired_from(d: Draft) -> bool:
     country it was fired from (EVENTS.md: an unknown attacker is that country's)."""
     if d.sources or d.code[:2] not in ("15", "18", "19", "20"):
         return True
-    for node in (d.token, d.token.head if d.token.dep_ == "acl" else None):
-        if node is None:
-            continue
+    token = d.token
+    nodes = [token, *([token.head] if token.dep_ == "acl" else [])]
+    # "a missile fired from Yemen struck a ship": the subject's own participle says whence
+    nodes += [a for s in token.children if s.dep_ == "nsubj" for a in s.children if a.dep_ == "acl"]
+    for node in nodes:
         for child in node.children:
             if child.dep_ == "prep" and child.lower_ == "from":
                 for pobj in child.children:
