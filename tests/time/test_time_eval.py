@@ -151,8 +151,8 @@ def test_evaluate_sample(tmp_path: Path, nlp) -> None:  # type: ignore[no-untype
     assert any("broken.tml" in line for line in report.details)
 
 
-# Measured on 2026-11-28 (docs/time.md); the floor sits 0.02 below.
-FLOORS = {"timebank.value_f1": 0.851, "aquaint.value_f1": 0.781}
+# Measured on 2026-12-06 (docs/time.md); the floor sits 0.01 below.
+FLOORS = {"timebank.value_f1": 0.853, "aquaint.value_f1": 0.785}
 
 
 @pytest.mark.model
@@ -162,16 +162,16 @@ def test_quality_floor(shared_data: Path, nlp) -> None:  # type: ignore[no-untyp
     report = evaluate_time(corpora, nlp=nlp)
     assert report.rows[0]["gold"] == 1243
     for key, measured in FLOORS.items():
-        assert report.metrics[key] >= measured - 0.02, (key, report.metrics[key])
+        assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])
 
 
 # Our own TimeML sets, each written blind to the time stage and scored blind once before
 # anything was read from it (evalsets/time 0.901, time_heldout 0.863, time_final 0.897);
-# measured 2026-11-28 after the fixes read from them; the floor sits 0.02 below.
+# measured 2026-12-06 after the fixes read from them; the floor sits 0.01 below.
 OWN_FLOORS = {
-    "time.value_f1": 0.937,
-    "time_heldout.value_f1": 0.910,
-    "time_final.value_f1": 0.921,
+    "time.value_f1": 0.946,
+    "time_heldout.value_f1": 0.916,
+    "time_final.value_f1": 0.922,
 }
 
 
@@ -182,4 +182,4 @@ def test_quality_floor_own_sets(nlp) -> None:  # type: ignore[no-untyped-def]
     report = evaluate_time(sets, nlp=nlp)
     assert [row["gold"] for row in report.rows[:3]] == [372, 321, 289]
     for key, measured in OWN_FLOORS.items():
-        assert report.metrics[key] >= measured - 0.02, (key, report.metrics[key])
+        assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])
