@@ -2613,6 +2613,12 @@ def _dating(d: Draft) -> bool:
     d.timex = pick_timex(d.anchor, d.by_governor, d.discourse.timex_tokens)
     if d.timex is None and d.noun:
         d.timex = _noun_timex(d.token, d.discourse.timex_tokens)
+    if d.timex is None:
+        # "Saudi Arabia said yesterday it was expelling the ambassador": an act the text
+        # does not date happened at or shortly before the speech that reports it (EVENTS.md §6)
+        said = _reporting_head(d.anchor, d.stage.patterns.reporting)
+        if said is not None:
+            d.timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
     else:
