@@ -1,0 +1,50 @@
+"""The real-news events suite (evalsets/real) end to end, with floors just below the figures
+measured on the dev split (docs/evaluation.md). The test split is never scored here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dateline.eval import EvalReport
+from dateline.eval.real import REAL_DIR, agreement, evaluate_real, load_corpus
+
+pytestmark = [pytest.mark.model, pytest.mark.corpus]
+
+
+@pytest.fixture(scope="module")
+def dev_report(nlp: Any, shared_data: Any) -> EvalReport:
+    from dateline.run import build_pipeline
+
+    return evaluate_real("dev", pipeline=build_pipeline(nlp=nlp))
+
+
+# measured 2026-12-06 on the 100 dev stories (634 gold events); session start: F1 0.162,
+# P 0.410, R 0.101
+FLOORS = {
+    "f1": 0.19,  # measured 0.211
+    "precision": 0.40,  # measured 0.428
+    "recall": 0.12,  # measured 0.140
+    "modality": 0.90,  # measured 0.944
+    "date_lenient": 0.72,  # measured 0.761
+}
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_floor(metric: str, dev_report: EvalReport) -> None:
+    assert dev_report.metrics[metric] >= FLOORS[metric], dev_report.details[:5]
+
+
+def test_the_corpus_is_what_the_issue_asks(shared_data: Any) -> None:
+    stories = load_corpus(REAL_DIR)
+    assert len(stories) >= 150
+    assert sum(s.source == "modern" for s in stories) >= len(stories) / 3
+    assert {s.split for s in stories} == {"dev", "test"}
+    assert sum(s.double for s in stories) >= 30
+
+
+def test_agreement_is_the_human_ceiling(shared_data: Any) -> None:
+    report = agreement()
+    assert report.metrics["stories"] >= 30
+    assert report.metrics["f1"] >= 0.85  # two blind annotations agree; dateline is far below
