@@ -2823,6 +2823,23 @@ def _commissive_codes_intent(v: _Settling) -> None:
             v.drop.add(head.i, "commissive-codes-intent")
 
 
+def _commissive_over_noun(v: _Settling) -> None:
+    """'agreed to continue negotiations', 'pledged to resume talks': the event noun under the
+    commissive's infinitive is the intended act (03x), said now; the agreement itself is not
+    coded again."""
+    if v.lemma not in _COMMISSIVES:
+        return
+    for verb in (c for c in v.token.children if c.dep_ == "xcomp" and c.i not in v.found):
+        for noun in (c for c in verb.children if c.dep_ == "dobj" and c.i in v.found):
+            act = v.found[noun.i]
+            if not act.code or any(t.i in v.dated for t in [verb, *_phrase(verb)]):
+                continue
+            v.found[noun.i] = replace(
+                act, code=_intent_code(act.code), reverse_code=None, anchor=v.token.i, directed=True
+            )
+            v.drop.add(v.token.i, "commissive-codes-intent")
+
+
 def _threat_of_act(v: _Settling) -> None:
     """'threatened to fire missiles': a threat of force (138), of sanctions (1312)."""
     if v.lemma in _THREATS and v.match.specificity == 0:
@@ -2872,6 +2889,7 @@ VERB_SETTLING: tuple[Callable[[_Settling], None], ...] = (
     _light_verb_yields,
     _embedder_lends_modality,
     _commissive_codes_intent,
+    _commissive_over_noun,
     _threat_of_act,
     _denial_codes_denied_act,
     _purpose_is_no_happening,
