@@ -15,6 +15,7 @@ Antarctica is left out (no events there, and it would take a fifth of the map).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -48,6 +49,16 @@ def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[tupl
     return points
 
 
+def across_the_antimeridian(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring that crosses 180° (Fiji) drawn whole: its longitudes unwrapped past 180, and
+    a copy 360° to the west; the map's box clips each to its side. Others as they are."""
+    lons = [lon for lon, _ in points]
+    if all(abs(b - a) < 180 for a, b in itertools.pairwise(lons)):
+        return [points]
+    east = [(lon + 360.0 if lon < 0 else lon, lat) for lon, lat in points]
+    return [east, [(lon - 360.0, lat) for lon, lat in east]]
+
+
 def path(points: list[tuple[float, float]]) -> str:
     cells = []
     last = None
@@ -75,7 +86,7 @@ def build(source: Path) -> str:
             for indexes in polygon:
                 points = ring(indexes, arcs)
                 if points and max(lat for _, lat in points) > SOUTH + 2:
-                    parts.append(path(points))
+                    parts += [path(copy) for copy in across_the_antimeridian(points)]
         d = "".join(part for part in parts if part)
         if d:
             name = (geometry.get("properties") or {}).get("name", "")
