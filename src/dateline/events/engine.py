@@ -2342,13 +2342,27 @@ def _pronoun_source(d: Draft) -> bool:
 
 
 def _protesting_crowd(d: Draft) -> bool:
-    if (
-        not d.sources
-        and d.code[:2] == "14"
-        and (crowd := _crowd_country(d.token, d.places, d.document.mentions)) is not None
-    ):
+    if d.sources or d.code[:2] != "14":
+        return True
+    if d.noun:
+        # "protests against the government", "the march": a protest noun names its crowd;
+        # it is the people of where it happens, protesting at home unless it says at whom
+        crowd = _where_country(d.token, d.places) or _home_country(d.document.mentions)
+        if crowd is None:
+            return True
+        d.sources = [_state_actor(crowd, d.token, "CVL")]
+        if not d.targets:
+            d.targets = [_state_actor(crowd, d.token.head, "")]
+        return True
+    crowd = _crowd_country(d.token, d.places, d.document.mentions)
+    if crowd is not None:
         d.sources = [_state_actor(crowd, d.token, "CVL")]
     return True
+
+
+def _where_country(token: Token, places: _PlaceIndex) -> str | None:
+    attached = places.attached(token, exclude=set())
+    return attached[1].country if attached is not None and attached[1].country else None
 
 
 def _fired_from(d: Draft) -> bool:
