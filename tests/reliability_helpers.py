@@ -4,6 +4,8 @@ Dask workers import them by name, so they live in a module, not a test file)."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,24 @@ class SlowStage:
             while time.monotonic() < until:
                 pass
         return batch
+
+
+class DyingStage:
+    """Kills its own worker process on a story whose text holds 'die' (an OOM kill, a
+    segfault in native code)."""
+
+    name = "dying"
+    requires = frozenset({"article"})
+    provides = frozenset()
+
+    def process(self, batch: list[Document]) -> list[Document]:
+        if any("die" in document.article.text for document in batch):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return batch
+
+
+def dying_pipeline() -> Pipeline:
+    return Pipeline([FakeEventStage(), DyingStage()], batch_size=4)
 
 
 def trouble_pipeline() -> Pipeline:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -67,6 +68,25 @@ def test_in_worker_processes_too(tmp_path: Path) -> None:
             budget=FAST,
         )
     check_troubled_run(summary, db, rejects)
+
+
+def test_a_worker_that_dies_on_a_story_rejects_that_story_only(tmp_path: Path) -> None:
+    from tests.reliability_helpers import dying_pipeline
+
+    corpus, db, rejects = tmp_path / "s.jsonl", tmp_path / "x.duckdb", tmp_path / "r.jsonl"
+    write_corpus(corpus, 12)
+    lines = corpus.read_text().splitlines()
+    lines[4] = lines[4].replace("Japan met China.", "Japan met China. die")
+    corpus.write_text("\n".join(lines) + "\n")
+    with open_store(db) as store:
+        summary = code_inputs(
+            [corpus], store, rejects, pipeline_factory=dying_pipeline, batch_size=4, processes=2
+        )
+    assert (summary.read, summary.coded, summary.failed) == (12, 11, 1)
+    assert {row[0] for row in tables(db)["articles"]} == {f"s{i}" for i in range(12)} - {"s4"}
+    (reject,) = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert reject["line"] == 5
+    assert reject["reason"].startswith("coding failed: the worker process coding this story died")
 
 
 def test_no_budget_means_no_limit_and_an_error_still_is_one_reject(tmp_path: Path) -> None:

@@ -25,13 +25,24 @@ from dataclasses import dataclass
 from dateline.pipeline import Pipeline
 from dateline.records import Article, Document, Reject
 
-__all__ = ["StageTimeout", "TimeBudget", "code_guarded", "deadline", "reject_for_article"]
+__all__ = [
+    "StageTimeout",
+    "TimeBudget",
+    "WorkerDied",
+    "code_guarded",
+    "deadline",
+    "reject_for_article",
+]
 
 
 class StageTimeout(BaseException):
     """Raised in the coding thread when a stage runs past its budget.
 
     A BaseException, so a stage's own ``except Exception`` cannot swallow it."""
+
+
+class WorkerDied(Exception):
+    """The worker process coding a story died (killed, out of memory, a crash in C)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,12 @@ def reject_for_article(
 ) -> Reject:
     """A reject for a story a stage could not code, at the story's place in its input."""
     file, line = _place(article.origin)
-    if isinstance(cause, StageTimeout):
+    if isinstance(cause, WorkerDied):
+        reason = (
+            "coding failed: the worker process coding this story died (killed, out of memory,"
+            f" or a crash in native code: {cause}); it was not coded, the rest of the run went on"
+        )
+    elif isinstance(cause, StageTimeout):
         reason = (
             f"too slow: the {stage} stage ran past its budget of {seconds or 0:.0f} s on this"
             f" story of {len(article.text):,} characters and was stopped; the rest of the run"

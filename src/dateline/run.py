@@ -15,11 +15,14 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from dateline.guard import TimeBudget, code_guarded
+from dateline.guard import TimeBudget, WorkerDied, code_guarded, reject_for_article
 from dateline.ingest.common import MAX_STORY_CHARS
 from dateline.pipeline import Pipeline
 from dateline.records import Article, Document, Reject, record_to_dict
@@ -238,23 +241,15 @@ def code_inputs(
     URL inputs are fetched by `web` (see `dateline.ingest.web.WebReader`).
     """
     from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
     from functools import partial
-    from multiprocessing import get_context
 
     from dateline.ingest import read_inputs
 
-    executor: ProcessPoolExecutor | None = None
-    in_flight: deque[Future[tuple[list[Document], list[Reject]]]] = deque()
+    workers: _Workers | None = None
+    in_flight: deque[tuple[list[Article], Future[tuple[list[Document], list[Reject]]]]] = deque()
     if processes > 1:
         factory = pipeline_factory or partial(build_pipeline, batch_size=batch_size)
-        # spawn, not fork: the parent holds a DuckDB connection and its threads.
-        executor = ProcessPoolExecutor(
-            processes,
-            mp_context=get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(factory, os.getpid()),
-        )
+        workers = _Workers(processes, factory, budget)
     else:
         pipeline = (
             pipeline or (pipeline_factory or partial(build_pipeline, batch_size=batch_size))()
@@ -280,14 +275,15 @@ def code_inputs(
         # Ingest rejects a repeated id within a run, so ids in `pending` are unique.
         todo = [article for article in pending if article.id not in skip]
         summary.skipped += len(pending) - len(todo)
-        if todo and executor is not None:
-            in_flight.append(executor.submit(_code_in_worker, todo, budget))
+        if todo and workers is not None:
+            in_flight.append((todo, workers.submit(todo)))
         elif todo and pipeline is not None:
             store_batch(code_guarded(pipeline, todo, budget))
         pending.clear()
         # Two batches queued per worker keep them busy while this process writes.
         while in_flight and (drain or len(in_flight) > 2 * processes):
-            store_batch(in_flight.popleft().result())
+            assert workers is not None
+            store_batch(workers.result(*in_flight.popleft()))
 
     status = "failed"
     try:
@@ -305,10 +301,8 @@ def code_inputs(
         status = "interrupted"
         raise
     finally:
-        if executor is not None:
-            if status != "finished":  # do not wait for batches nobody will store
-                _stop_workers(executor)
-            executor.shutdown(wait=status == "finished", cancel_futures=True)
+        if workers is not None:
+            workers.close(wait=status == "finished")
         rejects.close()
         store.finish_run(summary.run_id, summary.counts(), status)
         if rejects.handle is None:
@@ -316,8 +310,60 @@ def code_inputs(
     return summary
 
 
-def _stop_workers(executor: Any) -> None:
-    """End a pool's worker processes now (a failed or interrupted run)."""
-    for process in list(getattr(executor, "_processes", {}).values()):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.kill()
+class _Workers:
+    """The worker processes of a run, and what to do when one of them dies.
+
+    A worker killed while coding (the kernel's out-of-memory killer, a crash in
+    native code) breaks the whole pool. The pool is then started again and the
+    batches it held are coded again story by story, so the story the worker died
+    on is found: it becomes a `coding failed` reject and the run goes on.
+    """
+
+    def __init__(
+        self, processes: int, factory: Callable[[], Pipeline], budget: TimeBudget | None
+    ) -> None:
+        self.processes, self.factory, self.budget = processes, factory, budget
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the parent holds a DuckDB connection and its threads.
+        return ProcessPoolExecutor(
+            self.processes,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.factory, os.getpid()),
+        )
+
+    def submit(self, articles: list[Article]) -> Future[tuple[list[Document], list[Reject]]]:
+        return self.pool.submit(_code_in_worker, articles, self.budget)
+
+    def result(
+        self, articles: list[Article], future: Future[tuple[list[Document], list[Reject]]]
+    ) -> tuple[list[Document], list[Reject]]:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        documents: list[Document] = []
+        failures: list[Reject] = []
+        for article in articles:  # one at a time, each in a pool that works
+            self._restart_if_broken()
+            try:
+                done, failed = self.submit([article]).result()
+            except BrokenProcessPool as exc:
+                done, failed = [], [reject_for_article(article, "worker", WorkerDied(str(exc)))]
+            documents += done
+            failures += failed
+        return documents, failures
+
+    def _restart_if_broken(self) -> None:
+        if getattr(self.pool, "_broken", False):
+            self.close(wait=False)
+            self.pool = self._start()
+
+    def close(self, wait: bool) -> None:
+        if not wait:  # a failed or interrupted run: do not wait for batches nobody stores
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    process.kill()
+        self.pool.shutdown(wait=wait, cancel_futures=True)
