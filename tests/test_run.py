@@ -117,6 +117,9 @@ def test_killed_run_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     assert 0 < len(partial) < len(_table(clean))  # two whole batches landed, nothing else
     subprocess.run([sys.executable, script, crashed, corpus, "0"], check=True)
     assert _table(crashed) == _table(clean)
+    with open_store(crashed, read_only=True) as store:
+        runs = store.connection.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+    assert runs == [("aborted",), ("finished",)]  # the killed run is not left 'running'
 
 
 def test_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
