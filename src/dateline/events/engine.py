@@ -2012,7 +2012,13 @@ def _event_actor(ref: ActorRef) -> EventActor:
 
 def _location(place: Place) -> EventLocation:
     return EventLocation(
-        text=place.text, name=place.name, country=place.country, lat=place.lat, lon=place.lon
+        text=place.text,
+        name=place.name,
+        country=place.country,
+        lat=place.lat,
+        lon=place.lon,
+        geonameid=place.geonameid,
+        feature=place.feature,
     )
 
 
