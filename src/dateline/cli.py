@@ -1094,7 +1094,7 @@ def eval_places(
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
     """Precision, recall and country accuracy of place resolution on the place test set."""
-    from dateline.places.evaluate import evaluate_places
+    from dateline.eval.places import evaluate_places
 
     report = evaluate_places()
     _report_json(report) if as_json else _render_report(report)
@@ -1320,7 +1320,7 @@ def eval_fusion(
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
     """Pairwise and B-cubed P/R/F1 of fused events against gold event clusters."""
-    from dateline.fuse.evaluate import evaluate_fusion
+    from dateline.eval.fusion import evaluate_fusion
 
     modes = {"oracle": ("oracle",), "coded": ("coded",), "both": ("oracle", "coded")}
     if mode not in modes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.fuse.evaluate import (
+from dateline.eval.fusion import (
     FUSION_EVALSET,
     FUSION_EVALSET_BLIND,
     cluster_scores,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from dateline.eval.places import PlaceCase, evaluate_places, read_cases
 from dateline.nlp import NlpStage
 from dateline.pipeline import Pipeline
 from dateline.places import Gazetteer, PlaceStage
-from dateline.places.evaluate import PlaceCase, evaluate_places, read_cases
 from dateline.records import Article, Document
 
 HERE = Path(__file__).parent
