@@ -34,7 +34,14 @@ from dateline.events.dating import (
 )
 from dateline.events.lexicon import load_lexicon
 from dateline.events.modality import RANK, trigger_modality
-from dateline.events.patterns import Pattern, PatternSet, Term, TriggerEntry, load_patterns
+from dateline.events.patterns import (
+    Pattern,
+    PatternSet,
+    PrepConstraint,
+    Term,
+    TriggerEntry,
+    load_patterns,
+)
 from dateline.events.roles import TARGET_PREPS, ActorRef, MentionIndex, unique_actors
 from dateline.records import (
     ActorMention,
@@ -334,13 +341,7 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
     """Whether `pattern` holds in `zone`, the token of a marked prepositional
     object if it marks one, and the token ids it used."""
     used: set[int] = set()
-    if (
-        not pattern.before
-        and not pattern.preps
-        and len(pattern.after) == 1
-        and all(len(a) == 1 and a[0] in _PARTICLES for a in pattern.after[0])
-        and not _term_in(pattern.after[0], zone.near)
-    ):
+    if _particle_elsewhere(pattern, zone):
         # "- * OFF": the verb's particle ("fire off"), not "off its coast"
         return False, None, used
     for term in pattern.before:
@@ -352,7 +353,6 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
         for alternative in term:
             for word in alternative:
                 used.update(zone.after_tokens.get(word, ()))
-    hint: int | None = None
     # a bare "(ON)" or "(AT)" is the verb's own preposition ("call on X",
     # "meet at"), not one heading a later phrase ("telephoned X on Thursday")
     bare = (
@@ -361,22 +361,65 @@ def _match_pattern(pattern: Pattern, zone: _Zone) -> tuple[bool, int | None, set
         and len(pattern.preps) == 1
         and not pattern.preps[0].words
     )
+    hint: int | None = None
     for constraint in pattern.preps:
-        found = False
-        for prep in zone.preps:
-            if not any(name in constraint.preps for name in prep.names):
-                continue
-            if bare and prep.index - zone.trigger != 1:
-                continue
-            if all(_term_in(term, prep.inner) for term in constraint.words):
-                found = True
-                used.update(prep.subtree)
-                if constraint.role is not None:
-                    hint = prep.pobj
-                break
-        if not found:
+        prep = _matching_prep(constraint, zone, bare)
+        if prep is None:
             return False, None, used
+        used.update(prep.subtree)
+        if constraint.role is not None:
+            hint = prep.pobj
     return True, hint, used
+
+
+def _particle_elsewhere(pattern: Pattern, zone: _Zone) -> bool:
+    """A pattern that is only a particle ("- * OFF") whose particle is not the verb's own."""
+    return (
+        not pattern.before
+        and not pattern.preps
+        and len(pattern.after) == 1
+        and all(len(a) == 1 and a[0] in _PARTICLES for a in pattern.after[0])
+        and not _term_in(pattern.after[0], zone.near)
+    )
+
+
+def _matching_prep(constraint: PrepConstraint, zone: _Zone, bare: bool) -> _Prep | None:
+    """The first prepositional phrase of the zone that meets a pattern's constraint."""
+    for prep in zone.preps:
+        if not any(name in constraint.preps for name in prep.names):
+            continue
+        if bare and prep.index - zone.trigger != 1:
+            continue
+        if all(_term_in(term, prep.inner) for term in constraint.words):
+            return prep
+    return None
+
+
+def _best_pattern(
+    token: Token, entry: TriggerEntry, zone: _Zone, bonus: int, best: Match | None
+) -> Match | None:
+    """`best`, or the most specific pattern of `entry` that holds in `zone` if it is more
+    specific than `best`."""
+    for pattern in entry.patterns:
+        if best is not None and pattern.specificity + bonus <= best.specificity:
+            continue
+        if pattern.keys and pattern.keys.isdisjoint(zone.every):
+            continue
+        ok, hint, used = _match_pattern(pattern, zone)
+        if not ok:
+            continue
+        best = Match(
+            trigger=token.i,
+            entry=entry,
+            pattern=pattern,
+            code=pattern.code,
+            reverse_code=pattern.reverse_code,
+            specificity=pattern.specificity + bonus,
+            used=frozenset(used),
+            target_hint=hint if pattern.target == "prep" else None,
+            source_hint=hint if pattern.source == "prep" else None,
+        )
+    return best
 
 
 def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
@@ -699,20 +742,11 @@ class EventStage:
 
     def best_match(self, token: Token, view: _DocView | None = None) -> Match | None:
         """The most specific reading of `token` as a trigger, if it is one."""
-        if token.pos_ in ("VERB", "AUX"):
-            noun = False
-        elif token.pos_ in ("NOUN", "PROPN"):
-            noun = True
-        else:
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             return None
+        noun = token.pos_ in ("NOUN", "PROPN")
         lemma = token.lemma_.lower()
-        entries = self.patterns.entries(token.text.lower(), noun)
-        if lemma != token.text.lower():
-            # an entry for the exact form ("LEFT [032:033]") wins ties over the lemma's
-            entries = entries + tuple(
-                e for e in self.patterns.entries(lemma, noun) if e not in entries
-            )
-            entries = tuple(sorted(entries, key=lambda e: not e.hand_written))
+        entries = self._entries_for(token, lemma, noun)
         if not entries:
             return None
         if view is None:
@@ -724,25 +758,7 @@ class EventStage:
             if not _particles_ok(entry, token):
                 continue
             bonus = len(entry.particles)
-            for pattern in entry.patterns:
-                if best is not None and pattern.specificity + bonus <= best.specificity:
-                    continue
-                if pattern.keys and pattern.keys.isdisjoint(zone.every):
-                    continue
-                ok, hint, used = _match_pattern(pattern, zone)
-                if not ok:
-                    continue
-                best = Match(
-                    trigger=token.i,
-                    entry=entry,
-                    pattern=pattern,
-                    code=pattern.code,
-                    reverse_code=pattern.reverse_code,
-                    specificity=pattern.specificity + bonus,
-                    used=frozenset(used),
-                    target_hint=hint if pattern.target == "prep" else None,
-                    source_hint=hint if pattern.source == "prep" else None,
-                )
+            best = _best_pattern(token, entry, zone, bonus, best)
             if (entry.default_code or entry.default_reverse) and (
                 best is None or best.specificity < bonus
             ):
@@ -756,6 +772,16 @@ class EventStage:
             # on an idea
             return None
         return best
+
+    def _entries_for(self, token: Token, lemma: str, noun: bool) -> tuple[TriggerEntry, ...]:
+        entries = self.patterns.entries(token.text.lower(), noun)
+        if lemma != token.text.lower():
+            # an entry for the exact form ("LEFT [032:033]") wins ties over the lemma's
+            entries = entries + tuple(
+                e for e in self.patterns.entries(lemma, noun) if e not in entries
+            )
+            entries = tuple(sorted(entries, key=lambda e: not e.hand_written))
+        return entries
 
     def _default_match(
         self, token: Token, lemma: str, noun: bool, entry: TriggerEntry, bonus: int
@@ -1031,49 +1057,46 @@ class EventStage:
     def _verb_roles(
         self, token: Token, match: Match, mentions: MentionIndex
     ) -> tuple[list[ActorRef], list[ActorRef], bool]:
+        """A verb's sources (its subject, or the pattern's source slot) and targets (the
+        first of `_verb_targets` that finds any)."""
         sources, _ = self._subjects(token, mentions)
-        targets: list[ActorRef] = []
-        passive = _passive_clause(token)
         if match.source_hint is not None:
             hinted = mentions.actors_at(token.doc[match.source_hint])
             if hinted:
                 sources = hinted
-        if match.target_hint is not None:
-            targets = mentions.actors_at(token.doc[match.target_hint])
-        if not targets and passive is not None:
-            for child in passive.children:
-                if child.dep_ == "nsubjpass":
-                    targets = mentions.actors_at(child)
-            if not targets and token.dep_ == "acl" and _participle_clause(token):
-                targets = mentions.actors_at(token.head)
+        return sources, self._verb_targets(token, match, mentions), False
+
+    def _verb_targets(self, token: Token, match: Match, mentions: MentionIndex) -> list[ActorRef]:
+        """In order: the pattern's target slot, a passive's patient, the direct object, a
+        party preposition, a preposition on the object, the subject of a complement clause
+        ("X believes Y can cope", as PETRARCH reads it), the target of a purpose clause."""
         topic = match.entry.object_is_topic and match.pattern is None
-        if not targets and not topic:
-            for child in token.children:
-                if child.dep_ in ("dobj", "dative", "attr", "oprd"):
-                    targets = mentions.actors_at(child, participles=True)
-                    if targets:
-                        break
-        if not targets:
-            targets = self._prep_targets(token, mentions, _PARTY_PREPS if topic else TARGET_PREPS)
-        if not targets and not topic:
-            for child in token.children:
-                if child.dep_ == "dobj":
-                    targets = self._prep_targets(child, mentions)
-                    if targets:
-                        break
-        if not targets:
-            # "X believes Y can cope", "X allowed that Y isn't ...": the
-            # subject of the complement clause (as PETRARCH reads it)
-            for child in token.children:
-                if child.dep_ == "ccomp":
-                    for grandchild in child.children:
-                        if grandchild.dep_ in ("nsubj", "nsubjpass"):
-                            targets = mentions.actors_at(grandchild)
-                    if targets:
-                        break
-        if not targets:
-            targets = self._purpose_targets(token, mentions, coded=False)
-        return sources, targets, False
+        finders: list[Callable[[], list[ActorRef]]] = [
+            lambda: (
+                mentions.actors_at(token.doc[match.target_hint])
+                if match.target_hint is not None
+                else []
+            ),
+            lambda: _passive_patients(token, mentions),
+            lambda: [] if topic else _object_actors(token, mentions),
+            lambda: self._prep_targets(token, mentions, _PARTY_PREPS if topic else TARGET_PREPS),
+            lambda: [] if topic else self._object_prep_targets(token, mentions),
+            lambda: _complement_subjects(token, mentions),
+            lambda: self._purpose_targets(token, mentions, coded=False),
+        ]
+        for finder in finders:
+            targets = finder()
+            if targets:
+                return targets
+        return []
+
+    def _object_prep_targets(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
+        for child in token.children:
+            if child.dep_ == "dobj":
+                targets = self._prep_targets(child, mentions)
+                if targets:
+                    return targets
+        return []
 
     def _purpose_targets(
         self, token: Token, mentions: MentionIndex, coded: bool = True
@@ -1236,56 +1259,22 @@ class EventStage:
     def _noun_roles(
         self, token: Token, match: Match, mentions: MentionIndex
     ) -> tuple[list[ActorRef], list[ActorRef], bool]:
-        sources: list[ActorRef] = []
+        """An event noun's parties: 'between A and B' (reciprocal), else its possessor, 'by'
+        phrase or actor modifier as source (else the subject of the verb it is the object
+        of), and its party preposition as target."""
+        pair = _between_parties(token, mentions)
+        if pair:
+            return pair, [], True
+        sources = _noun_sources(token, mentions)
         targets: list[ActorRef] = []
-        reciprocal = False
-        for child in token.children:
-            lemma = child.lemma_.lower()
-            if child.dep_ == "prep" and lemma == "between":
-                pair: list[ActorRef] = []
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        pair = mentions.actors_at(pobj)
-                        if len(pair) < 2:
-                            # "between Kong of China and Akiba of Japan": each conjunct's
-                            # own phrase names its party
-                            pair = unique_actors(
-                                [*pair, *(r for c in pobj.conjuncts for r in mentions.actors_at(c))]
-                            )
-                if len(pair) >= 2:
-                    return pair, [], True
-            elif child.dep_ == "poss":
-                sources = sources or mentions.actors_at(child)
-            elif child.dep_ == "prep" and lemma == "by":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        sources = mentions.actors_at(pobj) or sources
-            elif child.dep_ in ("amod", "compound") and not sources:
-                ref = mentions.ref(child)
-                if ref is not None:
-                    sources = [ref]
         if match.target_hint is not None:
             targets = mentions.actors_at(token.doc[match.target_hint])
         if not targets:
-            for child in token.children:
-                if child.dep_ == "prep" and child.lemma_.lower() in (
-                    "with",
-                    "to",
-                    "against",
-                    "on",
-                    "toward",
-                    "towards",
-                    "into",
-                ):
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            targets = mentions.actors_at(pobj)
-                    if targets:
-                        break
+            targets = _noun_targets(token, mentions)
         possessor = next((c for c in token.children if c.dep_ == "poss"), None)
         if not sources and (possessor is None or possessor.pos_ == "PRON"):
             sources = self._governor_subjects(token, mentions)
-        return sources, targets, reciprocal
+        return sources, targets, False
 
     def _governor_subjects(self, token: Token, mentions: MentionIndex) -> list[ActorRef]:
         """An event noun without its own source takes the subject of the verb
@@ -1472,6 +1461,92 @@ class _Discourse:
     seen: dict[str, list[ActorRef]] = field(default_factory=dict)
     # every token inside a time expression ("in November, when ...")
     timex_tokens: dict[int, TimeExpr] = field(default_factory=dict)
+
+
+def _between_parties(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    """The two or more parties of 'talks between A and B' (each conjunct's own phrase may
+    name its party: 'between Kong of China and Akiba of Japan'); [] when fewer than two."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lemma_.lower() == "between":
+            pair: list[ActorRef] = []
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    pair = mentions.actors_at(pobj)
+                    if len(pair) < 2:
+                        pair = unique_actors(
+                            [*pair, *(r for c in pobj.conjuncts for r in mentions.actors_at(c))]
+                        )
+            if len(pair) >= 2:
+                return pair
+    return []
+
+
+def _noun_sources(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    """An event noun's own source: its possessor, its 'by' phrase, or an actor modifier."""
+    sources: list[ActorRef] = []
+    for child in token.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ == "poss":
+            sources = sources or mentions.actors_at(child)
+        elif child.dep_ == "prep" and lemma == "by":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    sources = mentions.actors_at(pobj) or sources
+        elif child.dep_ in ("amod", "compound") and not sources:
+            ref = mentions.ref(child)
+            if ref is not None:
+                sources = [ref]
+    return sources
+
+
+_NOUN_TARGET_PREPS = ("with", "to", "against", "on", "toward", "towards", "into")
+
+
+def _noun_targets(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lemma_.lower() in _NOUN_TARGET_PREPS:
+            targets: list[ActorRef] = []
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    targets = mentions.actors_at(pobj)
+            if targets:
+                return targets
+    return []
+
+
+def _passive_patients(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    """A passive's patient: its subject, or the noun a participle clause hangs from."""
+    passive = _passive_clause(token)
+    if passive is None:
+        return []
+    targets: list[ActorRef] = []
+    for child in passive.children:
+        if child.dep_ == "nsubjpass":
+            targets = mentions.actors_at(child)
+    if not targets and token.dep_ == "acl" and _participle_clause(token):
+        targets = mentions.actors_at(token.head)
+    return targets
+
+
+def _object_actors(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    for child in token.children:
+        if child.dep_ in ("dobj", "dative", "attr", "oprd"):
+            targets = mentions.actors_at(child, participles=True)
+            if targets:
+                return targets
+    return []
+
+
+def _complement_subjects(token: Token, mentions: MentionIndex) -> list[ActorRef]:
+    for child in token.children:
+        if child.dep_ == "ccomp":
+            targets: list[ActorRef] = []
+            for grandchild in child.children:
+                if grandchild.dep_ in ("nsubj", "nsubjpass"):
+                    targets = mentions.actors_at(grandchild)
+            if targets:
+                return targets
+    return []
 
 
 def _agentless(token: Token) -> bool:

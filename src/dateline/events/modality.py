@@ -69,59 +69,78 @@ def _cue(token: Token, embedding: Mapping[str, str]) -> str | None:
 
 
 def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str, Token | None]:
-    """The modality of the event `trigger` carries and the word that set it."""
-    best = "asserted"
-    cue_token: Token | None = None
-
-    def consider(modality: str | None, token: Token) -> None:
-        nonlocal best, cue_token
-        if modality and RANK[modality] > RANK[best]:
-            best, cue_token = modality, token
-
+    """The modality of the event `trigger` carries and the word that set it: the strongest
+    cue among the trigger's own modifiers and those of the words it climbs to (control,
+    coordination, infinitives), stopping at a clause that keeps its own modality."""
+    found: list[tuple[str, Token]] = []
     token = trigger
     for step in range(_MAX_STEPS):
-        for child in token.children:
-            if child.dep_ in _OWN:
-                if child.dep_ == "det" and child.text.lower() != "no":
-                    continue
-                if child.dep_ == "advmod" and child.text.lower() not in ("not", "never", "n't"):
-                    continue
-                if child.dep_ == "mark" and child.text.lower() not in ("if", "whether", "unless"):
-                    continue
-                if child.dep_ == "amod" and token.pos_ not in ("NOUN", "PROPN"):
-                    continue
-                consider(_cue(child, embedding), child)
+        found.extend(_own_cues(token, embedding))
         if step > 0:
-            consider(_cue(token, embedding), token)
-        if token.dep_ not in _CLIMB or token.head is token:
+            cue = _cue(token, embedding)
+            if cue:
+                found.append((cue, token))
+        climbed = _climb(token, embedding, found)
+        if climbed is None:
             break
-        infinitive = any(c.dep_ == "aux" and c.text.lower() == "to" for c in token.children)
-        if (
-            token.dep_ == "advcl"
-            and not infinitive
-            and not any(
-                c.dep_ == "mark" and c.text.lower() in ("if", "unless", "whether")
-                for c in token.children
-            )
-        ):
-            break
-        if token.dep_ in ("ccomp", "acl", "relcl") and not infinitive:
-            # a reported or finite clause keeps its own modality, unless it is
-            # denied ("denied that it had supplied drones", "denied a report
-            # that its jets had bombed ...")
-            head = token.head
-            if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "dobj":
-                head = head.head
-            if _cue(head, embedding) == "negated":
-                consider("negated", head)
-            break
-        if token.dep_ == "acl" and token.head.pos_ not in ("NOUN", "PROPN"):
-            break
-        if token.dep_ == "conj":
-            if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
-                break  # a coordinated clause with its own subject has its own modality
-            # a coordinated verb shares its head's auxiliaries ("will visit and meet")
-            token = token.head
-            continue
-        token = token.head
+        token = climbed
+    best, cue_token = "asserted", None
+    for modality, token in found:  # first strongest wins, as the cues were met
+        if RANK[modality] > RANK[best]:
+            best, cue_token = modality, token
     return best, cue_token
+
+
+def _own_cues(token: Token, embedding: Mapping[str, str]) -> list[tuple[str, Token]]:
+    """Cues among a word's own modifiers: 'no', 'not'/'never', 'if'/'whether'/'unless',
+    auxiliaries and (on nouns) adjectives such as 'possible'."""
+    cues = []
+    for child in token.children:
+        if child.dep_ not in _OWN:
+            continue
+        if child.dep_ == "det" and child.text.lower() != "no":
+            continue
+        if child.dep_ == "advmod" and child.text.lower() not in ("not", "never", "n't"):
+            continue
+        if child.dep_ == "mark" and child.text.lower() not in ("if", "whether", "unless"):
+            continue
+        if child.dep_ == "amod" and token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        cue = _cue(child, embedding)
+        if cue:
+            cues.append((cue, child))
+    return cues
+
+
+def _climb(
+    token: Token, embedding: Mapping[str, str], found: list[tuple[str, Token]]
+) -> Token | None:
+    """The word whose modality `token` shares, or None where its clause keeps its own."""
+    if token.dep_ not in _CLIMB or token.head is token:
+        return None
+    infinitive = any(c.dep_ == "aux" and c.text.lower() == "to" for c in token.children)
+    if (
+        token.dep_ == "advcl"
+        and not infinitive
+        and not any(
+            c.dep_ == "mark" and c.text.lower() in ("if", "unless", "whether")
+            for c in token.children
+        )
+    ):
+        return None
+    if token.dep_ in ("ccomp", "acl", "relcl") and not infinitive:
+        # a reported or finite clause keeps its own modality, unless it is denied
+        # ("denied that it had supplied drones", "denied a report that its jets had
+        # bombed ...")
+        head = token.head
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "dobj":
+            head = head.head
+        if _cue(head, embedding) == "negated":
+            found.append(("negated", head))
+        return None
+    if token.dep_ == "acl" and token.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+        return None  # a coordinated clause with its own subject has its own modality
+    # a coordinated verb shares its head's auxiliaries ("will visit and meet")
+    return token.head

@@ -183,59 +183,70 @@ class MentionIndex:
         return members
 
     def _with_conjuncts(self, token: Token) -> list[ActorRef]:
-        refs: list[ActorRef] = []
+        """The token's own actor and the actors coordinated with it."""
         first = self.ref(token)
         if first is None:
             return []
         if "+" in first.code or "/" in first.code:
             return self.group(first)
-        refs.append(first)
-        # "the leaders of Russia and Ukraine": the conjuncts inside an "of" phrase
+        refs = [
+            first,
+            *self._of_conjuncts(token),
+            *self._appositive_parties(token, first),
+            *self._coordinated_adjectives(token),
+            *self._conjuncts(token),
+        ]
+        return unique_actors(refs)
+
+    def _of_conjuncts(self, token: Token) -> list[ActorRef]:
+        """ "the leaders of Russia and Ukraine": the conjuncts inside an "of" phrase."""
+        refs: list[ActorRef] = []
         for child in token.children:
             if child.dep_ == "prep" and child.text.lower() == "of":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        for conj in pobj.conjuncts:
-                            ref = self.ref(conj)
-                            if ref is not None:
-                                refs.append(ref)
-        # "U.S. President Barack Obama and Russian President Dmitry Medvedev":
-        # the conjuncts of an apposition
+                        refs.extend(r for c in pobj.conjuncts if (r := self.ref(c)) is not None)
+        return refs
+
+    def _appositive_parties(self, token: Token, first: ActorRef) -> list[ActorRef]:
+        """ "U.S. President Barack Obama and Russian President Dmitry Medvedev": the
+        conjuncts of an apposition; and "China's minister Kong and Japan's deputy minister
+        Akiba", parsed with the second name as another apposition: an appositive of another
+        country is a co-party, not the same actor."""
+        refs: list[ActorRef] = []
         for child in token.children:
             if child.dep_ == "appos":
-                for conj in child.conjuncts:
-                    ref = self.ref(conj)
-                    if ref is not None:
-                        refs.append(ref)
-                # "China's minister Kong and Japan's deputy minister Akiba", parsed with
-                # the second name as another apposition: an appositive of another
-                # country is a co-party, not the same actor
+                refs.extend(r for c in child.conjuncts if (r := self.ref(c)) is not None)
                 ref = self.ref(child)
                 if ref is not None and ref.resolved.country != first.resolved.country:
                     refs.append(ref)
-        # "Indian and Chinese troops": coordinated adjectives name two actors
+        return refs
+
+    def _coordinated_adjectives(self, token: Token) -> list[ActorRef]:
+        """ "Indian and Chinese troops": coordinated adjectives name two actors."""
+        refs: list[ActorRef] = []
         for child in token.children:
             if child.dep_ == "amod" and child.conjuncts:
-                for adjective in (child, *child.conjuncts):
-                    ref = self.ref(adjective)
-                    if ref is not None:
-                        refs.append(ref)
+                refs.extend(r for a in (child, *child.conjuncts) if (r := self.ref(a)) is not None)
+        return refs
+
+    def _conjuncts(self, token: Token) -> list[ActorRef]:
+        """ "Japan, China and South Korea"; a conjunct without its own mention may still
+        hold one inside ("the government of X")."""
+        refs: list[ActorRef] = []
         for conj in token.conjuncts:
             ref = self.ref(conj)
-            if ref is None:
-                # "Japan, China and South Korea": a conjunct without its own
-                # mention may still hold one inside ("the government of X")
-                inner = [
-                    r
-                    for child in conj.children
-                    if child.dep_ in ("poss", "compound")
-                    or (child.dep_ == "prep" and child.text.lower() == "of")
-                    for r in self.actors_at(child, 2)
-                ]
-                refs.extend(inner)
-            else:
+            if ref is not None:
                 refs.append(ref)
-        return unique_actors(refs)
+                continue
+            refs.extend(
+                r
+                for child in conj.children
+                if child.dep_ in ("poss", "compound")
+                or (child.dep_ == "prep" and child.text.lower() == "of")
+                for r in self.actors_at(child, 2)
+            )
+        return refs
 
 
 def unique_actors(refs: Iterable[ActorRef]) -> list[ActorRef]:
