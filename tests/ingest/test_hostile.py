@@ -256,3 +256,13 @@ def test_unreadable_folders_are_rejects(tmp_path: Path, monkeypatch: pytest.Monk
     kinds = [reject_kind(item) for item in items if isinstance(item, Reject)]
     assert kinds == ["cannot read folder"]
     assert [item.id for item in items if isinstance(item, Article)] == ["a"]
+
+
+def test_a_url_list_that_brings_nothing_new_is_not_a_reject(tmp_path: Path) -> None:
+    """Feeds already read give no record on a re-run; that is not a `no records` reject."""
+    urls = tmp_path / "feeds.urls"
+    urls.write_text("# the feeds we watch, all read already\n# (none today)\n", encoding="utf-8")
+    assert _read([urls]) == []
+    empty_sgml = tmp_path / "x.sgm"
+    empty_sgml.write_text("<!DOCTYPE lewis>\n", encoding="utf-8")
+    assert [reject_kind(r) for r in _read([empty_sgml]) if isinstance(r, Reject)] == ["no records"]

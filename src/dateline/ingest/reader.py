@@ -206,7 +206,8 @@ def _read_file(file: Path, context: ReadContext, *, explicit: bool) -> Iterator[
             for item in _reader_for(chosen)(lines, name, context):
                 records += 1
                 yield item
-            if records == 0 and head.strip():
+            # A URL list that brings nothing new (feeds already read) is not an error.
+            if records == 0 and head.strip() and chosen is not Format.URLS:
                 yield whole.reject(_no_records(chosen), head)
     except OSError as error:
         yield whole.reject(f"cannot read file: {error.strerror or error}")
@@ -231,7 +232,7 @@ def _read_stream(stream: TextIO, context: ReadContext) -> Iterator[Article | Rej
     for item in _reader_for(chosen)(lines, STDIN_NAME, context):
         records += 1
         yield item
-    if records == 0:
+    if records == 0 and chosen is not Format.URLS:
         yield RecordPlace(file=STDIN_NAME, line=None, record=None).reject(_no_records(chosen), head)
 
 
