@@ -33,6 +33,7 @@ __all__ = [
     "Sentence",
     "Span",
     "TimeExpr",
+    "jsonable",
 ]
 
 # Bump when a stored or exported field changes meaning or shape (docs/schema.md).
@@ -232,7 +233,7 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready nested dict in the documented schema (docs/schema.md)."""
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(slots=True)
@@ -255,11 +256,12 @@ class Document:
         return None
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A nested value with dates as ISO strings and tuples as lists, ready for JSON."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -267,5 +269,5 @@ def _jsonable(value: Any) -> Any:
 
 def record_to_dict(record: Any) -> dict[str, Any]:
     """Any frozen record as a JSON-ready dict (dates as ISO strings)."""
-    result: dict[str, Any] = _jsonable(asdict(record))
+    result: dict[str, Any] = jsonable(asdict(record))
     return result

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from dateline.records import SCHEMA_VERSION, Event, _jsonable
+from dateline.records import SCHEMA_VERSION, Event, jsonable
 
 __all__ = ["FusedEvent", "FusedMember", "Report"]
 
@@ -139,5 +139,5 @@ class FusedEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready nested dict in the documented schema (docs/fusion.md)."""
-        result: dict[str, Any] = _jsonable(asdict(self))
+        result: dict[str, Any] = jsonable(asdict(self))
         return result
