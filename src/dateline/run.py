@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from dateline.ingest.web import WebReader
     from dateline.store import Store
 
-__all__ = ["RunSummary", "TimeBudget", "build_pipeline", "code_articles", "code_inputs"]
+__all__ = [
+    "RejectsFile",
+    "RunSummary",
+    "TimeBudget",
+    "build_pipeline",
+    "code_articles",
+    "code_inputs",
+]
 
 
 def build_pipeline(
@@ -99,7 +106,7 @@ class RunSummary:
     article_ids: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
 
-    def take(self, item: Article | Reject, rejects: _RejectsFile) -> Article | None:
+    def take(self, item: Article | Reject, rejects: RejectsFile) -> Article | None:
         """Count one record read from the inputs: a reject is written to the rejects
         file and counted by reason; an article is counted and handed back."""
         if isinstance(item, Reject):
@@ -111,7 +118,7 @@ class RunSummary:
         self.article_ids.append(item.id)
         return item
 
-    def fail(self, failures: list[Reject], rejects: _RejectsFile) -> None:
+    def fail(self, failures: list[Reject], rejects: RejectsFile) -> None:
         """Count stories a stage could not code, and write their rejects."""
         for reject in failures:
             self.failed += 1
@@ -135,7 +142,7 @@ class RunSummary:
         }
 
 
-class _RejectsFile:
+class RejectsFile:
     """Opened on the first reject, so a clean run leaves no empty file behind."""
 
     def __init__(self, path: Path) -> None:
@@ -256,7 +263,7 @@ def code_inputs(
         )
     version = rules_version()
     summary = RunSummary(run_id=f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
-    rejects = _RejectsFile(Path(rejects_path))
+    rejects = RejectsFile(Path(rejects_path))
     summary.rejects_path = rejects.path
     store.start_run(summary.run_id, [str(i) for i in inputs], version)
     pending: list[Article] = []

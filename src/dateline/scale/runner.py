@@ -18,7 +18,7 @@ from dateline.guard import TimeBudget
 from dateline.ingest.common import MAX_STORY_CHARS
 from dateline.records import SCHEMA_VERSION, Article
 from dateline.rules_version import rules_version
-from dateline.run import RunSummary, _RejectsFile, build_pipeline
+from dateline.run import RejectsFile, RunSummary, build_pipeline
 from dateline.scale.shards import SavedShard, Shard, WorkDir
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ class _Run:
         self.max_queued = max_queued
         self.on_progress = on_progress
         self.max_chars, self.budget = max_chars, budget
-        self.rejects: _RejectsFile | None = None
+        self.rejects: RejectsFile | None = None
         self.version = rules_version()
         run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.summary = ScaleSummary(run_id=run_id, work_dir=work.path)
@@ -194,7 +194,7 @@ class _Run:
 
         summary = self.summary
         self.work.clean()
-        rejects = self.rejects = _RejectsFile(rejects_path)
+        rejects = self.rejects = RejectsFile(rejects_path)
         summary.rejects_path = rejects.path
         self.store.start_run(summary.run_id, [str(i) for i in inputs], self.version)
         status = "failed"

@@ -45,9 +45,7 @@ from dateline.records import (
 
 # The store's own event columns and row builder: a shard's event rows are the
 # rows the store would hold, so a shard can be queried on its own.
-from dateline.store import _EVENT_COLUMNS as EVENT_COLUMNS
-from dateline.store import Store, content_hash, located_events
-from dateline.store import _event_row as event_row
+from dateline.store import EVENT_COLUMNS, Store, content_hash, event_row, located_events
 
 __all__ = ["Shard", "WorkDir", "documents_from_shard", "event_from_dict", "shard_from_documents"]
 

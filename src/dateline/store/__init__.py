@@ -24,7 +24,15 @@ from dateline.errors import StoreError
 from dateline.records import SCHEMA_VERSION, Article, Document, Event
 from dateline.store.query import EventQuery, FusedQuery
 
-__all__ = ["EventQuery", "FusedQuery", "Store", "explain_duckdb_error", "open_store"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "EventQuery",
+    "FusedQuery",
+    "Store",
+    "event_row",
+    "explain_duckdb_error",
+    "open_store",
+]
 
 DEFAULT_DB = "dateline.duckdb"
 # Runs started by this process and not yet finished: any other run the runs table
@@ -151,7 +159,7 @@ CREATE INDEX IF NOT EXISTS fused_members_fused ON fused_members(fused_id);
 CREATE INDEX IF NOT EXISTS fused_members_block ON fused_members(block);
 """
 
-_EVENT_COLUMNS = (
+EVENT_COLUMNS = (
     "event_id", "article_id", "sentence_index", "sentence", "trigger",
     "source_text", "source_name", "source_code", "source_country", "source_sector",
     "target_text", "target_name", "target_code", "target_country", "target_sector",
@@ -204,7 +212,8 @@ def located_events(document: Document) -> tuple[Event, ...]:
     return tuple(events)
 
 
-def _event_row(event: Event) -> tuple[Any, ...]:
+def event_row(event: Event) -> tuple[Any, ...]:
+    """An event as the row of `EVENT_COLUMNS` the store (and a Dask shard) writes."""
     source, target, date, place = event.source, event.target, event.date, event.location
     return (
         event.event_id, event.article_id, event.sentence_index, event.sentence, event.trigger,
@@ -326,7 +335,7 @@ class Store:
             for event in located_events(document):
                 if event.event_id not in seen:  # the same event twice in one story is one row
                     seen.add(event.event_id)
-                    event_rows.append(_event_row(event))
+                    event_rows.append(event_row(event))
         con = self.connection
         con.execute("BEGIN TRANSACTION")
         try:
@@ -336,14 +345,14 @@ class Store:
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", article_rows
             )
             if event_rows:
-                placeholders = ", ".join("?" * len(_EVENT_COLUMNS))
+                placeholders = ", ".join("?" * len(EVENT_COLUMNS))
                 # An event id seen in another article (the same text under two ids) is replaced.
                 con.execute(
                     "DELETE FROM events WHERE list_contains(?, event_id)",
                     [[row[0] for row in event_rows]],
                 )
                 con.executemany(
-                    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({placeholders})",
+                    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({placeholders})",
                     event_rows,
                 )
             con.execute("COMMIT")
@@ -369,7 +378,7 @@ class Store:
         """Flat event rows (the table's columns, without the JSON record)."""
         query = query or EventQuery()
         where, params = query.where()
-        columns = [c for c in _EVENT_COLUMNS if c != "record"]
+        columns = [c for c in EVENT_COLUMNS if c != "record"]
         sql = (
             f"SELECT {', '.join(columns)} FROM events{where}"
             " ORDER BY coalesce(date_start, report_date), event_id"
