@@ -13,6 +13,7 @@ with its codes, modality (`modality`), date (`dating`), place and evidence.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
@@ -672,13 +673,14 @@ class EventStage:
             places=_PlaceIndex(doc, document.places),
             view=_DocView(doc),
             narrative=Narrative(),
-            discourse=_Discourse(timex_tokens=timex_tokens),
+            discourse=_discourse(document, timex_tokens),
+            sentence_starts=[sentence.start for sentence in document.sentences],
         )
 
     def _code_sentence(self, story: _Story, index: int, sent: Any) -> list[Event]:
         """The events of one sentence: each candidate through STEPS, duplicates merged."""
         document, doc = story.document, story.doc
-        sentence = _sentence_for(document, index, sent.start_char)
+        sentence = _sentence_for(document, index, sent.start_char, story.sentence_starts)
         traced = len(self._trace) if self._trace is not None else 0
         matches = self._matches(sent, story.view, frozenset(story.by_governor))
         sentence_events: list[Event] = []
@@ -1447,6 +1449,7 @@ class _Story:
     view: _DocView
     narrative: Narrative
     discourse: _Discourse
+    sentence_starts: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -1461,6 +1464,12 @@ class _Discourse:
     seen: dict[str, list[ActorRef]] = field(default_factory=dict)
     # every token inside a time expression ("in November, when ...")
     timex_tokens: dict[int, TimeExpr] = field(default_factory=dict)
+    # computed once per document, for the steps that read the whole story: the country
+    # the story is about, and by sentence the countries its places and its named (not
+    # context-given) actor mentions belong to
+    home: str | None = None
+    place_countries: dict[int, set[str]] = field(default_factory=dict)
+    named_countries: dict[int, set[str]] = field(default_factory=dict)
 
 
 def _between_parties(token: Token, mentions: MentionIndex) -> list[ActorRef]:
@@ -1600,9 +1609,7 @@ def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
 _CROWD_WORDS = _LEXICON.words("crowd_words")
 
 
-def _crowd_country(
-    token: Token, places: _PlaceIndex, mentions: Sequence[ActorMention]
-) -> str | None:
+def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str | None:
     """The country of a crowd that is the subject of `token`: where the sentence places
     it, else the story's home country. None when the subject is not a crowd."""
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
@@ -1611,7 +1618,7 @@ def _crowd_country(
     attached = places.attached(token, exclude=set())
     if attached is not None and attached[1].country:
         return attached[1].country
-    return _home_country(mentions)
+    return home
 
 
 def _agentless_passive(token: Token) -> bool:
@@ -2064,8 +2071,29 @@ def _same(a: Event, b: Event) -> bool:
     )
 
 
-def _sentence_for(document: Document, index: int, start: int) -> tuple[int, str]:
-    for sentence in document.sentences:
+def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discourse:
+    discourse = _Discourse(timex_tokens=timex_tokens, home=_home_country(document.mentions))
+    for place in document.places:
+        if place.country:
+            discourse.place_countries.setdefault(place.sentence_index, set()).add(place.country)
+    for mention in document.mentions:
+        if mention.country and mention.rule_id != "composed.context":
+            discourse.named_countries.setdefault(mention.sentence_index, set()).add(mention.country)
+    return discourse
+
+
+def _sentence_for(
+    document: Document, index: int, start: int, starts: Sequence[int]
+) -> tuple[int, str]:
+    """The document sentence that holds character `start` (`starts`: the sentences' start
+    offsets, in order), by binary search: a long story has thousands of sentences."""
+    sentences = document.sentences
+    at = bisect.bisect_right(starts, start) - 1
+    if 0 <= at < len(sentences):
+        sentence = sentences[at]
+        if sentence.start <= start < sentence.end or sentence.start == start:
+            return sentence.index, sentence.text
+    for sentence in sentences:  # sentences out of order: the first that holds it
         if sentence.start <= start < sentence.end or sentence.start == start:
             return sentence.index, sentence.text
     return index, ""
@@ -2295,18 +2323,11 @@ def _bare_institution_where(d: Draft) -> bool:
     country belongs to the country where its sentence says it acts, when the sentence
     names no actor of that country itself."""
     sentence_index = d.sentence[0]
-    countries = {
-        p.country for p in d.document.places if p.sentence_index == sentence_index and p.country
-    }
+    countries = d.discourse.place_countries.get(sentence_index, set())
     if len(countries) != 1:
         return True
     (where,) = countries
-    named = {
-        m.country
-        for m in d.document.mentions
-        if m.sentence_index == sentence_index and m.rule_id != "composed.context"
-    }
-    if where in named:
+    if where in d.discourse.named_countries.get(sentence_index, set()):
         return True
     d.sources = [_recountried(r, where) for r in d.sources]
     d.targets = [_recountried(r, where) for r in d.targets]
@@ -2407,7 +2428,7 @@ def _state_agent_of_passive(d: Draft) -> bool:
         and not d.noun
         and d.code in _STATE_ONLY_CODES
         and _agentless_passive(token)
-        and (home := _home_country(d.document.mentions)) is not None
+        and (home := d.discourse.home) is not None
     ):
         d.sources = [_state_actor(home, token, _STATE_ONLY_CODES[d.code])]
         if not d.targets:
@@ -2428,14 +2449,14 @@ def _protesting_crowd(d: Draft) -> bool:
     if d.noun:
         # "protests against the government", "the march": a protest noun names its crowd;
         # it is the people of where it happens, protesting at home unless it says at whom
-        crowd = _where_country(d.token, d.places) or _home_country(d.document.mentions)
+        crowd = _where_country(d.token, d.places) or d.discourse.home
         if crowd is None:
             return True
         d.sources = [_state_actor(crowd, d.token, "CVL")]
         if not d.targets:
             d.targets = [_state_actor(crowd, d.token.head, "")]
         return True
-    crowd = _crowd_country(d.token, d.places, d.document.mentions)
+    crowd = _crowd_country(d.token, d.places, d.discourse.home)
     if crowd is not None:
         d.sources = [_state_actor(crowd, d.token, "CVL")]
     return True
@@ -2596,7 +2617,7 @@ def _domestic_patient(d: Draft) -> bool:
     if not country or country == "IGO" or source.code.startswith("IGO"):
         return True
     patient = _people_patient(d.token)
-    if patient is None and d.code[:2] == "17" and _home_country(d.document.mentions) == country:
+    if patient is None and d.code[:2] == "17" and d.discourse.home == country:
         patient = d.token  # "police fired tear gas": coercion at home is aimed at its people
     if patient is not None:
         d.targets = [_state_actor(country, patient, "")]
