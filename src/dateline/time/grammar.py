@@ -343,13 +343,20 @@ def compares_figure(doc: Doc, start: int) -> bool:
     head = doc.char_span(start, start + 1, alignment_mode="expand")
     if head is None or len(head) == 0:
         return False
-    sentence = head[0].sent
-    before = doc.text[max(sentence.start_char, start - 80) : start]
+    # the text from the sentence's start (at most 80 characters) up to `start`, read from
+    # the tokens: `doc.text` joins the whole document on every call (quadratic in a long
+    # story)
+    first = head[0].i
+    while first > 0 and not doc[first].is_sent_start:
+        first -= 1
+    sentence_start = doc[first].idx
+    prefix = doc[first : head[0].i + 1].text_with_ws
+    before = prefix[max(0, start - 80 - sentence_start) : start - sentence_start]
     found = _COMPARISON.search(before)
     if found is None or not re.search(r"[0-9]", found.group("figure")):
         return False
     words = doc.char_span(
-        max(sentence.start_char, start - len(before) + found.start("figure")),
+        max(sentence_start, start - len(before) + found.start("figure")),
         start,
         alignment_mode="expand",
     )
