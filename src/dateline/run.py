@@ -36,11 +36,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RejectsFile",
+    "Run",
     "RunSummary",
     "TimeBudget",
     "build_pipeline",
     "code_articles",
     "code_inputs",
+    "new_run_id",
 ]
 
 
@@ -170,6 +172,56 @@ class RejectsFile:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
+def new_run_id() -> str:
+    """A run's id: when it started, and a random suffix."""
+    return f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+class Run:
+    """The protocol every run follows, in one process, worker processes or on Dask: it is
+    started in the store's runs table with the rules version, takes each record read
+    (an article, or a reject written to the rejects file), skips articles already stored
+    with the same text and rules, writes coded batches with the stories that failed, and
+    is finished with its counts and status (`finished`, `interrupted` or `failed`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        inputs: Sequence[str | Path],
+        rejects_path: str | Path,
+        summary: RunSummary,
+    ) -> None:
+        self.store, self.summary = store, summary
+        self.version = rules_version()
+        self.rejects = RejectsFile(Path(rejects_path))
+        summary.rejects_path = self.rejects.path
+        store.start_run(summary.run_id, [str(i) for i in inputs], self.version)
+
+    def take(self, item: Article | Reject) -> Article | None:
+        """Count one record read; a reject is written, an article handed back."""
+        return self.summary.take(item, self.rejects)
+
+    def to_code(self, articles: list[Article], force: bool) -> list[Article]:
+        """The articles not already stored with the same text and rules (all with `force`)."""
+        skip = set() if force else self.store.already_coded(articles, self.version)
+        todo = [article for article in articles if article.id not in skip]
+        self.summary.skipped += len(articles) - len(todo)
+        return todo
+
+    def write(self, documents: list[Document], failures: Sequence[Reject]) -> int:
+        """Store a coded batch (one transaction) and reject the stories that failed."""
+        self.summary.fail(list(failures), self.rejects)
+        events = self.store.write(documents, self.summary.run_id, self.version)
+        self.summary.events += events
+        return events
+
+    def finish(self, status: str) -> None:
+        self.rejects.close()
+        self.store.finish_run(self.summary.run_id, self.summary.counts(), status)
+        if self.rejects.handle is None:
+            self.summary.rejects_path = None
+
+
 def _start_worker(factory: Callable[[], Pipeline], parent: int | None = None) -> None:
     global _WORKER_PIPELINE
     if parent is not None:
@@ -261,27 +313,21 @@ def code_inputs(
         pipeline = (
             pipeline or (pipeline_factory or partial(build_pipeline, batch_size=batch_size))()
         )
-    version = rules_version()
-    summary = RunSummary(run_id=f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
-    rejects = RejectsFile(Path(rejects_path))
-    summary.rejects_path = rejects.path
-    store.start_run(summary.run_id, [str(i) for i in inputs], version)
+    summary = RunSummary(run_id=new_run_id())
+    run = Run(store, inputs, rejects_path, summary)
     pending: list[Article] = []
     size = pipeline.batch_size if pipeline is not None else batch_size
 
     def store_batch(coded: tuple[list[Document], list[Reject]]) -> None:
         documents, failures = coded
-        summary.fail(failures, rejects)
-        summary.events += store.write(documents, summary.run_id, version)
+        run.write(documents, failures)
         summary.coded += len(documents)
         if keep_documents:
             summary.documents.extend(documents)
 
     def flush(drain: bool = False) -> None:
-        skip = set() if force else store.already_coded(pending, version)
         # Ingest rejects a repeated id within a run, so ids in `pending` are unique.
-        todo = [article for article in pending if article.id not in skip]
-        summary.skipped += len(pending) - len(todo)
+        todo = run.to_code(pending, force)
         if todo and workers is not None:
             in_flight.append((todo, workers.submit(todo)))
         elif todo and pipeline is not None:
@@ -295,7 +341,7 @@ def code_inputs(
     status = "failed"
     try:
         for item in read_inputs(list(inputs), stdin=stdin, web=web, max_chars=max_chars):
-            article = summary.take(item, rejects)
+            article = run.take(item)
             if article is not None:
                 pending.append(article)
                 if len(pending) >= size:
@@ -310,10 +356,7 @@ def code_inputs(
     finally:
         if workers is not None:
             workers.close(wait=status == "finished")
-        rejects.close()
-        store.finish_run(summary.run_id, summary.counts(), status)
-        if rejects.handle is None:
-            summary.rejects_path = None
+        run.finish(status)
     return summary
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +16,7 @@ from dateline.guard import TimeBudget
 from dateline.ingest.common import MAX_STORY_CHARS
 from dateline.records import SCHEMA_VERSION, Article
 from dateline.rules_version import rules_version
-from dateline.run import RejectsFile, RunSummary, build_pipeline
+from dateline.run import Run, RunSummary, build_pipeline, new_run_id
 from dateline.scale.shards import SavedShard, Shard, WorkDir
 
 if TYPE_CHECKING:
@@ -179,10 +177,9 @@ class _Run:
         self.max_queued = max_queued
         self.on_progress = on_progress
         self.max_chars, self.budget = max_chars, budget
-        self.rejects: RejectsFile | None = None
+        self.protocol: Run | None = None
         self.version = rules_version()
-        run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        self.summary = ScaleSummary(run_id=run_id, work_dir=work.path)
+        self.summary = ScaleSummary(run_id=new_run_id(), work_dir=work.path)
         # Partitions in submission order; each is (name, future, saved shard).
         self.queue: deque[tuple[str, Future | None, SavedShard | None]] = deque()
 
@@ -194,16 +191,14 @@ class _Run:
 
         summary = self.summary
         self.work.clean()
-        rejects = self.rejects = RejectsFile(rejects_path)
-        summary.rejects_path = rejects.path
-        self.store.start_run(summary.run_id, [str(i) for i in inputs], self.version)
+        run = self.protocol = Run(self.store, inputs, rejects_path, summary)
         status = "failed"
         try:
             self._resume()
             plugin_name = self._start_workers()
             pending: list[Article] = []
             for item in read_inputs(list(inputs), stdin=stdin, max_chars=self.max_chars):
-                article = summary.take(item, rejects)
+                article = run.take(item)
                 if article is not None:
                     pending.append(article)
                     if len(pending) >= self.partition_size:
@@ -220,10 +215,7 @@ class _Run:
             for _, future, _ in self.queue:
                 if future is not None:
                     future.cancel()
-            rejects.close()
-            self.store.finish_run(summary.run_id, summary.counts(), status)
-            if rejects.handle is None:
-                summary.rejects_path = None
+            run.finish(status)
         return summary
 
     def _progress(self) -> None:
@@ -258,9 +250,8 @@ class _Run:
     def _submit(self, plugin_name: str, articles: list[Article]) -> None:
         from dateline.scale.worker import code_partition
 
-        skip = set() if self.force else self.store.already_coded(articles, self.version)
-        todo = [article for article in articles if article.id not in skip]
-        self.summary.skipped += len(articles) - len(todo)
+        assert self.protocol is not None
+        todo = self.protocol.to_code(articles, self.force)
         if not todo:
             return
         name = f"{self.summary.run_id}-{self.summary.partitions:06d}"
@@ -318,15 +309,15 @@ class _Run:
 
     def _merge(self, shard: SavedShard, resumed: bool = False) -> None:
         documents = shard.documents()
-        events = self.store.write(documents, self.summary.run_id, self.version)
-        self.work.mark_merged(shard, self.keep_shards)
-        self.summary.merged += 1
+        assert self.protocol is not None
         if resumed:
-            # Its failed stories were not stored: they are read, coded and rejected again.
+            # A killed run's shard: its articles count as skipped when read again, and its
+            # failed stories were not stored: they are read, coded and rejected again.
+            self.store.write(documents, self.summary.run_id, self.version)
             self.summary.resumed += 1
         else:
-            assert self.rejects is not None
-            self.summary.fail(list(shard.rejects), self.rejects)
+            self.protocol.write(documents, list(shard.rejects))
             self.summary.coded += len(documents)
-            self.summary.events += events
+        self.work.mark_merged(shard, self.keep_shards)
+        self.summary.merged += 1
         self._progress()
