@@ -13,11 +13,11 @@ import pytest
 from dateline.eval.real import (
     Coded,
     gold_items,
-    interval_of,
     load_corpus,
     match_story,
     score_matches,
 )
+from dateline.eval.stories import timeml_interval
 
 DAY = dt.date(2017, 4, 3)
 TEXT = "Japan and China met in Tokyo. China criticised Japan. Japan protested."
@@ -50,7 +50,7 @@ def _system(index: int, source: str | None, target: str | None, code: str, **kw:
         modality=str(kw.get("modality", "asserted")),
         date_value=value,
         date_precision="day",
-        date_range=interval_of(value),
+        date_range=timeml_interval(value),
     )
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateline.errors import DatelineError, EvalDataError
 from dateline.eval import EvalReport, prf
+from dateline.eval.stories import timeml_interval
 from dateline.ingest import read_inputs
 from dateline.records import Article, Document, EventActor
 
@@ -159,35 +160,6 @@ def _event_country(actor: EventActor | None) -> str | None:
     return "IGO" if actor.cameo_code.startswith("IGO") else None
 
 
-def interval_of(value: str | None) -> tuple[dt.date, dt.date] | None:
-    """The days a TimeML date value covers (``2017-04-06``, ``2017-W14``, ``2016-Q4``, ``2017-04``, ``2017``)."""
-    if not value:
-        return None
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
-            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
-        if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", value):
-            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + dt.timedelta(days=6)
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-            first = dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
-            last_month = 3 * int(m[2])
-            return first, _month_end(int(m[1]), last_month)
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-            return dt.date(int(m[1]), int(m[2]), 1), _month_end(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})", value):
-            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
 def _gold_interval(
     date: dict[str, Any] | None, doc_date: dt.date
 ) -> tuple[dt.date, dt.date] | None:
@@ -197,13 +169,13 @@ def _gold_interval(
     high: dt.date | None = None
     if date.get("precision") == "report":
         # §7: a report date also accepts the 7 days before its anchor.
-        anchor = interval_of(date.get("value")) or (doc_date, doc_date)
+        anchor = timeml_interval(date.get("value")) or (doc_date, doc_date)
         low, high = anchor[0] - dt.timedelta(days=7), anchor[1]
-    elif covered := interval_of(date.get("value")):
+    elif covered := timeml_interval(date.get("value")):
         low, high = covered
     span = date.get("range")
     if span and len(span) == 2:
-        ends = [interval_of(str(v)) for v in span]
+        ends = [timeml_interval(str(v)) for v in span]
         if ends[0] and ends[1]:
             low = min(low, ends[0][0]) if low else ends[0][0]
             high = max(high, ends[1][1]) if high else ends[1][1]
@@ -257,7 +229,7 @@ def system_items(document: Document) -> list[Coded]:
     items = []
     for event in document.events:
         date = event.date
-        covered = (date.start, date.end) if date.start and date.end else interval_of(date.value)
+        covered = (date.start, date.end) if date.start and date.end else timeml_interval(date.value)
         items.append(
             Coded(
                 story=document.article.id,
