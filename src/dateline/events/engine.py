@@ -729,7 +729,7 @@ class EventStage:
             story.narrative.date, story.narrative.sentence_index = dated, sentence[0]
         discourse = story.discourse
         sources_here = [ref for refs in discourse.seen.values() for ref in refs]
-        discourse.previous = sources_here + _subject_actors(sent, story.mentions)
+        discourse.previous_sources, discourse.previous_sentence = sources_here, sent
         discourse.agents, discourse.seen = discourse.seen, {}
         return sentence_events
 
@@ -1164,7 +1164,12 @@ class EventStage:
             if reporters:
                 return reporters
         wants_person = pronoun.lower_ in ("he", "she", "his", "her", "him")
-        for ref in discourse.previous:
+        # the previous sentence's subject actors are read only here, when a pronoun needs
+        # them: most sentences have no unresolved pronoun subject
+        previous = list(discourse.previous_sources)
+        if discourse.previous_sentence is not None:
+            previous += _subject_actors(discourse.previous_sentence, mentions)
+        for ref in previous:
             person = ref.resolved.kind in ("person", "composed", "coref") and ref.code[3:6] in (
                 "GOV",
                 "MIL",
@@ -1458,9 +1463,10 @@ class _Discourse:
     rule, for agentless passives and bare event nouns in the next one."""
 
     agents: dict[str, list[ActorRef]] = field(default_factory=dict)
-    # the actors a pronoun subject of this sentence may stand for: the previous
-    # sentence's event sources, then its subject actors, nearest first
-    previous: list[ActorRef] = field(default_factory=list)
+    # what a pronoun subject of this sentence may stand for: the previous sentence's
+    # event sources, then the subject actors of that sentence (`_subject_actors`)
+    previous_sources: list[ActorRef] = field(default_factory=list)
+    previous_sentence: Any = None
     seen: dict[str, list[ActorRef]] = field(default_factory=dict)
     # every token inside a time expression ("in November, when ...")
     timex_tokens: dict[int, TimeExpr] = field(default_factory=dict)
