@@ -162,6 +162,13 @@ def _widen(
     return Match(start, end, rule, groups, mod, signal)
 
 
+# A quarter described in passing ("After a flat second quarter, the company's
+# third-quarter profit rose …", "a strong first half"): an article and an adjective
+# before it. It is not the period the report is about, so "a year ago" and "the
+# year-earlier period" keep comparing with the quarter reported.
+_DESCRIBED_IN_PASSING = re.compile(r"(?i)\ban? [a-z-]+ $")
+
+
 def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> list[TimeExpr]:
     """Find and resolve every time expression in `text` against `dct`.
 
@@ -264,9 +271,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                     resolved.anchor != "dct" and resolved.period.distance(dct) > _NARRATIVE_DISTANCE
                 )
                 context.reference_sentence = sentence_index
-            if resolved.updates_reference and resolved.period.granularity in (
-                "quarter",
-                "half-year",
+            if (
+                resolved.updates_reference
+                and resolved.period.granularity in ("quarter", "half-year")
+                and not _DESCRIBED_IN_PASSING.search(text, max(0, match.start - 24), match.start)
             ):
                 context.fiscal = (timex_id, resolved.period)
     return records
