@@ -189,7 +189,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             if match.rule.reject_entities and _rejected_by_entities(doc, match):
                 continue
             governing = grammar.governor(doc, match.start, match.end)
-            clause = grammar.tense(governing)
+            clause = grammar.tense(governing, text[max(0, match.start - 12) : match.start])
             # A bound set in the past often lies ahead ("gave them until Tuesday",
             # "extended the loans through January"): the nearest reading.
             if match.signal == "ON_OR_BEFORE" and clause == "past":

@@ -72,6 +72,12 @@ _LEMMA_FIXES = {"slated": "slate", "slates": "slate"}
 _PLANNED_EVENT_VERBS = frozenset(
     {"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"}
 )
+# Verbs that move a planned event: the new day comes after "until", "to", "for",
+# "till" or "into" ("postponed the vote until Friday", "was delayed to April") and lies
+# ahead; any other date on them is when the move was made ("postponed the vote on
+# Monday", "was delayed on Tuesday") and takes the verb's own tense.
+_DELAY_VERBS = frozenset({"postpone", "delay", "defer", "reschedule", "adjourn"})
+_NEW_DAY = re.compile(r"\b(?:until|till|til|to|for|into)\s+$", re.IGNORECASE)
 # Verbs that report speech: a date on them is when it was said, and the clause
 # they govern is dated from that day ("said on Friday it would … on Tuesday").
 REPORTING_VERBS = frozenset(
@@ -194,8 +200,12 @@ def _clause_verb(token: Token) -> Token | None:
     return None
 
 
-def tense(token: Token | None) -> Tense:
-    """The tense of the clause `token` belongs to, as far as its direction goes."""
+def tense(token: Token | None, before: str = "") -> Tense:
+    """The tense of the clause `token` belongs to, as far as its direction goes.
+
+    `before` is the text just before the expression, for verbs whose date depends on
+    its preposition ("postponed until Friday" looks ahead, "postponed on Monday" not).
+    """
     if token is None:
         return "none"
     if token.text.lower() == "effective" or (
@@ -235,7 +245,10 @@ def tense(token: Token | None) -> Tense:
     if words & _MODAL_EITHER:
         return "possible"
     lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
-    if lemma in _PLANNED_EVENT_VERBS or (
+    if lemma in _DELAY_VERBS:
+        if verb.i == token.i and _NEW_DAY.search(before):
+            return "future"
+    elif lemma in _PLANNED_EVENT_VERBS or (
         lemma in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG") and not _set_as_done(verb, lemma)
     ):
         return "possible" if _planned_before(verb) else "future"
