@@ -318,7 +318,10 @@ def _follow_coordinated_day(
 # What joins a clock time (or "the 40th day") to the day named right after it:
 # "at 09:30 GMT on Friday", "1430 GMT, Tuesday", "entered its 40th day on Sunday".
 # A restatement in parentheses may stand between ("2130 local time (1830 GMT) on Saturday").
-_NEXT_DAY_JOINT = re.compile(r"(?:\s*\([^()]{1,24}\))?,?\s*(?:on\s+)?")
+# ("… local time on Sunday", "… Moscow time, Friday": a zone the clock's rule left outside).
+_NEXT_DAY_JOINT = re.compile(
+    r"(?:\s+(?:local|(?-i:[A-Z][a-z]+))\s+time)?(?:\s*\([^()]{1,24}\))?,?\s*(?:on\s+)?"
+)
 
 
 def _day_named_after(
