@@ -302,12 +302,49 @@ def _order(report: Report, key: FusionKey) -> tuple[dt.date, dt.date, str]:
     return (key.lo or dt.date.min, key.hi or dt.date.min, report.event_id)
 
 
+def _duplicate_key(report: Report, key: FusionKey, reciprocal: bool) -> tuple[object, ...]:
+    """What two reports of one story must share to be one event (`_duplicates`):
+    the story, CAMEO code, modality, days, place country and dyad (or its mirror,
+    when the class is reciprocal). Being duplicates is an equivalence, so one
+    story's duplicates are found by this key, not by comparing every pair."""
+    pair = (report.source_code, report.target_code)
+    dyad: object = frozenset((pair, (pair[1], pair[0]))) if reciprocal else pair
+    return (
+        report.article_id, report.cameo_code, report.modality, key.lo, key.hi,
+        report.location_country, dyad,
+    )  # fmt: skip
+
+
+def _reciprocal(block: str | None, rules: FusionRules) -> bool:
+    return block is not None and rules.is_reciprocal(block.split("|", 1)[0])
+
+
+def _run_ends(stories: Sequence[str]) -> list[int]:
+    """For each position, the first position after it that holds another story
+    (the end of the run of one story's reports it is in)."""
+    ends = [len(stories)] * len(stories)
+    for position in range(len(stories) - 2, -1, -1):
+        if stories[position + 1] == stories[position]:
+            ends[position] = ends[position + 1]
+        else:
+            ends[position] = position + 1
+    return ends
+
+
 def components(
     reports: Sequence[Report], keys: Sequence[FusionKey], rules: FusionRules
 ) -> list[list[int]]:
     """Connected components of the `linked` graph (indices into `reports`), each
-    sorted in clustering order. Reports of one block are swept in date order
-    and compared only with those that start within the window of their end."""
+    sorted in clustering order.
+
+    Two reports of one story are linked only when they are duplicates, which
+    a key decides (`_duplicate_key`). Reports of different stories are compared
+    in a sweep over each block in date order: a report is compared with the
+    later ones that start within the window of its end, jumping over the runs
+    of its own story's reports, so the work grows with the number of pairs of
+    different stories that are near in time, not with the square of one
+    story's reports.
+    """
     parent = list(range(len(reports)))
 
     def find(i: int) -> int:
@@ -321,24 +358,90 @@ def components(
         if key.block is not None:
             by_block.setdefault(key.block, []).append(i)
     reach = dt.timedelta(days=rules.day_window_days)
-    for members in by_block.values():
+    for block, members in by_block.items():
+        reciprocal = _reciprocal(block, rules)
+        first_of: dict[tuple[object, ...], int] = {}
+        for i in members:
+            first = first_of.setdefault(_duplicate_key(reports[i], keys[i], reciprocal), i)
+            if first != i and find(first) != find(i):
+                parent[find(i)] = find(first)
         members.sort(key=lambda i: _order(reports[i], keys[i]))
+        stories = [reports[i].article_id for i in members]
+        run_ends = _run_ends(stories)
         for n, i in enumerate(members):
             hi = keys[i].hi
             assert hi is not None
-            for j in members[n + 1 :]:
+            last = hi + reach
+            position = n + 1
+            while position < len(members):
+                if stories[position] == stories[n]:
+                    position = run_ends[position]  # the next report of another story
+                    continue
+                j = members[position]
                 lo = keys[j].lo
                 assert lo is not None
-                if lo > hi + reach:
+                if lo > last:
                     break
                 if find(i) != find(j) and linked(reports[i], reports[j], rules, keys[i], keys[j]):
                     parent[find(j)] = find(i)
+                position += 1
     groups: dict[int, list[int]] = {}
     for i in range(len(reports)):
         groups.setdefault(find(i), []).append(i)
     result = [sorted(g, key=lambda i: _order(reports[i], keys[i])) for g in groups.values()]
     result.sort(key=lambda g: _order(reports[g[0]], keys[g[0]]))
     return result
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """A cluster being built, with what choosing one for a report reads of it."""
+
+    position: int
+    members: list[int]
+    earliest_end: dt.date  # the earliest last day of its members
+    latest_start: dt.date  # the latest first day of its members
+    # Per story its members, and the duplicate keys of those members: a report
+    # of that story matches them all when they are all its duplicates.
+    by_story: dict[str, list[int]]
+    duplicate_keys: dict[str, set[tuple[object, ...]]]
+    codes: Counter[str]
+
+    def add(self, i: int, report: Report, key: FusionKey, duplicate: tuple[object, ...]) -> None:
+        assert key.lo is not None and key.hi is not None
+        self.members.append(i)
+        self.earliest_end = min(self.earliest_end, key.hi)
+        self.latest_start = max(self.latest_start, key.lo)
+        self.by_story.setdefault(report.article_id, []).append(i)
+        self.duplicate_keys.setdefault(report.article_id, set()).add(duplicate)
+        self.codes[report.cameo_code] += 1
+
+
+def _others(cluster: _Cluster, story: str) -> Iterable[int]:
+    """The members of a cluster that another story than `story` reports."""
+    for member_story, members in cluster.by_story.items():
+        if member_story != story:
+            yield from members
+
+
+def _joins(
+    i: int, cluster: _Cluster, duplicate: tuple[object, ...], reports: Sequence[Report],
+    keys: Sequence[FusionKey], rules: FusionRules,
+) -> bool:  # fmt: skip
+    """Whether report `i` may join the cluster: it matches every member
+    (`same_event`; a member of its own story when it is its duplicate), and a
+    report dated only by its story is `linked` to one of them."""
+    report, key = reports[i], keys[i]
+    own = cluster.duplicate_keys.get(report.article_id)
+    if own is not None and own != {duplicate}:
+        return False
+    others = _others(cluster, report.article_id)
+    if not all(same_event(report, reports[m], rules, key, keys[m]) for m in others):
+        return False
+    if key.precision != "report" or own is not None:
+        return True  # a duplicate of its own story is linked to it
+    others = _others(cluster, report.article_id)
+    return any(linked(report, reports[m], rules, key, keys[m]) for m in others)
 
 
 def cluster_component(
@@ -354,46 +457,57 @@ def cluster_component(
     report joins the cluster it matches entirely that has the most stories,
     then the most members of its exact code, then the nearest date, then the
     earliest; when none matches, it starts a cluster of its own.
+
+    Members of the report's own story are matched by their duplicate keys, not
+    one by one, and a cluster whose members all end before the window of a
+    report's first day is set aside for the rest of its pass (reports come in
+    order of their first day): one story's many reports cost time in
+    proportion to their number.
     """
     if len(component) == 1:
         return [list(component)]
     reach = dt.timedelta(days=rules.day_window_days)
+    reciprocal = _reciprocal(keys[component[0]].block, rules)
     ordered = [i for i in component if keys[i].precision != "report"]
     ordered += [i for i in component if keys[i].precision == "report"]
-    clusters: list[list[int]] = []
-    # Per cluster the earliest last day and the latest first day of its members:
-    # a report starting after the one or ending before the other cannot match all.
-    bounds: list[tuple[dt.date, dt.date]] = []
+    clusters: list[_Cluster] = []
+    open_clusters: list[_Cluster] = []  # those a report of this pass can still join
+    previous_lo: dt.date | None = None
     for i in ordered:
         key = keys[i]
         assert key.lo is not None and key.hi is not None
+        if previous_lo is None or key.lo < previous_lo:  # a new pass: every cluster again
+            open_clusters = list(clusters)
+        previous_lo = key.lo
+        duplicate = _duplicate_key(reports[i], key, reciprocal)
         best: tuple[int, int, int, int] | None = None
-        chosen: int | None = None
-        for position, cluster in enumerate(clusters):
-            earliest_end, latest_start = bounds[position]
-            if key.lo > earliest_end + reach or key.hi < latest_start - reach:
+        chosen: _Cluster | None = None
+        still_open: list[_Cluster] = []
+        for cluster in open_clusters:
+            if key.lo > cluster.earliest_end + reach:
+                continue  # ends too early for this report and every later one of the pass
+            still_open.append(cluster)
+            if key.hi < cluster.latest_start - reach:
                 continue
-            if not all(same_event(reports[i], reports[m], rules, key, keys[m]) for m in cluster):
+            if not _joins(i, cluster, duplicate, reports, keys, rules):
                 continue
-            if key.precision == "report" and not any(
-                linked(reports[i], reports[m], rules, key, keys[m]) for m in cluster
-            ):
-                continue
-            stories = len({reports[m].article_id for m in cluster})
-            same_code = sum(reports[m].cameo_code == reports[i].cameo_code for m in cluster)
-            anchor = keys[cluster[0]].lo
+            anchor = keys[cluster.members[0]].lo
             assert anchor is not None
-            score = (-stories, -same_code, abs((key.lo - anchor).days), position)
+            score = (
+                -len(cluster.by_story),
+                -cluster.codes[reports[i].cameo_code],
+                abs((key.lo - anchor).days),
+                cluster.position,
+            )
             if best is None or score < best:
-                best, chosen = score, position
+                best, chosen = score, cluster
+        open_clusters = still_open
         if chosen is None:
-            clusters.append([i])
-            bounds.append((key.hi, key.lo))
-        else:
-            clusters[chosen].append(i)
-            earliest_end, latest_start = bounds[chosen]
-            bounds[chosen] = (min(earliest_end, key.hi), max(latest_start, key.lo))
-    result = [sorted(c, key=lambda i: _order(reports[i], keys[i])) for c in clusters]
+            chosen = _Cluster(len(clusters), [], key.hi, key.lo, {}, {}, Counter())
+            clusters.append(chosen)
+            open_clusters.append(chosen)
+        chosen.add(i, reports[i], key, duplicate)
+    result = [sorted(c.members, key=lambda i: _order(reports[i], keys[i])) for c in clusters]
     result.sort(key=lambda c: _order(reports[c[0]], keys[c[0]]))
     return result
 
