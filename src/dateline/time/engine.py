@@ -1204,6 +1204,10 @@ def _resolve_clock(
             day += dt.timedelta(days=1)
     if dated is not None and dated.period is not None:
         day, anchor = dated.period.first, dated.anchor
+    elif word == "midnight" and anchor == "dct" and clause in ("past", "since"):
+        # "The fire broke out shortly after midnight": the midnight that began the
+        # story's day (the end of the day before), not the one still to come.
+        day -= dt.timedelta(days=1)
     period = Period("time", day, f"T{hour:02d}:{minute:02d}")
     return _Resolved(
         value=period.value,
