@@ -7,11 +7,19 @@ stage found. The `Document` itself is a mutable envelope only because the
 spaCy `Doc` it carries is mutable and expensive to copy.
 
 All character offsets (`start`, `end`) index into `Article.text`, end exclusive.
+
+The records also own their conversions: `to_dict`/`from_dict` for the nested
+JSON of the documented schema, and `to_row` (`from_row`) for the flat rows the
+store keeps, keyed by column name, so that no stage hands another a positional
+tuple. Fused events (`FusedEvent`, made by `dateline.fuse`) are records here
+too, because the store writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +35,9 @@ __all__ = [
     "EventActor",
     "EventDate",
     "EventLocation",
+    "FusedEvent",
+    "FusedMember",
+    "MemberIndex",
     "Modality",
     "Place",
     "Reject",
@@ -34,6 +45,7 @@ __all__ = [
     "Span",
     "TimeExpr",
     "jsonable",
+    "record_to_dict",
 ]
 
 # Bump when a stored or exported field changes meaning or shape (docs/schema.md).
@@ -67,6 +79,27 @@ class Article:
     source: str | None = None
     url: str | None = None
     origin: str = ""
+
+    def to_row(self) -> dict[str, Any]:
+        """The article's own columns of the store's `articles` table (the store
+        adds its content hash, event count, run and versions)."""
+        return {
+            "article_id": self.id, "date": self.date, "title": self.title,
+            "source": self.source, "url": self.url, "origin": self.origin, "text": self.text,
+        }  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Article:
+        """The inverse of `to_row` (other columns of the row are ignored)."""
+        return cls(
+            id=row["article_id"],
+            date=row["date"],
+            text=row["text"],
+            title=row["title"] or "",
+            source=row["source"],
+            url=row["url"],
+            origin=row["origin"] or "",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +267,196 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready nested dict in the documented schema (docs/schema.md)."""
         return jsonable(asdict(self))
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Event:
+        """The inverse of `to_dict` (dates from ISO strings, spans from dicts)."""
+        source = _actor(record["source"])
+        if source is None:
+            raise ValueError(f"event {record.get('event_id')!r} has no source actor")
+        report_date = _date(record["report_date"])
+        if report_date is None:
+            raise ValueError(f"event {record.get('event_id')!r} has no report date")
+        date = record["date"]
+        location = record.get("location")
+        return cls(
+            **{
+                **record,
+                "source": source,
+                "target": _actor(record.get("target")),
+                "date": EventDate(
+                    **{**date, "start": _date(date["start"]), "end": _date(date["end"])}
+                ),
+                "report_date": report_date,
+                "location": None if location is None else EventLocation(**location),
+                "evidence": {key: _span(span) for key, span in record.get("evidence", {}).items()},
+            }
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        """The event as a row of the store's `events` table (docs/schema.md, flat
+        columns), keyed by column name; `record` is the JSON of `to_dict`."""
+        source, target, date, place = self.source, self.target, self.date, self.location
+        return {
+            "event_id": self.event_id, "article_id": self.article_id,
+            "sentence_index": self.sentence_index, "sentence": self.sentence,
+            "trigger": self.trigger,
+            "source_text": source.text, "source_name": source.name,
+            "source_code": source.cameo_code, "source_country": source.country,
+            "source_sector": source.sector,
+            "target_text": target.text if target else None,
+            "target_name": target.name if target else None,
+            "target_code": target.cameo_code if target else None,
+            "target_country": target.country if target else None,
+            "target_sector": target.sector if target else None,
+            "cameo_code": self.cameo_code, "cameo_root": self.cameo_root,
+            "cameo_name": self.cameo_name, "goldstein": self.goldstein,
+            "quad_class": self.quad_class, "plover_event": self.plover_event,
+            "plover_mode": self.plover_mode, "modality": self.modality,
+            "date_value": date.value, "date_start": date.start, "date_end": date.end,
+            "date_precision": date.precision, "date_basis": date.basis, "date_text": date.text,
+            "report_date": self.report_date,
+            "location_name": place.name if place else None,
+            "location_country": place.country if place else None,
+            "location_lat": place.lat if place else None,
+            "location_lon": place.lon if place else None,
+            "location_geonameid": place.geonameid if place else None,
+            "location_feature": (place.feature or None) if place else None,
+            "rule_id": self.rule_id,
+            "record": json.dumps(self.to_dict(), ensure_ascii=False),
+            "schema_version": self.schema_version, "rules_version": self.rules_version,
+        }  # fmt: skip
+
+
+def _span(value: Mapping[str, int] | None) -> Span | None:
+    return None if value is None else Span(value["start"], value["end"])
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _actor(value: Mapping[str, Any] | None) -> EventActor | None:
+    if value is None:
+        return None
+    return EventActor(**{**value, "span": _span(value.get("span"))})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberIndex:
+    """Where fusion filed one report of a fused event, as the store's
+    `fused_members` table keeps it to fuse new reports incrementally: the block
+    and days it is looked for under (`dateline.fuse.FusionKey`), and the digest
+    of the stored event record it was fused from (a re-coded event changes it)."""
+
+    block: str | None
+    lo: dt.date | None
+    hi: dt.date | None
+    record_md5: str
+
+
+@dataclass(frozen=True, slots=True)
+class FusedMember:
+    """One report of a fused event: which event of which story, told by whom, when."""
+
+    event_id: str
+    article_id: str
+    outlet: str | None
+    report_date: dt.date
+    modality: str
+    cameo_code: str
+    source_code: str
+    target_code: str | None
+    date_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FusedEvent:
+    """One real-world event with every report of it (made by `dateline.fuse`).
+
+    The canonical who/what/whom/when/where is voted from the reports that
+    assert the event (all reports when none does): the most specific actor
+    codes, the most reported CAMEO code, the narrowest date, the most reported
+    place. `modality` is ``asserted`` when any report asserts it;
+    `asserted_by` lists those reports' article ids, so a planned-then-held
+    meeting says which stories only announced it.
+    """
+
+    fused_id: str
+    source_code: str
+    target_code: str | None
+    source_name: str | None
+    target_name: str | None
+    source_country: str | None
+    target_country: str | None
+    cameo_code: str
+    cameo_root: str
+    cameo_name: str
+    plover_event: str | None
+    plover_mode: str | None
+    modality: str
+    date_value: str
+    date_precision: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    location_name: str | None
+    location_country: str | None
+    n_reports: int
+    n_sources: int
+    first_report: dt.date
+    last_report: dt.date
+    asserted_by: tuple[str, ...]
+    members: tuple[FusedMember, ...]
+    fusion_version: str = ""
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        return tuple(member.event_id for member in self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready nested dict in the documented schema (docs/fusion.md)."""
+        result: dict[str, Any] = jsonable(asdict(self))
+        return result
+
+    def to_row(self) -> dict[str, Any]:
+        """The fused event as a row of the store's `fused_events` table, keyed by
+        column name; `record` is the JSON of `to_dict`."""
+        return {
+            "fused_id": self.fused_id, "source_code": self.source_code,
+            "source_name": self.source_name, "source_country": self.source_country,
+            "target_code": self.target_code, "target_name": self.target_name,
+            "target_country": self.target_country, "cameo_code": self.cameo_code,
+            "cameo_root": self.cameo_root, "cameo_name": self.cameo_name,
+            "plover_event": self.plover_event, "plover_mode": self.plover_mode,
+            "modality": self.modality, "date_value": self.date_value,
+            "date_precision": self.date_precision, "date_start": self.date_start,
+            "date_end": self.date_end, "location_name": self.location_name,
+            "location_country": self.location_country, "n_reports": self.n_reports,
+            "n_sources": self.n_sources, "n_events": len(self.members),
+            "n_asserted": len(self.asserted_by), "first_report": self.first_report,
+            "last_report": self.last_report,
+            "record": json.dumps(self.to_dict(), ensure_ascii=False),
+            "fusion_version": self.fusion_version, "schema_version": self.schema_version,
+        }  # fmt: skip
+
+    def member_rows(self, index: Mapping[str, MemberIndex]) -> list[dict[str, Any]]:
+        """Its members as rows of the store's `fused_members` table, keyed by
+        column name; `index` says where each member (by event id) was filed."""
+        rows = []
+        for member in self.members:
+            where = index[member.event_id]
+            rows.append(
+                {
+                    "event_id": member.event_id, "fused_id": self.fused_id,
+                    "article_id": member.article_id, "outlet": member.outlet,
+                    "report_date": member.report_date, "modality": member.modality,
+                    "cameo_code": member.cameo_code, "block": where.block, "lo": where.lo,
+                    "hi": where.hi, "record_md5": where.record_md5,
+                    "fusion_version": self.fusion_version,
+                }
+            )  # fmt: skip
+        return rows
 
 
 @dataclass(slots=True)

@@ -12,10 +12,9 @@ data: ``fuse/rules/fusion.yaml``; docs/fusion.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dateline.fuse.cluster import (
     FusionKey,
@@ -28,6 +27,7 @@ from dateline.fuse.cluster import (
 )
 from dateline.fuse.model import FusedEvent, FusedMember, Report
 from dateline.fuse.rules import FusionRules, load_fusion_rules
+from dateline.records import MemberIndex
 
 if TYPE_CHECKING:
     from dateline.store import Store
@@ -48,8 +48,6 @@ __all__ = [
     "same_event",
 ]
 
-_REPORT_FIELDS = frozenset(Report.__dataclass_fields__)
-
 
 @dataclass(frozen=True, slots=True)
 class FusionSummary:
@@ -63,45 +61,6 @@ class FusionSummary:
     members: int
     multi_report: int
     rebuilt: bool
-
-
-def _report(row: dict[str, Any]) -> Report:
-    return Report(**{k: v for k, v in row.items() if k in _REPORT_FIELDS})
-
-
-def _rows_of(
-    fused: FusedEvent, keys: Sequence[FusionKey], md5: dict[str, str]
-) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-    from dateline.records import SCHEMA_VERSION
-
-    record = fused.to_dict()
-    fused_row = (
-        fused.fused_id, fused.source_code, fused.source_name, fused.source_country,
-        fused.target_code, fused.target_name, fused.target_country, fused.cameo_code,
-        fused.cameo_root, fused.cameo_name, fused.plover_event, fused.plover_mode,
-        fused.modality, fused.date_value, fused.date_precision, fused.date_start, fused.date_end,
-        fused.location_name, fused.location_country, fused.n_reports, fused.n_sources,
-        len(fused.members), len(fused.asserted_by), fused.first_report, fused.last_report,
-        json.dumps(record, ensure_ascii=False), fused.fusion_version, SCHEMA_VERSION,
-    )  # fmt: skip
-    member_rows = [
-        (
-            member.event_id,
-            fused.fused_id,
-            member.article_id,
-            member.outlet,
-            member.report_date,
-            member.modality,
-            member.cameo_code,
-            key.block,
-            key.lo,
-            key.hi,
-            md5[member.event_id],
-            fused.fusion_version,
-        )
-        for member, key in zip(fused.members, keys, strict=True)
-    ]
-    return fused_row, member_rows
 
 
 def _extent(keys: Sequence[FusionKey]) -> tuple[dt.date, dt.date]:
@@ -131,21 +90,21 @@ def fuse_store(
     else:
         dissolved = store.stale_fused_ids(version)
         if dissolved:  # their reports come back below as unfused events
-            store.replace_fused(dissolved, [], [])
+            store.replace_fused(dissolved, [], {})
     rows = store.unfused_event_rows()
     md5: dict[str, str] = {row["event_id"]: row["record_md5"] for row in rows}
-    new_reports = [_report(row) for row in rows]
+    new_reports = [Report.from_row(row) for row in rows]
     new_keys = [fusion_key(report, rules) for report in new_reports]
 
-    fused_rows: list[tuple[Any, ...]] = []
-    member_rows: list[tuple[Any, ...]] = []
+    written: list[FusedEvent] = []
+    index: dict[str, MemberIndex] = {}  # where each member of `written` was filed
     removed: set[str] = set()
 
     def emit(reports: Sequence[Report], keys: Sequence[FusionKey]) -> None:
         fused = make_fused_event(reports, keys, version)
-        fused_row, members = _rows_of(fused, keys, md5)
-        fused_rows.append(fused_row)
-        member_rows.extend(members)
+        written.append(fused)
+        for report, key in zip(reports, keys, strict=True):
+            index[report.event_id] = MemberIndex(key.block, key.lo, key.hi, md5[report.event_id])
 
     by_block: dict[str, list[int]] = {}
     for i, key in enumerate(new_keys):
@@ -165,7 +124,7 @@ def fuse_store(
             # Every stored report that could match one in [lo, hi] lies in this range.
             for row in store.fused_block_rows(block, lo - reach, hi + reach):
                 if row["event_id"] not in known:
-                    report = _report(row)
+                    report = Report.from_row(row)
                     known[report.event_id] = (report, fusion_key(report, rules))
                     old_cluster[report.event_id] = row["fused_id"]
                     md5[report.event_id] = row["record_md5"]
@@ -186,13 +145,13 @@ def fuse_store(
                     removed.add(old_cluster[reports[i].event_id])
             for cluster in cluster_component(component, reports, keys, rules):
                 emit([reports[i] for i in cluster], [keys[i] for i in cluster])
-    if fused_rows or removed:
-        store.replace_fused(sorted(removed), fused_rows, member_rows)
+    if written or removed:
+        store.replace_fused(sorted(removed), written, index)
     totals = store.fused_counts()
     return FusionSummary(
         new_events=len(new_reports),
         dissolved=len(dissolved),
-        written=len(fused_rows),
+        written=len(written),
         removed=len(removed),
         fused_events=totals["fused_events"],
         members=totals["members"],

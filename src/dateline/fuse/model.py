@@ -1,13 +1,15 @@
 """The records of fusion: a `Report` (one coded event as one outlet told it) and
-the `FusedEvent` (one real-world event with all the reports of it)."""
+the `FusedEvent` (one real-world event with all the reports of it; defined with
+the other records in `dateline.records`, since the store writes it)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
-from dateline.records import SCHEMA_VERSION, Event, jsonable
+from dateline.records import Event, FusedEvent, FusedMember
 
 __all__ = ["FusedEvent", "FusedMember", "Report"]
 
@@ -46,6 +48,12 @@ class Report:
     target_kb_id: str | None = None
 
     @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Report:
+        """A report from a row of the store's fusion queries (columns named as the
+        fields; other columns, such as `record_md5` and `fused_id`, are ignored)."""
+        return cls(**{name: row[name] for name in _FIELDS if name in row})
+
+    @classmethod
     def from_event(cls, event: Event, outlet: str | None = None) -> Report:
         target = event.target
         place = event.location
@@ -78,66 +86,4 @@ class Report:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class FusedMember:
-    """One report of a fused event: which event of which story, told by whom, when."""
-
-    event_id: str
-    article_id: str
-    outlet: str | None
-    report_date: dt.date
-    modality: str
-    cameo_code: str
-    source_code: str
-    target_code: str | None
-    date_value: str
-
-
-@dataclass(frozen=True, slots=True)
-class FusedEvent:
-    """One real-world event with every report of it.
-
-    The canonical who/what/whom/when/where is voted from the reports that
-    assert the event (all reports when none does): the most specific actor
-    codes, the most reported CAMEO code, the narrowest date, the most reported
-    place. `modality` is ``asserted`` when any report asserts it;
-    `asserted_by` lists those reports' article ids, so a planned-then-held
-    meeting says which stories only announced it.
-    """
-
-    fused_id: str
-    source_code: str
-    target_code: str | None
-    source_name: str | None
-    target_name: str | None
-    source_country: str | None
-    target_country: str | None
-    cameo_code: str
-    cameo_root: str
-    cameo_name: str
-    plover_event: str | None
-    plover_mode: str | None
-    modality: str
-    date_value: str
-    date_precision: str
-    date_start: dt.date | None
-    date_end: dt.date | None
-    location_name: str | None
-    location_country: str | None
-    n_reports: int
-    n_sources: int
-    first_report: dt.date
-    last_report: dt.date
-    asserted_by: tuple[str, ...]
-    members: tuple[FusedMember, ...]
-    fusion_version: str = ""
-    schema_version: str = SCHEMA_VERSION
-
-    @property
-    def event_ids(self) -> tuple[str, ...]:
-        return tuple(member.event_id for member in self.members)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready nested dict in the documented schema (docs/fusion.md)."""
-        result: dict[str, Any] = jsonable(asdict(self))
-        return result
+_FIELDS = tuple(f.name for f in fields(Report))

@@ -17,7 +17,6 @@ merges what was saved instead of coding it a second time.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -30,22 +29,11 @@ from typing import Any
 import duckdb
 
 from dateline.errors import ScaleError
-from dateline.records import (
-    SCHEMA_VERSION,
-    Article,
-    Document,
-    Event,
-    EventActor,
-    EventDate,
-    EventLocation,
-    Reject,
-    Span,
-    record_to_dict,
-)
+from dateline.records import SCHEMA_VERSION, Article, Document, Event, Reject, record_to_dict
 
-# The store's own event columns and row builder: a shard's event rows are the
-# rows the store would hold, so a shard can be queried on its own.
-from dateline.store import EVENT_COLUMNS, Store, content_hash, event_row, located_events
+# A shard's event rows are the rows the store would hold (`Event.to_row`, in a
+# table made like the store's), so a shard can be queried on its own.
+from dateline.store import Store, content_hash, insert_rows, located_events
 
 __all__ = ["Shard", "WorkDir", "documents_from_shard", "event_from_dict", "shard_from_documents"]
 
@@ -95,25 +83,18 @@ def shard_from_documents(
         for position, document in enumerate(documents):
             article = document.article
             article_rows.append(
-                (
-                    position, article.id, article.date, article.title, article.source,
-                    article.url, article.origin, article.text, content_hash(article),
-                    len(document.events),
-                )
+                {
+                    "position": position, **article.to_row(),
+                    "content_hash": content_hash(article), "n_events": len(document.events),
+                }
             )  # fmt: skip
             # Every event, duplicates too: the store decides what a duplicate is
             # when the shard is merged, exactly as it does for a local batch.
-            event_rows += [(*event_row(event), position) for event in located_events(document)]
-        if article_rows:
-            con.executemany(
-                f"INSERT INTO shard_articles VALUES ({', '.join('?' * 10)})", article_rows
-            )
-        if event_rows:
-            columns = ", ".join((*EVENT_COLUMNS, "position"))
-            placeholders = ", ".join("?" * (len(EVENT_COLUMNS) + 1))
-            con.executemany(
-                f"INSERT INTO shard_events ({columns}) VALUES ({placeholders})", event_rows
-            )
+            event_rows += [
+                {**event.to_row(), "position": position} for event in located_events(document)
+            ]
+        insert_rows(con, "shard_articles", article_rows)
+        insert_rows(con, "shard_events", event_rows)
         with tempfile.TemporaryDirectory(prefix="dateline-shard-") as tmp:
             articles_path = Path(tmp, "articles.parquet")
             events_path = Path(tmp, "events.parquet")
@@ -134,41 +115,12 @@ def shard_from_documents(
         store.close()
 
 
-def _span(value: dict[str, int] | None) -> Span | None:
-    return None if value is None else Span(value["start"], value["end"])
-
-
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _actor(value: dict[str, Any] | None) -> EventActor | None:
-    if value is None:
-        return None
-    return EventActor(**{**value, "span": _span(value.get("span"))})
-
-
 def event_from_dict(record: dict[str, Any]) -> Event:
-    """The inverse of `Event.to_dict` (dates from ISO strings, spans from dicts)."""
-    source = _actor(record["source"])
-    if source is None:
-        raise ScaleError(f"event {record.get('event_id')!r} in a shard has no source actor")
-    date = record["date"]
-    location = record.get("location")
-    report_date = _date(record["report_date"])
-    if report_date is None:
-        raise ScaleError(f"event {record.get('event_id')!r} in a shard has no report date")
-    return Event(
-        **{
-            **record,
-            "source": source,
-            "target": _actor(record.get("target")),
-            "date": EventDate(**{**date, "start": _date(date["start"]), "end": _date(date["end"])}),
-            "report_date": report_date,
-            "location": None if location is None else EventLocation(**location),
-            "evidence": {key: _span(span) for key, span in record.get("evidence", {}).items()},
-        }
-    )
+    """`Event.from_dict`, with a damaged record as a `ScaleError`."""
+    try:
+        return Event.from_dict(record)
+    except ValueError as exc:
+        raise ScaleError(f"{exc} in a shard") from exc
 
 
 def _rows(con: duckdb.DuckDBPyConnection, path: Path) -> list[dict[str, Any]]:
@@ -196,15 +148,7 @@ def documents_from_shard(articles_path: Path, events_path: Path) -> list[Documen
         events[row["position"]].append(event_from_dict(json.loads(row["record"])))
     documents = []
     for row in article_rows:
-        article = Article(
-            id=row["article_id"],
-            date=row["date"],
-            text=row["text"],
-            title=row["title"] or "",
-            source=row["source"],
-            url=row["url"],
-            origin=row["origin"] or "",
-        )
+        article = Article.from_row(row)
         found = events[row["position"]]
         if content_hash(article) != row["content_hash"] or len(found) != row["n_events"]:
             raise damaged

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from dateline.errors import StoreError
-from dateline.records import SCHEMA_VERSION, Article, Document, Event
+from dateline.records import SCHEMA_VERSION, Article, Document, Event, FusedEvent, MemberIndex
 from dateline.store.query import EventQuery, FusedQuery
 
 __all__ = [
@@ -29,8 +29,10 @@ __all__ = [
     "EventQuery",
     "FusedQuery",
     "Store",
-    "event_row",
+    "content_hash",
     "explain_duckdb_error",
+    "insert_rows",
+    "located_events",
     "open_store",
 ]
 
@@ -212,38 +214,37 @@ def located_events(document: Document) -> tuple[Event, ...]:
     return tuple(events)
 
 
-def event_row(event: Event) -> tuple[Any, ...]:
-    """An event as the row of `EVENT_COLUMNS` the store (and a Dask shard) writes."""
-    source, target, date, place = event.source, event.target, event.date, event.location
-    return (
-        event.event_id, event.article_id, event.sentence_index, event.sentence, event.trigger,
-        source.text, source.name, source.cameo_code, source.country, source.sector,
-        target.text if target else None, target.name if target else None,
-        target.cameo_code if target else None, target.country if target else None,
-        target.sector if target else None,
-        event.cameo_code, event.cameo_root, event.cameo_name, event.goldstein, event.quad_class,
-        event.plover_event, event.plover_mode, event.modality,
-        date.value, date.start, date.end, date.precision, date.basis, date.text,
-        event.report_date,
-        place.name if place else None, place.country if place else None,
-        place.lat if place else None, place.lon if place else None,
-        place.geonameid if place else None, (place.feature or None) if place else None,
-        event.rule_id, json.dumps(event.to_dict(), ensure_ascii=False),
-        event.schema_version, event.rules_version,
-    )  # fmt: skip
+_ROWS_PER_INSERT = 200
 
 
-_FUSED_COLUMNS = (
-    "fused_id", "source_code", "source_name", "source_country", "target_code", "target_name",
-    "target_country", "cameo_code", "cameo_root", "cameo_name", "plover_event", "plover_mode",
-    "modality", "date_value", "date_precision", "date_start", "date_end", "location_name",
-    "location_country", "n_reports", "n_sources", "n_events", "n_asserted", "first_report",
-    "last_report", "record", "fusion_version", "schema_version",
-)  # fmt: skip
-_MEMBER_COLUMNS = (
-    "event_id", "fused_id", "article_id", "outlet", "report_date", "modality", "cameo_code",
-    "block", "lo", "hi", "record_md5", "fusion_version",
-)  # fmt: skip
+def insert_rows(
+    connection: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert rows keyed by column name (`Event.to_row`, `FusedEvent.to_row` ...)
+    into `table`, naming the columns: every row must have the same columns.
+
+    Rows go in statements of up to `_ROWS_PER_INSERT` rows each, every value a
+    parameter: DuckDB runs one statement of many rows several times faster than
+    the same rows one by one (`executemany`)."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    names = set(columns)
+    for row in rows:
+        if row.keys() != names:
+            raise StoreError(
+                f"a row for {table} has the columns {sorted(row)}, another {sorted(names)}"
+            )
+    one = f"({', '.join('?' * len(columns))})"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        connection.execute(
+            head + ", ".join([one] * len(chunk)),
+            [row[column] for row in chunk for column in columns],
+        )
+
+
 # What fusion reads of an event (the fields of `dateline.fuse.Report`), with its outlet.
 _REPORT_SELECT = (
     "e.event_id, e.article_id, e.report_date, e.source_code, e.target_code, e.cameo_code,"
@@ -322,11 +323,11 @@ class Store:
             return 0
         ids = [document.article.id for document in documents]
         article_rows = [
-            (
-                d.article.id, d.article.date, d.article.title, d.article.source, d.article.url,
-                d.article.origin, d.article.text, content_hash(d.article), len(d.events),
-                run_id, SCHEMA_VERSION, rules_version,
-            )
+            {
+                **d.article.to_row(), "content_hash": content_hash(d.article),
+                "n_events": len(d.events), "run_id": run_id, "schema_version": SCHEMA_VERSION,
+                "rules_version": rules_version,
+            }
             for d in documents
         ]  # fmt: skip
         seen: set[str] = set()
@@ -335,26 +336,20 @@ class Store:
             for event in located_events(document):
                 if event.event_id not in seen:  # the same event twice in one story is one row
                     seen.add(event.event_id)
-                    event_rows.append(event_row(event))
+                    event_rows.append(event.to_row())
         con = self.connection
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
             con.execute("DELETE FROM articles WHERE list_contains(?, article_id)", [ids])
-            con.executemany(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", article_rows
-            )
+            insert_rows(con, "articles", article_rows)
             if event_rows:
-                placeholders = ", ".join("?" * len(EVENT_COLUMNS))
                 # An event id seen in another article (the same text under two ids) is replaced.
                 con.execute(
                     "DELETE FROM events WHERE list_contains(?, event_id)",
-                    [[row[0] for row in event_rows]],
+                    [[row["event_id"] for row in event_rows]],
                 )
-                con.executemany(
-                    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({placeholders})",
-                    event_rows,
-                )
+                insert_rows(con, "events", event_rows)
             con.execute("COMMIT")
         except Exception as exc:
             con.execute("ROLLBACK")
@@ -460,11 +455,13 @@ class Store:
     def replace_fused(
         self,
         remove: Sequence[str],
-        fused_rows: Sequence[tuple[Any, ...]],
-        member_rows: Sequence[tuple[Any, ...]],
+        fused: Sequence[FusedEvent],
+        index: Mapping[str, MemberIndex],
     ) -> None:
         """In one transaction: drop these fused events and their members, insert
-        the new ones (rows in `_FUSED_COLUMNS` / `_MEMBER_COLUMNS` order)."""
+        the new ones (`index` says where fusion filed each member, by event id)."""
+        fused_rows = [event.to_row() for event in fused]
+        member_rows = [row for event in fused for row in event.member_rows(index)]
         con = self.connection
         con.execute("BEGIN TRANSACTION")
         try:
@@ -478,19 +475,10 @@ class Store:
             if member_rows:
                 con.execute(
                     "DELETE FROM fused_members WHERE list_contains(?, event_id)",
-                    [[row[0] for row in member_rows]],
+                    [[row["event_id"] for row in member_rows]],
                 )
-                con.executemany(
-                    f"INSERT INTO fused_members ({', '.join(_MEMBER_COLUMNS)})"
-                    f" VALUES ({', '.join('?' * len(_MEMBER_COLUMNS))})",
-                    member_rows,
-                )
-            if fused_rows:
-                con.executemany(
-                    f"INSERT INTO fused_events ({', '.join(_FUSED_COLUMNS)})"
-                    f" VALUES ({', '.join('?' * len(_FUSED_COLUMNS))})",
-                    fused_rows,
-                )
+                insert_rows(con, "fused_members", member_rows)
+            insert_rows(con, "fused_events", fused_rows)
             con.execute("COMMIT")
         except Exception as exc:
             con.execute("ROLLBACK")
@@ -503,7 +491,7 @@ class Store:
             + [row[0] for row in self.connection.execute(
                 "SELECT DISTINCT fused_id FROM fused_members").fetchall()],
             [],
-            [],
+            {},
         )  # fmt: skip
 
     def fused_events(self, query: FusedQuery | None = None) -> list[dict[str, Any]]:
