@@ -73,9 +73,10 @@ _PLANNED_EVENT_VERBS = frozenset(
     {"plan", "schedule", "slate", "postpone", "delay", "defer", "reschedule"}
 )
 # Verbs that move a planned event: the new day comes after "until", "to", "for",
-# "till" or "into" ("postponed the vote until Friday", "was delayed to April") and lies
-# ahead; any other date on them is when the move was made ("postponed the vote on
-# Monday", "was delayed on Tuesday") and takes the verb's own tense.
+# "till" or "into" ("postponed the vote until Friday") and lies ahead (or either way
+# when the move is told in the past, "was postponed to May 4": it may have been
+# overtaken); any other date on them is when the move was made ("postponed the vote
+# on Monday", "was delayed on Tuesday") and takes the verb's own tense.
 _DELAY_VERBS = frozenset({"postpone", "delay", "defer", "reschedule", "adjourn"})
 _NEW_DAY = re.compile(r"\b(?:until|till|til|to|for|into)\s+$", re.IGNORECASE)
 # Verbs that report speech: a date on them is when it was said, and the clause
@@ -247,7 +248,7 @@ def tense(token: Token | None, before: str = "") -> Tense:
     lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
     if lemma in _DELAY_VERBS:
         if verb.i == token.i and _NEW_DAY.search(before):
-            return "future"
+            return "possible" if _planned_before(verb) else "future"
     elif lemma in _PLANNED_EVENT_VERBS or (
         lemma in _PLANNING and verb.tag_ in ("VBN", "JJ", "VBG") and not _set_as_done(verb, lemma)
     ):
