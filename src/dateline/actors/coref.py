@@ -248,36 +248,100 @@ def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool
 
 
 def _descriptions(doc: Doc, drafts: list[Draft], lexicon: Lexicon) -> None:
-    """Definite descriptions and epithets refer back (pass 2; sets antecedents in place)."""
-    for n, draft in enumerate(drafts):
-        if not draft.definite:
-            continue
-        earlier = drafts[:n]
-        if draft.kind == "coref":  # an epithet: the latest mention of its country
-            target = next(
-                (
-                    d
-                    for d in reversed(earlier)
-                    if d.country == draft.country and d.kind in {"country", "coref"}
-                ),
-                None,
-            )
-            draft.antecedent = target.root() if target is not None else None
-            continue
-        last = doc[draft.end - 1]
-        if last.tag_ == "NNS" or last.lower_ in lexicon.not_person_nouns:
-            continue
-        target = next(
-            (d for d in reversed(earlier) if d.root().is_person and d.country == draft.country),
-            None,
-        )
-        if target is not None:
-            draft.antecedent = target.root()
-            draft.kind = "coref"
-            draft.rule_id = "coref.description"
+    """Definite descriptions and epithets refer back (pass 2; sets antecedents in place).
+
+    One sweep in text order keeps, per country, the latest mention so far that an
+    epithet may take (a country or a coreferring mention) and the latest whose root
+    is a person, so each description is a dictionary step, not a walk back over every
+    earlier mention. A mention is indexed once its own step is done: its kind and
+    antecedent are final then, and so is its root, since every antecedent is an
+    earlier mention."""
+    latest_mention: dict[str | None, Draft] = {}  # kind country or coref, by country
+    latest_person: dict[str | None, Draft] = {}  # root a person, by country
+    for draft in drafts:
+        if draft.definite:
+            _description(doc, draft, lexicon, latest_mention, latest_person)
+        if draft.kind in {"country", "coref"}:
+            latest_mention[draft.country] = draft
+        if draft.root().is_person:
+            latest_person[draft.country] = draft
+
+
+def _description(
+    doc: Doc,
+    draft: Draft,
+    lexicon: Lexicon,
+    latest_mention: dict[str | None, Draft],
+    latest_person: dict[str | None, Draft],
+) -> None:
+    if draft.kind == "coref":  # an epithet: the latest mention of its country
+        target = latest_mention.get(draft.country)
+        draft.antecedent = target.root() if target is not None else None
+        return
+    last = doc[draft.end - 1]
+    if last.tag_ == "NNS" or last.lower_ in lexicon.not_person_nouns:
+        return
+    target = latest_person.get(draft.country)
+    if target is not None:
+        draft.antecedent = target.root()
+        draft.kind = "coref"
+        draft.rule_id = "coref.description"
 
 
 # ---------------------------------------------------------------- pass 3: groups
+
+
+class _ActorsSoFar:
+    """What the group pass reads of the mentions before a point, kept up to date as a
+    sweep moves through the drafts in text order (each draft is added once), so a
+    group costs a few dictionary and list steps instead of a walk back over every
+    earlier mention:
+
+    - `countries`: the two latest distinct countries of mentions that may stand
+      for a member of a group of countries (not a place, not a group), latest first;
+    - `people`: the two latest distinct person roots, latest first;
+    - `first_start`: where each country is first mentioned (any mention), for the
+      members' order.
+
+    The roots do not change during the pass: pass 2 has set every antecedent."""
+
+    def __init__(self, drafts: list[Draft]) -> None:
+        self.drafts = drafts
+        self.starts = [d.start for d in drafts]
+        self.count = 0  # drafts[:count] are taken in
+        self.countries: list[str] = []
+        self.people: list[Draft] = []
+        self.first_start: dict[str, int] = {}
+
+    def up_to(self, start: int) -> int:
+        """Take in every draft that starts at or before token `start`; the number taken.
+
+        With `start` not covered by any draft, these are exactly the drafts that end at
+        or before it."""
+        end = bisect.bisect_right(self.starts, start, lo=self.count)
+        for draft in self.drafts[self.count : end]:
+            self._add(draft)
+        self.count = end
+        return end
+
+    def _add(self, draft: Draft) -> None:
+        country = draft.country
+        if country is not None and country not in self.first_start:
+            self.first_start[country] = draft.start
+        if draft.kind != "group" and not draft.locative and country:
+            _push_latest(self.countries, country, same=False)
+        root = draft.root()
+        if root.is_person:
+            _push_latest(self.people, root, same=True)
+
+
+def _push_latest(latest: list, item: object, same: bool) -> None:
+    """`latest` holds the two latest distinct items, latest first; `item` comes next.
+    Items are told apart by identity when `same` is true, else by equality."""
+    if latest and (latest[0] is item if same else latest[0] == item):
+        return
+    latest.insert(0, item)
+    del latest[2:]
 
 
 def _groups(
@@ -286,6 +350,7 @@ def _groups(
     """ "the two <noun>", "both <noun>" standing for two earlier actors (pass 3)."""
     doc = story.doc
     groups: list[Draft] = []
+    so_far = _ActorsSoFar(drafts)
     for i, low in enumerate(lowers):
         if low not in {"the", "both"}:
             continue
@@ -297,7 +362,8 @@ def _groups(
             continue
         if any(covered[k] for k in range(start, noun.i + 1)):
             continue
-        group = _group(story, start, noun, [d for d in drafts if d.end <= start])
+        so_far.up_to(start)  # the drafts before the group: token `start` is not covered
+        group = _group(story, start, noun, so_far)
         if group is not None:
             groups.append(group)
             for k in range(start, noun.i + 1):
@@ -305,26 +371,27 @@ def _groups(
     return groups
 
 
-def _group(story: Story, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+def _group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft | None:
     word = noun.lower_
     lexicon = story.lexicon
     if word in lexicon.country_group_nouns or word in lexicon.government_group_nouns:
-        return _country_group(story, start, noun, earlier)
+        return _country_group(story, start, noun, so_far)
     if word in lexicon.person_group_nouns:
-        return _person_group(story.doc, start, noun, earlier)
+        return _person_group(story.doc, start, noun, so_far)
     return None
 
 
-def _country_group(story: Story, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+def _country_group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft | None:
     """The two latest distinct countries, actors of the same sentence first ("Abe and
     Xi ... as the two countries"), places skipped; as governments for "sides"."""
     doc, word = story.doc, noun.lower_
     countries: list[str] = []
     sentence_start = doc[start].sent.start
-    same_sentence = [d for d in earlier if d.start >= sentence_start and d.kind != "country"]
-    for draft in [*reversed(same_sentence), *reversed(earlier)]:
+    drafts, count = so_far.drafts, so_far.count
+    first = bisect.bisect_left(so_far.starts, sentence_start, hi=count)
+    for draft in reversed(drafts[first:count]):
         if (
-            draft.kind == "group"
+            draft.kind in {"country", "group"}
             or draft.locative
             or not draft.country
             or draft.country in countries
@@ -333,10 +400,15 @@ def _country_group(story: Story, start: int, noun: Token, earlier: list[Draft]) 
         countries.append(draft.country)
         if len(countries) == 2:
             break
+    for country in so_far.countries:  # the latest two before the group, latest first
+        if len(countries) == 2:
+            break
+        if country not in countries:
+            countries.append(country)
     if len(countries) < 2:
         return None
     governments = word in story.lexicon.government_group_nouns
-    order = _first_mention_order(earlier, countries)
+    order = sorted(countries, key=lambda c: so_far.first_start.get(c, 0))
     members = tuple(c + "GOV" if governments else c for c in order)
     sector = "GOV" if governments else None
     return Draft(
@@ -352,19 +424,11 @@ def _country_group(story: Story, start: int, noun: Token, earlier: list[Draft]) 
     )
 
 
-def _person_group(doc: Doc, start: int, noun: Token, earlier: list[Draft]) -> Draft | None:
+def _person_group(doc: Doc, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft | None:
     """The two latest distinct people, with their own codes ("the two officials")."""
-    people: list[Draft] = []
-    for draft in reversed(earlier):
-        root = draft.root()
-        if not root.is_person or any(p is root for p in people):
-            continue
-        people.append(root)
-        if len(people) == 2:
-            break
-    if len(people) < 2:
+    if len(so_far.people) < 2:
         return None
-    people.sort(key=lambda d: d.start)
+    people = sorted(so_far.people, key=lambda d: d.start)
     members = tuple(p.code for p in people)
     sectors = {p.sector for p in people}
     sector = sectors.pop() if len(sectors) == 1 else None
@@ -379,14 +443,6 @@ def _person_group(doc: Doc, start: int, noun: Token, earlier: list[Draft]) -> Dr
         plover_sector=code_parts(members[0])[2] if sector else None,
         members=members,
     )
-
-
-def _first_mention_order(drafts: list[Draft], countries: list[str]) -> list[str]:
-    first: dict[str, int] = {}
-    for draft in drafts:
-        if draft.country in countries and draft.country not in first:
-            first[draft.country] = draft.start
-    return sorted(countries, key=lambda c: first.get(c, 0))
 
 
 # ---------------------------------------------------------------- pass 4: pronouns

@@ -32,6 +32,7 @@ from dateline.actors.model import (
     HYPHENS,
     Atom,
     Chunk,
+    CountryAtoms,
     Draft,
     Story,
     cased,
@@ -364,7 +365,9 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
         # "Pak Sun Dok, vice-minister of Common Education of the DPRK Education
         # Commission": a country inside the apposition; "Kim Jong Suk, a woman
         # commander of Mt. Paektu" names none and is left out
-        country = _country_in_apposition(doc, atoms, atoms[chunk.agents[-1]].end)
+        country = _country_in_apposition(
+            doc, story.country_atoms_of(atoms), atoms[chunk.agents[-1]].end
+        )
     else:
         country = story.context_country(doc[title.start].sent.start)
     if country is None and agent is not None and agent.sector in story.lexicon.state_sectors:
@@ -395,11 +398,11 @@ def _supported_country(story: Story, atoms: list[Atom], person: Atom) -> tuple[s
             return iso3, "composed.name-origin"
     if len(origins) > 1:
         return None  # the name's parts disagree
-    host = _visit_host(doc, atoms, person, story.lexicon)
+    host = _visit_host(doc, story.country_atoms_of(atoms), person, story.lexicon)
     return (host, "composed.host") if host is not None else None
 
 
-def _visit_host(doc: Doc, atoms: list[Atom], person: Atom, lexicon: Lexicon) -> str | None:
+def _visit_host(doc: Doc, countries: CountryAtoms, person: Atom, lexicon: Lexicon) -> str | None:
     """The country visited when the person is met on that visit: "is expected to visit
     Tokyo and meet Y", "visited Japan, meeting Y" → Y is the host's (JPN). Not "met Y
     in X": a visitor may be met abroad by a compatriot."""
@@ -413,21 +416,19 @@ def _visit_host(doc: Doc, atoms: list[Atom], person: Atom, lexicon: Lexicon) -> 
     for child in visit.children:
         if child.dep_ != "dobj":
             continue
-        for atom in atoms:
-            if atom.start <= child.i < atom.end and atom.kind in {"country", "capital"}:
-                return atom.iso3
+        atom = countries.covering.get(child.i)
+        if atom is not None:
+            return atom.iso3
     return None
 
 
-def _country_in_apposition(doc: Doc, atoms: list[Atom], start: int) -> str | None:
+def _country_in_apposition(doc: Doc, countries: CountryAtoms, start: int) -> str | None:
     """The country named in the rest of an apposition (up to the next comma), unless it
     only describes some other body ("president of the Colombian group")."""
     stop = start
     while stop < len(doc) and doc[stop].text not in {",", ";", ".", "(", ")"}:
         stop += 1
-    for atom in atoms:
-        if atom.start < start or atom.start >= stop or atom.kind not in {"country", "capital"}:
-            continue
+    for atom in countries.starting_in(start, stop):
         after = doc[atom.end] if atom.end < len(doc) else None
         if after is not None and after.pos_ == "NOUN" and after.text.islower():
             continue

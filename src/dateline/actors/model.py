@@ -9,6 +9,7 @@ module imports from here and none from a later step, so there is no cycle.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ __all__ = [
     "POSSESSIVES",
     "Atom",
     "Chunk",
+    "CountryAtoms",
     "Draft",
     "Story",
     "cased",
@@ -100,6 +102,27 @@ class Draft:
         return node
 
 
+class CountryAtoms:
+    """The country and capital atoms of a story's atoms (in text order), indexed by
+    start and by the tokens they cover, so a step that looks for a country near a
+    token does not walk every atom of the story."""
+
+    def __init__(self, atoms: list[Atom]) -> None:
+        self.atoms = atoms  # the list indexed, to tell whether an index is for it
+        self.countries = [a for a in atoms if a.kind in {"country", "capital"}]
+        self.starts = [a.start for a in self.countries]
+        self.covering: dict[int, Atom] = {}  # token → the first such atom covering it
+        for atom in self.countries:
+            for i in range(atom.start, atom.end):
+                self.covering.setdefault(i, atom)
+
+    def starting_in(self, start: int, stop: int) -> list[Atom]:
+        """The country and capital atoms that start in tokens [start, stop), in order."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, stop, lo=lo)
+        return self.countries[lo:hi]
+
+
 @dataclass(slots=True)
 class Story:
     """One document while it is coded: the parse, the knowledge and what was seen so far."""
@@ -116,6 +139,13 @@ class Story:
     recent_countries: list[str] = field(default_factory=list)  # in order of mention
     # (token index, country) of actor mentions that are not places, for "the country in context"
     recent_actor_countries: list[tuple[int, str]] = field(default_factory=list)
+    country_atoms: CountryAtoms | None = None  # see `country_atoms_of`
+
+    def country_atoms_of(self, atoms: list[Atom]) -> CountryAtoms:
+        """The index of `atoms` (the story's atoms, in text order), built once."""
+        if self.country_atoms is None or self.country_atoms.atoms is not atoms:
+            self.country_atoms = CountryAtoms(atoms)
+        return self.country_atoms
 
     def note(self, iso3: str | None, token: int | None = None) -> None:
         if iso3:
