@@ -737,7 +737,7 @@ def _resolve_date(
         year = int(_field(spec, "year", groups) or 0) + int(spec["era"])
     month_text = _field(spec, "month", groups)
     month = _int(month_text, rules.table("month")) if month_text else None
-    day = _int(_field(spec, "day", groups))
+    day = _int(_field(spec, "day", groups), rules.tables.get("day_word"))
     day_end = _int(_field(spec, "day_end", groups))
     if spec.get("quarter") == "fiscal":
         # "the 1988 period" in a company report: the quarter (or half) under
