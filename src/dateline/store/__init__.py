@@ -214,7 +214,7 @@ def located_events(document: Document) -> tuple[Event, ...]:
     return tuple(events)
 
 
-_ROWS_PER_INSERT = 200
+_ROWS_PER_INSERT = 5000
 
 
 def insert_rows(
@@ -223,9 +223,9 @@ def insert_rows(
     """Insert rows keyed by column name (`Event.to_row`, `FusedEvent.to_row` ...)
     into `table`, naming the columns: every row must have the same columns.
 
-    Rows go in statements of up to `_ROWS_PER_INSERT` rows each, every value a
-    parameter: DuckDB runs one statement of many rows several times faster than
-    the same rows one by one (`executemany`)."""
+    The rows go in column by column, one list parameter per column unnested in
+    one statement (up to `_ROWS_PER_INSERT` rows each, in their order): DuckDB
+    takes that an order of magnitude faster than the same rows one by one."""
     if not rows:
         return
     columns = tuple(rows[0])
@@ -235,14 +235,11 @@ def insert_rows(
             raise StoreError(
                 f"a row for {table} has the columns {sorted(row)}, another {sorted(names)}"
             )
-    one = f"({', '.join('?' * len(columns))})"
-    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    unnested = ", ".join(f"unnest(${n})" for n in range(1, len(columns) + 1))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {unnested}"
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[start : start + _ROWS_PER_INSERT]
-        connection.execute(
-            head + ", ".join([one] * len(chunk)),
-            [row[column] for row in chunk for column in columns],
-        )
+        connection.execute(sql, [[row[column] for row in chunk] for column in columns])
 
 
 # What fusion reads of an event (the fields of `dateline.fuse.Report`), with its outlet.
