@@ -151,8 +151,10 @@ def test_evaluate_sample(tmp_path: Path, nlp) -> None:  # type: ignore[no-untype
     assert any("broken.tml" in line for line in report.details)
 
 
-# Measured on 2026-12-06 (docs/time.md); the floor sits 0.01 below.
-FLOORS = {"timebank.value_f1": 0.853, "aquaint.value_f1": 0.785}
+# Measured on 2026-12-06, fourth session (docs/time.md: TimeBank 0.8582, AQUAINT
+# 0.7857); the floor sits 0.005 below (about three right values).
+FLOORS = {"timebank.value_f1": 0.858, "aquaint.value_f1": 0.786}
+FLOOR_MARGIN = 0.005
 
 
 @pytest.mark.model
@@ -162,7 +164,7 @@ def test_quality_floor(shared_data: Path, nlp) -> None:  # type: ignore[no-untyp
     report = evaluate_time(corpora, nlp=nlp)
     assert report.rows[0]["gold"] == 1243
     for key, measured in FLOORS.items():
-        assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])
+        assert report.metrics[key] >= measured - FLOOR_MARGIN, (key, report.metrics[key])
 
 
 # Our own TimeML sets, each written blind to the time stage and scored blind once before
@@ -170,7 +172,7 @@ def test_quality_floor(shared_data: Path, nlp) -> None:  # type: ignore[no-untyp
 # measured 2026-12-06 after the fixes read from them; the floor sits 0.01 below.
 OWN_FLOORS = {
     "time.value_f1": 0.946,
-    "time_heldout.value_f1": 0.916,
+    "time_heldout.value_f1": 0.917,
     "time_final.value_f1": 0.922,
 }
 

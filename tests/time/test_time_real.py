@@ -149,9 +149,10 @@ def test_gold_fits_the_rebuilt_stories(shared_data: Path) -> None:
             assert check_gold(record, story.article.text)[0] == [], path
 
 
-# Measured 2026-12-06 (docs/time.md); the floors sit just below.
+# Measured 2026-12-06 (docs/time.md; real dev in the fourth session: value F1 0.9011,
+# relaxed 0.9597); the floors sit just below (0.01, under two expressions of 141).
 AGREEMENT = {"agreement.value_f1": 0.913, "agreement.relaxed_f1": 0.971}
-REAL_DEV_FLOORS = {"all.value_f1": 0.882, "all.relaxed_f1": 0.949}
+REAL_DEV_FLOORS = {"all.value_f1": 0.901, "all.relaxed_f1": 0.960}
 
 
 @pytest.mark.corpus
@@ -169,5 +170,5 @@ def test_quality_floor_real_dev(shared_data: Path, nlp) -> None:  # type: ignore
     assert report.metrics["stories"] == 42
     assert [row["corpus"] for row in report.rows] == ["modern", "reuters", "kcna", "all"]
     for key, measured in REAL_DEV_FLOORS.items():
-        assert report.metrics[key] >= measured - 0.015, (key, report.metrics[key])
+        assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])
     assert any(line.startswith("kcna errors: ") for line in report.details)
