@@ -132,6 +132,7 @@ _DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
 # Roots of acts a state or party does to people at home as well as abroad: appeals,
 # demands, criticism, rejection, threats, coercion and repression.
 _DOMESTIC_ROOTS = frozenset({"02", "10", "11", "12", "13", "17"})
+_HOME_OBJECT_ROOTS = frozenset({"10", "11", "12", "13", "17", "18"})
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = _LEXICON.words("commissives")
 _READY = _LEXICON.words("ready_words")
@@ -2630,6 +2631,40 @@ def _domestic_patient(d: Draft) -> bool:
     return True
 
 
+def _home_object(d: Draft) -> bool:
+    """'Morales denounced the coup', 'Authorities blame the violence on the BNP': in a story
+    about one country, criticism, demands, rejection, threats and coercion by an actor of
+    that country aimed at a thing of its politics (no actor named) are aimed at that
+    country, as a careful coder records them."""
+    if d.mutual or d.targets or len(d.sources) != 1 or d.code[:2] not in _HOME_OBJECT_ROOTS:
+        return True
+    source = d.sources[0]
+    country = source.resolved.country
+    if not country or country != d.discourse.home or source.code.startswith("IGO"):
+        return True
+    obj = _object_of(d.token)
+    if obj is None:
+        return True
+    refs = (d.mentions.ref(t) for t in obj.subtree)
+    if all(r is None or r.resolved.country in (None, country) for r in refs):
+        d.targets = [_state_actor(country, obj, "")]
+    return True
+
+
+def _object_of(token: Token) -> Token | None:
+    """The thing a verb acts on or a noun names as its theme: its object, passive subject,
+    clausal complement, or the object of the preposition that follows it."""
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp", "attr"):
+            return child
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "to", "for", "of", "over"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
 def _people_patient(token: Token) -> Token | None:
     """The people a trigger acts on when a common noun names them: its object (or passive
     subject), or the object of a preposition that names a party."""
@@ -2871,6 +2906,7 @@ STEPS: tuple[Step, ...] = (
     Step("mutual-pairs", "pairing", _mutual_pairs),
     Step("visit-host", "pairing", _visit_host),
     Step("domestic-patient", "roles", _domestic_patient),
+    Step("home-object", "roles", _home_object),
     Step("directed-pairs", "pairing", _directed_pairs),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
