@@ -2631,6 +2631,35 @@ def _domestic_patient(d: Draft) -> bool:
     return True
 
 
+def _protest_at_home(d: Draft) -> bool:
+    """'Cubans staged demonstrations': a protest that names no one it is aimed at is aimed at
+    the protesters' own country (its government), as a careful coder records it."""
+    pairs = []
+    for source, target, code in d.pairs:
+        country = source.resolved.country
+        if target is None and code[:2] == "14" and country and country != "IGO":
+            target = _state_actor(country, d.token, "")
+        pairs.append((source, target, code))
+    d.pairs = pairs
+    return True
+
+
+def _crowd_violence(d: Draft) -> bool:
+    """'Protesters stormed Congress', 'demonstrators threw stones at police': force used by
+    a crowd, protesters or the opposition is violent protest (145), not a military attack."""
+    if d.code[:2] not in ("18", "19") or not d.sources:
+        return True
+    if all(_crowd_actor(ref) for ref in d.sources):
+        d.match = replace(d.match, code="145", reverse_code=None)
+    return True
+
+
+def _crowd_actor(ref: ActorRef) -> bool:
+    code = ref.code
+    sector = code[3:6] if len(code) >= 6 else ""
+    return sector in ("OPP", "CVL") or ref.mention.text.lower().split()[-1:] == ["protesters"]
+
+
 def _home_object(d: Draft) -> bool:
     """'Morales denounced the coup', 'Authorities blame the violence on the BNP': in a story
     about one country, criticism, demands, rejection, threats and coercion by an actor of
@@ -2901,6 +2930,7 @@ STEPS: tuple[Step, ...] = (
     Step("protesting-crowd", "roles", _protesting_crowd),
     Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
+    Step("crowd-violence", "rewrite", _crowd_violence),
     Step("locative-target", "roles", _locative_target),
     Step("attached-place", "place", _attached_place),
     Step("mutual-pairs", "pairing", _mutual_pairs),
@@ -2908,6 +2938,7 @@ STEPS: tuple[Step, ...] = (
     Step("domestic-patient", "roles", _domestic_patient),
     Step("home-object", "roles", _home_object),
     Step("directed-pairs", "pairing", _directed_pairs),
+    Step("protest-at-home", "pairing", _protest_at_home),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
     Step("modality", "modality", _modality),
