@@ -424,6 +424,25 @@ def _best_pattern(
     return best
 
 
+_RESIGNATION = _LEXICON.words("resignation_words")
+
+
+def _asks_resignation(token: Token) -> bool:
+    """Whether an appeal or demand asks someone to leave office: its content clause or
+    object is a resignation ("to step down", "his resignation")."""
+    for child in token.children:
+        if child.dep_ not in ("xcomp", "ccomp", "dobj", "prep", "advcl"):
+            continue
+        for node in child.subtree:
+            word = node.lemma_.lower()
+            if word in _RESIGNATION or (
+                word in ("step", "stand")
+                and any(c.dep_ == "prt" and c.lower_ == "down" for c in node.children)
+            ):
+                return True
+    return False
+
+
 def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
     if not entry.particles:
         return True
@@ -768,6 +787,11 @@ class EventStage:
                 best = self._default_match(token, lemma, noun, entry, bonus) or best
         if best is None or (best.code is None and best.reverse_code is None):
             return None
+        if (best.code or "")[:2] in ("02", "10") and _asks_resignation(token):
+            # "called on Morales to step down", "demanded his resignation": a demand for a
+            # change of leadership (CAMEO 1041); "asked him to resign" an appeal for one (0241)
+            code = "0241" if lemma in ("ask", "appeal", "urge", "plead") else "1041"
+            best = replace(best, code=code, reverse_code=None)
         if best.pattern is None and not noun and self._idle_default(token, best):
             # "kicked up a smear campaign", "tarnished the image", "remove
             # quotas", "struggling to finance", "pushed forward plots": the
