@@ -2695,7 +2695,9 @@ def _home_object(d: Draft) -> bool:
     country = source.resolved.country
     if not country or country != d.discourse.home or source.code.startswith("IGO"):
         return True
-    obj = _object_of(d.token)
+    # a demand's or threat's clause is what it asks or threatens ("demanded that the ministry
+    # stop"); a criticism's clause is only an argument ("arguing that the benefits are unfair")
+    obj = _object_of(d.token, clauses=d.code[:2] in ("10", "13"))
     if obj is None:
         return True
     refs = (d.mentions.ref(t) for t in obj.subtree)
@@ -2704,11 +2706,12 @@ def _home_object(d: Draft) -> bool:
     return True
 
 
-def _object_of(token: Token) -> Token | None:
+def _object_of(token: Token, clauses: bool = False) -> Token | None:
     """The thing a verb acts on or a noun names as its theme: its object, passive subject,
-    clausal complement, or the object of the preposition that follows it."""
+    (with `clauses`) clausal complement, or the object of the preposition that follows it."""
+    deps = ("dobj", "nsubjpass", "attr", "ccomp", "xcomp") if clauses else ("dobj", "nsubjpass", "attr")
     for child in token.children:
-        if child.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp", "attr"):
+        if child.dep_ in deps:
             return child
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "to", "for", "of", "over"):
