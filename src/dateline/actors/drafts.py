@@ -37,6 +37,7 @@ from dateline.actors.model import (
     cased,
     code_parts,
     is_possessive,
+    leader_in_office,
 )
 from dateline.actors.text import fold
 
@@ -231,6 +232,14 @@ def _titled(story: Story, title: _Title) -> Draft | None:
 def _known_person(story: Story, title: _Title) -> Entity | None:
     """The known person the chunk names, unless the text's country says it is a namesake."""
     person = title.person
+    if person is not None and person.kind == "person" and person.end - person.start == 1:
+        # "President Trump", "Prime Minister Abe": a title and a lone surname name the one
+        # leader in office that day with that surname, if their countries agree
+        leader = leader_in_office(story.knowledge, fold(story.doc[person.start].text), story.day)
+        country = title.owner_country or title.title_country
+        if leader is not None and (country is None or leader.country == country):
+            return leader
+        return None
     if person is None or person.kind != "entity":
         return None
     owner_country = title.owner_country

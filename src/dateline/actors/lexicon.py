@@ -59,6 +59,7 @@ class Lexicon:
     government_group_nouns: frozenset[str]
     person_group_nouns: frozenset[str]
     not_person_nouns: frozenset[str]
+    recalled_titles: frozenset[str]
     pronouns: frozenset[str]
     male_pronouns: frozenset[str]
     surname_first: frozenset[str]
