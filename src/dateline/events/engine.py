@@ -2669,9 +2669,10 @@ def _protest_at_home(d: Draft) -> bool:
 
 
 def _crowd_violence(d: Draft) -> bool:
-    """'Protesters stormed Congress', 'demonstrators threw stones at police': force used by
-    a crowd, protesters or the opposition is violent protest (145), not a military attack."""
-    if d.code[:2] not in ("18", "19") or not d.sources:
+    """'Protesters stormed Congress', 'demonstrators pushed the police back': force used by
+    a crowd, protesters or the opposition is violent protest (145), not a military attack
+    or the police's repression (175)."""
+    if not (d.code[:2] in ("18", "19") or d.code[:3] == "175") or not d.sources:
         return True
     if all(_crowd_actor(ref) for ref in d.sources):
         d.match = replace(d.match, code="145", reverse_code=None)
