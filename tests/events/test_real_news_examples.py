@@ -116,3 +116,19 @@ def test_a_protest_naming_no_one_is_aimed_at_home_and_crowd_force_is_violent_pro
     found = {(e.source.country, e.cameo_code, e.target.country if e.target else None) for e in document.events}
     assert any(s == "SRB" and c.startswith("14") and t == "SRB" for s, c, t in found)
     assert not any(c.startswith(("18", "19")) for _, c, _ in found)
+
+
+@pytest.mark.model
+def test_force_with_no_target_is_aimed_at_home_kept_abroad_or_dropped(
+    code: Callable[[str], Document],
+) -> None:
+    at_home = code(
+        "Bangladesh held elections on Sunday. Bangladeshi gunmen stabbed an opposition "
+        "supporter to death in Dhaka, Bangladeshi police said."
+    )
+    assert any(
+        e.cameo_code.startswith("18") and e.target is not None and e.target.country == "BGD"
+        for e in at_home.events
+    )
+    abroad = code("Russian forces launched an attack on the city of Kharkiv.")
+    assert [(e.source.cameo_code, e.target) for e in abroad.events] == [("RUSMIL", None)]

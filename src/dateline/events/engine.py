@@ -132,7 +132,7 @@ _DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
 # Roots of acts a state or party does to people at home as well as abroad: appeals,
 # demands, criticism, rejection, threats, coercion and repression.
 _DOMESTIC_ROOTS = frozenset({"02", "10", "11", "12", "13", "17"})
-_HOME_OBJECT_ROOTS = frozenset({"10", "11", "12", "13", "17", "18"})
+_HOME_OBJECT_ROOTS = frozenset({"10", "11", "17", "18"})
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = _LEXICON.words("commissives")
 _READY = _LEXICON.words("ready_words")
@@ -2655,6 +2655,28 @@ def _domestic_patient(d: Draft) -> bool:
     return True
 
 
+def _force_at_home(d: Draft) -> bool:
+    """'gunmen stabbed a supporter to death', 'the rebels blew up a pylon': force (18-20)
+    that names no one it is aimed at is aimed at home when it happens in the source's own
+    country (or, placed nowhere, in a story about it). With a place abroad in its sentence
+    ("fired at a boat off Chile", "an attack on the city of Kharkiv") the target stays
+    unknown; with none, in a story about another country, no coder could name one and it is
+    dropped (EVENTS.md: every attack has a recipient)."""
+    pairs = []
+    for source, target, code in d.pairs:
+        if target is None and code[:2] in ("18", "19", "20"):
+            country = source.resolved.country
+            where = d.place[1].country if d.place is not None else None
+            places = d.discourse.place_countries.get(d.sentence[0], set())
+            if country and (where or d.discourse.home) == country and places <= {country}:
+                target = _state_actor(country, d.token, "")
+            elif where is None and not places - {country}:
+                continue
+        pairs.append((source, target, code))
+    d.pairs = pairs
+    return True
+
+
 def _protest_at_home(d: Draft) -> bool:
     """'Cubans staged demonstrations': a protest that names no one it is aimed at is aimed at
     the protesters' own country (its government), as a careful coder records it."""
@@ -2967,6 +2989,7 @@ STEPS: tuple[Step, ...] = (
     Step("home-object", "roles", _home_object),
     Step("directed-pairs", "pairing", _directed_pairs),
     Step("protest-at-home", "pairing", _protest_at_home),
+    Step("force-at-home", "pairing", _force_at_home),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
     Step("modality", "modality", _modality),
