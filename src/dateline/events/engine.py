@@ -2701,6 +2701,17 @@ def _crowd_violence(d: Draft) -> bool:
     return True
 
 
+def _police_force(d: Draft) -> bool:
+    """'police fired tear gas', 'riot police stormed the square': force used by the police
+    is repression (175), a raid a seizure (171), not a military attack (EVENTS.md §4.2)."""
+    if d.code[:2] != "19" or not d.sources:
+        return True
+    if all(ref.code[3:6] == "COP" for ref in d.sources):
+        code = "171" if d.token.lemma_.lower() in ("raid", "search") else "175"
+        d.match = replace(d.match, code=code, reverse_code=None)
+    return True
+
+
 def _crowd_actor(ref: ActorRef) -> bool:
     code = ref.code
     sector = code[3:6] if len(code) >= 6 else ""
@@ -2981,6 +2992,7 @@ STEPS: tuple[Step, ...] = (
     Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
     Step("crowd-violence", "rewrite", _crowd_violence),
+    Step("police-force", "rewrite", _police_force),
     Step("locative-target", "roles", _locative_target),
     Step("attached-place", "place", _attached_place),
     Step("mutual-pairs", "pairing", _mutual_pairs),
