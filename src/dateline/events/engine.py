@@ -425,6 +425,7 @@ def _best_pattern(
 
 
 _RESIGNATION = _LEXICON.words("resignation_words")
+_DEMAND_VERBS = frozenset({"demand", "insist"})
 
 
 def _asks_resignation(token: Token) -> bool:
@@ -787,6 +788,11 @@ class EventStage:
                 best = self._default_match(token, lemma, noun, entry, bonus) or best
         if best is None or (best.code is None and best.reverse_code is None):
             return None
+        if lemma in _DEMAND_VERBS and (best.code or "")[:2] in ("02", "03"):
+            # "demanded the UK return to negotiations": a demand (10x), not an appeal or an
+            # intent, whatever CAMEO 2.0's shared block says; never mutual
+            code = "108" if (best.code or "")[1:3] in ("26", "36") else "100"
+            best = replace(best, code=code, reverse_code=None, directed=True)
         if (best.code or "")[:2] in ("02", "10") and _asks_resignation(token):
             # "called on Morales to step down", "demanded his resignation": a demand for a
             # change of leadership (CAMEO 1041); "asked him to resign" an appeal for one (0241)
