@@ -696,6 +696,7 @@ class EventStage:
             narrative=Narrative(),
             discourse=_discourse(document, timex_tokens),
             sentence_starts=[sentence.start for sentence in document.sentences],
+            dated=frozenset(by_governor),
         )
 
     def _code_sentence(self, story: _Story, index: int, sent: Any) -> list[Event]:
@@ -703,7 +704,7 @@ class EventStage:
         document, doc = story.document, story.doc
         sentence = _sentence_for(document, index, sent.start_char, story.sentence_starts)
         traced = len(self._trace) if self._trace is not None else 0
-        matches = self._matches(sent, story.view, frozenset(story.by_governor))
+        matches = self._matches(sent, story.view, story.dated)
         sentence_events: list[Event] = []
         dated: EventDate | None = None
         for match in matches:
@@ -1486,6 +1487,9 @@ class _Story:
     narrative: Narrative
     discourse: _Discourse
     sentence_starts: list[int] = field(default_factory=list)
+    # the tokens a time expression governs, built once: a set rebuilt for every sentence
+    # made the stage grow with sentences x time expressions
+    dated: frozenset[int] = frozenset()
 
 
 @dataclass
