@@ -667,12 +667,13 @@ class EventStage:
         starts = {token.idx: token.i for token in doc}
         # "Cuban Ambassador to the DPRK X": the DPRK is part of the envoy's
         # title, not a party of its own
+        everything = MentionIndex(doc, document.mentions)
         mentions = MentionIndex(
             doc,
             [
                 m
                 for m in document.mentions
-                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, document.mentions)
+                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, everything.covering)
             ],
             self._event_nouns,
         )
@@ -1908,14 +1909,14 @@ def _envoy_title(
     doc: Doc,
     starts: Mapping[int, int],
     envoys: frozenset[str],
-    mentions: Sequence[ActorMention] = (),
+    covering: Mapping[int, ActorMention] | None = None,
 ) -> bool:
     """Whether `mention` is the country an envoy is accredited to ("Ambassador
     to the DPRK", "envoy to Japan"): the words just before it are an envoy
     noun, "to" and perhaps "the" (read in order, since the parser often
     hangs "to the DPRK X" elsewhere), and the envoy is an actor of its own
     ("recalled its ambassador to Australia" keeps Australia: the envoy is
-    no actor there)."""
+    no actor there). `covering` maps each token to a mention over it."""
     if not envoys or mention.start not in starts:
         return False
     i = starts[mention.start] - 1
@@ -1926,7 +1927,8 @@ def _envoy_title(
     envoy = doc[i - 1]
     if envoy.lemma_.lower() not in envoys and envoy.lower_ not in envoys:
         return False
-    return any(m.start <= envoy.idx < m.end for m in mentions if m is not mention)
+    # the envoy comes before the mention, so a mention over it is another one
+    return covering is not None and envoy.i in covering
 
 
 def _place_phrase(token: Token, frames: frozenset[str]) -> bool:
