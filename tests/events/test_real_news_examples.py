@@ -132,3 +132,14 @@ def test_force_with_no_target_is_aimed_at_home_kept_abroad_or_dropped(
     )
     abroad = code("Russian forces launched an attack on the city of Kharkiv.")
     assert [(e.source.cameo_code, e.target) for e in abroad.events] == [("RUSMIL", None)]
+
+
+@pytest.mark.model
+def test_an_undated_past_act_takes_the_one_past_date_of_its_sentence(
+    code: Callable[[str], Document],
+) -> None:
+    document = code(
+        "Indonesian police detained 15 Indonesian protesters after violent clashes erupted "
+        "outside the parliament in Jakarta on Monday."
+    )
+    assert any(e.cameo_code == "173" and e.date.value == "2017-04-10" for e in document.events)

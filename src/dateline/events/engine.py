@@ -1511,6 +1511,8 @@ class _Discourse:
     # context-given) actor mentions belong to
     home: str | None = None
     place_countries: dict[int, set[str]] = field(default_factory=dict)
+    # the past dates each sentence names (days, weeks, months before the story's date)
+    past_dates: dict[int, list[TimeExpr]] = field(default_factory=dict)
     named_countries: dict[int, set[str]] = field(default_factory=dict)
 
 
@@ -2122,6 +2124,14 @@ def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discou
     for mention in document.mentions:
         if mention.country and mention.rule_id != "composed.context":
             discourse.named_countries.setdefault(mention.sentence_index, set()).add(mention.country)
+    for timex in document.timexes:
+        if (
+            timex.type in ("DATE", "TIME")
+            and timex.precision in ("day", "week", "month")
+            and timex.end_date is not None
+            and timex.end_date < document.article.date
+        ):
+            discourse.past_dates.setdefault(timex.sentence_index, []).append(timex)
     return discourse
 
 
@@ -2878,12 +2888,33 @@ def _dating(d: Draft) -> bool:
         said = _reporting_head(d.anchor, d.stage.patterns.reporting)
         if said is not None:
             d.timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is None:
+        d.timex = _sentence_date(d)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
     else:
         report = d.document.article.date
         d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report) or report_date(report)
     return True
+
+
+def _sentence_date(d: Draft) -> TimeExpr | None:
+    """'Police detained 15 people after clashes erupted on Monday', 'arrested a general who
+    staged a coup Wednesday': a past act the text does not date itself happened on the one
+    past date its sentence names (EVENTS.md §6: the sentence dates the happening)."""
+    dates = d.discourse.past_dates.get(d.sentence[0], [])
+    if len({t.value for t in dates}) != 1 or d.modality != "asserted":
+        return None
+    years = d.stage.patterns.historical_years
+    report = d.document.article.date
+    if years and _historical(date_from_timex(dates[0]), report, years):
+        return None  # a date of history in the sentence need not be this act's
+    anchor = d.anchor
+    assert anchor is not None
+    past = d.noun or anchor.tag_ in ("VBD", "VBN") or any(
+        c.tag_ == "VBD" for c in anchor.children if c.dep_ in ("aux", "auxpass")
+    )
+    return dates[0] if past else None
 
 
 def _noun_timex(token: Token, timex_tokens: Mapping[int, TimeExpr]) -> TimeExpr | None:
