@@ -33,6 +33,8 @@ from dateline.actors.phoenix import (  # noqa: E402
 from dateline.actors.text import agent_forms, fold  # noqa: E402
 
 VERSION = "1"
+# Demonyms a source assigns to a community in another state, given to their nation state.
+NATION_DEMONYMS = {"Serbian": "SRB", "Serb": "SRB", "Croatian": "HRV", "Croat": "HRV", "Kroatien": "HRV", "Hirvatistan": "HRV"}
 # Single-word aliases in Phoenix that are common given names.
 GIVEN_NAMES = {
     "abdullah",
@@ -253,6 +255,10 @@ def build_countries(
         if row["obsolete"]:
             continue
         add(row["ISO3"], "name", row["name_official"], "country_converter")
+    # Demonyms CountryInfo lists under Bosnia and Herzegovina (for its Serb and Croat
+    # communities) that name the nation states first: "Serbian students" are Serbia's.
+    for phrase, iso3 in NATION_DEMONYMS.items():
+        add(iso3, "adjective", phrase, "dateline")
     for iso3, block in sorted(info.items()):
         for name in block.get("CountryName", []):
             add(iso3, "name", name, "CountryInfo")
@@ -932,7 +938,7 @@ def build_agents(shared: Path) -> list[tuple[str, str, str, str]]:
 HEADERS = {
     "countries.tsv": (
         "actors.countries",
-        "CountryInfo.140728 (Open Event Data Alliance, MIT); country_converter table (facts only, GPL-3 code not used); geotext nationalities (MIT)",
+        "CountryInfo.140728 (Open Event Data Alliance, MIT); country_converter table (facts only, GPL-3 code not used); geotext nationalities (MIT); demonyms given to their nation state by dateline (NATION_DEMONYMS)",
         "kind: display (the name shown), name (name or alias), capital (seat of government: codes as the government), adjective (demonym), wikidata (the phrase column holds the country's QID). A phrase claimed by two countries goes to the first source in the order above.",
         ("iso3", "kind", "phrase", "source"),
     ),

@@ -91,3 +91,55 @@ def test_talks_dated_by_the_week_their_clause_names(code: Callable[[str], Docume
 def test_a_border_says_where_not_who(code: Callable[[str], Document]) -> None:
     found = _events(code("Pakistani troops killed five militants near the Afghan border."))
     assert found and not any(target == "AFG" for _, _, target, _, _ in found)
+
+
+@pytest.mark.model
+def test_his_counterpart_is_the_other_party_not_the_possessor(
+    code: Callable[[str], Document],
+) -> None:
+    document = code(
+        "Japanese Foreign Minister Hayashi Yoshimasa and his South Korean counterpart Park Jin "
+        "met for about an hour in New York on Monday."
+    )
+    dyads = {(e.source.country, e.cameo_code[:2], e.target.country if e.target else None) for e in document.events}
+    assert ("JPN", "04", "KOR") in dyads
+
+
+@pytest.mark.model
+def test_a_protest_naming_no_one_is_aimed_at_home_and_crowd_force_is_violent_protest(
+    code: Callable[[str], Document],
+) -> None:
+    document = code(
+        "Thousands of Serbian students staged demonstrations in Belgrade on Sunday. "
+        "Serbian protesters attacked Serbian police officers with stones."
+    )
+    found = {(e.source.country, e.cameo_code, e.target.country if e.target else None) for e in document.events}
+    assert any(s == "SRB" and c.startswith("14") and t == "SRB" for s, c, t in found)
+    assert not any(c.startswith(("18", "19")) for _, c, _ in found)
+
+
+@pytest.mark.model
+def test_force_with_no_target_is_aimed_at_home_kept_abroad_or_dropped(
+    code: Callable[[str], Document],
+) -> None:
+    at_home = code(
+        "Bangladesh held elections on Sunday. Bangladeshi gunmen stabbed an opposition "
+        "supporter to death in Dhaka, Bangladeshi police said."
+    )
+    assert any(
+        e.cameo_code.startswith("18") and e.target is not None and e.target.country == "BGD"
+        for e in at_home.events
+    )
+    abroad = code("Russian forces launched an attack on the city of Kharkiv.")
+    assert [(e.source.cameo_code, e.target) for e in abroad.events] == [("RUSMIL", None)]
+
+
+@pytest.mark.model
+def test_an_undated_past_act_takes_the_one_past_date_of_its_sentence(
+    code: Callable[[str], Document],
+) -> None:
+    document = code(
+        "Indonesian police detained 15 Indonesian protesters after violent clashes erupted "
+        "outside the parliament in Jakarta on Monday."
+    )
+    assert any(e.cameo_code == "173" and e.date.value == "2017-04-10" for e in document.events)

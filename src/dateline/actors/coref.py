@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from dateline.actors.knowledge import ActorKnowledge, Entity
 from dateline.actors.lexicon import Lexicon
-from dateline.actors.model import Atom, Draft, Story, code_parts
+from dateline.actors.model import Atom, Draft, Story, code_parts, leader_in_office
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
@@ -56,8 +56,11 @@ def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]
         for i in range(draft.start, draft.end):
             covered[i] = True
     lowers = [t.lower() for t in story.texts]
+    _titled_surnames(story, drafts)
     drafts = sorted(drafts + _names_and_surnames(story, drafts, atoms, covered), key=_start)
     _descriptions(story.doc, drafts, story.lexicon)
+    _same_head_bodies(story.doc, drafts)
+    drafts = sorted(drafts + _role_descriptions(story, drafts, covered), key=_start)
     drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
     return sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
 
@@ -145,6 +148,38 @@ def _names_and_surnames(
     return added
 
 
+def _titled_surnames(story: Story, drafts: list[Draft]) -> None:
+    """ "Canadian Prime Minister Justin Trudeau ... Prime Minister Trudeau": a title before a
+    lone surname is the latest earlier person of that surname, not a bare title given the
+    sentence's country (pass 0; rewrites drafts in place; a leader in office by surname alone,
+    "President Trump", is found when the draft is made)."""
+    doc = story.doc
+    people = _PeopleSoFar(doc, story.lexicon)
+    for draft in drafts:
+        last = doc[draft.end - 1]
+        if (
+            draft.rule_id == "composed.context"
+            and draft.end - draft.start >= 2
+            and last.pos_ == "PROPN"
+            and last.text[:1].isupper()
+            and last.lower_ not in story.lexicon.bare_institutions
+            and last.ent_type_ not in NOT_LEADER_NAMES
+        ):
+            word = fold(last.text)
+            earlier = people.by_surname.get(word)
+            if earlier is not None:
+                root = earlier.root()
+                draft.code, draft.country, draft.sector = root.code, root.country, root.sector
+                draft.plover_sector, draft.kb_id, draft.entity = (
+                    root.plover_sector,
+                    root.kb_id,
+                    root.entity,
+                )
+                draft.name, draft.kind, draft.rule_id = root.name, "coref", "coref.titled-surname"
+                draft.antecedent = root
+        people.remember(draft)
+
+
 def _repeated_name(doc: Doc, atom: Atom, people: _PeopleSoFar) -> Draft | None:
     """An unknown person's full name seen before ("Ri Kil Song" again)."""
     target = people.by_name.get(_name_words(doc, atom.start, atom.end))
@@ -167,7 +202,7 @@ def _surname_or_leader(story: Story, i: int, people: _PeopleSoFar) -> Draft | No
         return copy
     if doc[i].ent_type_ in NOT_LEADER_NAMES:
         return None
-    leader = _leader_in_office(story.knowledge, word, day)
+    leader = leader_in_office(story.knowledge, word, day)
     if leader is None:
         return None
     code = leader.code_on(day)
@@ -210,16 +245,6 @@ def _copy(start: int, end: int, antecedent: Draft, rule: str, name: str | None =
         entity=root.entity,
         antecedent=root,  # always the first, fullest mention: no chains to walk
     )
-
-
-def _leader_in_office(knowledge: ActorKnowledge, surname: str, day: dt.date) -> Entity | None:
-    found: dict[str, Entity] = {}
-    for index in knowledge.leader_surnames.get(surname, ()):
-        entity = knowledge.entities[index]
-        role = entity.role_on(day)
-        if role is not None and not role.code.endswith("ELI"):
-            found[entity.id] = entity
-    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool:
@@ -286,6 +311,68 @@ def _description(
         draft.antecedent = target.root()
         draft.kind = "coref"
         draft.rule_id = "coref.description"
+
+
+# How far back (in tokens) "the ministry" or "the president" looks for the body or person
+# it names again: about five sentences of news.
+RECALL_TOKENS = 150
+
+
+def _same_head_bodies(doc: Doc, drafts: list[Draft]) -> None:
+    """ "The Saudi foreign ministry expelled ... The ministry also froze ...": a bare
+    definite body refers to the latest body of the same name in the sentences before,
+    not to the story's main country (pass 2b; sets antecedents in place)."""
+    latest: dict[str, Draft] = {}
+    for draft in drafts:
+        head = doc[draft.end - 1].lemma_.lower()
+        if (
+            draft.rule_id == "composed.context"
+            and doc[draft.start].lower_ == "the"
+            and (earlier := latest.get(head)) is not None
+            and draft.start - earlier.end <= RECALL_TOKENS
+            and earlier.root().country != draft.country
+        ):
+            root = earlier.root()
+            draft.code, draft.country, draft.sector = root.code, root.country, root.sector
+            draft.plover_sector = root.plover_sector
+            draft.antecedent, draft.kind, draft.rule_id = root, "coref", "coref.same-head"
+        if draft.country:
+            latest[head] = draft
+
+
+def _role_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -> list[Draft]:
+    """ "Canadian Prime Minister Justin Trudeau hosted ... The prime minister said": a
+    definite title with no name refers to the person given that title in the sentences
+    before, when they name one country's (two presidents just named leave it open).
+    One sweep over the tokens in text order."""
+    doc = story.doc
+    titles = {tuple(title.split()) for title in story.lexicon.recalled_titles}
+    longest = max((len(t) for t in titles), default=0)
+    found: list[Draft] = []
+    holders: dict[tuple[str, ...], list[Draft]] = {}
+    by_start = {d.start: d for d in drafts}
+    for i, token in enumerate(doc):
+        draft = by_start.get(i)
+        if draft is not None and draft.root().is_person:
+            words = tuple(t.lower_ for t in doc[draft.start : draft.end])
+            for size in range(1, longest + 1):
+                for k in range(len(words) - size + 1):
+                    if words[k : k + size] in titles:
+                        holders.setdefault(words[k : k + size], []).append(draft)
+        if token.lower_ != "the" or covered[i]:
+            continue
+        for size in range(longest, 0, -1):
+            end = i + 1 + size
+            words = tuple(t.lower_ for t in doc[i + 1 : end])
+            if end > len(doc) or words not in titles or any(covered[i + 1 : end]):
+                continue
+            if end < len(doc) and (doc[end].pos_ == "PROPN" or doc[end].lower_ == "of"):
+                break  # "the president of Georgia", "the president Zourabichvili": no recall
+            recent = [d for d in holders.get(words, ()) if i - d.end <= RECALL_TOKENS]
+            if len({d.root().country for d in recent}) == 1:
+                found.append(_copy(i, end, recent[-1], "coref.title"))
+            break
+    return found
 
 
 # ---------------------------------------------------------------- pass 3: groups

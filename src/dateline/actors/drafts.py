@@ -38,13 +38,14 @@ from dateline.actors.model import (
     cased,
     code_parts,
     is_possessive,
+    leader_in_office,
 )
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 __all__ = ["choose_entity", "compose", "draft_for"]
 
@@ -232,6 +233,14 @@ def _titled(story: Story, title: _Title) -> Draft | None:
 def _known_person(story: Story, title: _Title) -> Entity | None:
     """The known person the chunk names, unless the text's country says it is a namesake."""
     person = title.person
+    if person is not None and person.kind == "person" and person.end - person.start == 1:
+        # "President Trump", "Prime Minister Abe": a title and a lone surname name the one
+        # leader in office that day with that surname, if their countries agree
+        leader = leader_in_office(story.knowledge, fold(story.doc[person.start].text), story.day)
+        country = title.owner_country or title.title_country
+        if leader is not None and (country is None or leader.country == country):
+            return leader
+        return None
     if person is None or person.kind != "entity":
         return None
     owner_country = title.owner_country
@@ -814,4 +823,66 @@ def _ends_organisation_name(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
         and before.head.i == last.i
         and before.text[:1].isupper()
         and before.lower_ not in lexicon.state_name_words
+    )
+
+
+# ---------------------------------------------------------------- organisations the knowledge lacks
+
+
+def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) -> list[Draft]:
+    """ "the paramilitary Rapid Support Forces (RSF)", "the British Branch of the Korean
+    Friendship Association", "the BNP": an organisation spaCy finds that the knowledge base
+    does not know, named as a political body (its last word is one) or by an acronym, is an
+    actor of the country its name gives, else of the one country its sentence's actors
+    belong to, else of the story's country; its sector is not guessed. Organisations that overlap a known actor are left to it."""
+    doc, lexicon = story.doc, story.lexicon
+    covered = [False] * len(doc)
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            covered[i] = True
+    by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
+    home = next(iter(story.story_countries)) if len(story.story_countries) == 1 else story.home
+    found: list[Draft] = []
+    named: dict[str, str] = {}  # a name or its acronym seen before -> its country
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or any(covered[i] for i in range(ent.start, ent.end)):
+            continue
+        bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        if bare in named:
+            found.append(_organisation(ent, named[bare]))
+            continue
+        last = doc[ent.end - 1]
+        acronym = ent.end - ent.start == 1 and last.text.isupper() and 2 <= len(last.text) <= 5
+        if not acronym and last.lower_ not in lexicon.organisation_heads:
+            continue
+        sentence = ent.sent
+        around = {
+            d.country
+            for d in drafts
+            if d.country and sentence.start <= d.start < sentence.end and not d.locative
+        }
+        country = (
+            next((by_start[i].iso3 for i in range(ent.start, ent.end) if i in by_start), None)
+            or (next(iter(around)) if len(around) == 1 else None)
+            or home
+        )
+        if not country:
+            continue
+        found.append(_organisation(ent, country))
+        named[bare] = country
+        after = doc[ent.end : ent.end + 3]
+        if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
+            named[after[1].text] = country  # "Rapid Support Forces (RSF)": the RSF again
+    return found
+
+
+def _organisation(ent: Span, country: str) -> Draft:
+    return Draft(
+        ent.start,
+        ent.end,
+        country,
+        "composed",
+        ent.text,
+        "composed.unknown-organisation",
+        country=country,
     )

@@ -38,7 +38,7 @@ from dateline.actors.atoms import (
     story_countries,
 )
 from dateline.actors.coref import resolve
-from dateline.actors.drafts import compose
+from dateline.actors.drafts import compose, unknown_organisations
 from dateline.actors.knowledge import ActorKnowledge
 from dateline.actors.lexicon import Lexicon, load_lexicon
 from dateline.actors.model import Atom, Draft, Story
@@ -84,6 +84,7 @@ def find_mentions(
     )
     # 2. chunks composed into drafts; a title given once holds for the story
     drafts = compose(story, atoms)
+    drafts += unknown_organisations(story, atoms, drafts)
     _carry_titles(drafts)
     # 3. coreference
     drafts = resolve(story, drafts, atoms)

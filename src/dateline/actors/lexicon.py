@@ -59,6 +59,8 @@ class Lexicon:
     government_group_nouns: frozenset[str]
     person_group_nouns: frozenset[str]
     not_person_nouns: frozenset[str]
+    recalled_titles: frozenset[str]
+    organisation_heads: frozenset[str]
     pronouns: frozenset[str]
     male_pronouns: frozenset[str]
     surname_first: frozenset[str]

@@ -31,6 +31,7 @@ __all__ = [
     "cased",
     "code_parts",
     "is_possessive",
+    "leader_in_office",
 ]
 
 # Orthography, not vocabulary: the tokens a hyphen and a possessive come as.
@@ -201,3 +202,14 @@ def cased(token: Token) -> bool:
 
 def is_possessive(doc: Doc, i: int) -> bool:
     return i < len(doc) and doc[i].text in POSSESSIVES
+
+
+def leader_in_office(knowledge: ActorKnowledge, surname: str, day: dt.date) -> Entity | None:
+    """The one leader in office on `day` with this (folded) surname, else None."""
+    found: dict[str, Entity] = {}
+    for index in knowledge.leader_surnames.get(surname, ()):
+        entity = knowledge.entities[index]
+        role = entity.role_on(day)
+        if role is not None and not role.code.endswith("ELI"):
+            found[entity.id] = entity
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -132,6 +132,7 @@ _DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
 # Roots of acts a state or party does to people at home as well as abroad: appeals,
 # demands, criticism, rejection, threats, coercion and repression.
 _DOMESTIC_ROOTS = frozenset({"02", "10", "11", "12", "13", "17"})
+_HOME_OBJECT_ROOTS = frozenset({"10", "11", "17", "18"})
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = _LEXICON.words("commissives")
 _READY = _LEXICON.words("ready_words")
@@ -423,6 +424,26 @@ def _best_pattern(
     return best
 
 
+_RESIGNATION = _LEXICON.words("resignation_words")
+_DEMAND_VERBS = frozenset({"demand", "insist"})
+
+
+def _asks_resignation(token: Token) -> bool:
+    """Whether an appeal or demand asks someone to leave office: its content clause or
+    object is a resignation ("to step down", "his resignation")."""
+    for child in token.children:
+        if child.dep_ not in ("xcomp", "ccomp", "dobj", "prep", "advcl"):
+            continue
+        for node in child.subtree:
+            word = node.lemma_.lower()
+            if word in _RESIGNATION or (
+                word in ("step", "stand")
+                and any(c.dep_ == "prt" and c.lower_ == "down" for c in node.children)
+            ):
+                return True
+    return False
+
+
 def _particles_ok(entry: TriggerEntry, trigger: Token) -> bool:
     if not entry.particles:
         return True
@@ -646,12 +667,13 @@ class EventStage:
         starts = {token.idx: token.i for token in doc}
         # "Cuban Ambassador to the DPRK X": the DPRK is part of the envoy's
         # title, not a party of its own
+        everything = MentionIndex(doc, document.mentions)
         mentions = MentionIndex(
             doc,
             [
                 m
                 for m in document.mentions
-                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, document.mentions)
+                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, everything.covering)
             ],
             self._event_nouns,
         )
@@ -675,6 +697,7 @@ class EventStage:
             narrative=Narrative(),
             discourse=_discourse(document, timex_tokens),
             sentence_starts=[sentence.start for sentence in document.sentences],
+            dated=frozenset(by_governor),
         )
 
     def _code_sentence(self, story: _Story, index: int, sent: Any) -> list[Event]:
@@ -682,7 +705,7 @@ class EventStage:
         document, doc = story.document, story.doc
         sentence = _sentence_for(document, index, sent.start_char, story.sentence_starts)
         traced = len(self._trace) if self._trace is not None else 0
-        matches = self._matches(sent, story.view, frozenset(story.by_governor))
+        matches = self._matches(sent, story.view, story.dated)
         sentence_events: list[Event] = []
         dated: EventDate | None = None
         for match in matches:
@@ -767,6 +790,16 @@ class EventStage:
                 best = self._default_match(token, lemma, noun, entry, bonus) or best
         if best is None or (best.code is None and best.reverse_code is None):
             return None
+        if lemma in _DEMAND_VERBS and (best.code or "")[:2] in ("02", "03"):
+            # "demanded the UK return to negotiations": a demand (10x), not an appeal or an
+            # intent, whatever CAMEO 2.0's shared block says; never mutual
+            code = "108" if (best.code or "")[1:3] in ("26", "36") else "100"
+            best = replace(best, code=code, reverse_code=None, directed=True)
+        if (best.code or "")[:2] in ("02", "10") and _asks_resignation(token):
+            # "called on Morales to step down", "demanded his resignation": a demand for a
+            # change of leadership (CAMEO 1041); "asked him to resign" an appeal for one (0241)
+            code = "0241" if lemma in ("ask", "appeal", "urge", "plead") else "1041"
+            best = replace(best, code=code, reverse_code=None)
         if best.pattern is None and not noun and self._idle_default(token, best):
             # "kicked up a smear campaign", "tarnished the image", "remove
             # quotas", "struggling to finance", "pushed forward plots": the
@@ -1455,6 +1488,9 @@ class _Story:
     narrative: Narrative
     discourse: _Discourse
     sentence_starts: list[int] = field(default_factory=list)
+    # the tokens a time expression governs, built once: a set rebuilt for every sentence
+    # made the stage grow with sentences x time expressions
+    dated: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -1475,6 +1511,8 @@ class _Discourse:
     # context-given) actor mentions belong to
     home: str | None = None
     place_countries: dict[int, set[str]] = field(default_factory=dict)
+    # the past dates each sentence names (days, weeks, months before the story's date)
+    past_dates: dict[int, list[TimeExpr]] = field(default_factory=dict)
     named_countries: dict[int, set[str]] = field(default_factory=dict)
 
 
@@ -1873,14 +1911,14 @@ def _envoy_title(
     doc: Doc,
     starts: Mapping[int, int],
     envoys: frozenset[str],
-    mentions: Sequence[ActorMention] = (),
+    covering: Mapping[int, ActorMention] | None = None,
 ) -> bool:
     """Whether `mention` is the country an envoy is accredited to ("Ambassador
     to the DPRK", "envoy to Japan"): the words just before it are an envoy
     noun, "to" and perhaps "the" (read in order, since the parser often
     hangs "to the DPRK X" elsewhere), and the envoy is an actor of its own
     ("recalled its ambassador to Australia" keeps Australia: the envoy is
-    no actor there)."""
+    no actor there). `covering` maps each token to a mention over it."""
     if not envoys or mention.start not in starts:
         return False
     i = starts[mention.start] - 1
@@ -1891,7 +1929,8 @@ def _envoy_title(
     envoy = doc[i - 1]
     if envoy.lemma_.lower() not in envoys and envoy.lower_ not in envoys:
         return False
-    return any(m.start <= envoy.idx < m.end for m in mentions if m is not mention)
+    # the envoy comes before the mention, so a mention over it is another one
+    return covering is not None and envoy.i in covering
 
 
 def _place_phrase(token: Token, frames: frozenset[str]) -> bool:
@@ -2085,6 +2124,14 @@ def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discou
     for mention in document.mentions:
         if mention.country and mention.rule_id != "composed.context":
             discourse.named_countries.setdefault(mention.sentence_index, set()).add(mention.country)
+    for timex in document.timexes:
+        if (
+            timex.type in ("DATE", "TIME")
+            and timex.precision in ("day", "week", "month")
+            and timex.end_date is not None
+            and timex.end_date < document.article.date
+        ):
+            discourse.past_dates.setdefault(timex.sentence_index, []).append(timex)
     return discourse
 
 
@@ -2630,6 +2677,106 @@ def _domestic_patient(d: Draft) -> bool:
     return True
 
 
+def _force_at_home(d: Draft) -> bool:
+    """'gunmen stabbed a supporter to death', 'the rebels blew up a pylon': force (18-20)
+    that names no one it is aimed at is aimed at home when it happens in the source's own
+    country (or, placed nowhere, in a story about it). With a place abroad in its sentence
+    ("fired at a boat off Chile", "an attack on the city of Kharkiv") the target stays
+    unknown; with none, in a story about another country, no coder could name one and it is
+    dropped (EVENTS.md: every attack has a recipient)."""
+    pairs = []
+    for source, target, code in d.pairs:
+        if target is None and code[:2] in ("18", "19", "20"):
+            country = source.resolved.country
+            where = d.place[1].country if d.place is not None else None
+            places = d.discourse.place_countries.get(d.sentence[0], set())
+            if country and (where or d.discourse.home) == country and places <= {country}:
+                target = _state_actor(country, d.token, "")
+            elif where is None and not places - {country}:
+                continue
+        pairs.append((source, target, code))
+    d.pairs = pairs
+    return True
+
+
+def _protest_at_home(d: Draft) -> bool:
+    """'Cubans staged demonstrations': a protest that names no one it is aimed at is aimed at
+    the protesters' own country (its government), as a careful coder records it."""
+    pairs = []
+    for source, target, code in d.pairs:
+        country = source.resolved.country
+        if target is None and code[:2] == "14" and country and country != "IGO":
+            target = _state_actor(country, d.token, "")
+        pairs.append((source, target, code))
+    d.pairs = pairs
+    return True
+
+
+def _crowd_violence(d: Draft) -> bool:
+    """'Protesters stormed Congress', 'demonstrators pushed the police back': force used by
+    a crowd, protesters or the opposition is violent protest (145), not a military attack
+    or the police's repression (175)."""
+    if not (d.code[:2] in ("18", "19") or d.code[:3] == "175") or not d.sources:
+        return True
+    if all(_crowd_actor(ref) for ref in d.sources):
+        d.match = replace(d.match, code="145", reverse_code=None)
+    return True
+
+
+def _police_force(d: Draft) -> bool:
+    """'police fired tear gas', 'riot police stormed the square': force used by the police
+    is repression (175), a raid a seizure (171), not a military attack (EVENTS.md §4.2)."""
+    if d.code[:2] != "19" or not d.sources:
+        return True
+    if all(ref.code[3:6] == "COP" for ref in d.sources):
+        code = "171" if d.token.lemma_.lower() in ("raid", "search") else "175"
+        d.match = replace(d.match, code=code, reverse_code=None)
+    return True
+
+
+def _crowd_actor(ref: ActorRef) -> bool:
+    code = ref.code
+    sector = code[3:6] if len(code) >= 6 else ""
+    return sector in ("OPP", "CVL") or ref.mention.text.lower().split()[-1:] == ["protesters"]
+
+
+def _home_object(d: Draft) -> bool:
+    """'Morales denounced the coup', 'Authorities blame the violence on the BNP': in a story
+    about one country, criticism, demands, rejection, threats and coercion by an actor of
+    that country aimed at a thing of its politics (no actor named) are aimed at that
+    country, as a careful coder records them."""
+    if d.mutual or d.targets or len(d.sources) != 1 or d.code[:2] not in _HOME_OBJECT_ROOTS:
+        return True
+    source = d.sources[0]
+    country = source.resolved.country
+    if not country or country != d.discourse.home or source.code.startswith("IGO"):
+        return True
+    # a demand's or threat's clause is what it asks or threatens ("demanded that the ministry
+    # stop"); a criticism's clause is only an argument ("arguing that the benefits are unfair")
+    obj = _object_of(d.token, clauses=d.code[:2] in ("10", "13"))
+    if obj is None:
+        return True
+    refs = (d.mentions.ref(t) for t in obj.subtree)
+    if all(r is None or r.resolved.country in (None, country) for r in refs):
+        d.targets = [_state_actor(country, obj, "")]
+    return True
+
+
+def _object_of(token: Token, clauses: bool = False) -> Token | None:
+    """The thing a verb acts on or a noun names as its theme: its object, passive subject,
+    (with `clauses`) clausal complement, or the object of the preposition that follows it."""
+    deps = ("dobj", "nsubjpass", "attr", "ccomp", "xcomp") if clauses else ("dobj", "nsubjpass", "attr")
+    for child in token.children:
+        if child.dep_ in deps:
+            return child
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "to", "for", "of", "over"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
 def _people_patient(token: Token) -> Token | None:
     """The people a trigger acts on when a common noun names them: its object (or passive
     subject), or the object of a preposition that names a party."""
@@ -2741,12 +2888,33 @@ def _dating(d: Draft) -> bool:
         said = _reporting_head(d.anchor, d.stage.patterns.reporting)
         if said is not None:
             d.timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is None:
+        d.timex = _sentence_date(d)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
     else:
         report = d.document.article.date
         d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report) or report_date(report)
     return True
+
+
+def _sentence_date(d: Draft) -> TimeExpr | None:
+    """'Police detained 15 people after clashes erupted on Monday', 'arrested a general who
+    staged a coup Wednesday': a past act the text does not date itself happened on the one
+    past date its sentence names (EVENTS.md §6: the sentence dates the happening)."""
+    dates = d.discourse.past_dates.get(d.sentence[0], [])
+    if len({t.value for t in dates}) != 1 or d.modality != "asserted":
+        return None
+    years = d.stage.patterns.historical_years
+    report = d.document.article.date
+    if years and _historical(date_from_timex(dates[0]), report, years):
+        return None  # a date of history in the sentence need not be this act's
+    anchor = d.anchor
+    assert anchor is not None
+    past = d.noun or anchor.tag_ in ("VBD", "VBN") or any(
+        c.tag_ == "VBD" for c in anchor.children if c.dep_ in ("aux", "auxpass")
+    )
+    return dates[0] if past else None
 
 
 def _noun_timex(token: Token, timex_tokens: Mapping[int, TimeExpr]) -> TimeExpr | None:
@@ -2866,12 +3034,17 @@ STEPS: tuple[Step, ...] = (
     Step("protesting-crowd", "roles", _protesting_crowd),
     Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
+    Step("crowd-violence", "rewrite", _crowd_violence),
+    Step("police-force", "rewrite", _police_force),
     Step("locative-target", "roles", _locative_target),
     Step("attached-place", "place", _attached_place),
     Step("mutual-pairs", "pairing", _mutual_pairs),
     Step("visit-host", "pairing", _visit_host),
     Step("domestic-patient", "roles", _domestic_patient),
+    Step("home-object", "roles", _home_object),
     Step("directed-pairs", "pairing", _directed_pairs),
+    Step("protest-at-home", "pairing", _protest_at_home),
+    Step("force-at-home", "pairing", _force_at_home),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
     Step("modality", "modality", _modality),

@@ -41,6 +41,7 @@ LISTS = (
     "party_phrase_preps",
     "party_preps",
     "domestic_patients",
+    "resignation_words",
 )
 _HEADER = ("id", "version", "source", "licence")
 

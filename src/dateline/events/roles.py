@@ -54,6 +54,8 @@ TARGET_PREPS = frozenset(
 )
 # Prepositions whose object is a place or a time, not a party to the event.
 _SETTING_PREPS = frozenset({"in", "at", "during", "near", "since", "after", "before", "until"})
+# "his counterpart": the possessor is the other party, not this one
+_COUNTERPARTS = frozenset({"counterpart", "counterparts", "opposite", "host", "hosts", "guest", "guests"})
 _STOP = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark", "cc"}
 )
@@ -142,6 +144,8 @@ class MentionIndex:
                 for child in node.children:
                     if child.dep_ in _STOP and not (participles and child.dep_ == "acl"):
                         continue
+                    if child.dep_ == "poss" and node.lemma_.lower() in _COUNTERPARTS:
+                        continue  # "his South Korean counterpart Park Jin" is not "his"
                     if child.dep_ == "prep" and child.lemma_.lower() in _SETTING_PREPS:
                         continue
                     if (
@@ -238,6 +242,10 @@ class MentionIndex:
             ref = self.ref(conj)
             if ref is not None:
                 refs.append(ref)
+                continue
+            if conj.lemma_.lower() in _COUNTERPARTS:
+                # "A and his South Korean counterpart Park Jin": the name, else the nationality
+                refs.extend(self.actors_at(conj, 2)[:1])
                 continue
             refs.extend(
                 r
