@@ -34,7 +34,14 @@ from dateline.actors.text import agent_forms, fold  # noqa: E402
 
 VERSION = "1"
 # Demonyms a source assigns to a community in another state, given to their nation state.
-NATION_DEMONYMS = {"Serbian": "SRB", "Serb": "SRB", "Croatian": "HRV", "Croat": "HRV", "Kroatien": "HRV", "Hirvatistan": "HRV"}
+NATION_DEMONYMS = {
+    "Serbian": "SRB",
+    "Serb": "SRB",
+    "Croatian": "HRV",
+    "Croat": "HRV",
+    "Kroatien": "HRV",
+    "Hirvatistan": "HRV",
+}
 # Single-word aliases in Phoenix that are common given names.
 GIVEN_NAMES = {
     "abdullah",

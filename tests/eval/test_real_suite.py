@@ -20,14 +20,15 @@ def dev_report(nlp: Any, shared_data: Any) -> EvalReport:
     return evaluate_real("dev", pipeline=build_pipeline(nlp=nlp))
 
 
-# measured 2026-12-06 on the 100 dev stories (634 gold events); session start: F1 0.162,
-# P 0.410, R 0.101
+# measured 2026-12-06 (second session) on the 100 dev stories (634 gold events); first
+# session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450
 FLOORS = {
-    "f1": 0.19,  # measured 0.211
-    "precision": 0.40,  # measured 0.428
-    "recall": 0.12,  # measured 0.140
-    "modality": 0.90,  # measured 0.944
-    "date_lenient": 0.72,  # measured 0.761
+    "f1": 0.27,  # measured 0.288
+    "precision": 0.50,  # measured 0.536
+    "recall": 0.18,  # measured 0.197
+    "modality": 0.93,  # measured 0.960
+    "date_lenient": 0.72,  # measured 0.748
+    "date_lenient_off_story_day": 0.43,  # measured 0.478
 }
 
 

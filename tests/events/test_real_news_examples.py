@@ -101,7 +101,10 @@ def test_his_counterpart_is_the_other_party_not_the_possessor(
         "Japanese Foreign Minister Hayashi Yoshimasa and his South Korean counterpart Park Jin "
         "met for about an hour in New York on Monday."
     )
-    dyads = {(e.source.country, e.cameo_code[:2], e.target.country if e.target else None) for e in document.events}
+    dyads = {
+        (e.source.country, e.cameo_code[:2], e.target.country if e.target else None)
+        for e in document.events
+    }
     assert ("JPN", "04", "KOR") in dyads
 
 
@@ -113,7 +116,10 @@ def test_a_protest_naming_no_one_is_aimed_at_home_and_crowd_force_is_violent_pro
         "Thousands of Serbian students staged demonstrations in Belgrade on Sunday. "
         "Serbian protesters attacked Serbian police officers with stones."
     )
-    found = {(e.source.country, e.cameo_code, e.target.country if e.target else None) for e in document.events}
+    found = {
+        (e.source.country, e.cameo_code, e.target.country if e.target else None)
+        for e in document.events
+    }
     assert any(s == "SRB" and c.startswith("14") and t == "SRB" for s, c, t in found)
     assert not any(c.startswith(("18", "19")) for _, c, _ in found)
 

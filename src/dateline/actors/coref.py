@@ -26,10 +26,8 @@ scheme, not vocabulary, and stay here.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from dateline.actors.knowledge import ActorKnowledge, Entity
 from dateline.actors.lexicon import Lexicon
 from dateline.actors.model import Atom, Draft, Story, code_parts, leader_in_office
 from dateline.actors.text import fold

@@ -2765,12 +2765,24 @@ def _home_object(d: Draft) -> bool:
 def _object_of(token: Token, clauses: bool = False) -> Token | None:
     """The thing a verb acts on or a noun names as its theme: its object, passive subject,
     (with `clauses`) clausal complement, or the object of the preposition that follows it."""
-    deps = ("dobj", "nsubjpass", "attr", "ccomp", "xcomp") if clauses else ("dobj", "nsubjpass", "attr")
+    deps = (
+        ("dobj", "nsubjpass", "attr", "ccomp", "xcomp")
+        if clauses
+        else ("dobj", "nsubjpass", "attr")
+    )
     for child in token.children:
         if child.dep_ in deps:
             return child
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "to", "for", "of", "over"):
+        if child.dep_ == "prep" and child.lower_ in (
+            "on",
+            "against",
+            "at",
+            "to",
+            "for",
+            "of",
+            "over",
+        ):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return pobj
@@ -2911,8 +2923,10 @@ def _sentence_date(d: Draft) -> TimeExpr | None:
         return None  # a date of history in the sentence need not be this act's
     anchor = d.anchor
     assert anchor is not None
-    past = d.noun or anchor.tag_ in ("VBD", "VBN") or any(
-        c.tag_ == "VBD" for c in anchor.children if c.dep_ in ("aux", "auxpass")
+    past = (
+        d.noun
+        or anchor.tag_ in ("VBD", "VBN")
+        or any(c.tag_ == "VBD" for c in anchor.children if c.dep_ in ("aux", "auxpass"))
     )
     return dates[0] if past else None
 

@@ -55,7 +55,9 @@ TARGET_PREPS = frozenset(
 # Prepositions whose object is a place or a time, not a party to the event.
 _SETTING_PREPS = frozenset({"in", "at", "during", "near", "since", "after", "before", "until"})
 # "his counterpart": the possessor is the other party, not this one
-_COUNTERPARTS = frozenset({"counterpart", "counterparts", "opposite", "host", "hosts", "guest", "guests"})
+_COUNTERPARTS = frozenset(
+    {"counterpart", "counterparts", "opposite", "host", "hosts", "guest", "guests"}
+)
 _STOP = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark", "cc"}
 )
