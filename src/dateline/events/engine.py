@@ -425,7 +425,8 @@ def _best_pattern(
 
 
 _RESIGNATION = _LEXICON.words("resignation_words")
-_REFUSALS = frozenset({"refuse", "spurn", "rebuff"})
+_REFUSALS = _LEXICON.words("refusal_verbs")
+_DECLINED_ACTS = _LEXICON.words("declined_acts")
 _DEMAND_VERBS = frozenset({"demand", "insist"})
 
 
@@ -3149,7 +3150,12 @@ def _light_verb_yields(v: _Settling) -> None:
 def _embedder_lends_modality(v: _Settling) -> None:
     """'plans to visit': a verb that only embeds another trigger lends it modality."""
     embedded = [c for c in v.token.children if c.dep_ in ("xcomp", "ccomp") and c.i in v.found]
-    if v.lemma in _REFUSALS and v.match.code and embedded:
+    if (
+        v.lemma in _REFUSALS
+        and v.match.code
+        and embedded
+        and not any(c.lemma_.lower() in _DECLINED_ACTS for c in embedded)
+    ):
         # "refused to step down", "refused to accept the result": the refusal is the event
         # (12x, EVENTS.md 4.3), the refused act did not happen and is not coded again
         for child in embedded:

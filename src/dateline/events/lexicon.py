@@ -42,6 +42,8 @@ LISTS = (
     "party_preps",
     "domestic_patients",
     "resignation_words",
+    "refusal_verbs",
+    "declined_acts",
 )
 _HEADER = ("id", "version", "source", "licence")
 
