@@ -149,3 +149,13 @@ def test_an_undated_past_act_takes_the_one_past_date_of_its_sentence(
         "outside the parliament in Jakarta on Monday."
     )
     assert any(e.cameo_code == "173" and e.date.value == "2017-04-10" for e in document.events)
+
+
+@pytest.mark.model
+def test_coordinated_counterparts_do_not_recurse(code: Callable[[str], Document]) -> None:
+    # "A and his counterpart": the counterpart has no actor of its own, and A's conjuncts
+    # lead back to it (this recursed without end once)
+    document = code(
+        "Japanese Foreign Minister Hayashi Yoshimasa and his counterpart met in Tokyo on Monday."
+    )
+    assert all(e.source.country for e in document.events)

@@ -247,7 +247,14 @@ class MentionIndex:
                 continue
             if conj.lemma_.lower() in _COUNTERPARTS:
                 # "A and his South Korean counterpart Park Jin": the name, else the nationality
-                refs.extend(self.actors_at(conj, 2)[:1])
+                # (its own children only: the conjuncts lead back here)
+                found = [
+                    r
+                    for dep in ("appos", "compound", "amod")
+                    for child in conj.children
+                    if child.dep_ == dep and (r := self.ref(child)) is not None
+                ]
+                refs.extend(found[:1])
                 continue
             refs.extend(
                 r
