@@ -49,3 +49,34 @@ def test_agreement_is_the_human_ceiling(shared_data: Any) -> None:
     report = agreement()
     assert report.metrics["stories"] >= 30
     assert report.metrics["f1"] >= 0.85  # two blind annotations agree; dateline is far below
+
+
+class _FailsOn:
+    """The events stage, raising on one story as a broken rule would."""
+
+    def __init__(self, stage: Any, story_id: str) -> None:
+        self.stage, self.story_id = stage, story_id
+        self.name, self.requires, self.provides = stage.name, stage.requires, stage.provides
+
+    def process(self, batch: list[Any]) -> list[Any]:
+        if any(d.article.id == self.story_id for d in batch):
+            raise RuntimeError("a broken rule")
+        return self.stage.process(batch)  # type: ignore[no-any-return]
+
+
+def test_a_story_the_pipeline_fails_on_is_reported_not_fatal(
+    nlp: Any, shared_data: Any, dev_report: EvalReport
+) -> None:
+    from dateline.pipeline import Pipeline
+    from dateline.run import build_pipeline
+
+    stages = build_pipeline(nlp=nlp).stages
+    story_id = load_corpus(REAL_DIR, splits=("dev",))[0].article.id
+    broken = Pipeline([*stages[:-1], _FailsOn(stages[-1], story_id)])
+    report = evaluate_real("dev", pipeline=broken)
+    assert report.metrics["failed_stories"] == 1
+    assert report.details[0].startswith(f"failed   {story_id}: ")
+    assert "a broken rule" in report.details[0]
+    # its gold events count as missed; the other stories are scored as usual
+    assert report.metrics["gold"] == dev_report.metrics["gold"]
+    assert report.metrics["recall"] <= dev_report.metrics["recall"]

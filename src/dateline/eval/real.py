@@ -475,8 +475,13 @@ def evaluate_real(
     gold_dir: Path = GOLD_DIR,
     corpus_dir: Path = REAL_DIR,
 ) -> EvalReport:
-    """Code the split's stories and score them against their primary gold (EVENTS.md §7)."""
-    from dateline.run import build_pipeline, code_articles
+    """Code the split's stories and score them against their primary gold (EVENTS.md §7).
+
+    A story the pipeline fails on (a stage raises) is coded as `dateline code` codes it,
+    under the run's guard: it yields no events, so all its gold events are missed, and the
+    report names it and the stage that failed instead of stopping the evaluation."""
+    from dateline.guard import code_guarded
+    from dateline.run import build_pipeline
 
     stories = [
         s
@@ -486,16 +491,22 @@ def evaluate_real(
     if not stories:
         raise EvalDataError(f"no gold stories in the {split!r} split under {gold_dir}")
     pipeline = pipeline or build_pipeline()
-    documents = {
-        d.article.id: d for d in code_articles([s.article for s in stories], pipeline=pipeline)
-    }
+    coded, rejects = code_guarded(pipeline, [s.article for s in stories])
+    documents = {d.article.id: d for d in coded}
+    failed_ids = [s.article.id for s in stories if s.article.id not in documents]
+    failures = dict(zip(failed_ids, (r.reason for r in rejects), strict=False))
     events_stage = pipeline.stages[-1]
     matches = []
     for story in stories:
         record = _read_gold(gold_file(story.article.id, gold_dir=gold_dir))
-        document = documents[story.article.id]
+        document = documents.get(story.article.id)
         text = story.article.text
         gold = gold_items(record, text)
+        if document is None:
+            matches.append(
+                (match_story(gold, [], _sentences_of(record, text, None)), story.article.date)
+            )
+            continue
         match = match_story(gold, system_items(document), _sentences_of(record, text, document))
         if hasattr(events_stage, "code_document"):
             # the candidate triggers and the steps that dropped them, to say why a miss
@@ -506,6 +517,11 @@ def evaluate_real(
         matches.append((match, story.article.date))
     report = score_matches(matches, f"events on real stories ({split}, {len(stories)} stories)")
     report.metrics["stories"] = float(len(stories))
+    report.metrics["failed_stories"] = float(len(failed_ids))
+    report.details[:0] = [
+        f"failed   {story_id}: {failures.get(story_id, 'the pipeline failed')}"
+        for story_id in failed_ids
+    ]
     return report
 
 
