@@ -2741,7 +2741,7 @@ def _story_counterpart(d: Draft) -> bool:
         return True
     if d.pairs and any(target is not None for _, target, _ in d.pairs):
         return True
-    pairs = []
+    pairs: list[Pair] = []
     for source in d.sources:
         country = source.resolved.country
         if country in dyad:
