@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -427,7 +428,10 @@ def _best_pattern(
 _RESIGNATION = _LEXICON.words("resignation_words")
 _REFUSALS = _LEXICON.words("refusal_verbs")
 _DECLINED_ACTS = _LEXICON.words("declined_acts")
-_DEMAND_VERBS = frozenset({"demand", "insist"})
+_DEMAND_VERBS = _LEXICON.words("demand_verbs")
+_APPEAL_VERBS = _LEXICON.words("appeal_verbs")
+_RAID_WORDS = _LEXICON.words("raid_words")
+_RESIGNATION_PHRASALS = _LEXICON.words("resignation_phrasals")
 
 
 def _asks_resignation(token: Token) -> bool:
@@ -439,7 +443,7 @@ def _asks_resignation(token: Token) -> bool:
         for node in child.subtree:
             word = node.lemma_.lower()
             if word in _RESIGNATION or (
-                word in ("step", "stand")
+                word in _RESIGNATION_PHRASALS
                 and any(c.dep_ == "prt" and c.lower_ == "down" for c in node.children)
             ):
                 return True
@@ -670,13 +674,13 @@ class EventStage:
         starts = {token.idx: token.i for token in doc}
         # "Cuban Ambassador to the DPRK X": the DPRK is part of the envoy's
         # title, not a party of its own
-        everything = MentionIndex(doc, document.mentions)
+        inside = _InsideMentions(document.mentions)
         mentions = MentionIndex(
             doc,
             [
                 m
                 for m in document.mentions
-                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, everything.covering)
+                if not _envoy_title(m, doc, starts, self.patterns.envoy_nouns, inside)
             ],
             self._event_nouns,
         )
@@ -801,7 +805,7 @@ class EventStage:
         if (best.code or "")[:2] in ("02", "10") and _asks_resignation(token):
             # "called on Morales to step down", "demanded his resignation": a demand for a
             # change of leadership (CAMEO 1041); "asked him to resign" an appeal for one (0241)
-            code = "0241" if lemma in ("ask", "appeal", "urge", "plead") else "1041"
+            code = "0241" if lemma in _APPEAL_VERBS else "1041"
             best = replace(best, code=code, reverse_code=None)
         if best.pattern is None and not noun and self._idle_default(token, best):
             # "kicked up a smear campaign", "tarnished the image", "remove
@@ -1686,12 +1690,17 @@ def _agentless_passive(token: Token) -> bool:
     )
 
 
-def _home_country(mentions: Sequence[ActorMention]) -> str | None:
-    """The country most of a story's actor mentions belong to, if one dominates."""
+def _country_counts(mentions: Sequence[ActorMention]) -> dict[str, int]:
+    """How many of a story's actor mentions belong to each country."""
     counts: dict[str, int] = {}
     for mention in mentions:
         if mention.country:
             counts[mention.country] = counts.get(mention.country, 0) + 1
+    return counts
+
+
+def _home_country(counts: Mapping[str, int]) -> str | None:
+    """The country most of a story's actor mentions belong to, if one dominates."""
     if not counts:
         return None
     best = max(counts, key=lambda c: counts[c])
@@ -1700,17 +1709,14 @@ def _home_country(mentions: Sequence[ActorMention]) -> str | None:
     return best
 
 
-def _story_dyad(mentions: Sequence[ActorMention]) -> tuple[str, str] | None:
+def _story_dyad(counts: Mapping[str, int]) -> tuple[str, str] | None:
     """The two countries a story is about, when two hold most of its actor mentions
-    (`_DYAD_SHARE`) and each is named at least twice."""
-    counts: dict[str, int] = {}
-    for mention in mentions:
-        if mention.country and mention.country != "IGO":
-            counts[mention.country] = counts.get(mention.country, 0) + 1
-    ranked = sorted(counts, key=lambda c: (-counts[c], c))
-    if len(ranked) < 2 or counts[ranked[1]] < 2:
+    (`_DYAD_SHARE`, international organisations not counted) and each is named twice."""
+    states = {c: n for c, n in counts.items() if c != "IGO"}
+    ranked = sorted(states, key=lambda c: (-states[c], c))
+    if len(ranked) < 2 or states[ranked[1]] < 2:
         return None
-    if counts[ranked[0]] + counts[ranked[1]] < _DYAD_SHARE * sum(counts.values()):
+    if states[ranked[0]] + states[ranked[1]] < _DYAD_SHARE * sum(states.values()):
         return None
     return ranked[0], ranked[1]
 
@@ -1935,19 +1941,34 @@ def _historical(date: EventDate, report: dt.date, years: int) -> bool:
     return date.end < report - dt.timedelta(days=365 * years + years // 4)
 
 
+class _InsideMentions:
+    """Whether a character offset lies inside any of a story's mentions: the mentions by
+    start, with the furthest end reached so far, searched by bisection (one scan of every
+    mention per question made a story of many envoys quadratic)."""
+
+    def __init__(self, mentions: Sequence[ActorMention]) -> None:
+        ordered = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in ordered]
+        self.reach = list(itertools.accumulate((m.end for m in ordered), max))
+
+    def __call__(self, offset: int) -> bool:
+        last = bisect.bisect_right(self.starts, offset) - 1
+        return last >= 0 and self.reach[last] > offset
+
+
 def _envoy_title(
     mention: ActorMention,
     doc: Doc,
     starts: Mapping[int, int],
     envoys: frozenset[str],
-    covering: Mapping[int, ActorMention] | None = None,
+    inside: _InsideMentions | None = None,
 ) -> bool:
     """Whether `mention` is the country an envoy is accredited to ("Ambassador
     to the DPRK", "envoy to Japan"): the words just before it are an envoy
     noun, "to" and perhaps "the" (read in order, since the parser often
     hangs "to the DPRK X" elsewhere), and the envoy is an actor of its own
     ("recalled its ambassador to Australia" keeps Australia: the envoy is
-    no actor there). `covering` maps each token to a mention over it."""
+    no actor there). `inside` tells whether a character is inside some mention."""
     if not envoys or mention.start not in starts:
         return False
     i = starts[mention.start] - 1
@@ -1959,7 +1980,7 @@ def _envoy_title(
     if envoy.lemma_.lower() not in envoys and envoy.lower_ not in envoys:
         return False
     # the envoy comes before the mention, so a mention over it is another one
-    return covering is not None and envoy.i in covering
+    return inside is not None and inside(envoy.idx)
 
 
 def _place_phrase(token: Token, frames: frozenset[str]) -> bool:
@@ -2146,10 +2167,9 @@ def _same(a: Event, b: Event) -> bool:
 
 
 def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discourse:
+    counts = _country_counts(document.mentions)
     discourse = _Discourse(
-        timex_tokens=timex_tokens,
-        home=_home_country(document.mentions),
-        dyad=_story_dyad(document.mentions),
+        timex_tokens=timex_tokens, home=_home_country(counts), dyad=_story_dyad(counts)
     )
     for place in document.places:
         if place.country:
@@ -2801,7 +2821,7 @@ def _police_force(d: Draft) -> bool:
     if d.code[:2] != "19" or not d.sources:
         return True
     if all(ref.code[3:6] == "COP" for ref in d.sources):
-        code = "171" if d.token.lemma_.lower() in ("raid", "search") else "175"
+        code = "171" if d.token.lemma_.lower() in _RAID_WORDS else "175"
         d.match = replace(d.match, code=code, reverse_code=None)
     return True
 

@@ -44,6 +44,11 @@ LISTS = (
     "resignation_words",
     "refusal_verbs",
     "declined_acts",
+    "counterpart_nouns",
+    "demand_verbs",
+    "appeal_verbs",
+    "raid_words",
+    "resignation_phrasals",
 )
 _HEADER = ("id", "version", "source", "licence")
 

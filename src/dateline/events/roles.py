@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from dateline.events.lexicon import load_lexicon
 from dateline.records import ActorMention
 
 __all__ = ["TARGET_PREPS", "ActorRef", "MentionIndex"]
@@ -55,9 +56,7 @@ TARGET_PREPS = frozenset(
 # Prepositions whose object is a place or a time, not a party to the event.
 _SETTING_PREPS = frozenset({"in", "at", "during", "near", "since", "after", "before", "until"})
 # "his counterpart": the possessor is the other party, not this one
-_COUNTERPARTS = frozenset(
-    {"counterpart", "counterparts", "opposite", "host", "hosts", "guest", "guests"}
-)
+_COUNTERPARTS = load_lexicon().words("counterpart_nouns")
 _STOP = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark", "cc"}
 )
