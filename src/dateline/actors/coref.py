@@ -166,16 +166,19 @@ def _titled_surnames(story: Story, drafts: list[Draft]) -> None:
             word = fold(last.text)
             earlier = people.by_surname.get(word)
             if earlier is not None:
-                root = earlier.root()
-                draft.code, draft.country, draft.sector = root.code, root.country, root.sector
-                draft.plover_sector, draft.kb_id, draft.entity = (
-                    root.plover_sector,
-                    root.kb_id,
-                    root.entity,
-                )
-                draft.name, draft.kind, draft.rule_id = root.name, "coref", "coref.titled-surname"
-                draft.antecedent = root
+                root = _refer_back(draft, earlier, "coref.titled-surname")
+                draft.name, draft.kb_id, draft.entity = root.name, root.kb_id, root.entity
         people.remember(draft)
+
+
+def _refer_back(draft: Draft, antecedent: Draft, rule: str) -> Draft:
+    """Make `draft` (in place) a mention of `antecedent`'s first mention, with its codes;
+    return that first mention. `_copy` makes a new draft the same way."""
+    root = antecedent.root()
+    draft.code, draft.country, draft.sector = root.code, root.country, root.sector
+    draft.plover_sector = root.plover_sector
+    draft.antecedent, draft.kind, draft.rule_id = root, "coref", rule
+    return root
 
 
 def _repeated_name(doc: Doc, atom: Atom, people: _PeopleSoFar) -> Draft | None:
@@ -330,10 +333,7 @@ def _same_head_bodies(doc: Doc, drafts: list[Draft]) -> None:
             and draft.start - earlier.end <= RECALL_TOKENS
             and earlier.root().country != draft.country
         ):
-            root = earlier.root()
-            draft.code, draft.country, draft.sector = root.code, root.country, root.sector
-            draft.plover_sector = root.plover_sector
-            draft.antecedent, draft.kind, draft.rule_id = root, "coref", "coref.same-head"
+            _refer_back(draft, earlier, "coref.same-head")
         if draft.country:
             latest[head] = draft
 

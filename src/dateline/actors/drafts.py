@@ -841,7 +841,6 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
         for i in range(draft.start, draft.end):
             covered[i] = True
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
-    home = next(iter(story.story_countries)) if len(story.story_countries) == 1 else story.home
     found: list[Draft] = []
     named: dict[str, str] = {}  # a name or its acronym seen before -> its country
     for ent in doc.ents:
@@ -864,7 +863,7 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
         country = (
             next((by_start[i].iso3 for i in range(ent.start, ent.end) if i in by_start), None)
             or (next(iter(around)) if len(around) == 1 else None)
-            or home
+            or story.story_country
         )
         if not country:
             continue

@@ -168,6 +168,11 @@ class Story:
         if here:
             # "The U.S. and China disagreed, officials said": whose officials is not said
             return next(iter(here)) if len(here) == 1 else None
+        return self.story_country
+
+    @property
+    def story_country(self) -> str | None:
+        """The story's only country, else the one that dominates it (`home`), else None."""
         if len(self.story_countries) == 1:
             return next(iter(self.story_countries))
         return self.home
