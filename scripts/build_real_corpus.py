@@ -12,7 +12,14 @@ Sampling (seeded, so the draw is reproducible):
 - kcna: 45 KCNA stories of 300-3,000 characters, with the same cue test.
 A third of each source goes to `test`; 30 stories (20 dev, 10 test) are marked `double`.
 
+A second batch (`--batch2`, third session of 2026-12-06) appends 60 more stories drawn with
+another seed from what the corpus does not hold yet -- 30 modern, 15 Reuters, 15 KCNA, 6 of
+them marked `double` -- as split `dev2`: annotated blind like the first, scored once as a fresh
+check of the rules fitted to `dev`, then used for development beside it. Existing rows are
+never changed.
+
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
+       python scripts/build_real_corpus.py --batch2 [--seed 20261207]
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ SEEN_DEV_STORIES = (
     "modern-dev:135",
 )
 DOUBLE = {"dev": 20, "test": 10}
+BATCH2_COUNTS = {"modern": 30, "reuters": 15, "kcna": 15}
+BATCH2_DOUBLE = 6
 
 
 def _digest(text: str) -> str:
@@ -86,12 +95,49 @@ def _pool(source: str) -> list[tuple[str, Article]]:
     return pool
 
 
+def _row(source: str, file: str, article: Article, split: str) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "source": source,
+        "file": file,
+        "date": article.date.isoformat(),
+        "chars": len(article.text),
+        "sha256": _digest(article.text),
+        "split": split,
+        "double": False,
+    }
+
+
+def append_batch2(out: Path, seed: int) -> None:
+    """Append the second batch (split `dev2`) to the corpus file, drawn from unused stories."""
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    existing = [json.loads(line) for line in lines]
+    if any(row["split"] == "dev2" for row in existing):
+        raise SystemExit(f"{out} already holds a dev2 batch")
+    taken = {row["id"] for row in existing}
+    rng = random.Random(seed)
+    rows: list[dict[str, object]] = []
+    for source, count in BATCH2_COUNTS.items():
+        pool = [(file, article) for file, article in _pool(source) if article.id not in taken]
+        rows.extend(_row(source, file, article, "dev2") for file, article in rng.sample(pool, count))
+    for row in rng.sample(rows, BATCH2_DOUBLE):
+        row["double"] = True
+    with out.open("a", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "evalsets" / "real" / "stories.jsonl")
+    parser.add_argument("--batch2", action="store_true", help="append the second batch (dev2)")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
+    if args.batch2:
+        append_batch2(args.out, 20261207 if args.seed is None else args.seed)
+        return
+    seed = 20261206 if args.seed is None else args.seed
+    rng = random.Random(seed)
     rows: list[dict[str, object]] = []
     for source, count in COUNTS.items():
         pool = _pool(source)
@@ -114,7 +160,7 @@ def main() -> None:
         in_split = [row for row in rows if row["split"] == split]
         for row in rng.sample(in_split, count):
             row["double"] = True
-    swap = random.Random(args.seed + 1)
+    swap = random.Random(seed + 1)
     for story_id in SEEN_TEST_STORIES:
         seen = next(row for row in rows if row["id"] == story_id)
         pool = [

@@ -5,7 +5,7 @@ ingests it, cut into numbered sentences with their character offsets (spaCy's se
 boundaries, the same ones the scorer aligns to). Annotators read only these packets and
 `../shared/annotation/EVENTS.md`; they never see dateline's code or output.
 
-Usage: python scripts/real_annotation_packets.py OUT_DIR
+Usage: python scripts/real_annotation_packets.py OUT_DIR [SPLIT ...]   (default: every split)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dateline.eval.real import load_corpus, packet_name
+from dateline.eval.real import SPLITS, load_corpus, packet_name
 from dateline.nlp import load_model
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     nlp = load_model()
-    for story in load_corpus():
+    for story in load_corpus(splits=tuple(sys.argv[2:]) or SPLITS):
         doc = nlp(story.article.text)
         lines = [
             f"STORY {story.article.id}",

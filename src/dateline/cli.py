@@ -1038,7 +1038,11 @@ def eval_time(
         ),
     ] = None,
     split: Annotated[
-        str, typer.Option(help="real suite: dev, or test (score test once per session).")
+        str,
+        typer.Option(
+            help="real suite: dev, dev2 (the second blind batch), several joined by commas "
+            "(dev,dev2), or test (score test once per session)."
+        ),
     ] = "dev",
     agreement: Annotated[
         bool,
@@ -1114,7 +1118,11 @@ def eval_events(
         Path | None, typer.Option(help="Another gold file for the sentences or stories suite.")
     ] = None,
     split: Annotated[
-        str, typer.Option(help="real suite: dev, or test (score test once per session).")
+        str,
+        typer.Option(
+            help="real suite: dev, dev2 (the second blind batch), several joined by commas "
+            "(dev,dev2), or test (score test once per session)."
+        ),
     ] = "dev",
     agreement: Annotated[
         bool,
@@ -1134,8 +1142,6 @@ def eval_events(
         from dateline.eval.real import agreement as score_agreement
         from dateline.eval.real import evaluate_real
 
-        if split not in ("dev", "test"):
-            raise typer.BadParameter("dev or test", param_hint="--split")
         try:
             report = score_agreement(None) if agreement else evaluate_real(split)
         except DatelineError as exc:
