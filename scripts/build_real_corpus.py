@@ -119,7 +119,9 @@ def append_batch2(out: Path, seed: int) -> None:
     rows: list[dict[str, object]] = []
     for source, count in BATCH2_COUNTS.items():
         pool = [(file, article) for file, article in _pool(source) if article.id not in taken]
-        rows.extend(_row(source, file, article, "dev2") for file, article in rng.sample(pool, count))
+        rows.extend(
+            _row(source, file, article, "dev2") for file, article in rng.sample(pool, count)
+        )
     for row in rng.sample(rows, BATCH2_DOUBLE):
         row["double"] = True
     with out.open("a", encoding="utf-8") as handle:

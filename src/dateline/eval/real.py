@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REAL_DIR",
+    "SPLITS",
     "Coded",
     "RealStory",
     "agreement",
     "evaluate_real",
     "gold_items",
     "load_corpus",
-    "SPLITS",
     "match_story",
     "packet_name",
     "score_matches",
