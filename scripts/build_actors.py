@@ -41,6 +41,8 @@ NATION_DEMONYMS = {
     "Croat": "HRV",
     "Kroatien": "HRV",
     "Hirvatistan": "HRV",
+    # CountryInfo gives "Samoan" to American Samoa (coded USA); the state is Samoa
+    "Samoan": "WSM",
 }
 # Single-word aliases in Phoenix that are common given names.
 GIVEN_NAMES = {

@@ -146,18 +146,7 @@ def main() -> None:
         chosen = rng.sample(pool, count)
         n_test = count // 3
         for position, (file, article) in enumerate(chosen):
-            rows.append(
-                {
-                    "id": article.id,
-                    "source": source,
-                    "file": file,
-                    "date": article.date.isoformat(),
-                    "chars": len(article.text),
-                    "sha256": _digest(article.text),
-                    "split": "test" if position < n_test else "dev",
-                    "double": False,
-                }
-            )
+            rows.append(_row(source, file, article, "test" if position < n_test else "dev"))
     for split, count in DOUBLE.items():
         in_split = [row for row in rows if row["split"] == split]
         for row in rng.sample(in_split, count):

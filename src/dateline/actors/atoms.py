@@ -217,23 +217,38 @@ def names_a_place(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
     return cased(after) and after.lower_ in lexicon.institution_words
 
 
+def prefixed(doc: Doc, start: int, lexicon: Lexicon) -> bool:
+    """A country word under a prefix: "anti-Japanese", "inter-Korean", "pro-American"."""
+    if start >= 2 and doc[start - 1].text in HYPHENS:
+        return doc[start - 2].lower_ in lexicon.prefixes
+    if start >= 1 and doc[start - 1].text.endswith("-"):
+        return doc[start - 1].lower_.rstrip("-") in lexicon.prefixes
+    return False
+
+
 def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
     """The story's countries, leaving out capitals that only say where ("after the Paris
-    meeting", "talks in Tokyo"): "the government" of a British story stays British."""
+    meeting", "talks in Tokyo"): "the government" of a British story stays British; and
+    country words under a prefix ("anti-American protesters" in Tehran are not American)."""
     story = {
         a.iso3
         for a in atoms
-        if a.iso3 and not (a.kind == "capital" and _place_only(doc, a, lexicon))
+        if a.iso3
+        and not (a.kind == "capital" and _place_only(doc, a, lexicon))
+        and not (a.kind == "country" and prefixed(doc, a.start, lexicon))
     }
     story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
     return story
 
 
-def home_country(doc: Doc, atoms: list[Atom]) -> str | None:
-    """The country a story is mostly about, or None when no country dominates it."""
+def home_country(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> str | None:
+    """The country a story is mostly about, or None when no country dominates it (a
+    country word under a prefix, "anti-American", does not count)."""
     counts: dict[str, int] = {}
     lead_end = next(iter(doc.sents)).end if len(doc) else 0
     for atom in atoms:
+        if atom.kind == "country" and prefixed(doc, atom.start, lexicon):
+            continue
         iso3 = atom.iso3 or next((e.country for e in atom.entities[:1] if e.country), None)
         if iso3:
             weight = HOME_LEAD_WEIGHT if atom.start < lead_end else 1

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import locative
+from dateline.actors.atoms import locative, prefixed
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import CAMEO_TO_PLOVER, Agent, Entity, split_code
 from dateline.actors.lexicon import Lexicon
@@ -134,6 +134,15 @@ def _join(country: str, agent: Agent | None) -> str:
 def draft_for(story: Story, atoms: list[Atom], chunk: Chunk) -> Draft | None:
     """The draft of one chunk, or None when it names no actor we can code."""
     owner = atoms[chunk.owner] if chunk.owner is not None else None
+    if (
+        owner is not None
+        and owner.kind == "country"
+        and chunk.agents
+        and prefixed(story.doc, owner.start, story.lexicon)
+    ):
+        # "anti-American protesters", "anti-Japanese guerrillas": the country is what
+        # they oppose, not whose they are; they are the title alone
+        owner = None
     person = atoms[chunk.person] if chunk.person is not None else None
     agent = _title_agent(atoms, chunk)
     # A single atom that is not part of a larger actor.
@@ -613,7 +622,7 @@ def _not_the_country(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
         and doc[atom.end + 2].lower_ in lexicon.language_words
     ):
         return True  # the first of "Dutch and French speaking"
-    if _prefixed(doc, atom.start, lexicon) or _money_note(doc, atom):
+    if prefixed(doc, atom.start, lexicon) or _money_note(doc, atom):
         return True  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
     if _made_in(doc, atom, lexicon):
         return True  # "Chinese-made missiles", "U.S.-built jets": a thing's origin
@@ -729,15 +738,6 @@ def _made_in(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
         return doc[end + 1].lower_ in lexicon.origin_participles
     if end < len(doc) and doc[end].text[:1] in HYPHENS:
         return doc[end].lower_[1:] in lexicon.origin_participles
-    return False
-
-
-def _prefixed(doc: Doc, start: int, lexicon: Lexicon) -> bool:
-    """A country word under a prefix: "anti-Japanese", "inter-Korean", "pro-American"."""
-    if start >= 2 and doc[start - 1].text in HYPHENS:
-        return doc[start - 2].lower_ in lexicon.prefixes
-    if start >= 1 and doc[start - 1].text.endswith("-"):
-        return doc[start - 1].lower_.rstrip("-") in lexicon.prefixes
     return False
 
 

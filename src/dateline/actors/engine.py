@@ -80,7 +80,7 @@ def find_mentions(
         day=document.article.date,
         texts=texts,
         story_countries=story_countries(doc, atoms, lexicon),
-        home=home_country(doc, atoms),
+        home=home_country(doc, atoms, lexicon),
     )
     # 2. chunks composed into drafts; a title given once holds for the story
     drafts = compose(story, atoms)
