@@ -185,6 +185,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
     for match in matches:
         governing: Token | None = None
         clause: grammar.Tense = "none"
+        compared = ahead = False
         if doc is not None:
             if match.rule.reject_entities and _rejected_by_entities(doc, match):
                 continue
@@ -198,7 +199,9 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 clause = "since"
             elif grammar.under_ahead_of(doc, match.start, match.end):
                 clause = "future"
-            elif clause not in ("past", "since") and grammar.compares_figure(doc, match.start):
+                ahead = True
+            compared = not ahead and grammar.compares_figure(doc, match.start)
+            if compared and clause not in ("past", "since"):
                 clause = "past"
         timex_id = f"t{len(records) + 1}"
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
@@ -264,6 +267,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 and match.signal is None
                 and clause != "since"
                 and not (context.narrative and resolved.anchor == "dct")
+                # The date of a figure a comparison sets beside another ("off 1.8 pct
+                # from 7.06 mln last year") is a baseline, not the time the report has
+                # reached: "a year earlier" after it still counts from the report's time.
+                and not compared
             ):
                 context.reference = (timex_id, resolved.period)
                 # A date within a year of the story's date keeps the story's timeline.
@@ -967,6 +974,10 @@ def _resolve_shift(
             offset = int(steps) * int(spec["narrative_sign"])
     granularity_rule = spec.get("granularity", "unit")
     granularity = "day" if unit == "day" else unit
+    if granularity_rule == "month":
+        # "the same month last year" names a month, however precisely the narrative
+        # gave its own time ("in February", "on Feb. 12").
+        granularity = "month"
     if (
         anchor != "dct"
         and offset == 0

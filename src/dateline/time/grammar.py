@@ -341,10 +341,13 @@ def under_ahead_of(doc: Doc, start: int, end: int) -> bool:
 
 # A figure set beside another for comparison ("3.2 pct in February, compared with 3.4
 # pct in September", "stands at 4.5 pct, against 5.1 pct in September", "down from
-# 7.4 pct in October"): the figure it is compared with has been measured, so its
-# date lies in the past whatever the tense of the clause that reports the new one.
+# 7.4 pct in October", "off 1.8 pct from 7.06 mln last year"): the figure it is compared
+# with has been measured, so its date lies in the past whatever the tense of the clause
+# that reports the new one. A bare "from" opens a range as often ("will rise from 5 pct
+# in July to 7 pct in 1988").
 _COMPARISON = re.compile(
-    r"\b(?:compared (?:with|to)|against|versus|vs\.?|(?:up|down) from)\s+"
+    r"\b(?:compared (?:with|to)|against|versus|vs\.?"
+    r"|(?:up|down|off)(?:\s+[0-9][^\s,;:]*(?:\s+(?:pct|percent|per cent|points?))?)?\s+from)\s+"
     r"(?P<figure>(?:[^\s,;:]+\s+){1,6})(?:in|on|at|for|during|of)?\s*$",
     re.IGNORECASE,
 )

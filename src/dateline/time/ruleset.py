@@ -79,7 +79,7 @@ _VALUE_KEYS = frozenset(
 # Value keys whose literal settings the engine knows.
 _CHOICES: dict[str, frozenset[str]] = {
     "anchor": frozenset({"dct", "narrative"}),
-    "granularity": frozenset({"unit", "ago", "reference", "reference_or_unit", "same"}),
+    "granularity": frozenset({"unit", "ago", "reference", "reference_or_unit", "same", "month"}),
     "direction": frozenset({"grammar"}),
     "tense": frozenset({"past", "future"}),
 }
