@@ -800,6 +800,14 @@ def _resolve_date(
         anchor = "none"
         period = Period(granularity, first_day(year))
         direction = _direction_of(period, dct)
+    elif shift_text == "narrative":
+        # "in November that year": the month in the year the narrative has reached
+        # (the story's year when it has reached none).
+        base_year = dct.year
+        if context.reference is not None:
+            anchor, base_year = context.reference[0], context.reference[1].first.year
+        period = Period(granularity, first_day(base_year))
+        direction = _direction_of(period, dct)
     elif shift_text is not None:
         shift = _lookup(rules, "rel", shift_text)
         if shift is None:
