@@ -762,6 +762,10 @@ def _resolve_date(
             "none" if context.fiscal is None else context.fiscal[0],
             updates_reference=False,
         )
+    if spec.get("generic") and month is not None and day is not None:
+        # A day that names something ("the September 10 Prize", "the February 8
+        # Vinalon Complex") is a day of every year, not one the story tells.
+        return _Resolved(value=f"XXXX-{month:02d}-{day:02d}", precision="day", anchor="none")
     quarter = _int(_field(spec, "quarter", groups), rules.table("ordinal"))
     half = _int(_field(spec, "half", groups), rules.table("half"))
     season = _lookup(rules, "season", _field(spec, "season", groups))

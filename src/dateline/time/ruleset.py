@@ -74,6 +74,7 @@ _VALUE_KEYS = frozenset(
         "week_shift",
         "takes_next_day",
         "era",
+        "generic",
     }
 )
 # Value keys whose literal settings the engine knows.
