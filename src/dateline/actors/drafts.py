@@ -37,6 +37,7 @@ from dateline.actors.model import (
     Story,
     cased,
     code_parts,
+    holder_in_office,
     is_possessive,
     leader_in_office,
 )
@@ -245,10 +246,18 @@ def _known_person(story: Story, title: _Title) -> Entity | None:
     if person is not None and person.kind == "person" and person.end - person.start == 1:
         # "President Trump", "Prime Minister Abe": a title and a lone surname name the one
         # leader in office that day with that surname, if their countries agree
-        leader = leader_in_office(story.knowledge, fold(story.doc[person.start].text), story.day)
+        surname = fold(story.doc[person.start].text)
+        leader = leader_in_office(story.knowledge, surname, story.day)
         country = title.owner_country or title.title_country
         if leader is not None and (country is None or leader.country == country):
             return leader
+        agent = title.agent
+        if leader is None and agent is not None and agent.sector in story.lexicon.state_sectors:
+            # "Foreign Minister Çavuşoğlu": a state title and a lone surname name the one
+            # known office holder of that surname on the day, if their countries agree
+            holder = holder_in_office(story.knowledge, surname, story.day)
+            if holder is not None and (country is None or holder.country == country):
+                return holder
         return None
     if person is None or person.kind != "entity":
         return None

@@ -32,7 +32,7 @@ from dateline.actors.phoenix import (
     read_actor_file,
     read_agent_file,
 )
-from dateline.actors.text import agent_forms, plural_forms
+from dateline.actors.text import agent_forms, fold, plural_forms
 from dateline.errors import RuleDataError
 
 __all__ = [
@@ -306,11 +306,13 @@ class ActorKnowledge:
         # folded name part → the country nearly all known office holders bearing it
         # belong to ("takeo" → JPN); weak evidence for a titled person nothing else places
         self.name_origins: Mapping[str, str] = MappingProxyType(dict(name_origins or {}))
+        # folded surname → the known people bearing it ("cavusoglu" → Mevlüt Çavuşoğlu),
+        # for a title and a lone surname ("Foreign Minister Çavuşoğlu", "President Trump")
         surnames: dict[str, list[int]] = {}
         for index, entity in enumerate(self.entities):
-            if entity.kind == "person" and entity.leader and entity.surname:
-                surnames.setdefault(entity.surname.lower(), []).append(index)
-        self.leader_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType(
+            if entity.kind == "person" and entity.surname:
+                surnames.setdefault(fold(entity.surname), []).append(index)
+        self.person_surnames: Mapping[str, tuple[int, ...]] = MappingProxyType(
             {k: tuple(v) for k, v in surnames.items()}
         )
         self._frozen = True

@@ -30,6 +30,7 @@ __all__ = [
     "Story",
     "cased",
     "code_parts",
+    "holder_in_office",
     "is_possessive",
     "leader_in_office",
 ]
@@ -211,9 +212,19 @@ def is_possessive(doc: Doc, i: int) -> bool:
 
 def leader_in_office(knowledge: ActorKnowledge, surname: str, day: dt.date) -> Entity | None:
     """The one leader in office on `day` with this (folded) surname, else None."""
+    return holder_in_office(knowledge, surname, day, leaders_only=True)
+
+
+def holder_in_office(
+    knowledge: ActorKnowledge, surname: str, day: dt.date, leaders_only: bool = False
+) -> Entity | None:
+    """The one known person with this (folded) surname who holds an office on `day`
+    (a former holder does not count), else None: "Kim" or "Wang" name several."""
     found: dict[str, Entity] = {}
-    for index in knowledge.leader_surnames.get(surname, ()):
+    for index in knowledge.person_surnames.get(surname, ()):
         entity = knowledge.entities[index]
+        if leaders_only and not entity.leader:
+            continue
         role = entity.role_on(day)
         if role is not None and not role.code.endswith("ELI"):
             found[entity.id] = entity

@@ -113,6 +113,8 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
+# "his counterpart": the other party of a two-country story, when nothing names it
+_COUNTERPART_NOUNS = _LEXICON.words("counterpart_nouns")
 # prepositions that name the party of a conflictual act ("fired at", "sanctions on",
 # "moved against"), and those that name only its topic or setting
 _PARTY_PHRASE_PREPS = _LEXICON.words("party_phrase_preps")
@@ -2681,6 +2683,47 @@ def _with_outsider(d: Draft) -> bool:
     )
 
 
+def _unnamed_counterpart(d: Draft) -> bool:
+    """'Çavuşoğlu informed his counterpart', 'held talks with her counterpart': a counterpart
+    the sentence does not name or place is, in a story about two countries, the other one's
+    (its government), when the source is one of the two. The text says a second party
+    exists; only its country comes from the story (EVENTS.md 1: a recipient from context)."""
+    dyad = d.discourse.dyad
+    if dyad is None or d.targets or not d.sources:
+        return True
+    part = _counterpart_argument(d.token, d.mentions)
+    if part is None:
+        return True
+    countries = {_country(a) for a in d.sources}
+    if len(countries) != 1:
+        return True
+    (country,) = countries
+    if country not in dyad:
+        return True
+    other = dyad[1] if country == dyad[0] else dyad[0]
+    d.targets = [_state_actor(other, part, "GOV")]
+    return True
+
+
+def _counterpart_argument(token: Token, mentions: MentionIndex) -> Token | None:
+    """The counterpart noun the trigger takes as object or after a party preposition
+    ('informed his counterpart', 'talks with his counterpart', 'held talks with his
+    counterpart'), if no actor covers it."""
+    candidates: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in _PARTY_PREPS:
+            candidates += [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ in ("dobj", "dative"):
+            candidates.append(child)
+            for prep in child.children:  # 'held talks with his counterpart'
+                if prep.dep_ == "prep" and prep.lower_ in _PARTY_PREPS:
+                    candidates += [c for c in prep.children if c.dep_ == "pobj"]
+    for noun in candidates:
+        if noun.lemma_.lower() in _COUNTERPART_NOUNS and not mentions.actors_at(noun):
+            return noun
+    return None
+
+
 def _mutual_pairs(d: Draft) -> bool:
     if not _acting_together(d):
         return True
@@ -3144,6 +3187,7 @@ STEPS: tuple[Step, ...] = (
     Step("police-force", "rewrite", _police_force),
     Step("locative-target", "roles", _locative_target),
     Step("attached-place", "place", _attached_place),
+    Step("unnamed-counterpart", "roles", _unnamed_counterpart),
     Step("mutual-pairs", "pairing", _mutual_pairs),
     Step("visit-host", "pairing", _visit_host),
     Step("domestic-patient", "roles", _domestic_patient),
