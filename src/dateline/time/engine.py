@@ -1299,12 +1299,15 @@ def _resolve_holiday(
         return None
     year = _year(_field(spec, "year", groups), dct, rules)
     anchor = "dct"
+    # "Easter week": the week that holds the day, chosen as a week ("as Easter week
+    # began" on its Monday is this one, though Easter Sunday is still ahead).
+    granularity = "week" if spec.get("week_of") else "day"
     if year is not None:
-        period = Period("day", _holiday_date(str(rule_value), year))
+        period = Period.holding(_holiday_date(str(rule_value), year), granularity)
         anchor = "none"
     else:
         candidates = [
-            Period("day", _holiday_date(str(rule_value), y))
+            Period.holding(_holiday_date(str(rule_value), y), granularity)
             for y in (dct.year - 1, dct.year, dct.year + 1)
         ]
         period = _choose(candidates, dct, _choice_from_grammar(clause), "year")
