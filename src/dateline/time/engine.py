@@ -915,6 +915,10 @@ def _resolve_weekday(
         Period("day", anchor_day + dt.timedelta(days=offset + 7 * k)) for k in (-2, -1, 0, 1)
     ]
     period = _choose(candidates, anchor_day, choice, "week")
+    side = _field(spec, "day_shift", groups)
+    if side is not None:
+        # "the day before last Tuesday's hearing": a day counted from the weekday.
+        period = Period("day", period.first + dt.timedelta(days=-1 if side == "before" else 1))
     suffix = _part_suffix(rules, _field(spec, "part", groups))
     if suffix:
         period = Period("time", period.first, suffix)

@@ -75,6 +75,7 @@ _VALUE_KEYS = frozenset(
         "takes_next_day",
         "era",
         "generic",
+        "day_shift",
     }
 )
 # Value keys whose literal settings the engine knows.
