@@ -113,6 +113,11 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
+# "the statement charged": documents that speak for whoever issued them
+_DOCUMENT_NOUNS = _LEXICON.words("document_nouns")
+# how far back (tokens) a document's earlier mention is looked for: a story's length of
+# text around a statement, and a bound that keeps long inputs linear
+_DOCUMENT_LOOKBACK = 2000
 # "his counterpart": the other party of a two-country story, when nothing names it
 _COUNTERPART_NOUNS = _LEXICON.words("counterpart_nouns")
 # prepositions that name the party of a conflictual act ("fired at", "sanctions on",
@@ -2551,6 +2556,77 @@ def _pronoun_source(d: Draft) -> bool:
     return True
 
 
+def _document_speaker(d: Draft) -> bool:
+    """'The statement accused Lee', 'the message extended condolences', 'the appeal said,
+    calling for ...': a document that speaks is its issuer speaking, the one the document's
+    own phrase names ('the ministry's statement', 'a statement by X') or the one who issued,
+    sent or said it earlier in the story ('X issued a joint statement ... The statement
+    charged')."""
+    if d.sources or d.noun:
+        return True
+    subject = _speaking_document(d.token)
+    if subject is None:
+        return True
+    issuer = _issuer(d, subject) or _earlier_issuer(d, subject)
+    if issuer is not None:
+        d.sources = [ActorRef(issuer.mention, issuer.resolved, subject.i)]
+    return True
+
+
+def _speaking_document(token: Token) -> Token | None:
+    """The document noun that is the trigger's subject, or the subject of the clause a
+    participle hangs from ('the appeal said, calling for')."""
+    for node in (token, token.head) if token.dep_ in ("advcl", "conj", "xcomp") else (token,):
+        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject if subject.lemma_.lower() in _DOCUMENT_NOUNS else None
+    return None
+
+
+def _issuer(d: Draft, noun: Token) -> ActorRef | None:
+    """Who a document noun's own phrase or clause says issued it: its owner ('the ministry's
+    statement', 'the KCNA statement'), 'by'/'of'/'from' X, or the subject of the verb that
+    issued, sent or spoke in it ('X issued a statement', 'X said in a statement')."""
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound"):
+            found = d.mentions.actors_at(child)
+            if found:
+                return found[0]
+        if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
+            for pobj in child.children:
+                found = d.mentions.actors_at(pobj) if pobj.dep_ == "pobj" else []
+                if found:
+                    return found[0]
+    verb = None
+    if noun.dep_ == "dobj":
+        verb = noun.head
+    elif noun.dep_ == "pobj" and noun.head.lower_ in ("in", "through", "via"):
+        verb = noun.head.head
+    if verb is not None and verb.pos_ in ("VERB", "AUX"):
+        found, _ = d.stage._subjects(verb, d.mentions, 1)
+        if found:
+            return found[0]
+    return None
+
+
+def _earlier_issuer(d: Draft, subject: Token) -> ActorRef | None:
+    """The issuer of the latest earlier document of the same name ('a joint statement' ...
+    'the statement'), looking back over at most a few of them."""
+    lemma = subject.lemma_.lower()
+    earlier = [t for t in d.doc[max(0, subject.i - _DOCUMENT_LOOKBACK) : subject.i]]
+    checked = 0
+    for token in reversed(earlier):
+        if token.lemma_.lower() != lemma:
+            continue
+        issuer = _issuer(d, token)
+        if issuer is not None:
+            return issuer
+        checked += 1
+        if checked >= 3:
+            break
+    return None
+
+
 def _protesting_crowd(d: Draft) -> bool:
     if d.sources or d.code[:2] != "14":
         return True
@@ -3180,6 +3256,7 @@ STEPS: tuple[Step, ...] = (
     Step("agent-of-previous-sentence", "roles", _agent_of_previous_sentence),
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
     Step("pronoun-source", "roles", _pronoun_source),
+    Step("document-speaker", "roles", _document_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
     Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),

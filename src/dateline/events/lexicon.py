@@ -45,6 +45,7 @@ LISTS = (
     "refusal_verbs",
     "declined_acts",
     "counterpart_nouns",
+    "document_nouns",
     "demand_verbs",
     "appeal_verbs",
     "raid_words",
