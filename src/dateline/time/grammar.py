@@ -288,6 +288,14 @@ def _planned_before(plan: Token) -> bool:
     """A plan stated in the past ("had been due to expire Friday", "was first due to
     open on March 9", "were scheduled to") was often overtaken: its day may be past
     or ahead."""
+    if (
+        plan.dep_ == "acl"
+        and plan.head.head.i != plan.head.i
+        and plan.head.head.pos_ in ("VERB", "AUX")
+    ):
+        # "a memorial planned for Saturday was canceled": a plan that the clause
+        # around it reports in the past.
+        return tense(plan.head.head) == "past"
     # "had been due": the parser may hang "due" from "been", and "had" from that.
     owners = (
         [plan, plan.head] if plan.dep_ in ("acomp", "attr") or plan.head.lemma_ == "be" else [plan]
