@@ -1177,7 +1177,8 @@ def _resolve_set_weekday(
     weekday = _lookup(rules, "weekday", _field(match.rule.value, "weekday", match.groups))
     if weekday is None:
         return None
-    return _Resolved(value=f"XXXX-WXX-{int(weekday)}", precision="set", anchor="none")
+    suffix = _part_suffix(rules, _field(match.rule.value, "part", match.groups))
+    return _Resolved(value=f"XXXX-WXX-{int(weekday)}{suffix}", precision="set", anchor="none")
 
 
 def _late_in_the_day(suffix: str) -> bool:
