@@ -2154,8 +2154,11 @@ def _future_tense(token: Token) -> bool:
 
 def _self_reference(a: ActorRef, b: ActorRef) -> bool:
     """The same actor on both sides is no dyad (a government and its own
-    citizens or rebels is: domestic events keep the country on both sides)."""
-    return a.code == b.code or a.token == b.token
+    citizens or rebels is: domestic events keep the country on both sides). Two members
+    of one group mention ("the two leaders met": USAGOV+RUSGOV) share a token but are
+    two actors."""
+    members = a.resolved.id != b.resolved.id and a.mention.id == b.mention.id
+    return a.code == b.code or (a.token == b.token and not members)
 
 
 def _same(a: Event, b: Event) -> bool:
