@@ -75,6 +75,7 @@ ORG_STOPWORDS = {
 }
 SOURCE_PRIORITY = {
     "died": -1,
+    "dateline": 0,
     "wikidata": 0,
     "wikidata-leaders": 1,
     "plad": 2,
@@ -89,6 +90,33 @@ COW_MERGED = {"260": "DEU", "817": "VNM", "678": "YEM"}
 # (">date") is not taken to last beyond it.
 PHOENIX_SNAPSHOT = dt.date(2014, 1, 30)
 REIGN_SNAPSHOT = dt.date(2021, 3, 31)
+# PLAD, the latest of the leader datasets, censors spells still running when it was cut
+# (exit "Still in Office", end 2024-07-29). Such a spell is open: it lasts until the next
+# leader of the country takes office, which `LATER_LEADERS` records for changes after the
+# cut (facts of public record, added by dateline: name, country, first day, predecessor).
+STILL_IN_OFFICE = "Still in Office"
+LATER_LEADERS = (
+    # (country, leader, first day, the predecessor's names in the sources, predecessor's
+    # last day when it is not the day before)
+    ("GBR", "Keir Starmer", dt.date(2024, 7, 5), ("Sunak", "Rishi Sunak"), None),
+    (
+        "BGD",
+        "Muhammad Yunus",
+        dt.date(2024, 8, 8),
+        ("Hasina Wazed", "Sheikh Hasina"),
+        dt.date(2024, 8, 5),
+    ),
+    ("JPN", "Shigeru Ishiba", dt.date(2024, 10, 1), ("Fumio Kishida",), None),
+    ("USA", "Donald Trump", dt.date(2025, 1, 20), ("Joe Biden",), dt.date(2025, 1, 19)),
+    ("CAN", "Mark Carney", dt.date(2025, 3, 14), ("Justin Trudeau",), None),
+    (
+        "KOR",
+        "Lee Jae-myung",
+        dt.date(2025, 6, 4),
+        ("Yoon Suk Xeol", "Yoon Suk-yeol"),
+        dt.date(2025, 4, 4),
+    ),
+)
 # Countries whose people are named surname first in English news.
 SURNAME_FIRST = {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MNG", "SGP"}
 EAST_ASIAN = SURNAME_FIRST | {"JPN"}
@@ -525,7 +553,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
                 iso3,
                 row["leader"],
                 partial_date(row["startdate"]),
-                partial_date(row["enddate"], end=True),
+                None if row["exit"] == STILL_IN_OFFICE else partial_date(row["enddate"], end=True),
                 "plad",
                 row["plad_id"],
                 {"M": "m", "F": "f"}.get(row["gender"], ""),
@@ -702,6 +730,30 @@ def surname_leaders(
             person.roles.append(
                 (iso3 + "GOV", start, end, spell_source, "head of state or government")
             )
+
+
+def later_leaders(people: People) -> None:
+    """Leaders who took office after PLAD was cut (`LATER_LEADERS`): the predecessor's
+    spells as head of government still open on that day end on its last day."""
+    for iso3, name, start, predecessors, last_day in LATER_LEADERS:
+        last = last_day or start - dt.timedelta(days=1)
+        for predecessor in predecessors:
+            before = people.find(iso3, predecessor)
+            if before is None:
+                continue
+            before.roles = [
+                (code, begun, last, source, position)
+                if code == iso3 + "GOV"
+                and (begun is None or begun <= last)
+                and (end is None or end > last)
+                else (code, begun, end, source, position)
+                for code, begun, end, source, position in before.roles
+            ]
+        person = people.find(iso3, name)
+        if person is None:
+            person = people.add(Person(f"dateline:{name_key(name).replace(' ', '_')}", name, iso3))
+        person.leader = True
+        person.roles.append((iso3 + "GOV", start, None, "dateline", "head of state or government"))
 
 
 def phoenix_entity_country(actor: PhoenixActor) -> str | None:
@@ -1019,6 +1071,7 @@ def build(shared: Path, out: Path, built: str | None = None) -> dict[str, int]:
     organisations: list[tuple[str, str, str, list[str], str]] = []
     phoenix_people(shared, people, organisations)
     leader_people(shared, people, cow_to_iso3)
+    later_leaders(people)
     persons = finish_people(people)
     write_tsv(out / "countries.tsv", country_rows, built)
     write_tsv(

@@ -48,6 +48,16 @@ def code(knowledge: ActorKnowledge, name: str, day: str) -> str:
         ("Kim Jong-un", "2017-06-01", "PRKGOV"),
         ("Angela Merkel", "2017-06-01", "DEUGOV"),
         ("Emmanuel Macron", "2018-06-01", "FRAGOV"),
+        # PLAD's "Still in Office" spells are open, not ended on the day PLAD was cut
+        ("Vladimir Putin", "2025-08-15", "RUSGOV"),
+        ("Xi Jinping", "2025-08-15", "CHNGOV"),
+        # leaders after PLAD's cut (LATER_LEADERS), and their predecessors
+        ("Donald Trump", "2022-03-01", "USAELI"),
+        ("Donald Trump", "2025-08-15", "USAGOV"),
+        ("Joe Biden", "2024-09-01", "USAGOV"),
+        ("Joe Biden", "2025-02-15", "USAELI"),
+        ("Keir Starmer", "2024-09-01", "GBRGOV"),
+        ("Sheikh Hasina", "2024-09-01", "BGDELI"),
     ],
 )
 def test_dated_roles(knowledge: ActorKnowledge, name: str, day: str, expected: str) -> None:
