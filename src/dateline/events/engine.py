@@ -134,8 +134,10 @@ _INHERIT = frozenset({"xcomp", "conj", "pcomp", "prep", "acomp", "advcl", "ccomp
 # Threats and demands: the embedded act is what is threatened or demanded,
 # not an event of its own.
 _DIRECTIVE_EMBEDDERS = _LEXICON.words("directive_embedders")
-# The content of these is not coded separately (docs/events.md).
-_CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | _LEXICON.words("content_embedders_extra")
+# What these attribute to the accused is coded as the accused's act (EVENTS.md 2.3); the
+# content of a demand or threat is not (4.3).
+_ACCUSATION_VERBS = _LEXICON.words("accusation_verbs")
+_CONTENT_EMBEDDERS = _DIRECTIVE_EMBEDDERS | _ACCUSATION_VERBS
 _DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
 # Roots of acts a state or party does to people at home as well as abroad: appeals,
 # demands, criticism, rejection, threats, coercion and repression.
@@ -2434,6 +2436,42 @@ def _find_roles(d: Draft) -> bool:
     return True
 
 
+def _attributed_act(d: Draft) -> bool:
+    """'Armenia accused Azerbaijan of shelling border villages': the act an accusation
+    attributes is coded too (EVENTS.md 2.3), as the accused's act, aimed at what it names
+    or else at the accuser; 'charged that the police arrested members' keeps its own subject."""
+    accusation = _accusing_verb(d.token)
+    if accusation is None or d.noun:
+        return True
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in d.token.children):
+        accused = [
+            ref
+            for c in accusation.children
+            if c.dep_ in ("dobj", "dative")
+            for ref in d.mentions.actors_at(c)
+        ]
+        if not accused:
+            return False  # no one named as doing it: nothing to attribute
+        d.sources = accused
+    if not d.targets:
+        accusers, _ = d.stage._subjects(accusation, d.mentions)
+        d.targets = [a for a in accusers if all(_country(a) != _country(s) for s in d.sources)]
+    return True
+
+
+def _accusing_verb(token: Token) -> Token | None:
+    """The accusation verb whose content the trigger is: 'accused X of <trigger>ing',
+    'blamed X for <trigger>ing', 'charged that ... <trigger>'."""
+    head = token.head
+    if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.lower_ in ("of", "for"):
+        verb = head.head
+    elif token.dep_ == "ccomp":
+        verb = head
+    else:
+        return None
+    return verb if verb.pos_ == "VERB" and verb.lemma_.lower() in _ACCUSATION_VERBS else None
+
+
 def _bare_institution_where(d: Draft) -> bool:
     """'Police arrested 20 protesters in Moscow': a bare institution that took the story's
     country belongs to the country where its sentence says it acts, when the sentence
@@ -3248,6 +3286,7 @@ STEPS: tuple[Step, ...] = (
     Step("under-attack", "veto", _under_attack),
     Step("referenced-not-happening", "veto", _not_referenced),
     Step("roles", "roles", _find_roles),
+    Step("attributed-act", "roles", _attributed_act),
     Step("bare-institution-where", "roles", _bare_institution_where),
     Step("political-sources", "filter", _political_sources),
     Step("people-praise-own-leaders", "filter", _people_praise_own_leaders),
@@ -3407,9 +3446,9 @@ def _purpose_is_no_happening(v: _Settling) -> None:
 
 
 def _content_of_speech_act(v: _Settling) -> None:
-    """'urged Israel not to attack', 'accused Hamas of firing rockets': the content of a
-    demand, threat or accusation is not coded."""
-    if v.lemma not in _CONTENT_EMBEDDERS:
+    """'urged Israel not to attack', 'threatened to strike': the content of a demand or
+    threat is not coded (EVENTS.md 4.3); what an accusation attributes is (`attributed-act`)."""
+    if v.lemma not in _DIRECTIVE_EMBEDDERS:
         return
     for child in v.token.children:
         contents = [child]

@@ -27,7 +27,7 @@ LISTS = (
     "agent_suffixes",
     "people_nouns",
     "directive_embedders",
-    "content_embedders_extra",
+    "accusation_verbs",
     "commissives",
     "ready_words",
     "threat_verbs",
