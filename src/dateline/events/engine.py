@@ -113,6 +113,9 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
+# the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
+_SPEAKER_PRONOUNS = frozenset({"i", "we"})
+_QUOTE_MARKS = ('"', "\u201c", "\u201d")
 # "the statement charged": documents that speak for whoever issued them
 _DOCUMENT_NOUNS = _LEXICON.words("document_nouns")
 # how far back (tokens) a document's earlier mention is looked for: a story's length of
@@ -2668,6 +2671,50 @@ def _earlier_issuer(d: Draft, subject: Token) -> ActorRef | None:
     return None
 
 
+def _quoted_speaker(d: Draft) -> bool:
+    """'"We will not allow Iran to establish itself," Netanyahu said', '"I also warned the
+    Troika." (Dodik said so in the next sentence)': the speaker's own "I"/"we" is the
+    speaker, named by a reporting verb in the sentence or, for a quotation, in the
+    sentence before or after it (EVENTS.md 2.2)."""
+    if d.sources or d.noun:
+        return True
+    subject = next((c for c in d.token.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ not in _SPEAKER_PRONOUNS:
+        return True
+    sent = d.token.sent
+    speaker = _reported_speaker(d, sent, exclude=d.token.i)
+    if speaker is None and _quoted(sent):
+        doc = d.doc
+        neighbours = []
+        if sent.start > 0:
+            neighbours.append(doc[sent.start - 1].sent)
+        if sent.end < len(doc):
+            neighbours.append(doc[sent.end].sent)
+        for other in neighbours:
+            speaker = _reported_speaker(d, other, exclude=-1)
+            if speaker is not None:
+                break
+    if speaker is not None:
+        d.sources = [ActorRef(speaker.mention, speaker.resolved, subject.i)]
+    return True
+
+
+def _reported_speaker(d: Draft, sent: Any, exclude: int) -> ActorRef | None:
+    """The actor a reporting verb of the sentence names as speaking ('..., he said')."""
+    reporting = d.stage.patterns.reporting
+    for token in sent:
+        if token.i != exclude and token.pos_ == "VERB" and token.lemma_.lower() in reporting:
+            found, _ = d.stage._subjects(token, d.mentions)
+            speakers = [r for r in found if _political(r.code)]
+            if speakers:
+                return speakers[0]
+    return None
+
+
+def _quoted(sent: Any) -> bool:
+    return any(mark in sent.text for mark in _QUOTE_MARKS)
+
+
 def _protesting_crowd(d: Draft) -> bool:
     if d.sources or d.code[:2] != "14":
         return True
@@ -3299,6 +3346,7 @@ STEPS: tuple[Step, ...] = (
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
     Step("pronoun-source", "roles", _pronoun_source),
     Step("document-speaker", "roles", _document_speaker),
+    Step("quoted-speaker", "roles", _quoted_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
     Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
