@@ -3448,6 +3448,27 @@ def _commissive_codes_intent(v: _Settling) -> None:
             v.drop.add(head.i, "commissive-codes-intent")
 
 
+def _agreement_is_intent(v: _Settling) -> None:
+    """'agreed to participate in talks', 'agreed to a prisoner exchange', 'agreed to hold
+    talks on Monday': agreeing to do something is a stated intent to do it (03x, of the
+    agreed act's kind), not cooperation (05); a dated act is coded apart, planned."""
+    if v.lemma not in _COMMISSIVES or v.token.i not in v.found:
+        return
+    match = v.found[v.token.i]
+    if not match.code or match.code[:2] != "05":
+        return
+    embedded = next((c for c in v.token.children if c.dep_ == "xcomp"), None)
+    if embedded is None:
+        to = next((c for c in v.token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        if to is not None:
+            embedded = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if embedded is None:
+        return
+    act = v.found.get(embedded.i)
+    code = _intent_code(act.code) if act is not None and act.code else "030"
+    v.found[v.token.i] = replace(match, code=code, reverse_code=None)
+
+
 def _commissive_over_noun(v: _Settling) -> None:
     """'agreed to continue negotiations', 'pledged to resume talks': the event noun under the
     commissive's infinitive is the intended act (03x), said now; the agreement itself is not
@@ -3515,6 +3536,7 @@ VERB_SETTLING: tuple[Callable[[_Settling], None], ...] = (
     _embedder_lends_modality,
     _commissive_codes_intent,
     _commissive_over_noun,
+    _agreement_is_intent,
     _threat_of_act,
     _denial_codes_denied_act,
     _purpose_is_no_happening,
