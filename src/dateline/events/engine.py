@@ -1696,10 +1696,12 @@ def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str |
 
 
 def _agentless_passive(token: Token) -> bool:
-    """A passive verb with no 'by' agent ("were detained", "was deported")."""
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children) and not any(
-        c.dep_ == "agent" for c in token.children
+    """A passive verb with no 'by' agent ("were detained", "was deported"), or a past
+    participle describing its patient ("those detained", "people arrested on Sunday")."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children) or (
+        token.dep_ == "acl" and token.tag_ == "VBN"
     )
+    return passive and not any(c.dep_ == "agent" for c in token.children)
 
 
 def _country_counts(mentions: Sequence[ActorMention]) -> dict[str, int]:
@@ -2585,8 +2587,10 @@ def _state_agent_of_passive(d: Draft) -> bool:
         and not d.noun
         and d.code in _STATE_ONLY_CODES
         and _agentless_passive(token)
-        and (home := d.discourse.home) is not None
+        and (home := _where_country(token, d.places) or d.discourse.home) is not None
     ):
+        # the state where it happened ("protesters were detained in Moscow"), else the
+        # country the story is about
         d.sources = [_state_actor(home, token, _STATE_ONLY_CODES[d.code])]
         if not d.targets:
             patient = next((c for c in token.children if c.dep_ == "nsubjpass"), token.head)
