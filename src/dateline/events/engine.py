@@ -1658,6 +1658,9 @@ _STATE_ONLY_CODES: dict[str, str] = {
 _HOME_SHARE = 0.5
 # A story is about two countries when they hold this share of its actor mentions.
 _DYAD_SHARE = 0.75
+# A story's lead is its first sentences; its day is news of the last week, not history.
+_LEAD_SENTENCES = 2
+_LEAD_DAYS = 7
 # Cooperative acts that, between two bodies of one country, are dealings inside it (on the
 # real dev split 1 right of 12 so coded): intents, meetings, aid, concessions.
 _INSIDE_ROOTS = frozenset({"03", "04", "06", "07", "08"})
@@ -3207,10 +3210,39 @@ def _dating(d: Draft) -> bool:
         d.timex = _sentence_date(d)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
-    else:
-        report = d.document.article.date
-        d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report) or report_date(report)
+        return True
+    report = d.document.article.date
+    d.date = narrative_date(d.narrative, d.anchor, d.sentence[0], report)
+    if d.date is None and (lead := _lead_date(d)) is not None:
+        d.date = replace(date_from_timex(lead), basis="narrative")
+    if d.date is None:
+        d.date = report_date(report)
     return True
+
+
+def _lead_date(d: Draft) -> TimeExpr | None:
+    """'Hayashi and his counterpart Park met in New York on Monday ... Hayashi also
+    repeated his call': the day a story's lead gives its news (the first of its first
+    two sentences to name one past day, within the week before the story, on a verb
+    rather than a noun: not "after Sunday's election") dates the story's later undated
+    acts, which tell of the same happening (EVENTS.md 6: the story dates the happening)."""
+    if d.modality != "asserted":
+        return None
+    report = d.document.article.date
+    for index in range(_LEAD_SENTENCES):
+        dates = [t for t in d.discourse.past_dates.get(index, []) if t.precision == "day"]
+        if not dates:
+            continue
+        if len({t.value for t in dates}) != 1 or index == d.sentence[0]:
+            return None
+        day = date_from_timex(dates[0]).start
+        if day is None or not 0 < (report - day).days <= _LEAD_DAYS:
+            return None
+        span = d.doc.char_span(dates[0].start, dates[0].end, alignment_mode="expand")
+        if span is None or span.root.dep_ in ("poss", "compound", "nmod", "amod"):
+            return None  # "after Sunday's disputed election": the noun's day, not the news'
+        return dates[0]
+    return None
 
 
 def _sentence_date(d: Draft) -> TimeExpr | None:
