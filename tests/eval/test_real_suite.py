@@ -20,21 +20,42 @@ def dev_report(nlp: Any, shared_data: Any) -> EvalReport:
     return evaluate_real("dev", pipeline=build_pipeline(nlp=nlp))
 
 
-# measured 2026-12-06 (second session) on the 100 dev stories (634 gold events); first
-# session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450
+# measured 2026-12-06 (third session) on the 100 dev stories (634 gold events); first
+# session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450;
+# second session's end: F1 0.315, P 0.558, date lenient 0.730 (0.442 off the story day)
 FLOORS = {
-    "f1": 0.29,  # measured 0.315
-    "precision": 0.53,  # measured 0.558
-    "recall": 0.20,  # measured 0.219
-    "modality": 0.93,  # measured 0.964
-    "date_lenient": 0.70,  # measured 0.730
-    "date_lenient_off_story_day": 0.40,  # measured 0.442
+    "f1": 0.33,  # measured 0.342
+    "precision": 0.56,  # measured 0.584
+    "recall": 0.23,  # measured 0.241
+    "modality": 0.94,  # measured 0.961
+    "date_lenient": 0.82,  # measured 0.839
+    "date_lenient_off_story_day": 0.70,  # measured 0.724
+}
+# the second blind batch (60 stories, 454 scored gold events), first scored this session
+# before any change (F1 0.276), then developed on beside dev
+DEV2_FLOORS = {
+    "f1": 0.28,  # measured 0.297
+    "precision": 0.50,  # measured 0.528
+    "recall": 0.19,  # measured 0.207
+    "date_lenient": 0.90,  # measured 0.927
 }
 
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_floor(metric: str, dev_report: EvalReport) -> None:
     assert dev_report.metrics[metric] >= FLOORS[metric], dev_report.details[:5]
+
+
+@pytest.fixture(scope="module")
+def dev2_report(nlp: Any, shared_data: Any) -> EvalReport:
+    from dateline.run import build_pipeline
+
+    return evaluate_real("dev2", pipeline=build_pipeline(nlp=nlp))
+
+
+@pytest.mark.parametrize("metric", sorted(DEV2_FLOORS))
+def test_dev2_floor(metric: str, dev2_report: EvalReport) -> None:
+    assert dev2_report.metrics[metric] >= DEV2_FLOORS[metric], dev2_report.details[:5]
 
 
 def test_the_corpus_is_what_the_issue_asks(shared_data: Any) -> None:
