@@ -113,6 +113,8 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
+# nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
+_ACT_NOUNS = _LEXICON.words("act_nouns")
 # the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
 _SPEAKER_PRONOUNS = frozenset({"i", "we"})
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
@@ -2395,6 +2397,8 @@ class Draft:
     place: tuple[Token, Place] | None = None
     visiting: bool = False
     mutual: bool = False  # the sources act on each other: no directed pairs
+    # tokens of actors that are the victims of a criticised act, never its target
+    victims: set[int] = field(default_factory=set)
     pairs: list[Pair] = field(default_factory=list)
     anchor: Token | None = None
     modality: str = "asserted"
@@ -2478,6 +2482,48 @@ def _accusing_verb(token: Token) -> Token | None:
     else:
         return None
     return verb if verb.pos_ == "VERB" and verb.lemma_.lower() in _ACCUSATION_VERBS else None
+
+
+def _criticised_act(d: Draft) -> bool:
+    """'Putin condemned the downing of a Russian jet', 'Canada denounced a crackdown on
+    activists': criticism of an act is aimed at whoever did it (its 'by' agent or owner),
+    not at its victims; with no doer named the target is left to the story (EVENTS.md 2.2:
+    the accused is the target)."""
+    if d.noun or d.code[:2] != "11":
+        return True
+    act = next((c for c in d.token.children if c.dep_ == "dobj"), None)
+    if act is None or not _names_an_act(d, act):
+        return True
+    doers = _act_doers(act, d.mentions)
+    victims = {ref.token for ref in d.targets} - {ref.token for ref in doers}
+    if doers:
+        d.targets = doers
+    elif victims and all(act.i < t <= act.right_edge.i for t in victims):
+        d.targets, d.victims = [], victims
+    return True
+
+
+def _names_an_act(d: Draft, noun: Token) -> bool:
+    """A noun that names an act: an event trigger noun or a verbal noun ('the downing')."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return False
+    lemma = noun.lemma_.lower()
+    return lemma in d.stage.patterns.nouns or lemma in _ACT_NOUNS or noun.lower_.endswith("ing")
+
+
+def _act_doers(noun: Token, mentions: MentionIndex) -> list[ActorRef]:
+    """The doer an act noun names: its owner ('Turkey's downing') or 'by' agent."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            refs = mentions.actors_at(child)
+            if refs:
+                return refs
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for pobj in child.children:
+                refs = mentions.actors_at(pobj) if pobj.dep_ == "pobj" else []
+                if refs:
+                    return refs
+    return []
 
 
 def _bare_institution_where(d: Draft) -> bool:
@@ -3141,7 +3187,7 @@ def _pairs_with_targets(d: Draft, a: ActorRef) -> None:
 
 def _pairs_without_target(d: Draft, a: ActorRef) -> None:
     stage, token, mentions, code = d.stage, d.token, d.mentions, d.match.code
-    exclude = {s.token for s in d.sources}
+    exclude = {s.token for s in d.sources} | d.victims
     if not code:
         return
     if code[:2] in _DIRECTED_SPEECH_ROOTS:
@@ -3395,6 +3441,7 @@ STEPS: tuple[Step, ...] = (
     Step("visit-host", "pairing", _visit_host),
     Step("domestic-patient", "roles", _domestic_patient),
     Step("home-object", "roles", _home_object),
+    Step("criticised-act", "roles", _criticised_act),
     Step("directed-pairs", "pairing", _directed_pairs),
     Step("story-counterpart", "pairing", _story_counterpart),
     Step("protest-at-home", "pairing", _protest_at_home),

@@ -46,6 +46,7 @@ LISTS = (
     "declined_acts",
     "counterpart_nouns",
     "document_nouns",
+    "act_nouns",
     "demand_verbs",
     "appeal_verbs",
     "raid_words",
