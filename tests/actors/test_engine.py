@@ -228,6 +228,13 @@ def test_group_members(founding: Document) -> None:
             "Harumi Zenbo",
             None,
         ),
+        # a name that opens the next clause is its subject, not an apposition
+        (
+            "As he flew toward a meeting with North Korea's leader, Trump lashed out at Canada.",
+            "2018-06-10",
+            "Trump",
+            "USAGOV",
+        ),
     ],
 )
 def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:

@@ -225,6 +225,15 @@ def appos(doc: Doc, role: Atom, person: Atom) -> bool:
     for i in role_tokens:
         if doc[i].dep_ == "appos" and doc[i].head.i in person_tokens:
             return True
+    head = doc[person.end - 1]
+    if (
+        head.dep_ in ("nsubj", "nsubjpass")
+        and head.head.i >= person.end
+        and (person.end >= len(doc) or doc[person.end].text != ",")
+    ):
+        # "... a meeting with North Korea's leader, Trump lashed out": the name opens the
+        # next clause as its subject; an apposition is closed by a comma ("leader, Trump, said")
+        return False
     last = doc[role.end - 1]
     return last.tag_ in {"NN", "NNP"}
 
