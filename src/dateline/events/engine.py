@@ -113,6 +113,8 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
+# words by which calling a thing something condemns it (111)
+_DAMNING_WORDS = _LEXICON.words("damning_words")
 # nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
 _ACT_NOUNS = _LEXICON.words("act_nouns")
 # the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
@@ -849,7 +851,12 @@ class EventStage:
             # protest is intransitive: "thousands demonstrated", not "demonstrated its
             # might" or "demonstrated that nobody could match ..." (with an object: "show")
             return None
-        labelled = lemma == "call" and any(c.dep_ == "oprd" for c in token.children)
+        labels = [c for c in token.children if c.dep_ == "oprd"]
+        labelled = lemma == "call" and bool(labels)
+        if labelled and not any(_damning(label) for label in labels):
+            # "called themselves the National Council", "a region also called Macedonia",
+            # "called the two countries neighbours": a name, not a verdict
+            return None
         return Match(
             trigger=token.i,
             entry=entry,
@@ -2131,6 +2138,14 @@ def _intent_code(code: str) -> str:
     if root in ("10", "11", "12", "13", "14"):
         return "130"
     return "030"
+
+
+def _damning(label: Token) -> bool:
+    """Whether the label a thing is called by condemns it ("an unforgivable, rash act",
+    "a provocation", "unacceptable")."""
+    return any(
+        t.lemma_.lower() in _DAMNING_WORDS or t.lower_ in _DAMNING_WORDS for t in label.subtree
+    )
 
 
 def _country(ref: ActorRef) -> str:

@@ -47,6 +47,7 @@ LISTS = (
     "counterpart_nouns",
     "document_nouns",
     "act_nouns",
+    "damning_words",
     "demand_verbs",
     "appeal_verbs",
     "raid_words",
