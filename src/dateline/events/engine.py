@@ -1782,6 +1782,13 @@ def _reporting_head(token: Token, reporting: frozenset[str]) -> Token | None:
     return None
 
 
+def _stated_intent(code: str) -> str:
+    """What "X would <code>" in reported speech codes: the intent (03x, a threat for
+    force), except for disapproval -- "said it would lodge a protest" is the protest,
+    told now (EVENTS.md 4.3: the communicative act), not a threat."""
+    return code if code[:2] == "11" else _intent_code(code)
+
+
 def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
     """ "X would do" in reported speech is an intent, "X would not do" a
     rejection; not inside a conditional ("would respond if attacked")."""
@@ -3392,7 +3399,7 @@ def _stance(d: Draft) -> bool:
     if stance is not None:
         d.modality = "asserted"
         d.pairs = [
-            (source, target, "120" if stance == "reject" else _intent_code(event_code))
+            (source, target, "120" if stance == "reject" else _stated_intent(event_code))
             for source, target, event_code in d.pairs
         ]
     if (stance is not None or d.match.directed) and d.timex is None:
