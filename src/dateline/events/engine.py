@@ -3266,6 +3266,9 @@ def _not_a_condition(d: Draft) -> bool:
 def _dating(d: Draft) -> bool:
     assert d.anchor is not None
     d.timex = pick_timex(d.anchor, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is not None and d.code[:2] == "03" and d.timex.governor != d.anchor.idx:
+        # "agreed to hold talks on Monday": Monday dates the talks; the intent is stated now
+        d.timex = None
     if d.timex is None and d.noun:
         d.timex = _noun_timex(d.token, d.discourse.timex_tokens)
     if d.timex is None:
