@@ -53,6 +53,8 @@ TARGET_PREPS = frozenset(
         "between",
     }
 )
+# A country word this close to a more specific actor of its country belongs to its phrase.
+SAME_PHRASE_TOKENS = 3
 # Prepositions whose object is a place or a time, not a party to the event.
 _SETTING_PREPS = frozenset({"in", "at", "during", "near", "since", "after", "before", "until"})
 # "his counterpart": the possessor is the other party, not this one
@@ -266,8 +268,10 @@ class MentionIndex:
 
 
 def unique_actors(refs: Iterable[ActorRef]) -> list[ActorRef]:
-    """Distinct actors; of a country and its own more specific actor found
-    together ("his Chinese counterpart Wang Yi": CHN and CHNGOV), the latter."""
+    """Distinct actors; of a country and its own more specific actor found together in
+    one phrase ("his Chinese counterpart Wang Yi": CHN and CHNGOV), the latter -- but two
+    parties of one country stay two ("the Sudanese army and the paramilitary Rapid Support
+    Forces": SDNMIL and SDN)."""
     seen: set[tuple[str, int]] = set()
     out: list[ActorRef] = []
     for ref in refs:
@@ -275,9 +279,13 @@ def unique_actors(refs: Iterable[ActorRef]) -> list[ActorRef]:
         if key not in seen:
             seen.add(key)
             out.append(ref)
-    codes = [ref.code for ref in out]
     return [
         ref
         for ref in out
-        if not any(other != ref.code and other.startswith(ref.code) for other in codes)
+        if not any(
+            other.code != ref.code
+            and other.code.startswith(ref.code)
+            and abs(other.token - ref.token) <= SAME_PHRASE_TOKENS
+            for other in out
+        )
     ]
