@@ -101,3 +101,8 @@ def test_a_story_the_pipeline_fails_on_is_reported_not_fatal(
     # its gold events count as missed; the other stories are scored as usual
     assert report.metrics["gold"] == dev_report.metrics["gold"]
     assert report.metrics["recall"] <= dev_report.metrics["recall"]
+
+
+def test_the_report_splits_the_score_by_source(dev_report: EvalReport) -> None:
+    for source in ("modern", "reuters", "kcna"):
+        assert 0.0 < dev_report.metrics[f"{source}.f1"] <= 1.0

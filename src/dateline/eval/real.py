@@ -528,6 +528,12 @@ def evaluate_real(
     report = score_matches(matches, f"events on real stories ({split}, {len(stories)} stories)")
     report.metrics["stories"] = float(len(stories))
     report.metrics["failed_stories"] = float(len(failed_ids))
+    # by source (modern outlets, Reuters-21578 wire, KCNA agency copy): they differ a lot
+    for source in sorted({story.source for story in stories}):
+        part = [m for m, story in zip(matches, stories, strict=True) if story.source == source]
+        by_source = score_matches(part, source).metrics
+        for name in ("precision", "recall", "f1"):
+            report.metrics[f"{source}.{name}"] = by_source[name]
     report.details[:0] = [
         f"failed   {story_id}: {failures.get(story_id, 'the pipeline failed')}"
         for story_id in failed_ids
