@@ -301,14 +301,7 @@ class Event:
             "event_id": self.event_id, "article_id": self.article_id,
             "sentence_index": self.sentence_index, "sentence": self.sentence,
             "trigger": self.trigger,
-            "source_text": source.text, "source_name": source.name,
-            "source_code": source.cameo_code, "source_country": source.country,
-            "source_sector": source.sector,
-            "target_text": target.text if target else None,
-            "target_name": target.name if target else None,
-            "target_code": target.cameo_code if target else None,
-            "target_country": target.country if target else None,
-            "target_sector": target.sector if target else None,
+            **_actor_columns("source", source), **_actor_columns("target", target),
             "cameo_code": self.cameo_code, "cameo_root": self.cameo_root,
             "cameo_name": self.cameo_name, "goldstein": self.goldstein,
             "quad_class": self.quad_class, "plover_event": self.plover_event,
@@ -326,6 +319,17 @@ class Event:
             "record": json.dumps(self.to_dict(), ensure_ascii=False),
             "schema_version": self.schema_version, "rules_version": self.rules_version,
         }  # fmt: skip
+
+
+def _actor_columns(prefix: str, actor: EventActor | None) -> dict[str, Any]:
+    """An event's source or target as the store's flat columns (all None for no target)."""
+    return {
+        f"{prefix}_text": actor.text if actor else None,
+        f"{prefix}_name": actor.name if actor else None,
+        f"{prefix}_code": actor.cameo_code if actor else None,
+        f"{prefix}_country": actor.country if actor else None,
+        f"{prefix}_sector": actor.sector if actor else None,
+    }
 
 
 def _span(value: Mapping[str, int] | None) -> Span | None:

@@ -1735,6 +1735,11 @@ def _home_country(counts: Mapping[str, int]) -> str | None:
     return best
 
 
+def _other_of(dyad: tuple[str, str], country: str) -> str:
+    """The other of a story's two countries."""
+    return dyad[1] if country == dyad[0] else dyad[0]
+
+
 def _story_dyad(counts: Mapping[str, int]) -> tuple[str, str] | None:
     """The two countries a story is about, when two hold most of its actor mentions
     (`_DYAD_SHARE`, international organisations not counted) and each is named twice."""
@@ -2535,12 +2540,20 @@ def _names_an_act(d: Draft, noun: Token) -> bool:
 
 def _act_doers(noun: Token, mentions: MentionIndex) -> list[ActorRef]:
     """The doer an act noun names: its owner ('Turkey's downing') or 'by' agent."""
+    return _phrase_party(noun, mentions, ("poss",), ("by",))
+
+
+def _phrase_party(
+    noun: Token, mentions: MentionIndex, owners: tuple[str, ...], preps: tuple[str, ...]
+) -> list[ActorRef]:
+    """The actors a noun's own phrase names as its party, the first found in its children:
+    an owner (a child of one of the `owners` dependencies) or the object of one of `preps`."""
     for child in noun.children:
-        if child.dep_ == "poss":
+        if child.dep_ in owners:
             refs = mentions.actors_at(child)
             if refs:
                 return refs
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if child.dep_ == "prep" and child.lower_ in preps:
             for pobj in child.children:
                 refs = mentions.actors_at(pobj) if pobj.dep_ == "pobj" else []
                 if refs:
@@ -2706,16 +2719,9 @@ def _issuer(d: Draft, noun: Token) -> ActorRef | None:
     """Who a document noun's own phrase or clause says issued it: its owner ('the ministry's
     statement', 'the KCNA statement'), 'by'/'of'/'from' X, or the subject of the verb that
     issued, sent or spoke in it ('X issued a statement', 'X said in a statement')."""
-    for child in noun.children:
-        if child.dep_ in ("poss", "compound"):
-            found = d.mentions.actors_at(child)
-            if found:
-                return found[0]
-        if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
-            for pobj in child.children:
-                found = d.mentions.actors_at(pobj) if pobj.dep_ == "pobj" else []
-                if found:
-                    return found[0]
+    named = _phrase_party(noun, d.mentions, ("poss", "compound"), ("by", "of", "from"))
+    if named:
+        return named[0]
     verb = None
     if noun.dep_ == "dobj":
         verb = noun.head
@@ -2732,9 +2738,9 @@ def _earlier_issuer(d: Draft, subject: Token) -> ActorRef | None:
     """The issuer of the latest earlier document of the same name ('a joint statement' ...
     'the statement'), looking back over at most a few of them."""
     lemma = subject.lemma_.lower()
-    earlier = [t for t in d.doc[max(0, subject.i - _DOCUMENT_LOOKBACK) : subject.i]]
     checked = 0
-    for token in reversed(earlier):
+    for i in range(subject.i - 1, max(0, subject.i - _DOCUMENT_LOOKBACK) - 1, -1):
+        token = d.doc[i]
         if token.lemma_.lower() != lemma:
             continue
         issuer = _issuer(d, token)
@@ -2939,8 +2945,7 @@ def _unnamed_counterpart(d: Draft) -> bool:
     (country,) = countries
     if country not in dyad:
         return True
-    other = dyad[1] if country == dyad[0] else dyad[0]
-    d.targets = [_state_actor(other, part, "GOV")]
+    d.targets = [_state_actor(_other_of(dyad, country), part, "GOV")]
     return True
 
 
@@ -3047,8 +3052,7 @@ def _story_counterpart(d: Draft) -> bool:
     for source in d.sources:
         country = source.resolved.country
         if country in dyad:
-            other = dyad[1] if country == dyad[0] else dyad[0]
-            pairs.append((source, _state_actor(other, d.token, ""), d.code))
+            pairs.append((source, _state_actor(_other_of(dyad, country), d.token, ""), d.code))
     if pairs:
         d.pairs = pairs
     return True
