@@ -1038,11 +1038,7 @@ def eval_time(
         ),
     ] = None,
     split: Annotated[
-        str,
-        typer.Option(
-            help="real suite: dev, dev2 (the second blind batch), several joined by commas "
-            "(dev,dev2), or test (score test once per session)."
-        ),
+        str, typer.Option(help="real suite: dev, or test (score test once per session).")
     ] = "dev",
     agreement: Annotated[
         bool,
