@@ -115,6 +115,13 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 _PARTY_PREPS = _LEXICON.words("party_preps")
 # words by which calling a thing something condemns it (111)
 _DAMNING_WORDS = _LEXICON.words("damning_words")
+# "said X committed crimes", "said X was a great man": statements that judge a party
+_VERDICT_VERBS = _LEXICON.words("verdict_verbs")
+_PRAISE_WORDS = _LEXICON.words("praise_words")
+_BLAME_WORDS = _LEXICON.words("blame_words")
+# subjects a verdict is about no party through: the speaker, the hearer, an empty 'there'
+_VERDICT_BLOCK = "VERDICT"
+_UNJUDGED_SUBJECTS = frozenset({"i", "we", "you", "there", "this", "that", "which", "what", "who"})
 # nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
 _ACT_NOUNS = _LEXICON.words("act_nouns")
 # the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
@@ -301,8 +308,16 @@ def _local_tokens(
 def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None = None) -> _Zone:
     zone = _Zone(trigger=trigger)
     dep, pos, head, words = view.dep, view.pos, view.head, view.words
+    # a passive's subject is the active verb's object ("wreaths were laid" is "laid
+    # wreaths"): its words come after the trigger in PETRARCH's terms
+    patient = {
+        node
+        for child in view.children[trigger]
+        if dep[child] == "nsubjpass" and pos[trigger] in ("VERB", "AUX")
+        for node in view.subtree(child)
+    }
     for token in _local_tokens(view, trigger, is_trigger):
-        if token < trigger:
+        if token < trigger and token not in patient:
             zone.before.update(words[token])
         else:
             is_prep = dep[token] in ("prep", "agent", "dative") or pos[token] == "ADP"
@@ -908,8 +923,14 @@ class EventStage:
             pos = view.pos[i]
             table = verbs if pos in ("VERB", "AUX") else nouns if pos in ("NOUN", "PROPN") else None
             if table is None or not any(word in table for word in view.words[i]):
+                if pos == "VERB" and any(word in _VERDICT_VERBS for word in view.words[i]):
+                    verdict = _verdict_match(doc[i])
+                    if verdict is not None:
+                        found[i] = verdict
                 continue
             match = self.best_match(doc[i], view)
+            if match is None and any(word in _VERDICT_VERBS for word in view.words[i]):
+                match = _verdict_match(doc[i])
             if match is not None:
                 found[i] = match
             elif self._trace is not None:
@@ -2152,6 +2173,47 @@ def _intent_code(code: str) -> str:
     return "030"
 
 
+def _verdict_match(token: Token) -> Match | None:
+    """'said Kim Il Sung was the greatest man' (051), 'said the US had committed crimes'
+    (112), 'said Maduro is a dictator' (111): a plain statement whose content clause judges a
+    party is praise or blame of that party (EVENTS.md 2.2), aimed at the clause's subject."""
+    for clause in token.children:
+        if clause.dep_ != "ccomp" or any(c.dep_ == "neg" for c in clause.children):
+            continue
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.lower_ in _UNJUDGED_SUBJECTS:
+            continue
+        said_of = {t.i for t in subject.subtree}
+        words: set[str] = set()
+        for t in clause.subtree:
+            # judging words name or qualify ("crimes", "brilliant"); a verb in the
+            # clause ("was stabbed") is an act, coded on its own
+            if t.i not in said_of and t.pos_ in ("NOUN", "ADJ"):
+                words.update((t.lower_, t.lemma_.lower()))
+        praise, blame = bool(words & _PRAISE_WORDS), bool(words & _BLAME_WORDS)
+        if praise == blame:
+            continue
+        # a verdict on what the party is ("is a dictator") criticises; one on what it
+        # did ("committed crimes") accuses
+        code = "051" if praise else "111" if clause.lemma_ == "be" else "112"
+        lemma = token.lemma_.lower()
+        entry = TriggerEntry(
+            lemma=lemma, kind="verb", block=_VERDICT_BLOCK, default_code=None,
+            default_reverse=None, rule_id=f"verdict:{lemma}",
+        )
+        return Match(
+            trigger=token.i,
+            entry=entry,
+            pattern=None,
+            code=code,
+            reverse_code=None,
+            specificity=0,
+            target_hint=subject.i,
+            directed=True,
+        )
+    return None
+
+
 def _damning(label: Token) -> bool:
     """Whether the label a thing is called by condemns it ("an unforgivable, rash act",
     "a provocation", "unacceptable")."""
@@ -2594,10 +2656,13 @@ def _political_sources(d: Draft) -> bool:
 
 
 def _people_praise_own_leaders(d: Draft) -> bool:
+    # "the minister said the late president was a great man": a verdict of praise on
+    # one's own country's leaders is a people's praise too, whoever speaks it
+    verdict = d.match.entry.block == _VERDICT_BLOCK
     if (
         d.sources
         and d.code[:2] in _COOPERATIVE_ROOTS
-        and all(s.code[3:6] == "PPL" for s in d.sources)
+        and (verdict or all(s.code[3:6] == "PPL" for s in d.sources))
     ):
         d.targets = [t for t in d.targets if _country(t) != _country(d.sources[0])]
         if not d.targets:
@@ -3281,7 +3346,8 @@ def _dating(d: Draft) -> bool:
         said = _reporting_head(d.anchor, d.stage.patterns.reporting)
         if said is not None:
             d.timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
-    if d.timex is None:
+    if d.timex is None and d.match.entry.block != _VERDICT_BLOCK:
+        # (a verdict is dated when said: the dates of its sentence are those of what it judges)
         d.timex = _sentence_date(d)
     if d.timex is not None:
         d.date = date_from_timex(d.timex)
