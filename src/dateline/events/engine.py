@@ -156,7 +156,9 @@ _DOMESTIC_PATIENTS = _LEXICON.words("domestic_patients")
 # Roots of acts a state or party does to people at home as well as abroad: appeals,
 # demands, criticism, rejection, threats, coercion and repression.
 _DOMESTIC_ROOTS = frozenset({"02", "10", "11", "12", "13", "17"})
-_HOME_OBJECT_ROOTS = frozenset({"10", "11", "17", "18"})
+_HOME_OBJECT_ROOTS = frozenset({"10", "11", "12", "17", "18"})
+# the 12x verbs whose rejection is aimed at home or at the story's other country
+_REJECTION_VERBS = _LEXICON.words("rejection_verbs")
 # "agreed to", "pledged to", "is ready to": intent, CAMEO 03.
 _COMMISSIVES = _LEXICON.words("commissives")
 _READY = _LEXICON.words("ready_words")
@@ -1697,7 +1699,7 @@ _INSIDE_ROOTS = frozenset({"03", "04", "06", "07", "08"})
 # Acts a careful coder aims at the story's other country when the sentence names no one:
 # appeals, intents, cooperation, criticism, threats, reductions of relations (on the real dev
 # split consultation, demands and rejections so aimed were right 2 times in 16).
-_DYAD_ROOTS = frozenset({"02", "03", "05", "11", "13", "16"})
+_DYAD_ROOTS = frozenset({"02", "03", "05", "11", "12", "13", "16"})
 
 
 _FIRST_SECOND_PERSON = _LEXICON.words("first_second_person")
@@ -3111,6 +3113,8 @@ def _story_counterpart(d: Draft) -> bool:
     dyad = d.discourse.dyad
     if dyad is None or d.mutual or d.targets or d.code[:2] not in _DYAD_ROOTS:
         return True
+    if d.code[:2] == "12" and not _rejects(d.token):
+        return True
     if d.pairs and any(target is not None for _, target, _ in d.pairs):
         return True
     pairs: list[Pair] = []
@@ -3190,19 +3194,28 @@ def _home_object(d: Draft) -> bool:
     country, as a careful coder records them."""
     if d.mutual or d.targets or len(d.sources) != 1 or d.code[:2] not in _HOME_OBJECT_ROOTS:
         return True
+    if d.code[:2] == "12" and not _rejects(d.token):
+        return True
     source = d.sources[0]
     country = source.resolved.country
     if not country or country != d.discourse.home or source.code.startswith("IGO"):
         return True
-    # a demand's or threat's clause is what it asks or threatens ("demanded that the ministry
-    # stop"); a criticism's clause is only an argument ("arguing that the benefits are unfair")
-    obj = _object_of(d.token, clauses=d.code[:2] in ("10", "13"))
+    # a demand's, refusal's or threat's clause is what it asks, refuses or threatens
+    # ("demanded that the ministry stop", "refused to step down"); a criticism's clause is
+    # only an argument ("arguing that the benefits are unfair")
+    obj = _object_of(d.token, clauses=d.code[:2] in ("10", "12", "13"))
     if obj is None:
         return True
     refs = (d.mentions.ref(t) for t in obj.subtree)
     if all(r is None or r.resolved.country in (None, country) for r in refs):
         d.targets = [_state_actor(country, obj, "")]
     return True
+
+
+def _rejects(token: Token) -> bool:
+    """Whether a 12x trigger says the rejection itself ('rejected', 'refused'), not one of
+    CAMEO's other 12 verbs ('delayed', 'stalled'), which name no one unless the text does."""
+    return token.lemma_.lower() in _REJECTION_VERBS or token.lower_ in _REJECTION_VERBS
 
 
 def _object_of(token: Token, clauses: bool = False) -> Token | None:

@@ -43,6 +43,7 @@ LISTS = (
     "domestic_patients",
     "resignation_words",
     "refusal_verbs",
+    "rejection_verbs",
     "declined_acts",
     "counterpart_nouns",
     "document_nouns",
