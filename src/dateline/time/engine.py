@@ -823,8 +823,17 @@ def _resolve_date(
             return None
         anchor_day = dct
         rule_choice = _choice_from_rel(rules, _field(spec, "direction", groups))
+        years_back = int(spec.get("years_back", 0))
+        if years_back:
+            # "in May a year ago": the May nearest to the day a year before the story's.
+            anchor_day = shift_date(dct, "year", -years_back)
+            rule_choice = "closest"
         choice = rule_choice or _choice_from_grammar(clause)
-        if reported is not None and (rule_choice is None or not reported.narrative):
+        if (
+            reported is not None
+            and not years_back
+            and (rule_choice is None or not reported.narrative)
+        ):
             anchor, anchor_day = reported.id, reported.day
             if reported.narrative:
                 choice = "onward"

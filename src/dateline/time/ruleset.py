@@ -76,6 +76,7 @@ _VALUE_KEYS = frozenset(
         "era",
         "generic",
         "day_shift",
+        "years_back",
     }
 )
 # Value keys whose literal settings the engine knows.
