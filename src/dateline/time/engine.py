@@ -95,6 +95,9 @@ class _Context:
     reference: tuple[str, Period] | None = None
     # The last quarter or half-year named: what "a year ago", "the quarter" compare with.
     fiscal: tuple[str, Period] | None = None
+    # The year of "the nine months" a report gives after its quarter: until a quarter is
+    # named again, "a year earlier" and "the 1988 period" compare with that year.
+    span: tuple[str, Period] | None = None
     # Whether the narrative has left the story's date (its last date was absolute or
     # anchored to another date, not to the story's date), and in which sentence.
     off_dct: bool = False
@@ -167,6 +170,12 @@ def _widen(
 # before it. It is not the period the report is about, so "a year ago" and "the
 # year-earlier period" keep comparing with the quarter reported.
 _DESCRIBED_IN_PASSING = re.compile(r"(?i)\ban? [a-z-]+ $")
+
+
+# "the nine months", "the first nine months": the part of the year a company report
+# totals after its quarter ("For the nine months, net was … a year earlier"); only once
+# a quarter has been named, so only in a report.
+_NINE_MONTHS = re.compile(r"(?i)the (?:first |latest |last |past )?nine[- ]months?\b")
 
 
 def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> list[TimeExpr]:
@@ -284,6 +293,14 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 and not _DESCRIBED_IN_PASSING.search(text, max(0, match.start - 24), match.start)
             ):
                 context.fiscal = (timex_id, resolved.period)
+                context.span = None
+        if (
+            context.fiscal is not None
+            and resolved.value == "P9M"
+            and _NINE_MONTHS.match(text, match.start, match.end)
+        ):
+            fiscal_year = context.fiscal[1].last.year
+            context.span = (timex_id, Period("year", dt.date(fiscal_year, 1, 1)))
     return records
 
 
@@ -751,7 +768,9 @@ def _resolve_date(
         # discussion, in the year the text names.
         if year is None:
             return None
-        if context.fiscal is not None:
+        if context.span is not None:
+            period = Period("year", dt.date(year, 1, 1))
+        elif context.fiscal is not None:
             fiscal = context.fiscal[1]
             period = Period(fiscal.granularity, fiscal.first.replace(year=year))
         else:
@@ -1024,7 +1043,16 @@ def _resolve_shift(
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit"):
         updates_reference = unit != "year"
-        if granularity_rule in ("reference", "reference_or_unit") and context.fiscal is not None:
+        if (
+            granularity_rule in ("reference", "reference_or_unit")
+            and unit == "year"
+            and (context.span is not None)
+        ):
+            # After "the nine months" the report compares that part of the year with
+            # the same part of the year before: the year is as precise as TimeML goes.
+            anchor, base = context.span
+            granularity = "year"
+        elif granularity_rule in ("reference", "reference_or_unit") and context.fiscal is not None:
             # Company reports compare a quarter with the same quarter a year before.
             anchor, base = context.fiscal
             granularity = base.granularity
