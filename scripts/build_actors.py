@@ -383,6 +383,25 @@ class People:
             ]
         return found[0] if len(found) == 1 else None
 
+    def adopt(self, country: str, surname: str) -> Person | None:
+        """The one person with this surname whom no source gave a country or a role
+        (Phoenix lists "David Cameron" under INT with no role), now of `country`: the
+        leader a dataset knows by surname only ("Cameron", UKG 2010-2016) is that person."""
+        key = name_key(surname)
+        found = [
+            p
+            for p in self.by_country.get(None, ())
+            if not p.roles and name_key(p.name).split()[-1:] == [key]
+        ]
+        if len(found) != 1:
+            return None
+        person = found[0]
+        self.by_country[None].remove(person)
+        person.country = country
+        self.by_country[country].append(person)
+        self.index(person, person.name)
+        return person
+
     def add(self, person: Person) -> Person:
         self.by_id[person.id] = person
         self.by_country[person.country].append(person)
@@ -534,7 +553,7 @@ def leader_people(shared: Path, people: People, cow_to_iso3: dict[str, str]) -> 
             return None  # "Council of Ministers", "Military Junta": a body, not a person
         person = people.find(iso3, name)
         if person is None and len(name.split()) == 1:
-            person = people.find_surname(iso3, name, start, end)
+            person = people.find_surname(iso3, name, start, end) or people.adopt(iso3, name)
             if person is None:
                 # a bare surname names no one safely yet: kept for surname_leaders
                 orphans.append((iso3, name, start, end, source, leadid, gender))

@@ -388,7 +388,11 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
             return None, ""  # "union president Owen Bieber", "company spokesman": not a state's
         if _named_by_organisation(doc, title_start):
             return None, ""  # "Honeywell Bull president Jerome Meyer": a company's officer
-    if title.owner is None and chunk.appositive:
+    of_country = _of_country(doc, story.country_atoms_of(atoms), title.end)
+    if title.owner is None and of_country is not None:
+        # "Prime Minister Rutte of the Netherlands": the country the name is 'of'
+        country = of_country
+    elif title.owner is None and chunk.appositive:
         # "Pak Sun Dok, vice-minister of Common Education of the DPRK Education
         # Commission": a country inside the apposition; "Kim Jong Suk, a woman
         # commander of Mt. Paektu" names none and is left out
@@ -459,6 +463,23 @@ def _country_in_apposition(doc: Doc, countries: CountryAtoms, start: int) -> str
         after = doc[atom.end] if atom.end < len(doc) else None
         if after is not None and after.pos_ == "NOUN" and after.text.islower():
             continue
+        return atom.iso3
+    return None
+
+
+def _of_country(doc: Doc, countries: CountryAtoms, end: int) -> str | None:
+    """The country a titled name is said to be of, right after it ("Prime Minister Rutte of
+    the Netherlands", "Kong Xuanyou of China"), unless the country only describes a noun
+    that follows it ("of the Dutch parliament")."""
+    if end >= len(doc) or doc[end].lower_ != "of":
+        return None
+    start = end + 2 if end + 1 < len(doc) and doc[end + 1].lower_ == "the" else end + 1
+    for atom in countries.starting_in(start, start + 1):
+        if atom.kind != "country":
+            continue
+        after = doc[atom.end] if atom.end < len(doc) else None
+        if after is not None and after.pos_ in ("NOUN", "PROPN"):
+            return None
         return atom.iso3
     return None
 

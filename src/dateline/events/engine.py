@@ -230,6 +230,8 @@ class _Zone:
     trigger: int = 0
     # after-words minus prepositions that head a later phrase
     near: set[str] = field(default_factory=set)
+    # adverbs right after the trigger ("spoke today with", "met briefly with")
+    adverbs: set[int] = field(default_factory=set)
 
 
 def _words(token: Token) -> tuple[str, ...]:
@@ -322,6 +324,8 @@ def _zone(view: _DocView, trigger: int, is_trigger: Callable[[int], bool] | None
         if token < trigger and token not in patient:
             zone.before.update(words[token])
         else:
+            if dep[token] in ("advmod", "npadvmod") and head[token] == trigger:
+                zone.adverbs.add(token)
             is_prep = dep[token] in ("prep", "agent", "dative") or pos[token] == "ADP"
             zone.after.update(words[token])
             for word in words[token]:
@@ -424,8 +428,8 @@ def _matching_prep(constraint: PrepConstraint, zone: _Zone, bare: bool) -> _Prep
     for prep in zone.preps:
         if not any(name in constraint.preps for name in prep.names):
             continue
-        if bare and prep.index - zone.trigger != 1:
-            continue
+        if bare and not all(i in zone.adverbs for i in range(zone.trigger + 1, prep.index)):
+            continue  # the verb's own preposition, at most an adverb between
         if all(_term_in(term, prep.inner) for term in constraint.words):
             return prep
     return None
