@@ -290,6 +290,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             if (
                 resolved.updates_reference
                 and resolved.period.granularity in ("quarter", "half-year")
+                # A quarter still to come is a forecast ("losses through the third
+                # quarter of 1990"), not the one the report is about. (One under way may
+                # be a fiscal quarter already reported: "its fourth quarter ended Aug. 26".)
+                and resolved.period.first <= dct
                 and not _DESCRIBED_IN_PASSING.search(text, max(0, match.start - 24), match.start)
             ):
                 context.fiscal = (timex_id, resolved.period)
