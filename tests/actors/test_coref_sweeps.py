@@ -33,6 +33,12 @@ class _Token:
     lower_: str
     tag_: str
     sent: Any
+    dep_: str = ""  # no parse: "the two <noun>" is read by position, as the reference does
+    pos_: str = ""
+
+    @property
+    def head(self) -> _Token:
+        return self
 
 
 class _Doc:

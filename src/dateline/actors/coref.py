@@ -397,6 +397,8 @@ class _ActorsSoFar:
         self.countries: list[str] = []
         self.people: list[Draft] = []
         self.first_start: dict[str, int] = {}
+        # whether each of the two latest distinct countries was last named by a person
+        self.by_person: list[tuple[str, bool]] = []
 
     def up_to(self, start: int) -> int:
         """Take in every draft that starts at or before token `start`; the number taken.
@@ -413,9 +415,12 @@ class _ActorsSoFar:
         country = draft.country
         if country is not None and country not in self.first_start:
             self.first_start[country] = draft.start
+        root = draft.root()
         if draft.kind != "group" and not draft.locative and country:
             _push_latest(self.countries, country, same=False)
-        root = draft.root()
+            self.by_person = [(c, p) for c, p in self.by_person if c != country]
+            self.by_person.insert(0, (country, root.is_person))
+            del self.by_person[2:]
         if root.is_person:
             _push_latest(self.people, root, same=True)
 
@@ -440,8 +445,15 @@ def _groups(
         if low not in {"the", "both"}:
             continue
         if low == "the" and i + 2 < len(doc) and lowers[i + 1] == "two":
-            start, noun = i, doc[i + 2]
-        elif low == "both" and i + 1 < len(doc):
+            two = doc[i + 1]
+            # "the two top diplomats": the noun "two" counts, past its adjectives; a bare
+            # "the two" ("the two discussed the crisis") is the noun itself
+            head = two.head
+            noun = head if head.i > two.i and head.pos_ == "NOUN" else doc[i + 2]
+            if two.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj"):
+                noun = two
+            start = i
+        elif low == "both" and i + 1 < len(doc) and lowers[i + 1] != "two":
             start, noun = i, doc[i + 1]
         else:
             continue
@@ -459,6 +471,13 @@ def _groups(
 def _group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft | None:
     word = noun.lower_
     lexicon = story.lexicon
+    if word == "two" and noun.i == start + 1:
+        # a bare "the two": the two latest people when people named the two latest
+        # countries ("Obama spoke with Cameron. The two discussed ..."), else those
+        # countries' governments ("Japan and China disagreed. The two then met ...")
+        if len(so_far.by_person) == 2 and all(person for _, person in so_far.by_person):
+            return _person_group(story.doc, start, noun, so_far)
+        return _country_group(story, start, noun, so_far, governments=True)
     if word in lexicon.country_group_nouns or word in lexicon.government_group_nouns:
         return _country_group(story, start, noun, so_far)
     if word in lexicon.person_group_nouns:
@@ -466,7 +485,9 @@ def _group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft
     return None
 
 
-def _country_group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) -> Draft | None:
+def _country_group(
+    story: Story, start: int, noun: Token, so_far: _ActorsSoFar, governments: bool = False
+) -> Draft | None:
     """The two latest distinct countries, actors of the same sentence first ("Abe and
     Xi ... as the two countries"), places skipped; as governments for "sides"."""
     doc, word = story.doc, noun.lower_
@@ -492,7 +513,7 @@ def _country_group(story: Story, start: int, noun: Token, so_far: _ActorsSoFar) 
             countries.append(country)
     if len(countries) < 2:
         return None
-    governments = word in story.lexicon.government_group_nouns
+    governments = governments or word in story.lexicon.government_group_nouns
     order = sorted(countries, key=lambda c: so_far.first_start.get(c, 0))
     members = tuple(c + "GOV" if governments else c for c in order)
     sector = "GOV" if governments else None
