@@ -121,6 +121,8 @@ _PRAISE_WORDS = _LEXICON.words("praise_words")
 _BLAME_WORDS = _LEXICON.words("blame_words")
 # subjects a verdict is about no party through: the speaker, the hearer, an empty 'there'
 _VERDICT_BLOCK = "VERDICT"
+# how many sentences a statement introduced by "The statement said:" may run on
+_STATEMENT_BLOCK = 8
 _UNJUDGED_SUBJECTS = frozenset({"i", "we", "you", "there", "this", "that", "which", "what", "who"})
 # nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
 _ACT_NOUNS = _LEXICON.words("act_nouns")
@@ -190,6 +192,8 @@ class Match:
     anchor: int | None = None
     # an intent is one actor's: never mirrored
     directed: bool = False
+    # a verdict told inside a quotation or a statement whose speaker another sentence names
+    quoted: bool = False
 
     @property
     def rule_id(self) -> str:
@@ -941,6 +945,18 @@ class EventStage:
                 found[i] = match
             elif self._trace is not None:
                 self._trace.append(_candidate(doc[i], None, "no-pattern-match"))
+        root = sent.root
+        if root.i not in found and root.pos_ in ("VERB", "AUX"):
+            # "He was the greatest man, indeed." inside a statement another sentence
+            # introduces: the statement's verdict, spoken by whoever the intro names
+            reporting = self.patterns.reporting
+            if not any(
+                view.pos[i] == "VERB" and view.words[i][-1] in reporting
+                for i in range(sent.start, sent.end)
+            ):
+                verdict = _verdict_of(root)
+                if verdict is not None and _statement_intro(sent, reporting) is not None:
+                    found[root.i] = _verdict(root, verdict[0], verdict[1], quoted=True)
         drop = _Drops()
         for i, match in list(found.items()):
             token = doc[i]
@@ -2184,39 +2200,79 @@ def _verdict_match(token: Token) -> Match | None:
     (112), 'said Maduro is a dictator' (111): a plain statement whose content clause judges a
     party is praise or blame of that party (EVENTS.md 2.2), aimed at the clause's subject."""
     for clause in token.children:
-        if clause.dep_ != "ccomp" or any(c.dep_ == "neg" for c in clause.children):
+        if clause.dep_ != "ccomp":
             continue
-        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is None or subject.lower_ in _UNJUDGED_SUBJECTS:
-            continue
-        said_of = {t.i for t in subject.subtree}
-        words: set[str] = set()
-        for t in clause.subtree:
-            # judging words name or qualify ("crimes", "brilliant"); a verb in the
-            # clause ("was stabbed") is an act, coded on its own
-            if t.i not in said_of and t.pos_ in ("NOUN", "ADJ"):
-                words.update((t.lower_, t.lemma_.lower()))
-        praise, blame = bool(words & _PRAISE_WORDS), bool(words & _BLAME_WORDS)
-        if praise == blame:
-            continue
-        # a verdict on what the party is ("is a dictator") criticises; one on what it
-        # did ("committed crimes") accuses
-        code = "051" if praise else "111" if clause.lemma_ == "be" else "112"
-        lemma = token.lemma_.lower()
-        entry = TriggerEntry(
-            lemma=lemma, kind="verb", block=_VERDICT_BLOCK, default_code=None,
-            default_reverse=None, rule_id=f"verdict:{lemma}",
-        )
-        return Match(
-            trigger=token.i,
-            entry=entry,
-            pattern=None,
-            code=code,
-            reverse_code=None,
-            specificity=0,
-            target_hint=subject.i,
-            directed=True,
-        )
+        verdict = _verdict_of(clause)
+        if verdict is not None:
+            code, subject = verdict
+            return _verdict(token, code, subject, quoted=False)
+    return None
+
+
+def _verdict_of(clause: Token) -> tuple[str, Token] | None:
+    """(code, subject) of a clause that judges its subject: praise (051) or blame (111 for
+    what the party is, 112 for what it did), from the words of its predicate."""
+    if any(c.dep_ == "neg" for c in clause.children):
+        return None
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ in _UNJUDGED_SUBJECTS:
+        return None
+    said_of = {t.i for t in subject.subtree}
+    words: set[str] = set()
+    for t in clause.subtree:
+        # judging words name or qualify ("crimes", "brilliant"); a verb in the
+        # clause ("was stabbed") is an act, coded on its own
+        if t.i not in said_of and t.pos_ in ("NOUN", "ADJ"):
+            words.update((t.lower_, t.lemma_.lower()))
+    praise, blame = bool(words & _PRAISE_WORDS), bool(words & _BLAME_WORDS)
+    if praise == blame:
+        return None
+    # a verdict on what the party is ("is a dictator") criticises; one on what it did
+    # ("committed crimes") accuses
+    return ("051" if praise else "111" if clause.lemma_ == "be" else "112"), subject
+
+
+def _verdict(token: Token, code: str, subject: Token, quoted: bool) -> Match:
+    lemma = token.lemma_.lower()
+    entry = TriggerEntry(
+        lemma=lemma,
+        kind="verb",
+        block=_VERDICT_BLOCK,
+        default_code=None,
+        default_reverse=None,
+        rule_id=f"verdict:{'quoted' if quoted else lemma}",
+    )
+    return Match(
+        trigger=token.i,
+        entry=entry,
+        pattern=None,
+        code=code,
+        reverse_code=None,
+        specificity=0,
+        target_hint=subject.i,
+        directed=True,
+        quoted=quoted,
+    )
+
+
+def _statement_intro(sent: Any, reporting: frozenset[str]) -> Any | None:
+    """The sentence that introduces `sent` as speech, if any: the sentence before a
+    quotation that opens with a quote mark, or a sentence ending in a colon ('The statement
+    said:') a few sentences back with no other reporting sentence between."""
+    doc = sent.doc
+    quoted = sent.text.lstrip()[:1] in _QUOTE_MARKS
+    start = sent.start
+    for back in range(_STATEMENT_BLOCK):
+        if start == 0:
+            return None
+        previous = doc[start - 1].sent
+        said = [t for t in previous if t.pos_ == "VERB" and t.lemma_.lower() in reporting]
+        if said:
+            # "The statement said:" opens a statement (the parser may keep its first
+            # sentence in the same sentence as the colon)
+            colon = any(t.text == ":" and t.i > said[0].i for t in previous)
+            return previous if colon or (quoted and back == 0) else None
+        start = previous.start
     return None
 
 
@@ -2541,6 +2597,50 @@ def _find_roles(d: Draft) -> bool:
         else stage._verb_roles(token, d.match, d.mentions)
     )
     return True
+
+
+def _statement_speaker(d: Draft) -> bool:
+    """'The statement said: ... He was an outstanding thinker.', '"Maduro is a dictator."
+    (Mnuchin said so in the sentence before)': a verdict told inside a statement is the
+    speaker's, named by the sentence that introduces the statement (EVENTS.md 2.2); the
+    issuer, when a document speaks."""
+    if not d.match.quoted:
+        return True
+    d.sources = []
+    intro = _statement_intro(d.token.sent, d.stage.patterns.reporting)
+    if intro is None:
+        return True
+    reporting = d.stage.patterns.reporting
+    for token in intro:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in reporting:
+            continue
+        # the statement is dated and qualified as it was said or issued, not by its content
+        document = _speaking_document(token)
+        if document is not None:
+            issuer = _issuer(d, document) or _earlier_issuer(d, document)
+            if issuer is not None:
+                d.sources = [ActorRef(issuer.mention, issuer.resolved, document.i)]
+                issued = _issuing_verb(d, document)
+                d.match = replace(d.match, anchor=(issued or token).i)
+                return True
+        found, _ = d.stage._subjects(token, d.mentions)
+        speakers = [r for r in found if _political(r.code)]
+        if speakers:
+            d.sources = speakers[:1]
+            d.match = replace(d.match, anchor=token.i)
+            return True
+    return True
+
+
+def _issuing_verb(d: Draft, document: Token) -> Token | None:
+    """The verb that issued a document ('issued a statement on July 4'), at this mention
+    or the latest earlier one of the same name."""
+    lemma = document.lemma_.lower()
+    for i in range(document.i, max(0, document.i - _DOCUMENT_LOOKBACK) - 1, -1):
+        token = d.doc[i]
+        if token.lemma_.lower() == lemma and token.dep_ == "dobj" and token.head.pos_ == "VERB":
+            return token.head
+    return None
 
 
 def _attributed_act(d: Draft) -> bool:
@@ -3527,6 +3627,7 @@ STEPS: tuple[Step, ...] = (
     Step("under-attack", "veto", _under_attack),
     Step("referenced-not-happening", "veto", _not_referenced),
     Step("roles", "roles", _find_roles),
+    Step("statement-speaker", "roles", _statement_speaker),
     Step("attributed-act", "roles", _attributed_act),
     Step("bare-institution-where", "roles", _bare_institution_where),
     Step("political-sources", "filter", _political_sources),
