@@ -110,6 +110,9 @@ _NOT_CONTENT = frozenset(
 _PEOPLE_NOUNS = _LEXICON.words("people_nouns")
 # verbal and material cooperation, statements, appeals and yielding (CAMEO 01-08)
 _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
+# what a speaker says its own side should do: an intent for these roots (`_own_should`)
+_SHOULD_ROOTS = frozenset({"04", "05", "06", "07", "08"})
+_SHOULD_WORDS = frozenset({"should", "must"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
@@ -1864,6 +1867,27 @@ def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
     return None
 
 
+def _own_should(d: Draft) -> bool:
+    """'China and Russia should continue to deepen cooperation, Xi said': what a speaker
+    says its own side should do, in cooperation, is its stated intent (03x), said now."""
+    assert d.anchor is not None
+    holder = d.anchor
+    while holder.dep_ == "xcomp" and not any(
+        c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS for c in holder.children
+    ):
+        holder = holder.head
+    if not any(c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS for c in holder.children):
+        return False
+    if any(c.dep_ == "neg" for c in holder.children):
+        return False
+    said = _reporting_head(d.anchor, d.stage.patterns.reporting)
+    if said is None:
+        return False
+    speakers, _ = d.stage._subjects(said, d.mentions)
+    own = {_country(r) for r in speakers}
+    return any(_country(source) in own for source, _, _ in d.pairs)
+
+
 def _direct_arguments(token: Token) -> set[int]:
     """Tokens that are the verb's own objects (and their conjuncts)."""
     direct: set[int] = set()
@@ -3586,6 +3610,8 @@ def _not_statement_only(d: Draft) -> bool:
 def _stance(d: Draft) -> bool:
     assert d.anchor is not None
     stance = _would_stance(d.anchor, d.modality, d.cue)
+    if stance is None and d.code[:2] in _SHOULD_ROOTS and _own_should(d):
+        stance = "intent"
     if stance is not None:
         d.modality = "asserted"
         d.pairs = [
