@@ -74,15 +74,20 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
     coordination, infinitives), stopping at a clause that keeps its own modality."""
     found: list[tuple[str, Token]] = []
     token = trigger
+    via = ""
     for step in range(_MAX_STEPS):
         found.extend(_own_cues(token, embedding))
-        if step > 0:
+        # a coordinated verb shares its head's auxiliaries, not the head's own meaning:
+        # "refusing to sign the statement, threatening tariffs and deriding him" does
+        # not refuse the threat
+        if step > 0 and via != "conj":
             cue = _cue(token, embedding)
             if cue:
                 found.append((cue, token))
         climbed = _climb(token, embedding, found)
         if climbed is None:
             break
+        via = token.dep_
         token = climbed
     best, cue_token = "asserted", None
     for modality, token in found:  # first strongest wins, as the cues were met
