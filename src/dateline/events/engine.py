@@ -3612,6 +3612,15 @@ def _stance(d: Draft) -> bool:
     stance = _would_stance(d.anchor, d.modality, d.cue)
     if stance is None and d.code[:2] in _SHOULD_ROOTS and _own_should(d):
         stance = "intent"
+    if (
+        stance is None
+        and d.modality == "planned"
+        and d.code[:2] == "03"
+        and d.anchor.lemma_.lower() in _COMMISSIVES | _READY
+    ):
+        # "will always be available to work together": the intent is stated now (EVENTS.md
+        # 4.3); only the act it promises lies ahead
+        d.modality = "asserted"
     if stance is not None:
         d.modality = "asserted"
         d.pairs = [
