@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from dateline.records import EventDate, TimeExpr
 
@@ -48,6 +48,8 @@ _SHARE_UP = frozenset(
     }
 )
 _CLAUSE = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl"})
+# prepositions whose time bounds an event rather than dating it
+_BOUNDS = frozenset({"since", "until", "till"})
 
 
 @dataclass
@@ -59,8 +61,26 @@ class Narrative:
     sentence_index: int = -1
 
 
-def _usable(timex: TimeExpr) -> bool:
-    return timex.type in _DATING_TYPES and timex.value not in ("", "PRESENT_REF")
+def _usable(timex: TimeExpr, doc: Doc | None = None) -> bool:
+    if timex.type not in _DATING_TYPES or timex.value in ("", "PRESENT_REF"):
+        return False
+    return doc is None or not _bound(timex, doc)
+
+
+def _bound(timex: TimeExpr, doc: Doc) -> bool:
+    """A time that only bounds the event ("met for the first time since November", "its
+    first trip since the coup last month"): the object of 'since' or 'until', or inside one."""
+    span = doc.char_span(timex.start, timex.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root
+    for _ in range(4):
+        if token.dep_ == "prep" and token.lower_ in _BOUNDS:
+            return True
+        if token.head is token or token.dep_ in _CLAUSE:
+            return False
+        token = token.head
+    return False
 
 
 def _local(token: Token, limit: int = 3) -> list[Token]:
@@ -85,12 +105,13 @@ def pick_timex(
     by_token: Mapping[int, TimeExpr] | None = None,
 ) -> TimeExpr | None:
     """The time expression that dates `trigger`, if any (see module doc)."""
+    doc = trigger.doc
     for timex in by_governor.get(trigger.i, ()):
-        if _usable(timex):
+        if _usable(timex, doc):
             return timex
     for token in _local(trigger):
         for timex in by_governor.get(token.i, ()):
-            if _usable(timex):
+            if _usable(timex, doc):
                 return timex
     if trigger.dep_ in ("advcl", "relcl") and any(
         c.dep_ == "advmod" and c.text.lower() in ("when", "where") for c in trigger.children
@@ -100,25 +121,37 @@ def pick_timex(
         host = trigger.head
         if host.dep_ == "pobj" and host.head.dep_ == "prep":
             for timex in by_governor.get(host.head.head.i, ()):
-                if _usable(timex):
+                if _usable(timex, doc):
                     return timex
         # "met in Lima in November, when they agreed": the when-clause shares
         # the time of the clause it hangs from
         for timex in by_governor.get(trigger.head.i, ()):
-            if _usable(timex):
+            if _usable(timex, doc):
                 return timex
         inside = (by_token or {}).get(trigger.head.i)
-        if inside is not None and _usable(inside):
+        if inside is not None and _usable(inside, doc):
             return inside  # "in November, when they agreed"
     token = trigger
     for _ in range(4):
-        if token.dep_ not in _SHARE_UP or token.head is token:
+        if token.head is token or not (token.dep_ in _SHARE_UP or _participle_clause(token)):
             break
         token = token.head
         for timex in by_governor.get(token.i, ()):
-            if _usable(timex):
+            if _usable(timex, doc):
                 return timex
     return None
+
+
+def _participle_clause(token: Token) -> bool:
+    """ "upended the summit late Saturday, refusing to sign ...": a participle clause with no
+    subject and no conjunction of its own happens at the time of the clause it hangs from."""
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ in ("VBG", "VBN")
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "mark", "aux", "auxpass") for c in token.children
+        )
+    )
 
 
 def date_from_timex(timex: TimeExpr) -> EventDate:
