@@ -123,6 +123,10 @@ _VERDICT_VERBS = _LEXICON.words("verdict_verbs")
 _PRAISE_WORDS = _LEXICON.words("praise_words")
 _BLAME_WORDS = _LEXICON.words("blame_words")
 # subjects a verdict is about no party through: the speaker, the hearer, an empty 'there'
+# verbs that say their subject event happened: the event noun takes their time
+_OCCURRENCE_VERBS = frozenset(
+    {"happen", "occur", "hold", "begin", "start", "open", "end", "conclude", "resume", "close"}
+)
 _VERDICT_BLOCK = "VERDICT"
 # how many sentences a statement introduced by "The statement said:" may run on
 _STATEMENT_BLOCK = 8
@@ -3559,7 +3563,25 @@ def _noun_timex(token: Token, timex_tokens: Mapping[int, TimeExpr]) -> TimeExpr 
         for child in head.children:
             if child.dep_ == "npadvmod" and child.i in timex_tokens:
                 return timex_tokens[child.i]
+    if token.dep_ in ("nsubj", "nsubjpass") and _occurs(head):
+        # "the last talks took place in Istanbul in March 2022", "talks resumed on Monday":
+        # the time of the verb that says the event happened
+        for child in head.children:
+            if child.i in timex_tokens:
+                return timex_tokens[child.i]
+            if child.dep_ == "prep" and child.lower_ not in ("since", "until", "till"):
+                for pobj in child.children:
+                    if pobj.i in timex_tokens:
+                        return timex_tokens[pobj.i]
     return None
+
+
+def _occurs(verb: Token) -> bool:
+    """A verb that only says its subject event happened ('took place', 'was held')."""
+    lemma = verb.lemma_.lower()
+    if lemma == "take":
+        return any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
+    return lemma in _OCCURRENCE_VERBS
 
 
 def _modality_from_date(d: Draft) -> bool:
