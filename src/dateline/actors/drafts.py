@@ -510,12 +510,17 @@ def bare_institution(
     if agent is None or agent.inherit or agent.prepend or agent.sector not in lexicon.bare_sectors:
         return None
     first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
-    if not _names_a_body(doc, first, last, lexicon) or _owned_elsewhere(doc, first, last):
+    end = _unit_end(doc, last, lexicon)
+    if not _names_a_body(doc, first, last, lexicon) or _owned_elsewhere(
+        doc, first, last, lexicon, end
+    ):
         return None
     country = story.context_country(doc[first.start].sent.start)
     if country is None:
         return None
     start = first.start
+    if start > 0 and _state_body_modifier(doc, start - 1, lexicon):
+        start -= 1  # "State police": the modifier is part of the mention
     definite = start > 0 and doc[start - 1].lower_ == "the"
     if definite:
         start -= 1
@@ -525,10 +530,10 @@ def bare_institution(
         p = agent.plover_sector
     return Draft(
         start,
-        last.end,
+        end,
         code,
         "composed",
-        doc[start : last.end].text,
+        doc[start:end].text,
         "composed.context",
         country=c,
         sector=s,
@@ -559,17 +564,44 @@ def _names_a_body(doc: Doc, first: Atom, last: Atom, lexicon: Lexicon) -> bool:
     )
 
 
-def _owned_elsewhere(doc: Doc, first: Atom, last: Atom) -> bool:
-    """Someone else's body, a word about a thing, or one whose owner is named elsewhere."""
+def _unit_end(doc: Doc, last: Atom, lexicon: Lexicon) -> int:
+    """The end of a bare body with the unit that follows it: "a police contingent" (the unit
+    is the phrase's head, the token the events stage meets), else the body noun's own end."""
     head = doc[last.end - 1]
-    if first.start > 0 and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}:
+    if (
+        last.end < len(doc)
+        and head.dep_ == "compound"
+        and head.head.i == last.end
+        and doc[last.end].lower_ in lexicon.body_units
+    ):
+        return last.end + 1
+    return last.end
+
+
+def _owned_elsewhere(doc: Doc, first: Atom, last: Atom, lexicon: Lexicon, end: int) -> bool:
+    """Someone else's body, a word about a thing, or one whose owner is named elsewhere."""
+    head = doc[end - 1]
+    if (
+        first.start > 0
+        and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}
+        and not _state_body_modifier(doc, first.start - 1, lexicon)
+    ):
         return True  # "union officials", "Tasmania state government": someone else's
     if head.dep_ in {"amod", "compound"} and head.head.i > head.i:
         return True  # "military exercises": a word about something, not an actor
     if first.start > 0 and doc[first.start - 1].tag_ == "PRP$":
         return True  # "its opposition to a loan", "their government": whose is not named
     # "the government of X" names its owner elsewhere
-    return last.end < len(doc) and doc[last.end].lower_ == "of"
+    return end < len(doc) and doc[end].lower_ == "of"
+
+
+def _state_body_modifier(doc: Doc, i: int, lexicon: Lexicon) -> bool:
+    """ "State police", "riot police": a noun that says which of the state's bodies, itself
+    the first word of its phrase or after an article ("the border guards"; not "Tasmania
+    state government", whose owner stands before it)."""
+    if doc[i].lower_ not in lexicon.body_modifiers:
+        return False
+    return i == doc[i].sent.start or doc[i - 1].pos_ in {"DET", "ADJ", "NUM", "PUNCT"}
 
 
 # ---------------------------------------------------------------- single atoms

@@ -47,6 +47,8 @@ class Lexicon:
     state_sectors: frozenset[str]
     bare_sectors: frozenset[str]
     bare_institutions: frozenset[str]
+    body_modifiers: frozenset[str]
+    body_units: frozenset[str]
     currency_words: frozenset[str]
     language_words: frozenset[str]
     prefixes: frozenset[str]
