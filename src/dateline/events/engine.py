@@ -961,9 +961,9 @@ class EventStage:
                 view.pos[i] == "VERB" and view.words[i][-1] in reporting
                 for i in range(sent.start, sent.end)
             ):
-                verdict = _verdict_of(root)
-                if verdict is not None and _statement_intro(sent, reporting) is not None:
-                    found[root.i] = _verdict(root, verdict[0], verdict[1], quoted=True)
+                judged = _verdict_of(root)
+                if judged is not None and _statement_intro(sent, reporting) is not None:
+                    found[root.i] = _verdict(root, judged[0], judged[1], quoted=True)
         drop = _Drops()
         for i, match in list(found.items()):
             token = doc[i]
