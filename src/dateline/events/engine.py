@@ -175,6 +175,8 @@ _THREATS = _LEXICON.words("threat_verbs")
 # Verbs that only carry an event noun ("held talks", "attended a summit").
 _LIGHT_VERBS = _LEXICON.words("light_verbs")
 _VISIT_CODES = frozenset({"042", "043"})
+# "left here to visit", "flew to Tokyo to meet Abe": a trip whose aim is a visit or meeting
+_DEPARTURE_VERBS = _LEXICON.words("departure_verbs")
 # Embedding verbs that are events in their own right ("agreed to ...").
 _EVENTFUL_EMBEDDERS = _LEXICON.words("eventful_embedders")
 
@@ -3864,6 +3866,14 @@ def _purpose_is_no_happening(v: _Settling) -> None:
     """A purpose infinitive names the aim of its clause, not a happening ('worked with
     Beijing to halt the programmes'), as a purpose noun is not one ('arrived for talks')."""
     if _purpose_clause(v.token):
+        if (
+            v.token.head.lemma_.lower() in _DEPARTURE_VERBS
+            and (v.match.code or "")[:2] == "04"
+            and v.token.head.i not in v.found
+        ):
+            # "left here Friday to visit the UK and Greece": the aim of a trip under way is
+            # the visit itself (EVENTS.md 5), not a mere purpose
+            return
         v.drop.add(v.token.i, "purpose-clause")
 
 

@@ -32,6 +32,7 @@ LISTS = (
     "ready_words",
     "threat_verbs",
     "light_verbs",
+    "departure_verbs",
     "eventful_embedders",
     "particles",
     "stative_passives",
