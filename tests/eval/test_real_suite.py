@@ -20,24 +20,26 @@ def dev_report(nlp: Any, shared_data: Any) -> EvalReport:
     return evaluate_real("dev", pipeline=build_pipeline(nlp=nlp))
 
 
-# measured 2026-12-06 (third session) on the 100 dev stories (634 gold events); first
+# measured 2026-12-06 (fourth session) on the 100 dev stories (634 gold events); first
 # session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450;
-# second session's end: F1 0.315, P 0.558, date lenient 0.730 (0.442 off the story day)
+# second session's end: F1 0.315, P 0.558, date lenient 0.730 (0.442 off the story day);
+# third session's end: F1 0.351, P 0.602, date lenient 0.84 (0.71)
 FLOORS = {
-    "f1": 0.33,  # measured 0.342
-    "precision": 0.56,  # measured 0.584
-    "recall": 0.23,  # measured 0.241
-    "modality": 0.94,  # measured 0.961
-    "date_lenient": 0.82,  # measured 0.839
-    "date_lenient_off_story_day": 0.70,  # measured 0.724
+    "f1": 0.36,  # measured 0.373
+    "precision": 0.59,  # measured 0.612
+    "recall": 0.25,  # measured 0.268
+    "modality": 0.96,  # measured 0.976
+    "date_lenient": 0.85,  # measured 0.867
+    "date_lenient_off_story_day": 0.75,  # measured 0.774
 }
-# the second blind batch (60 stories, 454 scored gold events), first scored this session
-# before any change (F1 0.276), then developed on beside dev
+# the second blind batch (60 stories, 454 scored gold events), first scored in the third
+# session before any change (F1 0.276), then developed on beside dev (third session's end
+# 0.299)
 DEV2_FLOORS = {
-    "f1": 0.28,  # measured 0.297
-    "precision": 0.50,  # measured 0.528
-    "recall": 0.19,  # measured 0.207
-    "date_lenient": 0.90,  # measured 0.927
+    "f1": 0.32,  # measured 0.332
+    "precision": 0.54,  # measured 0.563
+    "recall": 0.22,  # measured 0.236
+    "date_lenient": 0.92,  # measured 0.937
 }
 
 
