@@ -122,15 +122,15 @@ _DAMNING_WORDS = _LEXICON.words("damning_words")
 _VERDICT_VERBS = _LEXICON.words("verdict_verbs")
 _PRAISE_WORDS = _LEXICON.words("praise_words")
 _BLAME_WORDS = _LEXICON.words("blame_words")
+_VERDICT_BLOCK = "VERDICT"
 # subjects a verdict is about no party through: the speaker, the hearer, an empty 'there'
+_UNJUDGED_SUBJECTS = frozenset({"i", "we", "you", "there", "this", "that", "which", "what", "who"})
+# how many sentences a statement introduced by "The statement said:" may run on
+_STATEMENT_BLOCK = 8
 # verbs that say their subject event happened: the event noun takes their time
 _OCCURRENCE_VERBS = frozenset(
     {"happen", "occur", "hold", "begin", "start", "open", "end", "conclude", "resume", "close"}
 )
-_VERDICT_BLOCK = "VERDICT"
-# how many sentences a statement introduced by "The statement said:" may run on
-_STATEMENT_BLOCK = 8
-_UNJUDGED_SUBJECTS = frozenset({"i", "we", "you", "there", "this", "that", "which", "what", "who"})
 # nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
 _ACT_NOUNS = _LEXICON.words("act_nouns")
 # the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
@@ -1726,8 +1726,9 @@ _LEAD_DAYS = 7
 # real dev split 1 right of 12 so coded): intents, meetings, aid, concessions.
 _INSIDE_ROOTS = frozenset({"03", "04", "06", "07", "08"})
 # Acts a careful coder aims at the story's other country when the sentence names no one:
-# appeals, intents, cooperation, criticism, threats, reductions of relations (on the real dev
-# split consultation, demands and rejections so aimed were right 2 times in 16).
+# appeals, intents, cooperation, criticism, rejection (the rejecting verbs only,
+# `_rejects`), threats, reductions of relations (on the real dev split consultation and
+# demands so aimed were right 2 times in 16).
 _DYAD_ROOTS = frozenset({"02", "03", "05", "11", "12", "13", "16"})
 
 
@@ -2287,8 +2288,8 @@ def _verdict(token: Token, code: str, subject: Token, quoted: bool) -> Match:
 
 def _statement_intro(sent: Any, reporting: frozenset[str]) -> Any | None:
     """The sentence that introduces `sent` as speech, if any: the sentence before a
-    quotation that opens with a quote mark, or a sentence ending in a colon ('The statement
-    said:') a few sentences back with no other reporting sentence between."""
+    quotation that opens with a quote mark, or a sentence whose reporting verb a colon follows
+    ('The statement said:') a few sentences back with no other reporting sentence between."""
     doc = sent.doc
     quoted = sent.text.lstrip()[:1] in _QUOTE_MARKS
     start = sent.start
