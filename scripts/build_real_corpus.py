@@ -18,8 +18,13 @@ them marked `double` -- as split `dev2`: annotated blind like the first, scored 
 check of the rules fitted to `dev`, then used for development beside it. Existing rows are
 never changed.
 
+A third batch (`--batch3`, fourth session) appends 40 more the same way -- 20 modern, 10
+Reuters, 10 KCNA, 4 of them double -- as split `dev3`, to check on unseen stories whether the
+rules fitted to dev and dev2 carry over, without scoring the test split again.
+
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
+       python scripts/build_real_corpus.py --batch3 [--seed 20261208]
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ SEEN_DEV_STORIES = (
 DOUBLE = {"dev": 20, "test": 10}
 BATCH2_COUNTS = {"modern": 30, "reuters": 15, "kcna": 15}
 BATCH2_DOUBLE = 6
+# the third batch (dev3, fourth session): a fresh check of the rules fitted to dev and dev2
+BATCH3_COUNTS = {"modern": 20, "reuters": 10, "kcna": 10}
+BATCH3_DOUBLE = 4
 
 
 def _digest(text: str) -> str:
@@ -108,21 +116,21 @@ def _row(source: str, file: str, article: Article, split: str) -> dict[str, obje
     }
 
 
-def append_batch2(out: Path, seed: int) -> None:
-    """Append the second batch (split `dev2`) to the corpus file, drawn from unused stories."""
+def append_batch(
+    out: Path, split: str, counts: dict[str, int], double: int, seed: int
+) -> None:
+    """Append a batch (split `split`) to the corpus file, drawn from unused stories."""
     lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
     existing = [json.loads(line) for line in lines]
-    if any(row["split"] == "dev2" for row in existing):
-        raise SystemExit(f"{out} already holds a dev2 batch")
+    if any(row["split"] == split for row in existing):
+        raise SystemExit(f"{out} already holds a {split} batch")
     taken = {row["id"] for row in existing}
     rng = random.Random(seed)
     rows: list[dict[str, object]] = []
-    for source, count in BATCH2_COUNTS.items():
+    for source, count in counts.items():
         pool = [(file, article) for file, article in _pool(source) if article.id not in taken]
-        rows.extend(
-            _row(source, file, article, "dev2") for file, article in rng.sample(pool, count)
-        )
-    for row in rng.sample(rows, BATCH2_DOUBLE):
+        rows.extend(_row(source, file, article, split) for file, article in rng.sample(pool, count))
+    for row in rng.sample(rows, double):
         row["double"] = True
     with out.open("a", encoding="utf-8") as handle:
         for row in rows:
@@ -134,9 +142,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "evalsets" / "real" / "stories.jsonl")
     parser.add_argument("--batch2", action="store_true", help="append the second batch (dev2)")
+    parser.add_argument("--batch3", action="store_true", help="append the third batch (dev3)")
     args = parser.parse_args()
     if args.batch2:
-        append_batch2(args.out, 20261207 if args.seed is None else args.seed)
+        seed = 20261207 if args.seed is None else args.seed
+        append_batch(args.out, "dev2", BATCH2_COUNTS, BATCH2_DOUBLE, seed)
+        return
+    if args.batch3:
+        seed = 20261208 if args.seed is None else args.seed
+        append_batch(args.out, "dev3", BATCH3_COUNTS, BATCH3_DOUBLE, seed)
         return
     seed = 20261206 if args.seed is None else args.seed
     rng = random.Random(seed)

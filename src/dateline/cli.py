@@ -1116,8 +1116,8 @@ def eval_events(
     split: Annotated[
         str,
         typer.Option(
-            help="real suite: dev, dev2 (the second blind batch), several joined by commas "
-            "(dev,dev2), or test (score test once per session)."
+            help="real suite: dev, dev2, dev3 (the second and third blind batches), several "
+            "joined by commas (dev,dev2), or test (score test once per session)."
         ),
     ] = "dev",
     agreement: Annotated[
