@@ -116,9 +116,7 @@ def _row(source: str, file: str, article: Article, split: str) -> dict[str, obje
     }
 
 
-def append_batch(
-    out: Path, split: str, counts: dict[str, int], double: int, seed: int
-) -> None:
+def append_batch(out: Path, split: str, counts: dict[str, int], double: int, seed: int) -> None:
     """Append a batch (split `split`) to the corpus file, drawn from unused stories."""
     lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
     existing = [json.loads(line) for line in lines]
