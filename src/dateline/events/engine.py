@@ -71,7 +71,8 @@ _LEXICON = load_lexicon()
 # met / cooperate / clashed"); not statements, appeals or accusations
 # ("A, B and C expressed concern" is not A expressing concern about B).
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
-_STATEMENT_ACTS = frozenset({"013", "015", "016", "018"})
+# the CAMEO 01 statements that are events (EVENTS.md 2.5: optimism is a comment)
+_STATEMENT_ACTS = frozenset({"015", "016", "018"})
 # Acts that coordinated parties do with each other ("A and B signed a deal").
 _MUTUAL_CODES = frozenset({"057", "046", "040", "061", "062"})
 # Objects that are the relation between the parties themselves: "A and B
@@ -676,8 +677,8 @@ class EventStage:
         # (docs/events.md) is one event, visitor -> host, unless asked.
         self.paired_reverse = paired_reverse
         # Of CAMEO 01 (public statements) only specific acts are events by
-        # default: optimism 013, responsibility claimed 015 or denied 016,
-        # condolences 018. Comments and opinions are not (docs/events.md).
+        # default: responsibility claimed 015 or denied 016, condolences 018.
+        # Comments, opinions, optimism and pessimism are not (EVENTS.md 2.5).
         self.code_statements = code_statements
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
