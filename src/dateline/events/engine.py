@@ -3787,9 +3787,12 @@ def _commissive_codes_intent(v: _Settling) -> None:
     """'agreed/pledged/offered to X', 'ready to X': an intent (03), said now; the act itself
     has not happened -- unless the text dates it ('agreed to meet in May': planned)."""
     token, match, head = v.token, v.match, v.token.head
+    looking = _looking_forward(token)
+    if looking is not None:
+        head = looking
     if (
-        token.dep_ == "xcomp"
-        and head.lemma_.lower() in _COMMISSIVES | _READY
+        (looking is not None or token.dep_ == "xcomp")
+        and head.lemma_.lower() in _COMMISSIVES | _READY | {"look"}
         and not any(t.i in v.dated for t in [token, *_phrase(token)])
         and match.code
     ):
@@ -3803,6 +3806,18 @@ def _commissive_codes_intent(v: _Settling) -> None:
         )
         if head.i in v.found:
             v.drop.add(head.i, "commissive-codes-intent")
+
+
+def _looking_forward(token: Token) -> Token | None:
+    """The 'look' of "looks forward to working with Lula": looking forward to an act is
+    the intent to do it (03x), as readiness is."""
+    prep = token.head
+    if token.dep_ != "pcomp" or prep.lower_ != "to" or prep.dep_ != "prep":
+        return None
+    look = prep.head
+    if look.lemma_.lower() == "look" and any(c.lower_ == "forward" for c in look.children):
+        return look
+    return None
 
 
 def _agreement_is_intent(v: _Settling) -> None:
