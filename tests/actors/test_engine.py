@@ -235,6 +235,13 @@ def test_group_members(founding: Document) -> None:
             "Trump",
             "USAGOV",
         ),
+        # "a foreign government" is expressly not the country in context
+        (
+            "Ottawa said any involvement of a foreign government in the killing was unacceptable.",
+            "2023-09-19",
+            "government",
+            None,
+        ),
     ],
 )
 def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:

@@ -578,9 +578,16 @@ def _unit_end(doc: Doc, last: Atom, lexicon: Lexicon) -> int:
     return last.end
 
 
+# "a foreign government": a body that is expressly not the one of the country in context
+# ("other" is not: "the other three officers" are the same police)
+_ELSEWHERE_WORDS = frozenset({"foreign"})
+
+
 def _owned_elsewhere(doc: Doc, first: Atom, last: Atom, lexicon: Lexicon, end: int) -> bool:
     """Someone else's body, a word about a thing, or one whose owner is named elsewhere."""
     head = doc[end - 1]
+    if any(doc[i].lower_ in _ELSEWHERE_WORDS for i in range(max(0, first.start - 2), end)):
+        return True  # "any involvement of a foreign government": not the country in context
     if (
         first.start > 0
         and doc[first.start - 1].pos_ in {"NOUN", "PROPN"}
