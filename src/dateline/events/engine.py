@@ -113,7 +113,9 @@ _PEOPLE_NOUNS = _LEXICON.words("people_nouns")
 _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # what a speaker says its own side should do: an intent for these roots (`_own_should`)
 _SHOULD_ROOTS = frozenset({"04", "05", "06", "07", "08"})
-_SHOULD_WORDS = frozenset({"should", "must"})
+_SHOULD_WORDS = frozenset({"should", "must", "will", "shall"})
+# a future cooperation the speaker announces for its own side is a promise (EVENTS.md 4.3)
+_PROMISE_WORDS = frozenset({"will", "shall"})
 # the prepositions that name a party of a talk ("talked with X"), not its
 # topic ("talking about human rights in X")
 _PARTY_PREPS = _LEXICON.words("party_preps")
@@ -1876,15 +1878,28 @@ def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
 
 
 def _own_should(d: Draft) -> bool:
-    """'China and Russia should continue to deepen cooperation, Xi said': what a speaker
-    says its own side should do, in cooperation, is its stated intent (03x), said now."""
+    """'China and Russia should continue to deepen cooperation, Xi said', '"we will join
+    forces," the French president said': what a speaker says its own side should or will do,
+    in cooperation, is its stated intent (03x), said now -- a promise (EVENTS.md 4.3); a
+    meeting it will hold is a scheduled one, planned, not an intent."""
     assert d.anchor is not None
     holder = d.anchor
     while holder.dep_ == "xcomp" and not any(
         c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS for c in holder.children
     ):
         holder = holder.head
-    if not any(c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS for c in holder.children):
+    modal = next(
+        (c.lower_ for c in holder.children if c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS),
+        None,
+    )
+    if modal is None:
+        return False
+    if modal in _PROMISE_WORDS and (
+        d.code[:2] == "04"
+        or not any(c.dep_ == "nsubj" and c.lower_ in _SPEAKER_PRONOUNS for c in holder.children)
+    ):
+        # a promise is the speaker's own "we will join forces"; "Greece will approve the
+        # deal" announces a decided act (planned), and "will visit" a scheduled visit
         return False
     if any(c.dep_ == "neg" for c in holder.children):
         return False
