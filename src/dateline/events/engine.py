@@ -685,6 +685,17 @@ class EventStage:
         self.date_future_as_planned = date_future_as_planned
         self.rules_version = rules_version()
         self._event_nouns = frozenset(self.patterns.nouns)
+        # event nouns of force ("an airstrike", "the shelling"): a doer an agentless
+        # passive of violence may have in its sentence (`_unknown_attacker`)
+        self._force_nouns = frozenset(
+            word
+            for word, entries in self.patterns.nouns.items()
+            if any(
+                (e.default_code or "")[:2] in ("18", "19", "20")
+                or any((p.code or "")[:2] in ("18", "19", "20") for p in e.patterns)
+                for e in entries
+            )
+        )
         load_step_notes()  # a bad or incomplete steps file stops here, with E002
         self._trace: list[Candidate] | None = None
         self._drop_step = ""
@@ -2900,6 +2911,25 @@ def _state_agent_of_passive(d: Draft) -> bool:
     return True
 
 
+def _unknown_attacker(d: Draft) -> bool:
+    """'a supporter was stabbed to death in Dhaka', 'the column was attacked from the air':
+    violence with no agent named, and no force noun in its sentence that could be the
+    agent, is by unknown armed men of the country where it happened (EVENTS.md 2.4: UAF)."""
+    token = d.token
+    if d.sources or d.noun or d.code[:2] not in ("18", "19", "20"):
+        return True
+    force_nouns = d.stage._force_nouns
+    if not _agentless_passive(token) or any(
+        t.pos_ == "NOUN" and (t.lower_ in force_nouns or t.lemma_.lower() in force_nouns)
+        for t in token.sent
+    ):
+        return True  # "killed in an Israeli airstrike": the strike's doer is the agent
+    home = _where_country(token, d.places) or d.discourse.home
+    if home is not None:
+        d.sources = [_state_actor(home, token, "UAF")]
+    return True
+
+
 def _pronoun_source(d: Draft) -> bool:
     if not d.sources and not d.noun:
         d.sources = d.stage._pronoun_subject(d.token, d.mentions, d.discourse)
@@ -3715,6 +3745,7 @@ STEPS: tuple[Step, ...] = (
     Step("mutual-topic-not-party", "rewrite", _mutual_topic_not_party),
     Step("agent-of-previous-sentence", "roles", _agent_of_previous_sentence),
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
+    Step("unknown-attacker", "roles", _unknown_attacker),
     Step("pronoun-source", "roles", _pronoun_source),
     Step("document-speaker", "roles", _document_speaker),
     Step("quoted-speaker", "roles", _quoted_speaker),
