@@ -42,12 +42,13 @@ DEV2_FLOORS = {
     "date_lenient": 0.92,  # measured 0.937
 }
 # the third blind batch (40 stories, 314 gold events), drawn and annotated at the fourth
-# session's end and scored as a fresh check: 0.255 (the session's start code: 0.251)
+# session's end and scored as a fresh check: 0.255 (the session's start code: 0.251); then
+# developed on beside dev and dev2
 DEV3_FLOORS = {
-    "f1": 0.24,  # measured 0.255
-    "precision": 0.42,  # measured 0.444
-    "recall": 0.16,  # measured 0.178
-    "date_lenient": 0.90,  # measured 0.940
+    "f1": 0.28,  # measured 0.293
+    "precision": 0.48,  # measured 0.500
+    "recall": 0.19,  # measured 0.207
+    "date_lenient": 0.90,  # measured 0.915
 }
 
 
