@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from dateline.records import EventDate, TimeExpr
 
-__all__ = ["Narrative", "date_from_timex", "pick_timex", "report_date"]
+__all__ = ["BOUND_PREPS", "Narrative", "date_from_timex", "pick_timex", "report_date"]
 
 _DATING_TYPES = frozenset({"DATE", "TIME"})
 # Links a trigger shares its time with: its head through these, and back.
@@ -49,7 +49,7 @@ _SHARE_UP = frozenset(
 )
 _CLAUSE = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl"})
 # prepositions whose time bounds an event rather than dating it
-_BOUNDS = frozenset({"since", "until", "till"})
+BOUND_PREPS = frozenset({"since", "until", "till"})
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _bound(timex: TimeExpr, doc: Doc) -> bool:
         return False
     token = span.root
     for _ in range(4):
-        if token.dep_ == "prep" and token.lower_ in _BOUNDS:
+        if token.dep_ == "prep" and token.lower_ in BOUND_PREPS:
             return True
         if token.head is token or token.dep_ in _CLAUSE:
             return False
@@ -133,7 +133,7 @@ def pick_timex(
             return inside  # "in November, when they agreed"
     token = trigger
     for _ in range(4):
-        if token.head is token or not (token.dep_ in _SHARE_UP or _participle_clause(token)):
+        if token.head is token or not (token.dep_ in _SHARE_UP or _shares_clause_time(token)):
             break
         token = token.head
         for timex in by_governor.get(token.i, ()):
@@ -142,7 +142,7 @@ def pick_timex(
     return None
 
 
-def _participle_clause(token: Token) -> bool:
+def _shares_clause_time(token: Token) -> bool:
     """ "upended the summit late Saturday, refusing to sign ...": a participle clause with no
     subject and no conjunction of its own happens at the time of the clause it hangs from."""
     return (

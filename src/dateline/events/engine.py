@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 
 from dateline.errors import RuleDataError
 from dateline.events.dating import (
+    BOUND_PREPS,
     Narrative,
     date_from_timex,
     narrative_date,
@@ -114,6 +115,7 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 # what a speaker says its own side should do: an intent for these roots (`_own_should`)
 _SHOULD_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 _SHOULD_WORDS = frozenset({"should", "must", "will", "shall"})
+_WOULD_WORDS = frozenset({"would", "'d"})
 # a future cooperation the speaker announces for its own side is a promise (EVENTS.md 4.3)
 _PROMISE_WORDS = frozenset({"will", "shall"})
 # the prepositions that name a party of a talk ("talked with X"), not its
@@ -955,18 +957,18 @@ class EventStage:
             # cheap look-up on the arrays first: most tokens are no trigger
             pos = view.pos[i]
             table = verbs if pos in ("VERB", "AUX") else nouns if pos in ("NOUN", "PROPN") else None
-            if table is None or not any(word in table for word in view.words[i]):
-                if pos == "VERB" and any(word in _VERDICT_VERBS for word in view.words[i]):
-                    verdict = _verdict_match(doc[i])
-                    if verdict is not None:
-                        found[i] = verdict
-                continue
-            match = self.best_match(doc[i], view)
-            if match is None and any(word in _VERDICT_VERBS for word in view.words[i]):
+            listed = table is not None and any(word in table for word in view.words[i])
+            match = self.best_match(doc[i], view) if listed else None
+            if (
+                match is None
+                and (listed or pos == "VERB")
+                and any(word in _VERDICT_VERBS for word in view.words[i])
+            ):
+                # "said X had committed crimes": a statement whose content judges a party
                 match = _verdict_match(doc[i])
             if match is not None:
                 found[i] = match
-            elif self._trace is not None:
+            elif listed and self._trace is not None:
                 self._trace.append(_candidate(doc[i], None, "no-pattern-match"))
         root = sent.root
         if root.i not in found and root.pos_ in ("VERB", "AUX"):
@@ -1861,17 +1863,25 @@ def _stated_intent(code: str) -> str:
     return code if code[:2] == "11" else _intent_code(code)
 
 
+def _modal_holder(token: Token, words: frozenset[str]) -> tuple[Token, str | None]:
+    """The verb that carries one of the modal auxiliaries `words` for `token` ("would
+    continue to support": up the infinitives), and that auxiliary; else the top of the
+    infinitive chain and None."""
+    holder = token
+    while True:
+        modal = next(
+            (c.lower_ for c in holder.children if c.dep_ == "aux" and c.lower_ in words), None
+        )
+        if modal is not None or holder.dep_ != "xcomp":
+            return holder, modal
+        holder = holder.head
+
+
 def _would_stance(token: Token, modality: str, cue: Token | None) -> str | None:
     """ "X would do" in reported speech is an intent, "X would not do" a
     rejection; not inside a conditional ("would respond if attacked")."""
     # "would continue to support": the auxiliary may sit on a verb above
-    holder = token
-    while holder.dep_ == "xcomp" and not any(
-        c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in holder.children
-    ):
-        holder = holder.head
-    would = any(c.dep_ == "aux" and c.text.lower() in ("would", "'d") for c in holder.children)
-    token = holder
+    token, would = _modal_holder(token, _WOULD_WORDS)
     if not would or any(
         c.dep_ in ("advcl", "mark") and any(m.text.lower() in ("if", "unless") for m in c.subtree)
         for c in token.children
@@ -1894,15 +1904,7 @@ def _own_should(d: Draft) -> bool:
     in cooperation, is its stated intent (03x), said now -- a promise (EVENTS.md 4.3); a
     meeting it will hold is a scheduled one, planned, not an intent."""
     assert d.anchor is not None
-    holder = d.anchor
-    while holder.dep_ == "xcomp" and not any(
-        c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS for c in holder.children
-    ):
-        holder = holder.head
-    modal = next(
-        (c.lower_ for c in holder.children if c.dep_ == "aux" and c.lower_ in _SHOULD_WORDS),
-        None,
-    )
+    holder, modal = _modal_holder(d.anchor, _SHOULD_WORDS)
     if modal is None:
         return False
     if modal in _PROMISE_WORDS and (
@@ -3618,7 +3620,7 @@ def _noun_timex(token: Token, timex_tokens: Mapping[int, TimeExpr]) -> TimeExpr 
         for child in head.children:
             if child.i in timex_tokens:
                 return timex_tokens[child.i]
-            if child.dep_ == "prep" and child.lower_ not in ("since", "until", "till"):
+            if child.dep_ == "prep" and child.lower_ not in BOUND_PREPS:
                 for pobj in child.children:
                     if pobj.i in timex_tokens:
                         return timex_tokens[pobj.i]

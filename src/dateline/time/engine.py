@@ -1047,16 +1047,12 @@ def _resolve_shift(
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit"):
         updates_reference = unit != "year"
-        if (
-            granularity_rule in ("reference", "reference_or_unit")
-            and unit == "year"
-            and (context.span is not None)
-        ):
+        if unit == "year" and context.span is not None:
             # After "the nine months" the report compares that part of the year with
             # the same part of the year before: the year is as precise as TimeML goes.
             anchor, base = context.span
             granularity = "year"
-        elif granularity_rule in ("reference", "reference_or_unit") and context.fiscal is not None:
+        elif context.fiscal is not None:
             # Company reports compare a quarter with the same quarter a year before.
             anchor, base = context.fiscal
             granularity = base.granularity
