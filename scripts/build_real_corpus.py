@@ -22,9 +22,13 @@ A third batch (`--batch3`, fourth session) appends 40 more the same way -- 20 mo
 Reuters, 10 KCNA, 4 of them double -- as split `dev3`, to check on unseen stories whether the
 rules fitted to dev and dev2 carry over, without scoring the test split again.
 
+A fourth batch (`--batch4`, fifth session) appends 40 more (20 modern, 10 Reuters, 10 KCNA,
+4 double) as split `dev4`: the fresh check of the rules fitted to dev, dev2 and dev3.
+
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
        python scripts/build_real_corpus.py --batch3 [--seed 20261208]
+       python scripts/build_real_corpus.py --batch4 [--seed 20261209]
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ BATCH2_DOUBLE = 6
 # the third batch (dev3, fourth session): a fresh check of the rules fitted to dev and dev2
 BATCH3_COUNTS = {"modern": 20, "reuters": 10, "kcna": 10}
 BATCH3_DOUBLE = 4
+# the fourth batch (dev4, fifth session), the same shape as the third
+BATCH4_COUNTS = BATCH3_COUNTS
+BATCH4_DOUBLE = 4
 
 
 def _digest(text: str) -> str:
@@ -141,6 +148,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "evalsets" / "real" / "stories.jsonl")
     parser.add_argument("--batch2", action="store_true", help="append the second batch (dev2)")
     parser.add_argument("--batch3", action="store_true", help="append the third batch (dev3)")
+    parser.add_argument("--batch4", action="store_true", help="append the fourth batch (dev4)")
     args = parser.parse_args()
     if args.batch2:
         seed = 20261207 if args.seed is None else args.seed
@@ -149,6 +157,10 @@ def main() -> None:
     if args.batch3:
         seed = 20261208 if args.seed is None else args.seed
         append_batch(args.out, "dev3", BATCH3_COUNTS, BATCH3_DOUBLE, seed)
+        return
+    if args.batch4:
+        seed = 20261209 if args.seed is None else args.seed
+        append_batch(args.out, "dev4", BATCH4_COUNTS, BATCH4_DOUBLE, seed)
         return
     seed = 20261206 if args.seed is None else args.seed
     rng = random.Random(seed)
