@@ -19,7 +19,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "dating_cases.yaml").read_text(e
 
 @pytest.fixture(scope="module")
 def stages() -> tuple[TimeStage, EventStage]:
-    return TimeStage(), EventStage()
+    return TimeStage(), EventStage(learned=False)
 
 
 @pytest.mark.model

@@ -44,9 +44,9 @@ __all__ = [
 
 # dev2 is a second blind batch, drawn and annotated after the rules had been fitted to dev:
 # scored first as a fresh check of them, then developed on beside dev; dev3 a third, drawn
-# after the rules had been fitted to dev and dev2 (fourth session), dev4 a fourth (fifth
-# session). test stays held out.
-SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
+# after the rules had been fitted to dev and dev2 (fourth session), dev4 a fourth and dev5 a
+# fifth (fifth session). test stays held out.
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
 REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "real"
 NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "news"
 
@@ -55,7 +55,7 @@ NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "new
 class RealStory:
     article: Article
     source: str  # modern, reuters or kcna
-    split: str  # dev, dev2, dev3 or dev4 (later batches, 2026-12-06) or test
+    split: str  # dev, dev2 ... dev5 (later batches, 2026-12-06) or test
     double: bool  # annotated twice, for agreement
 
 

@@ -35,6 +35,13 @@ from dateline.events.dating import (
     pick_timex,
     report_date,
 )
+from dateline.events.learned import (
+    DyadModel,
+    PairInput,
+    load_dyad_model,
+    mention_country,
+    sentence_pairs,
+)
 from dateline.events.lexicon import load_lexicon
 from dateline.events.modality import RANK, trigger_modality
 from dateline.events.patterns import (
@@ -659,6 +666,7 @@ class EventStage:
         paired_reverse: bool = False,
         code_statements: bool = False,
         check_codes: bool | None = None,
+        learned: bool | None = None,
     ) -> None:
         self.patterns = patterns if patterns is not None else load_patterns()
         if codes is None:
@@ -699,9 +707,28 @@ class EventStage:
             )
         )
         load_step_notes()  # a bad or incomplete steps file stops here, with E002
+        # The learned dyad coder (learned.py) adds the roots it reads between two actors of a
+        # sentence where the rules coded none; by default with the shipped patterns only (a
+        # test suite's own dictionary is not what it was trained beside).
+        use_model = learned if learned is not None else patterns is None
+        self.dyad: DyadModel | None = load_dyad_model() if use_model else None
         self._trace: list[Candidate] | None = None
+        self._private_trace = False
         self._drop_step = ""
         self._roles: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one stage per process, a bounded cache
+    def lexicon_roots(self, lemma: str, noun: bool) -> tuple[str, ...]:
+        """The roots the verb dictionary lists for a word: its entries' default codes and
+        the most frequent code among each entry's patterns (for the learned coder)."""
+        roots: set[str] = set()
+        for entry in self.patterns.entries(lemma, noun):
+            if entry.default_code:
+                roots.add(entry.default_code[:2])
+            codes = [p.code[:2] for p in entry.patterns if p.code]
+            if codes:
+                roots.add(max(sorted(set(codes)), key=codes.count))
+        return tuple(sorted(roots))
 
     def _dropped(self, step: str) -> list[Event]:
         """Drop the candidate being coded, saying which step did it."""
@@ -719,11 +746,14 @@ class EventStage:
     ) -> list[Event]:
         """The events of one document; with `trace`, every candidate trigger is appended to it
         with what became of it (coded, or the id of the step that dropped it)."""
-        self._trace = trace
+        # the learned coder reads the rules' candidates of each sentence: traced privately
+        # (and dropped sentence by sentence) when the caller did not ask for the trace
+        self._private_trace = trace is None and self.dyad is not None
+        self._trace = [] if self._private_trace else trace
         try:
             return self._code_document(document)
         finally:
-            self._trace = None
+            self._trace, self._private_trace = None, False
 
     def _code_document(self, document: Document) -> list[Event]:
         doc = document.spacy_doc
@@ -816,7 +846,13 @@ class EventStage:
                         events=kept,
                     )
                 )
-        if self._trace is not None:
+        if self.dyad is not None and self._trace is not None:
+            sentence_events.extend(
+                self._learned_events(story, sent, sentence, sentence_events, traced)
+            )
+        if self._private_trace and self._trace is not None:
+            self._trace.clear()
+        elif self._trace is not None:
             self._trace[traced:] = sorted(
                 (replace(c, sentence_index=index) for c in self._trace[traced:]),
                 key=lambda c: c.start,
@@ -828,6 +864,114 @@ class EventStage:
         discourse.previous_sources, discourse.previous_sentence = sources_here, sent
         discourse.agents, discourse.seen = discourse.seen, {}
         return sentence_events
+
+    def _learned_events(
+        self,
+        story: _Story,
+        sent: Any,
+        sentence: tuple[int, str],
+        coded: Sequence[Event],
+        traced: int,
+    ) -> list[Event]:
+        """The events the learned dyad coder reads between two actors of the sentence, for
+        each (source country, target country, root) the rules did not code here. Each runs
+        through the place, modality and dating steps the rules' events do."""
+        assert self.dyad is not None and self._trace is not None
+        doc, document = story.doc, story.document
+        candidates = self._trace[traced:]
+        pairs = sentence_pairs(
+            doc, sentence[0], sent, document.mentions, candidates, self.lexicon_roots
+        )
+        if not pairs:
+            return []
+        have = {(_actor_country(e.source), _actor_country(e.target), e.cameo_root) for e in coded}
+        # the rules may have recoded a mention ("police" in Moscow are Russia's, whatever the
+        # story's country): an event the rules coded between the same two mentions stands,
+        # and its root is not added the other way round (the rules read who did it from the
+        # parse; the model reads direction poorly)
+        spans = {
+            (
+                _span_start(e.evidence.get("source")),
+                _span_start(e.evidence.get("target")),
+                e.cameo_root,
+            )
+            for e in coded
+        }
+        events: list[Event] = []
+        for pair, roots in zip(pairs, self.dyad.roots(pairs), strict=True):
+            for root, _probability in roots:
+                key = (mention_country(pair.source), mention_country(pair.target), root)
+                if (
+                    key in have
+                    or (pair.source.start, pair.target.start, root) in spans
+                    or (pair.target.start, pair.source.start, root) in spans
+                ):
+                    continue
+                have.add(key)
+                trigger = pair.trigger(root)
+                assert trigger is not None  # DyadModel.roots keeps grounded roots only
+                code = self._learned_code(doc[trigger], root, candidates)
+                made = self._learned_event(story, pair, sentence, trigger, code)
+                events.extend(made)
+                if made:
+                    self._trace.append(
+                        _candidate(
+                            doc[trigger],
+                            _learned_match(trigger, code),
+                            "",
+                            sources=(made[0].source.cameo_code,),
+                            targets=(made[0].target.cameo_code,) if made[0].target else (),
+                            events=len(made),
+                        )
+                    )
+        return events
+
+    def _learned_code(self, token: Token, root: str, candidates: Sequence[Candidate]) -> str:
+        """The CAMEO code of a learned event of `root` triggered by `token`: the code a rule
+        candidate at that word had, else the word's own code of that root in the
+        dictionary, else the root's general code."""
+        for candidate in candidates:
+            if candidate.start == token.idx and (candidate.code or "")[:2] == root:
+                return str(candidate.code)
+        noun = token.pos_ in ("NOUN", "PROPN")
+        for entry in self.patterns.entries(token.lemma_.lower(), noun):
+            if (entry.default_code or "")[:2] == root:
+                return str(entry.default_code)
+            codes = [p.code for p in entry.patterns if p.code and p.code[:2] == root]
+            if codes:
+                return max(sorted(set(codes)), key=codes.count)
+        return root + "0"
+
+    def _learned_event(
+        self, story: _Story, pair: PairInput, sentence: tuple[int, str], trigger: int, code: str
+    ) -> list[Event]:
+        doc, mentions = story.doc, story.mentions
+        source = ActorRef(
+            pair.source, mentions.resolve(pair.source) or pair.source, pair.source_token
+        )
+        target = ActorRef(
+            pair.target, mentions.resolve(pair.target) or pair.target, pair.target_token
+        )
+        draft = Draft(
+            stage=self,
+            document=story.document,
+            doc=doc,
+            match=_learned_match(trigger, code),
+            token=doc[trigger],
+            sentence=sentence,
+            mentions=mentions,
+            by_governor=story.by_governor,
+            places=story.places,
+            narrative=story.narrative,
+            discourse=story.discourse,
+            sources=[source],
+            targets=[target],
+        )
+        draft.pairs = [(source, target, code)]
+        for step in _LEARNED_STEPS:
+            if not step.apply(draft):
+                return []
+        return draft.events
 
     # -- triggers --------------------------------------------------------
     def _is_verb_trigger(self, token: Token) -> bool:
@@ -3781,6 +3925,101 @@ STEPS: tuple[Step, ...] = (
     Step("stance", "rewrite", _stance),
     Step("assembly", "assembly", _assemble),
 )
+
+
+_LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "inside", "within", "across", "throughout", "around"}
+)
+
+
+def _locative(token: Token) -> bool:
+    """Whether a mention only says where: the object of "in", "at", "near" ... itself or
+    through the phrase it names ("in Lima, Peru", "at the G20 summit")."""
+    while token.dep_ in ("appos", "compound", "conj", "amod") and token.head is not token:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE_PREPS
+
+
+def _learned_parties(d: Draft) -> bool:
+    """A learned event keeps its pair only if both sides survived the rules' party filters,
+    neither only says where ("met in Lima, Peru": Peru is no party), and a country is not
+    paired with one of its own bodies ("Japan" and "the Japanese minister" are one party,
+    however the model read them)."""
+    d.pairs = [
+        (s, t, d.code)
+        for s in d.sources
+        for t in d.targets
+        if not (_country(s) == _country(t) and (len(s.code) == 3 or len(t.code) == 3))
+        and not _locative(d.doc[s.token])
+        and not _locative(d.doc[t.token])
+    ]
+    return bool(d.pairs)
+
+
+# What a learned event goes through: the rules' filters of who can be a party (a political
+# source, not the target itself, not a place that only says where, not two bodies of one
+# country dealing inside it), then where, how sure, when, and the record. Its roles and code
+# come from the model, so none of the rules' role-finding or pairing steps apply.
+_LEARNED_STEPS: tuple[Step, ...] = (
+    *(
+        step
+        for step in STEPS
+        if step.id
+        in (
+            "political-sources",
+            "people-praise-own-leaders",
+            "target-is-source",
+            "target-only-says-where",
+        )
+    ),
+    Step("learned-parties", "filter", _learned_parties),
+    *(
+        step
+        for step in STEPS
+        if step.id
+        in (
+            "inside-one-country",
+            "attached-place",
+            "modality",
+            "condition-clause",
+            "dating",
+            "modality-from-date",
+            "historical",
+            "assembly",
+        )
+    ),
+)
+_LEARNED_ENTRY = TriggerEntry(
+    lemma="",
+    kind="verb",
+    block="learned",
+    default_code=None,
+    default_reverse=None,
+    rule_id="learned:dyad",
+)
+
+
+def _learned_match(trigger: int, code: str) -> Match:
+    return Match(
+        trigger=trigger,
+        entry=_LEARNED_ENTRY,
+        pattern=None,
+        code=code,
+        reverse_code=None,
+        specificity=0,
+    )
+
+
+def _span_start(span: Span | None) -> int | None:
+    return span.start if span is not None else None
+
+
+def _actor_country(actor: EventActor | None) -> str | None:
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country
+    return "IGO" if actor.cameo_code.startswith("IGO") else None
 
 
 # --- settling a verb trigger against the other triggers of its sentence -------------------

@@ -1,0 +1,245 @@
+"""Train the learned dyad coder (`dateline/events/learned.py`) on the real-news gold.
+
+Examples: every ordered pair of actor mentions in every sentence of the training splits'
+stories (texts rebuilt from ../shared/data/news, never stored), labelled with the CAMEO
+roots of the gold events between the two mentions' countries in that sentence (both
+directions for a symmetric one). The rule engine runs first, without the learned coder, so
+the features see what the rules made of the sentence, as they will at coding time.
+
+The threshold is chosen by leave-one-split-out cross-validation: for each training split,
+a model trained on the others adds its events to the rules' on that split, and the
+threshold with the best pooled F1 (EVENTS.md §7 scorer; of equal F1 the higher threshold)
+is kept. Then one model is trained on all the splits and written, with its threshold and
+the cross-validation figures, to src/dateline/events/model/dyad/.
+
+Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import fix_random_seed
+
+from dateline.eval.real import (
+    Coded,
+    _read_gold,
+    _sentences_of,
+    gold_file,
+    gold_items,
+    load_corpus,
+    match_story,
+    system_items,
+)
+from dateline.events.learned import MODEL_DIR, ROOTS, mention_country, sentence_pairs
+from dateline.run import build_pipeline, code_articles
+
+SEED = 20261206
+EPOCHS = 5
+BUCKETS = 2**16  # hashed feature buckets per label: the model's size (~5 MB)
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The labelled pairs of the splits' stories, and what scoring needs of each story."""
+    pipeline = build_pipeline()
+    stage = pipeline.stages[-1]
+    stage.dyad = None  # the rules alone, as the features expect
+    stories = [s for s in load_corpus(splits=splits) if gold_file(s.article.id).exists()]
+    documents = code_articles([s.article for s in stories], pipeline)
+    examples: list[dict[str, Any]] = []
+    scoring: dict[str, Any] = {}
+    for story, document in zip(stories, documents, strict=True):
+        record = _read_gold(gold_file(story.article.id))
+        text = story.article.text
+        trace: list[Any] = []
+        stage.code_document(document, trace=trace)
+        gold = gold_items(record, text)
+        labels: dict[tuple[int, str | None, str | None], set[str]] = collections.defaultdict(set)
+        for event, item in zip(record["events"], gold, strict=True):
+            start = int(event["sentence_start"])
+            index = next(
+                (s.index for s in document.sentences if s.start <= start < s.end),
+                item.sentence_index,
+            )
+            labels[(index, item.source, item.target)].add(item.root)
+            if event.get("symmetric"):
+                labels[(index, item.target, item.source)].add(item.root)
+        doc = document.spacy_doc
+        for sentence in document.sentences:
+            sent = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if sent is None:
+                continue
+            here = [c for c in trace if c.sentence_index == sentence.index]
+            for pair in sentence_pairs(
+                doc, sentence.index, sent, document.mentions, here, stage.lexicon_roots
+            ):
+                key = (sentence.index, mention_country(pair.source), mention_country(pair.target))
+                examples.append(
+                    {
+                        "story": story.article.id,
+                        "split": story.split,
+                        "sentence": sentence.index,
+                        "source": key[1],
+                        "target": key[2],
+                        "features": pair.features,
+                        "grounds": sorted({root for root, _ in pair.grounds}),
+                        "roots": sorted(labels.get(key, set())),
+                    }
+                )
+        scoring[story.article.id] = (record, text, system_items(document), document, story.split)
+    return examples, scoring
+
+
+def train(examples: list[dict[str, Any]]) -> Any:
+    fix_random_seed(SEED)
+    rng = random.Random(SEED)
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 1,
+                "no_output_layer": False,
+                "length": BUCKETS,
+            }
+        },
+    )
+    for root in ROOTS:
+        textcat.add_label(root)
+    data = [
+        Example.from_dict(
+            Doc(nlp.vocab, words=list(e["features"]) or ["empty"]),
+            {"cats": {root: float(root in e["roots"]) for root in ROOTS}},
+        )
+        for e in examples
+    ]
+    optimizer = nlp.initialize(lambda: data[:500])
+    for _ in range(EPOCHS):
+        rng.shuffle(data)
+        for start in range(0, len(data), 32):
+            nlp.update(data[start : start + 32], sgd=optimizer, drop=0.1)
+    return nlp
+
+
+def predict(nlp: Any, examples: list[dict[str, Any]]) -> list[dict[str, float]]:
+    textcat = nlp.get_pipe("textcat_multilabel")
+    docs = [Doc(nlp.vocab, words=list(e["features"]) or ["empty"]) for e in examples]
+    return [dict(doc.cats) for doc in textcat.pipe(docs, batch_size=256)]
+
+
+def score(
+    examples: list[dict[str, Any]],
+    probabilities: list[dict[str, float]],
+    scoring: dict[str, Any],
+    threshold: float,
+    split: str,
+) -> tuple[int, int, int]:
+    """(matched, coded, gold) over the split's stories of the rules' events plus the
+    model's at `threshold`."""
+    added: dict[str, set[tuple[int, str | None, str | None, str]]] = collections.defaultdict(set)
+    for example, probs in zip(examples, probabilities, strict=True):
+        for root, p in probs.items():
+            if p >= threshold and root in example["grounds"]:
+                added[example["story"]].add(
+                    (example["sentence"], example["source"], example["target"], root)
+                )
+    matched = coded = gold_total = 0
+    for story_id, (record, text, rules, document, in_split) in scoring.items():
+        if in_split != split:
+            continue
+        items = list(rules)
+        have = {(c.sentence_index, c.source, c.target, c.root) for c in items}
+        sentences = {s.index: s.text for s in document.sentences}
+        for index, source, target, root in sorted(added[story_id] - have, key=str):
+            items.append(
+                Coded(
+                    story=story_id,
+                    sentence_index=index,
+                    sentence=sentences[index],
+                    source=source,
+                    target=target,
+                    code=root + "0",
+                    plover=None,
+                    modality="asserted",
+                    date_value=None,
+                    date_precision=None,
+                    date_range=None,
+                )
+            )
+        result = match_story(gold_items(record, text), items, _sentences_of(record, text, document))
+        matched += len(result.pairs)
+        coded += len(result.pairs) + len(result.spurious)
+        gold_total += len(result.pairs) + len(result.missed)
+    return matched, coded, gold_total
+
+
+def _f1(matched: int, coded: int, gold: int) -> float:
+    return 2 * matched / (coded + gold) if coded + gold else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--splits", default="dev,dev2,dev3")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument(
+        "--cv-only", action="store_true", help="print the cross-validation, write no model"
+    )
+    args = parser.parse_args()
+    splits = tuple(args.splits.split(","))
+    examples, scoring = build_examples(splits)
+    totals = {t: [0, 0, 0] for t in THRESHOLDS}
+    folds = {}
+    for held in splits:
+        model = train([e for e in examples if e["split"] != held])
+        held_examples = [e for e in examples if e["split"] == held]
+        probabilities = predict(model, held_examples)
+        fold = {}
+        for threshold in THRESHOLDS:
+            m, c, g = score(held_examples, probabilities, scoring, threshold, held)
+            fold[threshold] = round(_f1(m, c, g), 4)
+            for k, v in enumerate((m, c, g)):
+                totals[threshold][k] += v
+        base = score(held_examples, [{} for _ in held_examples], scoring, 1.0, held)
+        folds[held] = {"rules_only": round(_f1(*base), 4), "with_model": fold}
+    pooled = {t: round(_f1(*totals[t]), 4) for t in THRESHOLDS}
+    # the highest threshold within 0.001 of the best F1: of equal F1, the more precise
+    best = max(pooled.values())
+    threshold = max(t for t in THRESHOLDS if pooled[t] >= best - 0.001)
+    if args.cv_only:
+        print(json.dumps({"pooled": pooled, "folds": folds}))
+        return
+    model = train(examples)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.to_disk(args.out)
+    meta = {
+        "threshold": threshold,
+        "trained_on": list(splits),
+        "examples": len(examples),
+        "positive_examples": sum(1 for e in examples if e["roots"]),
+        "seed": SEED,
+        "epochs": EPOCHS,
+        "buckets": BUCKETS,
+        "cross_validation": {"pooled_f1_by_threshold": pooled, "folds": folds},
+        "spacy": spacy.__version__,
+    }
+    (args.out / "dyad.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(meta["cross_validation"], indent=1))
+    print(f"threshold {threshold}; model written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

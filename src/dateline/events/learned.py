@@ -1,0 +1,288 @@
+"""The learned dyad coder: which CAMEO roots a sentence states between two of its actors.
+
+The rule engine (`engine.py`) codes an event only when a trigger's pattern, roles and
+filters all line up; on real news that finds about one event in five that a careful coder
+records, and most of the misses are in sentences where both actors are already resolved
+(docs/evaluation.md, fifth session). This component reads such sentences another way: for
+every ordered pair of actor mentions in a sentence it predicts, from the words of the
+sentence, the dependency path between the two mentions and what the rule engine made of
+the sentence's candidate triggers (their codes and the steps that dropped them), the roots
+of the events the first mention does to the second.
+
+The model is spaCy's bag-of-features text classifier (`textcat_multilabel` with the
+`TextCatBOW` architecture: a sparse linear model, CPU-trained in about a minute), trained
+by `scripts/train_dyad_model.py` on the blind gold of the real-news development splits and
+shipped in `model/dyad/` (no download at run time). The features are the same function
+here at training and at coding time; the threshold and the cross-validation figures that
+chose it are in the model's `dyad.json`.
+
+A predicted root becomes an event only where a word of the sentence can code it (a rule
+candidate of that root, or a verb or noun the dictionary lists under it): that word is the
+event's trigger, its evidence, and what its modality and date are read from; its code is the
+word's own code of that root where it has one, else the root's general code ("040").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from dateline.records import ActorMention
+
+__all__ = [
+    "MODEL_DIR",
+    "DyadModel",
+    "PairInput",
+    "load_dyad_model",
+    "mention_country",
+    "pair_features",
+    "sentence_pairs",
+]
+
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "dyad"
+ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
+# A sentence naming more actors than this is a list ("delegations of A, B, C, ..."): its
+# pairs are not each a dyad, and their number grows as the square.
+MAX_MENTIONS = 10
+_MODALS = frozenset({"will", "would", "could", "may", "might", "should", "to"})
+_FEATURE_CHARS = re.compile(r"[^a-z0-9_]")
+
+
+def mention_country(mention: ActorMention) -> str | None:
+    """The country a mention stands for, as the scorer reads it (IGO for an
+    international organisation without one)."""
+    if mention.country:
+        return mention.country
+    return "IGO" if mention.cameo_code.startswith("IGO") else None
+
+
+@dataclass(frozen=True, slots=True)
+class PairInput:
+    """One ordered pair of actor mentions in one sentence, with its features."""
+
+    sentence_index: int
+    source: ActorMention
+    target: ActorMention
+    source_token: int
+    target_token: int
+    anchor: int  # the token that joins the two mentions (their lowest common head)
+    features: tuple[str, ...]
+    # the roots some word of the sentence can code, each with the word nearest the anchor
+    # that can: a learned event needs one, its trigger (evidence, modality and date)
+    grounds: tuple[tuple[str, int], ...] = ()
+
+    def trigger(self, root: str) -> int | None:
+        return next((i for r, i in self.grounds if r == root), None)
+
+
+def _head_token(doc: Doc, mention: ActorMention) -> Token | None:
+    char = mention.head if mention.head is not None else mention.start
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
+    """The tokens from `a` up to the lowest common head, and from there down to `b`."""
+    up = [a, *a.ancestors]
+    down_chain = [b, *b.ancestors]
+    position = {t.i: k for k, t in enumerate(down_chain)}
+    for k, token in enumerate(up):
+        if token.i in position:
+            return up[: k + 1], list(reversed(down_chain[: position[token.i]])), token
+    return up, list(reversed(down_chain)), None
+
+
+# What the verb dictionary says a word can code: the roots of its entries' defaults and of
+# their most frequent pattern code ("meet" -> 04), so a trigger the gold never showed is
+# still read through the dictionary.
+Lexicon = Callable[[str, bool], tuple[str, ...]]
+
+
+def _relation(token: Token | None) -> str:
+    """How a path's top token hangs from the joining word: its dependency, with the
+    preposition for a prepositional phrase ("prep_with")."""
+    if token is None:
+        return "self"
+    if token.dep_ == "prep":
+        return "prep_" + token.lower_
+    return token.dep_
+
+
+def pair_features(
+    sent: Span,
+    source: ActorMention,
+    target: ActorMention,
+    source_token: Token,
+    target_token: Token,
+    candidates: Sequence[Any],
+    lexicon: Lexicon | None = None,
+) -> tuple[tuple[str, ...], Token | None]:
+    """The features of one ordered pair, and the token that joins the two mentions.
+
+    `candidates` are the rule engine's traced candidates of the sentence (`Candidate`):
+    their codes, the step that dropped them, and whether this pair's countries were their
+    sources or targets. `lexicon` gives the roots the verb dictionary lists for a word."""
+    features = [
+        "ad_" + source_token.dep_,
+        "bd_" + target_token.dep_,
+        "as_" + (source.sector or source.kind),
+        "bs_" + (target.sector or target.kind),
+        "afirst" if source_token.i < target_token.i else "bfirst",
+    ]
+    source_country, target_country = mention_country(source), mention_country(target)
+    if source_country == target_country:
+        features.append("samecountry")
+    up, down, joint = _path(source_token, target_token)
+    if joint is not None:
+        features += ["lca_" + joint.lemma_.lower(), "lcapos_" + joint.pos_]
+        deps_up, deps_down = [t.dep_ for t in up[:-1]], [t.dep_ for t in down]
+        features.append("sig_" + "_".join([*deps_up, joint.lemma_.lower(), *deps_down]))
+        features.append("sigd_" + "_".join([*deps_up, "X", *deps_down]))
+        # who is who: the relation of each side to the joining word ("nsubj", "prep_against",
+        # "dobj"), alone and together, and the two sectors together
+        top_a, top_b = (
+            _relation(up[-2] if len(up) > 1 else None),
+            _relation(down[0] if down else None),
+        )
+        features += ["ra_" + top_a, "rb_" + top_b, "rab_" + top_a + "_" + top_b]
+        for token in up[1:] + down[:-1]:
+            if token.pos_ in ("VERB", "NOUN", "ADJ", "ADP"):
+                features.append("p_" + token.lemma_.lower())
+            if lexicon is not None and token.pos_ in ("VERB", "NOUN"):
+                features += [
+                    "pd_" + root for root in lexicon(token.lemma_.lower(), token.pos_ == "NOUN")
+                ]
+        for child in joint.children:
+            if child.dep_ == "neg":
+                features.append("neg")
+            if child.dep_ == "aux" and child.lower_ in _MODALS:
+                features.append("mod_" + child.lower_)
+    features.append("sec_" + (source.sector or source.kind) + "_" + (target.sector or target.kind))
+    distance = abs(source_token.i - target_token.i)
+    features.append(
+        "dist_" + ("1" if distance < 4 else "2" if distance < 10 else "3" if distance < 20 else "4")
+    )
+    words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop]
+    features += ["s_" + t.lemma_.lower() for t in words]
+    if lexicon is not None:
+        roots = {root for t in words for root in lexicon(t.lemma_.lower(), t.pos_ == "NOUN")}
+        features += ["sd_" + root for root in sorted(roots)]
+    for candidate in candidates:
+        code = (candidate.code or "")[:2]
+        if not code:
+            continue
+        features += ["rc_" + code, "rcs_" + code + "_" + (candidate.step or "coded")]
+        if source_country and any(s[:3] == source_country[:3] for s in candidate.sources):
+            features.append("rsrc_" + code)
+        if target_country and any(t[:3] == target_country[:3] for t in candidate.targets):
+            features.append("rtgt_" + code)
+    cleaned = tuple(_FEATURE_CHARS.sub("", f.lower()) for f in features)
+    return tuple(f for f in cleaned if f), joint
+
+
+def sentence_pairs(
+    doc: Doc,
+    sentence_index: int,
+    sent: Span,
+    mentions: Iterable[ActorMention],
+    candidates: Sequence[Any],
+    lexicon: Lexicon | None = None,
+) -> list[PairInput]:
+    """Every ordered pair of distinct actors among the sentence's mentions (two mentions
+    of one country count as a pair only when their codes differ: the government and the
+    opposition), each with its features."""
+    here = [m for m in mentions if m.sentence_index == sentence_index and mention_country(m)]
+    if len(here) < 2 or len(here) > MAX_MENTIONS:
+        return []
+    heads = {m.id: _head_token(doc, m) for m in here}
+    # the words that can ground each root: the rules' candidate triggers, and every verb
+    # or noun the dictionary lists under that root
+    grounding: list[tuple[str, int]] = []
+    for candidate in candidates:
+        span = doc.char_span(candidate.start, candidate.start + 1, alignment_mode="expand")
+        if candidate.code and span is not None and len(span):
+            grounding.append((candidate.code[:2], span[0].i))
+    if lexicon is not None:
+        for token in sent:
+            if token.pos_ in ("VERB", "NOUN") and not token.is_stop:
+                grounding += [
+                    (r, token.i) for r in lexicon(token.lemma_.lower(), token.pos_ == "NOUN")
+                ]
+    pairs = []
+    for a in here:
+        for b in here:
+            ta, tb = heads[a.id], heads[b.id]
+            if a is b or ta is None or tb is None or ta.i == tb.i:
+                continue
+            if mention_country(a) == mention_country(b) and a.cameo_code == b.cameo_code:
+                continue
+            features, joint = pair_features(sent, a, b, ta, tb, candidates, lexicon)
+            anchor = joint if joint is not None else sent.root
+            nearest: dict[str, int] = {}
+            for root, i in grounding:
+                if root not in nearest or abs(i - anchor.i) < abs(nearest[root] - anchor.i):
+                    nearest[root] = i
+            pairs.append(
+                PairInput(
+                    sentence_index,
+                    a,
+                    b,
+                    ta.i,
+                    tb.i,
+                    anchor.i,
+                    features,
+                    tuple(sorted(nearest.items())),
+                )
+            )
+    return pairs
+
+
+class DyadModel:
+    """The trained classifier and its threshold."""
+
+    def __init__(self, nlp: Any, threshold: float, meta: dict[str, Any]):
+        self._nlp = nlp
+        self._textcat = nlp.get_pipe("textcat_multilabel")
+        self.threshold = threshold
+        self.meta = meta
+
+    def predict(self, pairs: Sequence[PairInput]) -> list[dict[str, float]]:
+        """For each pair, the probability of each root."""
+        vocab = self._nlp.vocab
+        docs = [Doc(vocab, words=list(p.features) or ["empty"]) for p in pairs]
+        return [dict(doc.cats) for doc in self._textcat.pipe(docs, batch_size=256)]
+
+    def roots(self, pairs: Sequence[PairInput]) -> list[list[tuple[str, float]]]:
+        """For each pair, the roots at or above the threshold that a word of the sentence
+        can code (`PairInput.grounds`), most probable first."""
+        return [
+            sorted(
+                (
+                    (root, p)
+                    for root, p in probs.items()
+                    if p >= self.threshold and pair.trigger(root) is not None
+                ),
+                key=lambda item: -item[1],
+            )
+            for pair, probs in zip(pairs, self.predict(pairs), strict=True)
+        ]
+
+
+@cache
+def load_dyad_model(path: Path = MODEL_DIR) -> DyadModel | None:
+    """The shipped model, or None when it has not been built (`scripts/train_dyad_model.py`)."""
+    settings = path / "dyad.json"
+    if not settings.exists():
+        return None
+    import spacy
+
+    meta = json.loads(settings.read_text(encoding="utf-8"))
+    nlp = spacy.load(path)
+    return DyadModel(nlp, float(meta["threshold"]), meta)
