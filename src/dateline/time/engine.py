@@ -1218,12 +1218,21 @@ def _resolve_set_weekday(
     return _Resolved(value=f"XXXX-WXX-{int(weekday)}{suffix}", precision="set", anchor="none")
 
 
+# The hour a part of the day begins, for what comes before it on the clock.
+_PART_START = {"TMO": 6, "TMI": 12, "TAF": 12, "TEV": 17, "TNI": 20}
+
+
 def _late_in_the_day(suffix: str) -> bool:
     """Whether a time of day (``TAF``, ``TEV``, ``TNI``, ``T18:30``) is past noon."""
-    if suffix in ("TAF", "TEV", "TNI"):
-        return True
+    return _hour_of(suffix) >= 12
+
+
+def _hour_of(suffix: str) -> int:
+    """The hour a time of day (``TAF``, ``T18:30``) begins at; -1 for none."""
+    if suffix in _PART_START:
+        return _PART_START[suffix]
     clock = re.fullmatch(r"T(\d\d)(?::\d\d)?", suffix)
-    return clock is not None and 12 <= int(clock.group(1)) < 24
+    return int(clock.group(1)) if clock is not None and int(clock.group(1)) < 24 else -1
 
 
 def _resolve_clock(
@@ -1259,13 +1268,14 @@ def _resolve_clock(
         anchor, reference = day_reference
         day = reference.first
         if (
-            hour < 6
+            hour <= 12
             and _late_in_the_day(reference.suffix)
+            and hour < _hour_of(reference.suffix)
             and day < context.dct
-            and context.sentence != context.reference_sentence
         ):
-            # A narrative moves forward: "left on Sunday afternoon … derailed at
-            # 2:15 a.m." is the small hours after that afternoon.
+            # A narrative moves forward: a morning clock after a later part of a past
+            # day ("left on Sunday afternoon … derailed at 2:15 a.m.", "On Monday night
+            # the governor agreed … handed over at 7:30 a.m.") is the next day's.
             day += dt.timedelta(days=1)
     if dated is not None and dated.period is not None:
         day, anchor = dated.period.first, dated.anchor
