@@ -224,6 +224,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         if resolved is None:
             continue
         if records:
+            _on_day_named_before(records[-1], match, resolved, text, dct)
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
             records[-1] = _head_of_list(records[-1], match, resolved, text)
             if previous_rule is not None and previous_rule.value.get("takes_next_day"):
@@ -345,6 +346,38 @@ def _follow_coordinated_day(
 
 # What joins a clock time (or "the 40th day") to the day named right after it:
 # "at 09:30 GMT on Friday", "1430 GMT, Tuesday", "entered its 40th day on Sunday".
+# "on Aug. 20 at 9 a.m.", "Tuesday, at about 10 a.m.": a clock right after a day.
+_DAY_THEN_CLOCK = re.compile(r",?\s+(?:at|from)\s+(?:about\s+|around\s+|approximately\s+)?")
+
+
+def _on_day_named_before(
+    previous: TimeExpr, match: Match, resolved: _Resolved, text: str, dct: dt.date
+) -> None:
+    """A clock time right after a day ("a hearing on Aug. 20 at 9 a.m.", "on Tuesday at
+    10 a.m.") is on that day, however far it lies from the story's date or the
+    narrative's last day (TimeML tags the two apart, but they name one time)."""
+    spec = match.rule.value
+    if (
+        spec["kind"] != "clock"
+        or spec.get("weekday")
+        or spec.get("month")
+        or resolved.period is None
+        or previous.precision != "day"
+        or previous.start_date is None
+        or previous.start_date != previous.end_date
+        or previous.list_end is not None
+        or _DAY_THEN_CLOCK.fullmatch(text[previous.end : match.start]) is None
+    ):
+        return
+    day = previous.start_date
+    period = Period("time", day, resolved.period.suffix)
+    resolved.period = period
+    resolved.value = period.value
+    resolved.start_date = resolved.end_date = day
+    resolved.anchor = previous.id
+    resolved.direction = _direction_of(period, dct)
+
+
 # A restatement in parentheses may stand between ("2130 local time (1830 GMT) on Saturday").
 # ("… local time on Sunday", "… Moscow time, Friday": a zone the clock's rule left outside).
 _NEXT_DAY_JOINT = re.compile(
