@@ -106,6 +106,10 @@ class _Context:
     # modifies is a noun ("overnight losses") rather than a verb.
     sentence: int = 0
     modifies_noun: bool = False
+    # Whether a finite verb in the simple past governs the expression through "in",
+    # "on" or "during" ("changed … in December"): what it tells was done, so the past
+    # reading stands even where a later one lies nearer the story's date.
+    done: bool = False
     # Resolved dates that anchor nothing: bounds under "since" ("since the flood of 1997").
     not_references: set[str] = field(default_factory=set)
     # A narrative (history) rather than news: most of its years are far from its date.
@@ -216,6 +220,12 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         sentence_index = bisect.bisect_right(sentence_starts, match.start) - 1 if doc else 0
         context.sentence = sentence_index
         context.modifies_noun = governing is not None and governing.pos_ == "NOUN"
+        context.done = (
+            clause == "past"
+            and governing is not None
+            and grammar.simple_past(governing)
+            and _DONE_ON.search(text, max(0, match.start - 8), match.start) is not None
+        )
         # A report's day or the narrative's time, where either replaces the story's date.
         other_anchor = _reported_anchor(governing, context, sentence_index)
         if other_anchor is None:
@@ -346,6 +356,8 @@ def _follow_coordinated_day(
 
 # What joins a clock time (or "the 40th day") to the day named right after it:
 # "at 09:30 GMT on Friday", "1430 GMT, Tuesday", "entered its 40th day on Sunday".
+# The prepositions that date what a verb tells ("signed in November", "met on May 3").
+_DONE_ON = re.compile(r"\b(?:in|on|during)\s+$", re.IGNORECASE)
 # "on Aug. 20 at 9 a.m.", "Tuesday, at about 10 a.m.": a clock right after a day.
 _DAY_THEN_CLOCK = re.compile(r",?\s+(?:at|from)\s+(?:about\s+|around\s+|approximately\s+)?")
 
@@ -908,7 +920,8 @@ def _resolve_date(
             and clause != "since"
             and granularity in ("day", "month", "quarter")
         ):
-            period = _overrule_tense(period, candidates, anchor_day)
+            if not (context.done and reported is None):
+                period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
     if spec.get("week_of") and granularity == "day":
         # "the week of March 6": the week that holds the day.

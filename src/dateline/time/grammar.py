@@ -20,6 +20,7 @@ __all__ = [
     "compares_figure",
     "expression_head",
     "governor",
+    "simple_past",
     "tense",
 ]
 
@@ -282,6 +283,16 @@ def tense(token: Token | None, before: str = "") -> Tense:
     if words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return "none"
+
+
+def simple_past(token: Token) -> bool:
+    """Whether `token` is a finite verb in the simple past with no auxiliary ("changed",
+    "signed"): not a participle, a plan or a perfect."""
+    return (
+        token.tag_ == "VBD"
+        and token.pos_ == "VERB"
+        and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+    )
 
 
 def _planned_before(plan: Token) -> bool:
