@@ -196,6 +196,8 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
     records: list[TimeExpr] = []
     previous_rule: TimeRule | None = None  # the rule of the last expression kept
     for match in matches:
+        if match.rule.value.get("not_after_name") and _after_name(text, match.start, match.end):
+            continue
         governing: Token | None = None
         clause: grammar.Tense = "none"
         compared = ahead = False
@@ -356,6 +358,22 @@ def _follow_coordinated_day(
 
 # What joins a clock time (or "the 40th day") to the day named right after it:
 # "at 09:30 GMT on Friday", "1430 GMT, Tuesday", "entered its 40th day on Sunday".
+# A capitalised word inside a sentence, then the year: "a venture called Orion 1980", "a
+# drill dubbed Hoguk 2012", "Global Handwashing Day 2011". The word before the name shows
+# it is not the sentence's first word ("In 1990", "That 1978 resolution").
+_NAME_BEFORE = re.compile(r"(?P<before>[^\s.!?:;\"'“”()]+)[ ]+(?-i:[A-Z][a-z]+)[ ]+$")
+
+
+def _after_name(text: str, start: int, end: int) -> bool:
+    """Whether the year at [start, end) ends a name (a capitalised word inside a
+    sentence right before it): a name that holds a year, not the year itself. A year
+    that opens a span ("Eastern Theater 1861-1863", a heading) is a time."""
+    return (
+        text[end : end + 1] not in ("-", "–", "/")
+        and _NAME_BEFORE.search(text, max(0, start - 60), start) is not None
+    )
+
+
 # The prepositions that date what a verb tells ("signed in November", "met on May 3").
 _DONE_ON = re.compile(r"\b(?:in|on|during)\s+$", re.IGNORECASE)
 # "on Aug. 20 at 9 a.m.", "Tuesday, at about 10 a.m.": a clock right after a day.

@@ -77,6 +77,7 @@ _VALUE_KEYS = frozenset(
         "generic",
         "day_shift",
         "years_back",
+        "not_after_name",
     }
 )
 # Value keys whose literal settings the engine knows.
