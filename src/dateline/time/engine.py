@@ -1155,6 +1155,17 @@ def _resolve_shift(
             period = period.shifted(unit, -1)
         elif clause in ("future", "future_in_past") and period.last < dct:
             period = period.shifted(unit, 1)
+    if (
+        anchor != "dct"
+        and offset > 0
+        and granularity == "day"
+        and clause == "past"
+        and base.first <= dct < period.first
+    ):
+        # "Soldiers cleared it on Wednesday, and two days later the convoy reached the
+        # village", told in the past on Thursday: what is told as done cannot lie after
+        # the story's date; the count overshoots (days counted loosely), the story's day.
+        period = Period("day", dct)
     suffix = _part_suffix(rules, _field(spec, "part", groups))
     if suffix:
         period = Period("time", period.first, suffix)
