@@ -307,6 +307,9 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 # quarter of 1990"), not the one the report is about. (One under way may
                 # be a fiscal quarter already reported: "its fourth quarter ended Aug. 26".)
                 and resolved.period.first <= dct
+                # One under way that the clause looks ahead to ("expect the trend to
+                # continue into the fourth quarter") is a forecast too.
+                and not (clause in ("future", "future_in_past") and resolved.period.last >= dct)
                 and not _DESCRIBED_IN_PASSING.search(text, max(0, match.start - 24), match.start)
             ):
                 context.fiscal = (timex_id, resolved.period)
