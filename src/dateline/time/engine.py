@@ -489,6 +489,8 @@ def _head_of_list(previous: TimeExpr, match: Match, resolved: _Resolved, text: s
 def _type(match: Match, resolved: _Resolved) -> str:
     if match.rule.type == "TIME" and resolved.precision != "time":
         return "DATE"
+    if match.rule.type == "DATE" and re.match(r"P[0-9XT]", resolved.value):
+        return "DURATION"
     return match.rule.type
 
 
@@ -1141,6 +1143,23 @@ def _resolve_shift(
         granularity = base.granularity
     shifted = shift_date(base.first, unit, offset)
     period = Period.holding(shifted, granularity)
+    if (
+        spec.get("anchor") == "narrative"
+        and str(spec.get("n", "")).startswith("$")  # a count the text gives
+        and offset > 0
+        and unit != "day"
+        and clause == "past"
+        and period.first > dct
+    ):
+        # "U Nu won power at the ballot box. Just two years later, his army commander
+        # overthrew him": counted from the last date told (here the story's own week) it
+        # would lie ahead of a past clause, so it counts from a time the text does not
+        # give. What it gives is the length (TimeBank writes "Three days later" as P3D).
+        return _Resolved(
+            value=_duration_value(rules, steps, unit),
+            precision=unit,
+            updates_reference=False,
+        )
     if named_season is not None and named_season in SEASON_START_MONTH and offset:
         # "the following spring": the next spring after the narrative's time, not the
         # next season of any name.
