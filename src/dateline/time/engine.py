@@ -213,7 +213,10 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             if match.signal == "ON_OR_AFTER" or grammar.under_since(doc, match.start, match.end):
                 clause = "since"
             elif grammar.under_ahead_of(doc, match.start, match.end):
-                clause = "future"
+                # "ahead of" puts the date after the clause's own time, not after the
+                # story's: told in the past ("Ahead of his departure on Thursday, he had
+                # said …") it may already have come; the nearest reading.
+                clause = "possible" if clause == "past" else "future"
                 ahead = True
             compared = not ahead and grammar.compares_figure(doc, match.start)
             if compared and clause not in ("past", "since"):
