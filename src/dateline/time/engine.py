@@ -241,6 +241,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         if records:
             _on_day_named_before(records[-1], match, resolved, text, dct)
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
+            _follow_coordinated_date(match, resolved, records[-1], text, dct)
             records[-1] = _head_of_list(records[-1], match, resolved, text)
             if previous_rule is not None and previous_rule.value.get("takes_next_day"):
                 records[-1] = _day_named_after(
@@ -358,6 +359,46 @@ def _follow_coordinated_day(
     resolved.period = period
     resolved.value = period.value
     resolved.start_date = resolved.end_date = day
+    resolved.anchor = previous.id
+    resolved.direction = _direction_of(period, dct)
+
+
+# What joins two dates of one span: "for May 20/Jun 20 shipment", "from Dec. 20 to Jan. 5",
+# "(April-March)".
+_DATE_SPAN = re.compile(r"\s*(?:to|through|until|till|-|–|/)\s*")
+
+
+def _follow_coordinated_date(
+    match: Match, resolved: _Resolved, previous: TimeExpr, text: str, dct: dt.date
+) -> None:
+    """A month or a day with no year that ends a span opened by a date of the same kind
+    lies on or after it, in the first year that does: "for May 20/Jun 20 shipment" in a
+    story of April (was last June), "from Dec. 20 to Jan. 5", "fiscal 1987/88
+    (April-March)". (In a list, "in March and October", each keeps its own tense.)"""
+    if (
+        _DATE_SPAN.fullmatch(text[previous.end : match.start]) is None
+        or not previous.rule_id.startswith("date.month")
+        or match.rule.value.get("kind") != "date"
+        or match.groups.get("year") is not None
+        or "year" in match.rule.value
+        or "year_shift" in match.rule.value
+        or match.rule.value.get("generic")
+        or resolved.period is None
+        or resolved.period.granularity not in ("day", "month")
+        or previous.start_date is None
+        or previous.precision != resolved.period.granularity
+    ):
+        return
+    candidates = [resolved.period.shifted("year", n) for n in (-1, 0, 1)]
+    later = [p for p in candidates if p.first >= previous.start_date]
+    if not later:
+        return
+    period = min(later, key=lambda p: p.first)
+    if period == resolved.period:
+        return
+    resolved.period = period
+    resolved.value = period.value
+    resolved.start_date, resolved.end_date = period.first, period.last
     resolved.anchor = previous.id
     resolved.direction = _direction_of(period, dct)
 
