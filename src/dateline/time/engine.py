@@ -908,7 +908,7 @@ def _resolve_date(
         season = spec["season"]
 
     granularity = "year"
-    if day is not None and month is not None:
+    if day is not None and (month is not None or spec.get("month_any")):
         granularity = "day"
     elif month is not None:
         granularity = "month"
@@ -973,14 +973,32 @@ def _resolve_date(
             if reported.narrative:
                 choice = "onward"
         candidates = []
-        for y in (anchor_day.year - 1, anchor_day.year, anchor_day.year + 1):
-            try:
-                candidates.append(Period(granularity, first_day(y)))
-            except ValueError:  # Feb. 29 in a common year
-                continue
+        if spec.get("month_any") and day is not None:
+            # "on the 18th": that day of the month before, this month or the next; after
+            # a day or a month the text has named ("made a counteroffer on 2 October. On
+            # the 5th, …"), of that month or the next, as a narrative moves on.
+            if (
+                context.reference is not None
+                and context.reference[1].granularity in ("day", "time", "month")
+                and context.reference[0] not in context.not_references
+            ):
+                anchor, anchor_day = context.reference[0], context.reference[1].first
+                choice = "onward"
+            for n in (-1, 0, 1):
+                first = shift_date(anchor_day.replace(day=1), "month", n)
+                try:
+                    candidates.append(Period("day", first.replace(day=day)))
+                except ValueError:  # "the 31st" in a month of 30 days
+                    continue
+        else:
+            for y in (anchor_day.year - 1, anchor_day.year, anchor_day.year + 1):
+                try:
+                    candidates.append(Period(granularity, first_day(y)))
+                except ValueError:  # Feb. 29 in a common year
+                    continue
         if not candidates:
             return None
-        period = _choose(candidates, anchor_day, choice, "year")
+        period = _choose(candidates, anchor_day, choice, "month" if spec.get("month_any") else "year")
         if (
             choice != "onward"
             and rule_choice is None

@@ -78,6 +78,7 @@ _VALUE_KEYS = frozenset(
         "day_shift",
         "years_back",
         "not_after_name",
+        "month_any",
     }
 )
 # Value keys whose literal settings the engine knows.
