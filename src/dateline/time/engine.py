@@ -998,15 +998,17 @@ def _resolve_date(
                     continue
         if not candidates:
             return None
-        period = _choose(candidates, anchor_day, choice, "month" if spec.get("month_any") else "year")
+        period = _choose(
+            candidates, anchor_day, choice, "month" if spec.get("month_any") else "year"
+        )
         if (
             choice != "onward"
             and rule_choice is None
             and clause != "since"
             and granularity in ("day", "month", "quarter")
+            and not (context.done and reported is None)
         ):
-            if not (context.done and reported is None):
-                period = _overrule_tense(period, candidates, anchor_day)
+            period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
     if spec.get("week_of") and granularity == "day":
         # "the week of March 6": the week that holds the day.
