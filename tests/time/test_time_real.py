@@ -149,10 +149,10 @@ def test_gold_fits_the_rebuilt_stories(shared_data: Path) -> None:
             assert check_gold(record, story.article.text)[0] == [], path
 
 
-# Measured 2026-12-06 (docs/time.md; real dev in the fifth and sixth sessions: value F1
-# 0.9084, relaxed 0.9597); the floors sit just below (0.01, under two expressions of 141).
+# Measured 2026-12-06 (docs/time.md; real dev in the seventh session: value F1 0.9118,
+# relaxed 0.9632); the floors sit just below (0.01, under two expressions of 141).
 AGREEMENT = {"agreement.value_f1": 0.913, "agreement.relaxed_f1": 0.971}
-REAL_DEV_FLOORS = {"all.value_f1": 0.9084, "all.relaxed_f1": 0.9597}
+REAL_DEV_FLOORS = {"all.value_f1": 0.9118, "all.relaxed_f1": 0.9632}
 
 
 @pytest.mark.corpus
