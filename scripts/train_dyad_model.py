@@ -224,7 +224,9 @@ def main() -> None:
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.to_disk(args.out)
+    # hashed features: no vocabulary or tokenizer is needed, and none is stored (no words
+    # of the training stories go into the repository)
+    model.to_disk(args.out, exclude=["vocab", "tokenizer"])
     meta = {
         "threshold": threshold,
         "trained_on": list(splits),

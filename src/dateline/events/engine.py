@@ -3934,10 +3934,25 @@ _LOCATIVE_PREPS = frozenset(
 
 def _locative(token: Token) -> bool:
     """Whether a mention only says where: the object of "in", "at", "near" ... itself or
-    through the phrase it names ("in Lima, Peru", "at the G20 summit")."""
-    while token.dep_ in ("appos", "compound", "conj", "amod") and token.head is not token:
-        token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE_PREPS
+    through the phrase it names ("in Lima, Peru", "at the Group of 20 summit", "on the
+    sidelines of the G8 summit")."""
+    for _ in range(2):
+        while (
+            token.dep_ in ("appos", "compound", "conj", "amod", "nummod", "nmod")
+            and token.head is not token
+        ):
+            token = token.head
+        if token.dep_ != "pobj":
+            return False
+        prep = token.head
+        if prep.lower_ in _LOCATIVE_PREPS:
+            return True
+        if prep.lower_ != "of" or prep.head.dep_ != "pobj":
+            return False
+        token = prep.head  # "the Group of 20 summit", "the sidelines of the summit"
+        if token.lower_ in ("sidelines", "margins"):
+            return True
+    return False
 
 
 def _learned_parties(d: Draft) -> bool:

@@ -284,5 +284,7 @@ def load_dyad_model(path: Path = MODEL_DIR) -> DyadModel | None:
     import spacy
 
     meta = json.loads(settings.read_text(encoding="utf-8"))
-    nlp = spacy.load(path)
+    # the features are hashed: the model needs neither a vocabulary nor a tokenizer, and
+    # ships without them (no words of the training stories are stored)
+    nlp = spacy.load(path, exclude=["vocab", "tokenizer"])
     return DyadModel(nlp, float(meta["threshold"]), meta)
