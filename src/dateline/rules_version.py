@@ -17,6 +17,7 @@ __all__ = ["code_files", "package_digest", "rule_files", "rules_version"]
 _PACKAGE = Path(__file__).parent
 _SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}
 _RULE_DIRS = {"rules", "data"}
+_MODEL_DIR = "model"
 # Parts of the package that do not change how a story is coded. Fusion groups stored
 # events and stamps its own `fusion_version`, so editing its rules must not re-code every
 # story; the server, CLI, store, scorers, inspector and run/scale plumbing only move or
@@ -38,14 +39,18 @@ _NOT_CODING = {
 
 
 def rule_files(package: Path = _PACKAGE) -> list[Path]:
-    """The rule and knowledge data files of the coding stages."""
+    """The rule and knowledge data files of the coding stages, and their trained models
+    (every file under a `model` folder: a retrained model codes differently)."""
     files = [
         path
         for path in package.rglob("*")
         if path.is_file()
-        and path.suffix in _SUFFIXES
-        and _RULE_DIRS & set(path.relative_to(package).parts[:-1])
+        and (
+            (path.suffix in _SUFFIXES and _RULE_DIRS & set(path.relative_to(package).parts[:-1]))
+            or _MODEL_DIR in path.relative_to(package).parts[:-1]
+        )
         and path.relative_to(package).parts[0] not in _NOT_CODING
+        and "__pycache__" not in path.parts
     ]
     return sorted(files)
 

@@ -20,9 +20,13 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def pipeline(nlp: Any) -> Any:
+    """The rules alone: these sets, written in the project's own words, guard the rules
+    against regressions (the learned dyad coder has floors of its own below)."""
     from dateline.run import build_pipeline
 
-    return build_pipeline(nlp=nlp)
+    pipeline = build_pipeline(nlp=nlp)
+    pipeline.stages[-1].dyad = None
+    return pipeline
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +67,32 @@ def test_sizes_and_baselines(sentence_report: EvalReport, story_report: EvalRepo
     metrics = story_report.metrics
     assert metrics["stories.baseline_report_date_acc"] < 0.3
     assert 0.6 < metrics["stories.baseline_all_asserted_modality_acc"] < 0.8
+
+
+# With the learned dyad coder (measured 2026-12-06, fifth session). It was trained on real
+# news annotated by EVENTS.md, which records every mention of every happening; these sets
+# record one event per clause, so most of what it adds counts as a false alarm here
+# (stories: precision 0.825 with the rules alone, 0.569 with it). docs/evaluation.md.
+LEARNED_FLOORS = {
+    "sentences.f1": 0.75,  # measured 0.775
+    "sentences.recall": 0.78,  # measured 0.809
+    "stories.f1": 0.65,  # measured 0.674
+    "stories.recall": 0.80,  # measured 0.824
+}
+
+
+@pytest.fixture(scope="module")
+def learned_reports(nlp: Any) -> dict[str, EvalReport]:
+    from dateline.run import build_pipeline
+
+    pipeline = build_pipeline(nlp=nlp)
+    return {
+        "sentences": evaluate_sentences(pipeline=pipeline),
+        "stories": evaluate_stories(pipeline=pipeline),
+    }
+
+
+@pytest.mark.parametrize("metric", sorted(LEARNED_FLOORS))
+def test_learned_floor(metric: str, learned_reports: dict[str, EvalReport]) -> None:
+    report = learned_reports[metric.split(".")[0]]
+    assert report.metrics[metric] >= LEARNED_FLOORS[metric], report.details[:20]

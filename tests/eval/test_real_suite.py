@@ -1,5 +1,12 @@
 """The real-news events suite (evalsets/real) end to end, with floors just below the figures
-measured on the dev split (docs/evaluation.md). The test split is never scored here."""
+measured (docs/evaluation.md). The test split is never scored here.
+
+The rules' floors are measured with the rules alone (the learned dyad coder off): the dev
+splits are the learned coder's training data, so with it they are in-sample figures, kept
+as a floor of their own that says the shipped model loads and adds what it did when
+trained. What the learned coder is worth on stories it never saw is its cross-validation
+(`dyad.json`, checked below), the fresh look at dev4 before it was trained on, and the test
+split scored once a session."""
 
 from __future__ import annotations
 
@@ -17,10 +24,15 @@ pytestmark = [pytest.mark.model, pytest.mark.corpus]
 def dev_report(nlp: Any, shared_data: Any) -> EvalReport:
     from dateline.run import build_pipeline
 
-    return evaluate_real("dev", pipeline=build_pipeline(nlp=nlp))
+    return evaluate_real("dev", pipeline=_rules_alone(build_pipeline(nlp=nlp)))
 
 
-# measured 2026-12-06 (fourth session) on the 100 dev stories (634 gold events); first
+def _rules_alone(pipeline: Any) -> Any:
+    pipeline.stages[-1].dyad = None
+    return pipeline
+
+
+# measured 2026-12-06 (fourth session; the rules alone, unchanged in the fifth) on the 100 dev stories (634 gold events); first
 # session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450;
 # second session's end: F1 0.315, P 0.558, date lenient 0.730 (0.442 off the story day);
 # third session's end: F1 0.351, P 0.602, date lenient 0.84 (0.71)
@@ -62,7 +74,7 @@ def blind_batch_reports(nlp: Any, shared_data: Any) -> dict[str, EvalReport]:
     """dev2 and dev3 scored once each, on first use, with one pipeline."""
     from dateline.run import build_pipeline
 
-    pipeline = build_pipeline(nlp=nlp)
+    pipeline = _rules_alone(build_pipeline(nlp=nlp))
     return {split: evaluate_real(split, pipeline=pipeline) for split in ("dev2", "dev3")}
 
 
@@ -80,11 +92,47 @@ def test_blind_batch_floor(
     assert report.metrics[metric] >= floor, report.details[:5]
 
 
+# With the learned dyad coder, on all five development splits (300 stories, 2,154 gold
+# events), which are its training data: in-sample (measured 2026-12-06, fifth session).
+LEARNED_FLOORS = {
+    "f1": 0.44,  # measured 0.451 (the rules alone: 0.299)
+    "precision": 0.57,  # measured 0.586
+    "recall": 0.35,  # measured 0.366
+}
+
+
+@pytest.fixture(scope="module")
+def learned_report(nlp: Any, shared_data: Any) -> EvalReport:
+    from dateline.run import build_pipeline
+
+    return evaluate_real("dev,dev2,dev3,dev4,dev5", pipeline=build_pipeline(nlp=nlp))
+
+
+@pytest.mark.parametrize("metric", sorted(LEARNED_FLOORS))
+def test_learned_floor(metric: str, learned_report: EvalReport) -> None:
+    assert learned_report.metrics[metric] >= LEARNED_FLOORS[metric], learned_report.details[:5]
+
+
+def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
+    """The model in the package says what it was trained on, and in leave-one-split-out
+    cross-validation at its threshold it beat the rules alone on every held-out split."""
+    from dateline.events.learned import load_dyad_model
+
+    model = load_dyad_model()
+    assert model is not None
+    meta = model.meta
+    assert set(meta["trained_on"]) == {"dev", "dev2", "dev3", "dev4", "dev5"}
+    folds = meta["cross_validation"]["folds"]
+    assert set(folds) == set(meta["trained_on"])
+    for fold in folds.values():
+        assert fold["with_model"][str(model.threshold)] > fold["rules_only"]
+
+
 def test_the_corpus_is_what_the_issue_asks(shared_data: Any) -> None:
     stories = load_corpus(REAL_DIR)
     assert len(stories) >= 150
     assert sum(s.source == "modern" for s in stories) >= len(stories) / 3
-    assert {s.split for s in stories} == {"dev", "dev2", "dev3", "test"}
+    assert {s.split for s in stories} == {"dev", "dev2", "dev3", "dev4", "dev5", "test"}
     assert sum(s.double for s in stories) >= 30
 
 
@@ -113,7 +161,7 @@ def test_a_story_the_pipeline_fails_on_is_reported_not_fatal(
     from dateline.pipeline import Pipeline
     from dateline.run import build_pipeline
 
-    stages = build_pipeline(nlp=nlp).stages
+    stages = _rules_alone(build_pipeline(nlp=nlp)).stages  # as dev_report was scored
     story_id = load_corpus(REAL_DIR, splits=("dev",))[0].article.id
     broken = Pipeline([*stages[:-1], _FailsOn(stages[-1], story_id)])
     report = evaluate_real("dev", pipeline=broken)

@@ -897,6 +897,17 @@ class EventStage:
             )
             for e in coded
         }
+        # one word, one reading: a word the rules coded between two mentions ("attacked",
+        # rewritten as a violent protest) triggers no learned event between them
+        readings = {
+            (
+                _span_start(e.evidence.get("trigger")),
+                frozenset(
+                    (_span_start(e.evidence.get("source")), _span_start(e.evidence.get("target")))
+                ),
+            )
+            for e in coded
+        }
         events: list[Event] = []
         for pair, roots in zip(pairs, self.dyad.roots(pairs), strict=True):
             for root, _probability in roots:
@@ -910,6 +921,9 @@ class EventStage:
                 have.add(key)
                 trigger = pair.trigger(root)
                 assert trigger is not None  # DyadModel.roots keeps grounded roots only
+                parties = frozenset((pair.source.start, pair.target.start))
+                if (doc[trigger].idx, parties) in readings:
+                    continue
                 code = self._learned_code(doc[trigger], root, candidates)
                 made = self._learned_event(story, pair, sentence, trigger, code)
                 events.extend(made)

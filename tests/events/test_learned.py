@@ -1,0 +1,172 @@
+"""The learned dyad coder (dateline/events/learned.py): its features, how the engine turns
+its predictions into events (grounding, the party filters, one reading per word), the
+training script end to end on a toy set, and the shipped model."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dateline.events import EventStage
+from dateline.events.learned import (
+    MODEL_DIR,
+    DyadModel,
+    PairInput,
+    load_dyad_model,
+    sentence_pairs,
+)
+
+from .helpers import make_document
+
+pytestmark = pytest.mark.model
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "train_dyad_model.py"
+
+
+class ScriptedModel(DyadModel):
+    """A model that gives each (source code, target code) pair the probabilities it is told."""
+
+    def __init__(self, scores: dict[tuple[str, str], dict[str, float]], threshold: float = 0.5):
+        self.threshold, self.meta = threshold, {}
+        self.scores = scores
+        self.seen: list[PairInput] = []
+
+    def predict(self, pairs: Any) -> list[dict[str, float]]:
+        self.seen.extend(pairs)
+        return [self.scores.get((p.source.cameo_code, p.target.cameo_code), {}) for p in pairs]
+
+
+def _stage(model: DyadModel) -> EventStage:
+    stage = EventStage(learned=False)
+    stage.dyad = model
+    return stage
+
+
+def _code(nlp: Any, stage: EventStage, text: str, actors: dict[str, str]) -> Any:
+    document = make_document(nlp, text, actors)
+    stage.process([document])
+    return document
+
+
+def test_a_predicted_root_becomes_an_event_triggered_by_a_word_that_can_code_it(nlp: Any) -> None:
+    # the rules code nothing here; the model (scripted) reads criticism, violence and aid
+    text = "The Chilean minister faces questions over his attack on the Peruvian government."
+    actors = {"The Chilean minister": "CHLGOV", "the Peruvian government": "PERGOV"}
+    assert not _code(nlp, EventStage(learned=False), text, actors).events
+    model = ScriptedModel({("CHLGOV", "PERGOV"): {"11": 0.9, "19": 0.9, "07": 0.9}})
+    document = _code(nlp, _stage(model), text, actors)
+    found = {
+        (e.source.cameo_code, e.cameo_code, e.target.cameo_code, e.trigger) for e in document.events
+    }
+    # "attack" can code criticism (111) and violence (190); no word of the sentence can
+    # code aid (07), so that prediction makes no event
+    assert found == {("CHLGOV", "111", "PERGOV", "attack"), ("CHLGOV", "190", "PERGOV", "attack")}
+    for event in document.events:
+        assert event.rule_id == "learned:dyad"
+        span = event.evidence["trigger"]
+        assert span is not None and text[span.start : span.end] == "attack"
+        assert event.date.value == "2017-04-03" and event.modality == "asserted"
+
+
+def test_the_features_say_who_is_who(nlp: Any) -> None:
+    document = make_document(
+        nlp,
+        "Chile accused Peru of spying.",
+        {"Chile": "CHL", "Peru": "PER"},
+    )
+    sent = next(iter(document.spacy_doc.sents))
+    pairs = sentence_pairs(document.spacy_doc, 0, sent, document.mentions, ())
+    by_direction = {(p.source.cameo_code, p.target.cameo_code): p for p in pairs}
+    assert set(by_direction) == {("CHL", "PER"), ("PER", "CHL")}
+    forward = set(by_direction[("CHL", "PER")].features)
+    backward = set(by_direction[("PER", "CHL")].features)
+    assert {"ra_nsubj", "rb_dobj", "lca_accuse", "s_accuse"} <= forward
+    assert {"ra_dobj", "rb_nsubj"} <= backward
+    # the same input gives the same features (the model was trained on this function)
+    again = sentence_pairs(document.spacy_doc, 0, sent, document.mentions, ())
+    assert [p.features for p in again] == [p.features for p in pairs]
+
+
+def test_a_party_that_only_says_where_or_is_its_own_country_is_dropped(nlp: Any) -> None:
+    model = ScriptedModel(
+        {
+            ("JPNGOV", "PER"): {"04": 0.9},
+            ("JPNGOV", "JPN"): {"04": 0.9},
+            ("JPNGOV", "CHNGOV"): {"04": 0.9},
+        }
+    )
+    document = _code(
+        nlp,
+        _stage(model),
+        "Japan's prime minister met the Chinese president in Lima, Peru.",
+        {
+            "Japan": "JPN",
+            "prime minister": "JPNGOV",
+            "the Chinese president": "CHNGOV",
+            "Peru": "PER",
+        },
+    )
+    learned = {
+        (e.source.cameo_code, e.target.cameo_code)
+        for e in document.events
+        if e.rule_id == "learned:dyad"
+    }
+    assert ("JPNGOV", "PER") not in learned
+    assert ("JPNGOV", "JPN") not in learned
+
+
+def test_a_word_the_rules_coded_between_two_parties_is_not_read_again(nlp: Any) -> None:
+    text = "Chile accused Peru of lying."
+    actors = {"Chile": "CHL", "Peru": "PER"}
+    rules = _code(nlp, EventStage(learned=False), text, actors)
+    assert {(e.source.cameo_code, e.cameo_root, e.target.cameo_code) for e in rules.events} == {
+        ("CHL", "11", "PER")
+    }
+    model = ScriptedModel({("CHL", "PER"): {"11": 0.9, "12": 0.9}, ("PER", "CHL"): {"11": 0.9}})
+    both = _code(nlp, _stage(model), text, actors)
+    # the rules' 111 stands; "accused" is not read again between Chile and Peru, in
+    # either direction, whatever root the model gives
+    assert [e.rule_id for e in both.events] == [e.rule_id for e in rules.events]
+
+
+def test_the_rules_alone_when_asked() -> None:
+    assert EventStage(learned=False).dyad is None
+
+
+def _training_script() -> Any:
+    spec = importlib.util.spec_from_file_location("train_dyad_model", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_dyad_model"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_training_script_trains_a_model_the_stage_loads(tmp_path: Path) -> None:
+    script = _training_script()
+    examples = [
+        {"features": ("lca_meet", "ra_nsubj", "rb_pobj"), "roots": ["04"]},
+        {"features": ("lca_accuse", "ra_nsubj", "rb_dobj"), "roots": ["11"]},
+        {"features": ("lca_say", "ra_nsubj"), "roots": []},
+    ] * 30
+    model = script.train(examples)
+    model.to_disk(tmp_path / "dyad", exclude=["vocab", "tokenizer"])
+    (tmp_path / "dyad" / "dyad.json").write_text('{"threshold": 0.5}', encoding="utf-8")
+    loaded = load_dyad_model(tmp_path / "dyad")
+    assert loaded is not None
+    probs = script.predict(model, examples[:3])
+    assert probs[0]["04"] > 0.5 > probs[2]["04"]
+    assert probs[1]["11"] > 0.5
+
+
+def test_the_shipped_model_is_there_and_says_how_it_was_chosen() -> None:
+    assert (MODEL_DIR / "dyad.json").exists()
+    model = load_dyad_model()
+    assert model is not None
+    assert 0.0 < model.threshold < 1.0
+    assert model.meta["cross_validation"]["pooled_f1_by_threshold"]
+    # no vocabulary is shipped: no words of the training stories are stored
+    assert not (MODEL_DIR / "vocab").exists()
