@@ -64,6 +64,13 @@ def test_a_predicted_root_becomes_an_event_triggered_by_a_word_that_can_code_it(
     # "attack" can code criticism (111) and violence (190); no word of the sentence can
     # code aid (07), so that prediction makes no event
     assert found == {("CHLGOV", "111", "PERGOV", "attack"), ("CHLGOV", "190", "PERGOV", "attack")}
+    # `inspect --candidates` lists them with the rules' candidates
+    trace: list[Any] = []
+    _stage(model).code_document(document, trace=trace)
+    assert {(c.trigger, c.code, c.rule_id) for c in trace if c.outcome == "coded"} == {
+        ("attack", "111", "learned:dyad"),
+        ("attack", "190", "learned:dyad"),
+    }
     for event in document.events:
         assert event.rule_id == "learned:dyad"
         span = event.evidence["trigger"]
