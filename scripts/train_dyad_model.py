@@ -6,13 +6,13 @@ roots of the gold events between the two mentions' countries in that sentence (b
 directions for a symmetric one). The rule engine runs first, without the learned coder, so
 the features see what the rules made of the sentence, as they will at coding time.
 
-The threshold is chosen by leave-one-split-out cross-validation: for each training split,
-a model trained on the others adds its events to the rules' on that split, and the
-threshold with the best pooled F1 (EVENTS.md §7 scorer; of equal F1 the higher threshold)
-is kept. Then one model is trained on all the splits and written, with its threshold and
+The threshold, and how many learned events a sentence may get at most (the most probable),
+are chosen by leave-one-split-out cross-validation: for each training split, a model
+trained on the others adds its events to the rules' on that split, and the setting with the
+best pooled F1 (EVENTS.md §7 scorer; of equal F1 the more precise) is kept. Then one model is trained on all the splits and written, with its threshold and
 the cross-validation figures, to src/dateline/events/model/dyad/.
 
-Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3] [--out DIR]
+Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3,dev4,dev5] [--out DIR] [--cv-only]
 """
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ from dateline.run import build_pipeline, code_articles
 SEED = 20261206
 EPOCHS = 5
 BUCKETS = 2**16  # hashed feature buckets per label: the model's size (~5 MB)
-THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+# at most this many learned events a sentence (None: no cap): a sentence naming many actors
+# has many pairs, and most of what the model reads there is one happening seen many times
+PER_SENTENCE = (1, 2, 3, None)
 
 
 def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -145,16 +148,27 @@ def score(
     scoring: dict[str, Any],
     threshold: float,
     split: str,
+    per_sentence: int | None = None,
 ) -> tuple[int, int, int]:
     """(matched, coded, gold) over the split's stories of the rules' events plus the
-    model's at `threshold`."""
-    added: dict[str, set[tuple[int, str | None, str | None, str]]] = collections.defaultdict(set)
+    model's at `threshold`, at most `per_sentence` of them a sentence (the most probable),
+    as `DyadModel.select` keeps them."""
+    ranked: dict[tuple[str, int], list[tuple[float, tuple[str | None, str | None, str]]]] = (
+        collections.defaultdict(list)
+    )
     for example, probs in zip(examples, probabilities, strict=True):
         for root, p in probs.items():
             if p >= threshold and root in example["grounds"]:
-                added[example["story"]].add(
-                    (example["sentence"], example["source"], example["target"], root)
+                ranked[(example["story"], example["sentence"])].append(
+                    (p, (example["source"], example["target"], root))
                 )
+    added: dict[str, set[tuple[int, str | None, str | None, str]]] = collections.defaultdict(set)
+    for (story_id, index), scored in ranked.items():
+        kept: list[tuple[str | None, str | None, str]] = []
+        for _, key in sorted(scored, key=lambda item: (-item[0], str(item[1]))):
+            if key not in kept and (per_sentence is None or len(kept) < per_sentence):
+                kept.append(key)
+        added[story_id] |= {(index, *key) for key in kept}
     matched = coded = gold_total = 0
     for story_id, (record, text, rules, document, in_split) in scoring.items():
         if in_split != split:
@@ -185,13 +199,18 @@ def score(
     return matched, coded, gold_total
 
 
+def _name(threshold: float, per_sentence: int | None) -> str:
+    """A setting's key in `dyad.json`: "0.2/2" (threshold / cap a sentence, "all": none)."""
+    return f"{threshold}/{per_sentence or 'all'}"
+
+
 def _f1(matched: int, coded: int, gold: int) -> float:
     return 2 * matched / (coded + gold) if coded + gold else 0.0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--splits", default="dev,dev2,dev3")
+    parser.add_argument("--splits", default="dev,dev2,dev3,dev4,dev5")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument(
         "--cv-only", action="store_true", help="print the cross-validation, write no model"
@@ -199,24 +218,29 @@ def main() -> None:
     args = parser.parse_args()
     splits = tuple(args.splits.split(","))
     examples, scoring = build_examples(splits)
-    totals = {t: [0, 0, 0] for t in THRESHOLDS}
+    settings = [(t, k) for t in THRESHOLDS for k in PER_SENTENCE]
+    totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
     for held in splits:
         model = train([e for e in examples if e["split"] != held])
         held_examples = [e for e in examples if e["split"] == held]
         probabilities = predict(model, held_examples)
         fold = {}
-        for threshold in THRESHOLDS:
-            m, c, g = score(held_examples, probabilities, scoring, threshold, held)
-            fold[threshold] = round(_f1(m, c, g), 4)
+        for threshold, cap in settings:
+            m, c, g = score(held_examples, probabilities, scoring, threshold, held, cap)
+            fold[_name(threshold, cap)] = round(_f1(m, c, g), 4)
             for k, v in enumerate((m, c, g)):
-                totals[threshold][k] += v
+                totals[(threshold, cap)][k] += v
         base = score(held_examples, [{} for _ in held_examples], scoring, 1.0, held)
         folds[held] = {"rules_only": round(_f1(*base), 4), "with_model": fold}
-    pooled = {t: round(_f1(*totals[t]), 4) for t in THRESHOLDS}
-    # the highest threshold within 0.001 of the best F1: of equal F1, the more precise
+    pooled = {_name(*setting): round(_f1(*totals[setting]), 4) for setting in settings}
+    # within 0.001 of the best F1, the most precise setting: the highest threshold, then the
+    # smallest cap
     best = max(pooled.values())
-    threshold = max(t for t in THRESHOLDS if pooled[t] >= best - 0.001)
+    threshold, per_sentence = max(
+        (setting for setting in settings if pooled[_name(*setting)] >= best - 0.001),
+        key=lambda setting: (setting[0], -(setting[1] or 99)),
+    )
     if args.cv_only:
         print(json.dumps({"pooled": pooled, "folds": folds}))
         return
@@ -229,18 +253,19 @@ def main() -> None:
     model.to_disk(args.out, exclude=["vocab", "tokenizer"])
     meta = {
         "threshold": threshold,
+        "per_sentence": per_sentence,
         "trained_on": list(splits),
         "examples": len(examples),
         "positive_examples": sum(1 for e in examples if e["roots"]),
         "seed": SEED,
         "epochs": EPOCHS,
         "buckets": BUCKETS,
-        "cross_validation": {"pooled_f1_by_threshold": pooled, "folds": folds},
+        "cross_validation": {"pooled_f1_by_setting": pooled, "folds": folds},
         "spacy": spacy.__version__,
     }
     (args.out / "dyad.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(meta["cross_validation"], indent=1))
-    print(f"threshold {threshold}; model written to {args.out}")
+    print(f"threshold {threshold}, per sentence {per_sentence}; model written to {args.out}")
 
 
 if __name__ == "__main__":

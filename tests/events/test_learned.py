@@ -30,7 +30,7 @@ class ScriptedModel(DyadModel):
     """A model that gives each (source code, target code) pair the probabilities it is told."""
 
     def __init__(self, scores: dict[tuple[str, str], dict[str, float]], threshold: float = 0.5):
-        self.threshold, self.meta = threshold, {}
+        self.threshold, self.meta, self.per_sentence = threshold, {}, None
         self.scores = scores
         self.seen: list[PairInput] = []
 
@@ -174,6 +174,7 @@ def test_the_shipped_model_is_there_and_says_how_it_was_chosen() -> None:
     model = load_dyad_model()
     assert model is not None
     assert 0.0 < model.threshold < 1.0
-    assert model.meta["cross_validation"]["pooled_f1_by_threshold"]
+    assert model.meta["cross_validation"]["pooled_f1_by_setting"]
+    assert model.per_sentence is None or model.per_sentence >= 1
     # no vocabulary is shipped: no words of the training stories are stored
     assert not (MODEL_DIR / "vocab").exists()

@@ -909,35 +909,34 @@ class EventStage:
             for e in coded
         }
         events: list[Event] = []
-        for pair, roots in zip(pairs, self.dyad.roots(pairs), strict=True):
-            for root, _probability in roots:
-                key = (mention_country(pair.source), mention_country(pair.target), root)
-                if (
-                    key in have
-                    or (pair.source.start, pair.target.start, root) in spans
-                    or (pair.target.start, pair.source.start, root) in spans
-                ):
-                    continue
-                have.add(key)
-                trigger = pair.trigger(root)
-                assert trigger is not None  # DyadModel.roots keeps grounded roots only
-                parties = frozenset((pair.source.start, pair.target.start))
-                if (doc[trigger].idx, parties) in readings:
-                    continue
-                code = self._learned_code(doc[trigger], root, candidates)
-                made = self._learned_event(story, pair, sentence, trigger, code)
-                events.extend(made)
-                if made:
-                    self._trace.append(
-                        _candidate(
-                            doc[trigger],
-                            _learned_match(trigger, code),
-                            "",
-                            sources=(made[0].source.cameo_code,),
-                            targets=(made[0].target.cameo_code,) if made[0].target else (),
-                            events=len(made),
-                        )
+        for pair, root, _probability in self.dyad.select(pairs):
+            key = (mention_country(pair.source), mention_country(pair.target), root)
+            if (
+                key in have
+                or (pair.source.start, pair.target.start, root) in spans
+                or (pair.target.start, pair.source.start, root) in spans
+            ):
+                continue
+            have.add(key)
+            trigger = pair.trigger(root)
+            assert trigger is not None  # DyadModel.select keeps grounded roots only
+            parties = frozenset((pair.source.start, pair.target.start))
+            if (doc[trigger].idx, parties) in readings:
+                continue
+            code = self._learned_code(doc[trigger], root, candidates)
+            made = self._learned_event(story, pair, sentence, trigger, code)
+            events.extend(made)
+            if made:
+                self._trace.append(
+                    _candidate(
+                        doc[trigger],
+                        _learned_match(trigger, code),
+                        "",
+                        sources=(made[0].source.cameo_code,),
+                        targets=(made[0].target.cameo_code,) if made[0].target else (),
+                        events=len(made),
                     )
+                )
         return events
 
     def _learned_code(self, token: Token, root: str, candidates: Sequence[Candidate]) -> str:

@@ -247,10 +247,16 @@ def sentence_pairs(
 class DyadModel:
     """The trained classifier and its threshold."""
 
-    def __init__(self, nlp: Any, threshold: float, meta: dict[str, Any]):
+    def __init__(
+        self, nlp: Any, threshold: float, meta: dict[str, Any], per_sentence: int | None = None
+    ):
         self._nlp = nlp
         self._textcat = nlp.get_pipe("textcat_multilabel")
         self.threshold = threshold
+        # at most this many (source country, target country, root) a sentence, the most
+        # probable: a sentence naming many actors has many pairs, and what the model reads
+        # between all of them is mostly one happening (cross-validated, `dyad.json`)
+        self.per_sentence = per_sentence
         self.meta = meta
 
     def predict(self, pairs: Sequence[PairInput]) -> list[dict[str, float]]:
@@ -258,6 +264,31 @@ class DyadModel:
         vocab = self._nlp.vocab
         docs = [Doc(vocab, words=list(p.features) or ["empty"]) for p in pairs]
         return [dict(doc.cats) for doc in self._textcat.pipe(docs, batch_size=256)]
+
+    def select(self, pairs: Sequence[PairInput]) -> list[tuple[PairInput, str, float]]:
+        """The (pair, root, probability) the sentence's pairs yield, most probable first: each
+        root at or above the threshold that a word of the sentence can code, one per
+        (source country, target country, root), at most `per_sentence` of them."""
+        ranked = sorted(
+            (
+                (probability, n, root)
+                for n, roots in enumerate(self.roots(pairs))
+                for root, probability in roots
+            ),
+            key=lambda item: (-item[0], item[1], item[2]),
+        )
+        chosen: list[tuple[PairInput, str, float]] = []
+        keys: set[tuple[str | None, str | None, str]] = set()
+        for probability, n, root in ranked:
+            pair = pairs[n]
+            key = (mention_country(pair.source), mention_country(pair.target), root)
+            if key in keys:
+                continue
+            if self.per_sentence is not None and len(keys) >= self.per_sentence:
+                break
+            keys.add(key)
+            chosen.append((pair, root, probability))
+        return chosen
 
     def roots(self, pairs: Sequence[PairInput]) -> list[list[tuple[str, float]]]:
         """For each pair, the roots at or above the threshold that a word of the sentence
@@ -287,4 +318,4 @@ def load_dyad_model(path: Path = MODEL_DIR) -> DyadModel | None:
     # the features are hashed: the model needs neither a vocabulary nor a tokenizer, and
     # ships without them (no words of the training stories are stored)
     nlp = spacy.load(path, exclude=["vocab", "tokenizer"])
-    return DyadModel(nlp, float(meta["threshold"]), meta)
+    return DyadModel(nlp, float(meta["threshold"]), meta, meta.get("per_sentence"))
