@@ -25,13 +25,15 @@ rules fitted to dev and dev2 carry over, without scoring the test split again.
 A fourth batch (`--batch4`, fifth session) appends 40 more (20 modern, 10 Reuters, 10 KCNA,
 4 double) as split `dev4`: the fresh check of the rules fitted to dev, dev2 and dev3.
 A fifth (`--batch5`, same session) appends 60 (30 modern, 15 Reuters, 15 KCNA, 4 double) as
-split `dev5`: more blind gold to train the learned dyad coder on.
+split `dev5`: more blind gold to train the learned dyad coder on; a sixth (`--batch6`) 60
+more (20 modern, 20 Reuters, 20 KCNA, 4 double) as `dev6`, for the same.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
        python scripts/build_real_corpus.py --batch3 [--seed 20261208]
        python scripts/build_real_corpus.py --batch4 [--seed 20261209]
        python scripts/build_real_corpus.py --batch5 [--seed 20261210]
+       python scripts/build_real_corpus.py --batch6 [--seed 20261211]
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ BATCH4_DOUBLE = 4
 # the fifth batch (dev5, fifth session): training data for the learned dyad coder
 BATCH5_COUNTS = {"modern": 30, "reuters": 15, "kcna": 15}
 BATCH5_DOUBLE = 4
+BATCH6_COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
+BATCH6_DOUBLE = 4
 
 
 def _digest(text: str) -> str:
@@ -156,6 +160,7 @@ def main() -> None:
     parser.add_argument("--batch3", action="store_true", help="append the third batch (dev3)")
     parser.add_argument("--batch4", action="store_true", help="append the fourth batch (dev4)")
     parser.add_argument("--batch5", action="store_true", help="append the fifth batch (dev5)")
+    parser.add_argument("--batch6", action="store_true", help="append the sixth batch (dev6)")
     args = parser.parse_args()
     if args.batch2:
         seed = 20261207 if args.seed is None else args.seed
@@ -172,6 +177,10 @@ def main() -> None:
     if args.batch5:
         seed = 20261210 if args.seed is None else args.seed
         append_batch(args.out, "dev5", BATCH5_COUNTS, BATCH5_DOUBLE, seed)
+        return
+    if args.batch6:
+        seed = 20261211 if args.seed is None else args.seed
+        append_batch(args.out, "dev6", BATCH6_COUNTS, BATCH6_DOUBLE, seed)
         return
     seed = 20261206 if args.seed is None else args.seed
     rng = random.Random(seed)

@@ -44,9 +44,10 @@ __all__ = [
 
 # dev2 is a second blind batch, drawn and annotated after the rules had been fitted to dev:
 # scored first as a fresh check of them, then developed on beside dev; dev3 a third, drawn
-# after the rules had been fitted to dev and dev2 (fourth session), dev4 a fourth and dev5 a
-# fifth (fifth session). test stays held out.
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+# after the rules had been fitted to dev and dev2 (fourth session), dev4, dev5 and dev6 in the
+# fifth session (dev5 and dev6 as training data for the learned dyad coder). test stays
+# held out.
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test")
 REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "real"
 NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "news"
 
@@ -55,7 +56,7 @@ NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "new
 class RealStory:
     article: Article
     source: str  # modern, reuters or kcna
-    split: str  # dev, dev2 ... dev5 (later batches, 2026-12-06) or test
+    split: str  # dev, dev2 ... dev6 (later batches, 2026-12-06) or test
     double: bool  # annotated twice, for agreement
 
 
