@@ -91,6 +91,14 @@ BATCH5_COUNTS = {"modern": 30, "reuters": 15, "kcna": 15}
 BATCH5_DOUBLE = 4
 BATCH6_COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
 BATCH6_DOUBLE = 4
+# the later batches by split: (counts by source, how many annotated twice, default seed)
+BATCHES = {
+    "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
+    "dev3": (BATCH3_COUNTS, BATCH3_DOUBLE, 20261208),
+    "dev4": (BATCH4_COUNTS, BATCH4_DOUBLE, 20261209),
+    "dev5": (BATCH5_COUNTS, BATCH5_DOUBLE, 20261210),
+    "dev6": (BATCH6_COUNTS, BATCH6_DOUBLE, 20261211),
+}
 
 
 def _digest(text: str) -> str:
@@ -156,32 +164,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "evalsets" / "real" / "stories.jsonl")
-    parser.add_argument("--batch2", action="store_true", help="append the second batch (dev2)")
-    parser.add_argument("--batch3", action="store_true", help="append the third batch (dev3)")
-    parser.add_argument("--batch4", action="store_true", help="append the fourth batch (dev4)")
-    parser.add_argument("--batch5", action="store_true", help="append the fifth batch (dev5)")
-    parser.add_argument("--batch6", action="store_true", help="append the sixth batch (dev6)")
+    for number, split in enumerate(BATCHES, start=2):
+        parser.add_argument(
+            f"--batch{number}", action="store_true", help=f"append the batch {split}"
+        )
     args = parser.parse_args()
-    if args.batch2:
-        seed = 20261207 if args.seed is None else args.seed
-        append_batch(args.out, "dev2", BATCH2_COUNTS, BATCH2_DOUBLE, seed)
-        return
-    if args.batch3:
-        seed = 20261208 if args.seed is None else args.seed
-        append_batch(args.out, "dev3", BATCH3_COUNTS, BATCH3_DOUBLE, seed)
-        return
-    if args.batch4:
-        seed = 20261209 if args.seed is None else args.seed
-        append_batch(args.out, "dev4", BATCH4_COUNTS, BATCH4_DOUBLE, seed)
-        return
-    if args.batch5:
-        seed = 20261210 if args.seed is None else args.seed
-        append_batch(args.out, "dev5", BATCH5_COUNTS, BATCH5_DOUBLE, seed)
-        return
-    if args.batch6:
-        seed = 20261211 if args.seed is None else args.seed
-        append_batch(args.out, "dev6", BATCH6_COUNTS, BATCH6_DOUBLE, seed)
-        return
+    for number, (split, (counts, double, default_seed)) in enumerate(BATCHES.items(), start=2):
+        if getattr(args, f"batch{number}"):
+            seed = default_seed if args.seed is None else args.seed
+            append_batch(args.out, split, counts, double, seed)
+            return
     seed = 20261206 if args.seed is None else args.seed
     rng = random.Random(seed)
     rows: list[dict[str, object]] = []

@@ -160,11 +160,9 @@ def _country(actor: dict[str, Any] | None) -> str | None:
 
 
 def _event_country(actor: EventActor | None) -> str | None:
-    if actor is None:
-        return None
-    if actor.country:
-        return actor.country
-    return "IGO" if actor.cameo_code.startswith("IGO") else None
+    from dateline.events.learned import event_actor_country
+
+    return event_actor_country(actor)
 
 
 def _gold_interval(

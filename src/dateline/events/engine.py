@@ -38,6 +38,7 @@ from dateline.events.dating import (
 from dateline.events.learned import (
     DyadModel,
     PairInput,
+    event_actor_country,
     load_dyad_model,
     mention_country,
     sentence_pairs,
@@ -884,7 +885,10 @@ class EventStage:
         )
         if not pairs:
             return []
-        have = {(_actor_country(e.source), _actor_country(e.target), e.cameo_root) for e in coded}
+        have = {
+            (event_actor_country(e.source), event_actor_country(e.target), e.cameo_root)
+            for e in coded
+        }
         # the rules may have recoded a mention ("police" in Moscow are Russia's, whatever the
         # story's country): an event the rules coded between the same two mentions stands,
         # and its root is not added the other way round (the rules read who did it from the
@@ -4040,14 +4044,6 @@ def _learned_match(trigger: int, code: str) -> Match:
 
 def _span_start(span: Span | None) -> int | None:
     return span.start if span is not None else None
-
-
-def _actor_country(actor: EventActor | None) -> str | None:
-    if actor is None:
-        return None
-    if actor.country:
-        return actor.country
-    return "IGO" if actor.cameo_code.startswith("IGO") else None
 
 
 # --- settling a verb trigger against the other triggers of its sentence -------------------

@@ -34,12 +34,13 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from dateline.records import ActorMention
+from dateline.records import ActorMention, EventActor
 
 __all__ = [
     "MODEL_DIR",
     "DyadModel",
     "PairInput",
+    "event_actor_country",
     "load_dyad_model",
     "mention_country",
     "pair_features",
@@ -61,6 +62,15 @@ def mention_country(mention: ActorMention) -> str | None:
     if mention.country:
         return mention.country
     return "IGO" if mention.cameo_code.startswith("IGO") else None
+
+
+def event_actor_country(actor: EventActor | None) -> str | None:
+    """The country an event's actor stands for, read the same way (None for no actor)."""
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country
+    return "IGO" if actor.cameo_code.startswith("IGO") else None
 
 
 @dataclass(frozen=True, slots=True)
