@@ -72,12 +72,12 @@ def test_sizes_and_baselines(sentence_report: EvalReport, story_report: EvalRepo
 # With the learned dyad coder (measured 2026-12-06, fifth session). It was trained on real
 # news annotated by EVENTS.md, which records every mention of every happening; these sets
 # record one event per clause, so most of what it adds counts as a false alarm here
-# (stories: precision 0.825 with the rules alone, 0.695 with it). docs/evaluation.md.
+# (stories: precision 0.825 with the rules alone, 0.690 with it). docs/evaluation.md.
 LEARNED_FLOORS = {
-    "sentences.f1": 0.75,  # measured 0.774
-    "sentences.recall": 0.78,  # measured 0.814
-    "stories.f1": 0.73,  # measured 0.758
-    "stories.recall": 0.80,  # measured 0.834
+    "sentences.f1": 0.74,  # measured 0.766
+    "sentences.recall": 0.78,  # measured 0.803
+    "stories.f1": 0.73,  # measured 0.757
+    "stories.recall": 0.80,  # measured 0.839
 }
 
 

@@ -92,12 +92,12 @@ def test_blind_batch_floor(
     assert report.metrics[metric] >= floor, report.details[:5]
 
 
-# With the learned dyad coder, on all five development splits (300 stories, 2,154 gold
+# With the learned dyad coder, on all six development splits (360 stories, 2,495 gold
 # events), which are its training data: in-sample (measured 2026-12-06, fifth session).
 LEARNED_FLOORS = {
-    "f1": 0.42,  # measured 0.433 (the rules alone: 0.299)
-    "precision": 0.57,  # measured 0.584
-    "recall": 0.33,  # measured 0.344
+    "f1": 0.42,  # measured 0.429 (the rules alone: 0.297)
+    "precision": 0.56,  # measured 0.577
+    "recall": 0.33,  # measured 0.341
 }
 
 
@@ -105,7 +105,7 @@ LEARNED_FLOORS = {
 def learned_report(nlp: Any, shared_data: Any) -> EvalReport:
     from dateline.run import build_pipeline
 
-    return evaluate_real("dev,dev2,dev3,dev4,dev5", pipeline=build_pipeline(nlp=nlp))
+    return evaluate_real("dev,dev2,dev3,dev4,dev5,dev6", pipeline=build_pipeline(nlp=nlp))
 
 
 @pytest.mark.parametrize("metric", sorted(LEARNED_FLOORS))
@@ -121,7 +121,7 @@ def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
     model = load_dyad_model()
     assert model is not None
     meta = model.meta
-    assert set(meta["trained_on"]) == {"dev", "dev2", "dev3", "dev4", "dev5"}
+    assert set(meta["trained_on"]) == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6"}
     folds = meta["cross_validation"]["folds"]
     assert set(folds) == set(meta["trained_on"])
     setting = f"{model.threshold}/{model.per_sentence or 'all'}"
