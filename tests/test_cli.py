@@ -221,3 +221,33 @@ def test_eval_places_ends_with_its_figures_in_full() -> None:
     for metric in ("precision", "recall", "f1", "country_accuracy"):
         assert metric in text
     assert "…" not in text and max(len(line) for line in lines) <= 80
+
+
+@pytest.mark.model
+def test_rules_only_codes_without_the_learned_coder_and_recodes_what_was_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dateline.rules_version import LEARNED_ENV, rules_version
+
+    # the flag sets the environment for the run's workers: undone after this test
+    monkeypatch.delenv(LEARNED_ENV, raising=False)
+    db = str(tmp_path / "d.duckdb")
+    rejects = str(tmp_path / "r.jsonl")
+    coded = runner.invoke(app, ["code", str(EXAMPLE), "--db", db, "--rejects", rejects])
+    assert coded.exit_code == 0, coded.output
+    rules_only = runner.invoke(
+        app, ["code", str(EXAMPLE), "--db", db, "--rejects", rejects, "--rules-only"]
+    )
+    assert rules_only.exit_code == 0, rules_only.output
+    # stored with the learned coder, so the rules alone code it again rather than skip it
+    assert "coded 1, skipped (already stored) 0" in rules_only.output
+    rows = (
+        duckdb.connect(db, read_only=True)
+        .execute("SELECT DISTINCT rules_version FROM articles")
+        .fetchall()
+    )
+    assert [r[0] for r in rows] == [rules_version()] and rules_version().endswith("-rules")
+    events = duckdb.connect(db, read_only=True).execute("SELECT record FROM events").fetchall()
+    assert events and not any("learned:dyad" in r[0] for r in events)
+    monkeypatch.delenv(LEARNED_ENV)
+    rules_version.cache_clear()

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import functools
 import json
+import os
 import signal
 import sys
 import threading
@@ -306,6 +307,25 @@ def _print_columns(
         console.print(note, highlight=False)
 
 
+RulesOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--rules-only",
+        help="Code events with the rules alone (the events stage's learned dyad coder off).",
+    ),
+]
+
+
+def _rules_only(on: bool) -> None:
+    """Turn the learned coder off for this process and the workers it starts (they read the
+    environment), and version the rules accordingly."""
+    if on:
+        from dateline.rules_version import LEARNED_ENV, rules_version
+
+        os.environ[LEARNED_ENV] = "0"
+        rules_version.cache_clear()
+
+
 @app.command()
 @guarded
 def code(
@@ -355,8 +375,10 @@ def code(
             " the story is rejected as too slow; 0: no limit.",
         ),
     ] = 20.0,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Read stories, code their events, and store them in the database."""
+    _rules_only(rules_only)
     from dateline.guard import TimeBudget
     from dateline.ingest.reader import is_url
     from dateline.run import build_pipeline, code_inputs
@@ -865,8 +887,10 @@ def inspect(
             help="Also list every candidate trigger and the step that dropped it (always in --json).",
         ),
     ] = False,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Show everything every stage found in a story: why an event was or was not coded."""
+    _rules_only(rules_only)
     from dateline.ingest import read_inputs
     from dateline.inspect import inspect_document
     from dateline.records import Reject
@@ -1132,8 +1156,10 @@ def eval_events(
         bool, typer.Option("--details", help="real suite: list every missed and extra event.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Score the events stage: P/R/F1 over (source, target, code), dates and modality."""
+    _rules_only(rules_only)
     if suite == "real":
         from dateline.eval.real import agreement as score_agreement
         from dateline.eval.real import evaluate_real

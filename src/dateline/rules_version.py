@@ -9,10 +9,18 @@ hand-edited, so a change shows in every new event row.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["code_files", "package_digest", "rule_files", "rules_version"]
+__all__ = [
+    "LEARNED_ENV",
+    "code_files",
+    "learned_coder_on",
+    "package_digest",
+    "rule_files",
+    "rules_version",
+]
 
 _PACKAGE = Path(__file__).parent
 _SUFFIXES = {".yaml", ".yml", ".tsv", ".json", ".jsonl", ".txt"}
@@ -65,10 +73,23 @@ def code_files(package: Path = _PACKAGE) -> list[Path]:
     return sorted(files)
 
 
+# `DATELINE_EVENTS_LEARNED=0`: the events stage codes with the rules alone (its learned dyad
+# coder off). An environment variable, so that worker processes and local Dask workers,
+# which build their own pipelines, code the same way (`dateline code --rules-only` sets it).
+LEARNED_ENV = "DATELINE_EVENTS_LEARNED"
+
+
+def learned_coder_on() -> bool:
+    """Whether the events stage runs its learned dyad coder unless told otherwise."""
+    return os.environ.get(LEARNED_ENV, "1") != "0"
+
+
 @lru_cache(maxsize=1)
 def rules_version() -> str:
-    """Digest of the installed package's `rule_files` and `code_files`, computed once per process."""
-    return package_digest(_PACKAGE)
+    """Digest of the installed package's `rule_files` and `code_files`, computed once per
+    process; with the learned coder off it ends in "-rules", so stories stored one way are
+    re-coded, not skipped, when run the other way."""
+    return package_digest(_PACKAGE) + ("" if learned_coder_on() else "-rules")
 
 
 def package_digest(package: Path) -> str:

@@ -65,7 +65,7 @@ from dateline.records import (
     Span,
     TimeExpr,
 )
-from dateline.rules_version import rules_version
+from dateline.rules_version import learned_coder_on, rules_version
 
 if TYPE_CHECKING:
     from dateline.codes import CameoCodes
@@ -710,8 +710,9 @@ class EventStage:
         load_step_notes()  # a bad or incomplete steps file stops here, with E002
         # The learned dyad coder (learned.py) adds the roots it reads between two actors of a
         # sentence where the rules coded none; by default with the shipped patterns only (a
-        # test suite's own dictionary is not what it was trained beside).
-        use_model = learned if learned is not None else patterns is None
+        # test suite's own dictionary is not what it was trained beside) and unless the
+        # environment turns it off (`DATELINE_EVENTS_LEARNED=0`, `--rules-only`).
+        use_model = learned if learned is not None else patterns is None and learned_coder_on()
         self.dyad: DyadModel | None = load_dyad_model() if use_model else None
         self._trace: list[Candidate] | None = None
         self._private_trace = False
