@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -229,8 +230,10 @@ def test_rules_only_codes_without_the_learned_coder_and_recodes_what_was_stored(
 ) -> None:
     from dateline.rules_version import LEARNED_ENV, rules_version
 
-    # the flag sets the environment for the run's workers: undone after this test
-    monkeypatch.delenv(LEARNED_ENV, raising=False)
+    # the flag sets the environment for the run's workers; setenv records it as it was, so
+    # the monkeypatch puts it back after this test (as "1" and unset both mean on)
+    monkeypatch.setenv(LEARNED_ENV, "1")
+    rules_version.cache_clear()
     db = str(tmp_path / "d.duckdb")
     rejects = str(tmp_path / "r.jsonl")
     coded = runner.invoke(app, ["code", str(EXAMPLE), "--db", db, "--rejects", rejects])
@@ -249,5 +252,5 @@ def test_rules_only_codes_without_the_learned_coder_and_recodes_what_was_stored(
     assert [r[0] for r in rows] == [rules_version()] and rules_version().endswith("-rules")
     events = duckdb.connect(db, read_only=True).execute("SELECT record FROM events").fetchall()
     assert events and not any("learned:dyad" in r[0] for r in events)
-    monkeypatch.delenv(LEARNED_ENV)
+    os.environ[LEARNED_ENV] = "1"  # the learned coder on again for the tests that follow
     rules_version.cache_clear()
