@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
@@ -40,7 +39,14 @@ from dateline.eval.real import (
     match_story,
     system_items,
 )
-from dateline.events.learned import MODEL_DIR, ROOTS, mention_country, sentence_pairs
+from dateline.events.learned import (
+    MODEL_DIR,
+    ROOTS,
+    feature_doc,
+    mention_country,
+    root_probabilities,
+    sentence_pairs,
+)
 from dateline.run import build_pipeline, code_articles
 
 SEED = 20261206
@@ -123,7 +129,7 @@ def train(examples: list[dict[str, Any]]) -> Any:
         textcat.add_label(root)
     data = [
         Example.from_dict(
-            Doc(nlp.vocab, words=list(e["features"]) or ["empty"]),
+            feature_doc(nlp.vocab, e["features"]),
             {"cats": {root: float(root in e["roots"]) for root in ROOTS}},
         )
         for e in examples
@@ -137,9 +143,7 @@ def train(examples: list[dict[str, Any]]) -> Any:
 
 
 def predict(nlp: Any, examples: list[dict[str, Any]]) -> list[dict[str, float]]:
-    textcat = nlp.get_pipe("textcat_multilabel")
-    docs = [Doc(nlp.vocab, words=list(e["features"]) or ["empty"]) for e in examples]
-    return [dict(doc.cats) for doc in textcat.pipe(docs, batch_size=256)]
+    return root_probabilities(nlp, [e["features"] for e in examples])
 
 
 def score(

@@ -160,9 +160,9 @@ def _country(actor: dict[str, Any] | None) -> str | None:
 
 
 def _event_country(actor: EventActor | None) -> str | None:
-    from dateline.events.learned import event_actor_country
+    from dateline.events.learned import mention_country
 
-    return event_actor_country(actor)
+    return mention_country(actor)
 
 
 def _gold_interval(

@@ -38,7 +38,6 @@ from dateline.events.dating import (
 from dateline.events.learned import (
     DyadModel,
     PairInput,
-    event_actor_country,
     load_dyad_model,
     mention_country,
     sentence_pairs,
@@ -815,17 +814,7 @@ class EventStage:
         dated: EventDate | None = None
         for match in matches:
             self._drop_step, self._roles = "", ((), ())
-            coded = self._events_for(
-                document,
-                doc,
-                match,
-                sentence,
-                story.mentions,
-                story.by_governor,
-                story.places,
-                story.narrative,
-                story.discourse,
-            )
+            coded = self._events_for(story, match, sentence)
             kept = 0
             for event in coded:
                 if not any(_same(event, other) for other in sentence_events):
@@ -886,10 +875,7 @@ class EventStage:
         )
         if not pairs:
             return []
-        have = {
-            (event_actor_country(e.source), event_actor_country(e.target), e.cameo_root)
-            for e in coded
-        }
+        have = {(mention_country(e.source), mention_country(e.target), e.cameo_root) for e in coded}
         # the rules may have recoded a mention ("police" in Moscow are Russia's, whatever the
         # story's country): an event the rules coded between the same two mentions stands,
         # and its root is not added the other way round (the rules read who did it from the
@@ -963,28 +949,15 @@ class EventStage:
     def _learned_event(
         self, story: _Story, pair: PairInput, sentence: tuple[int, str], trigger: int, code: str
     ) -> list[Event]:
-        doc, mentions = story.doc, story.mentions
+        mentions = story.mentions
         source = ActorRef(
             pair.source, mentions.resolve(pair.source) or pair.source, pair.source_token
         )
         target = ActorRef(
             pair.target, mentions.resolve(pair.target) or pair.target, pair.target_token
         )
-        draft = Draft(
-            stage=self,
-            document=story.document,
-            doc=doc,
-            match=_learned_match(trigger, code),
-            token=doc[trigger],
-            sentence=sentence,
-            mentions=mentions,
-            by_governor=story.by_governor,
-            places=story.places,
-            narrative=story.narrative,
-            discourse=story.discourse,
-            sources=[source],
-            targets=[target],
-        )
+        draft = self._draft(story, _learned_match(trigger, code), sentence)
+        draft.sources, draft.targets = [source], [target]
         draft.pairs = [(source, target, code)]
         for step in _LEARNED_STEPS:
             if not step.apply(draft):
@@ -1618,33 +1591,26 @@ class EventStage:
         return []
 
     # -- events ----------------------------------------------------------
-    def _events_for(
-        self,
-        document: Document,
-        doc: Doc,
-        match: Match,
-        sentence: tuple[int, str],
-        mentions: MentionIndex,
-        by_governor: Mapping[int, Sequence[TimeExpr]],
-        places: _PlaceIndex,
-        narrative: Narrative,
-        discourse: _Discourse,
-    ) -> list[Event]:
+    def _draft(self, story: _Story, match: Match, sentence: tuple[int, str]) -> Draft:
+        """A candidate trigger (a rule's or the learned coder's) on its way to events."""
+        return Draft(
+            stage=self,
+            document=story.document,
+            doc=story.doc,
+            match=match,
+            token=story.doc[match.trigger],
+            sentence=sentence,
+            mentions=story.mentions,
+            by_governor=story.by_governor,
+            places=story.places,
+            narrative=story.narrative,
+            discourse=story.discourse,
+        )
+
+    def _events_for(self, story: _Story, match: Match, sentence: tuple[int, str]) -> list[Event]:
         """Run one candidate trigger through `STEPS`; the first step that rejects it
         drops it (its id is the reason), else the assembly step's events."""
-        draft = Draft(
-            stage=self,
-            document=document,
-            doc=doc,
-            match=match,
-            token=doc[match.trigger],
-            sentence=sentence,
-            mentions=mentions,
-            by_governor=by_governor,
-            places=places,
-            narrative=narrative,
-            discourse=discourse,
-        )
+        draft = self._draft(story, match, sentence)
         for step in STEPS:
             if not step.apply(draft):
                 return self._dropped(step.id)

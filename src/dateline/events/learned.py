@@ -40,10 +40,11 @@ __all__ = [
     "MODEL_DIR",
     "DyadModel",
     "PairInput",
-    "event_actor_country",
+    "feature_doc",
     "load_dyad_model",
     "mention_country",
     "pair_features",
+    "root_probabilities",
     "sentence_pairs",
 ]
 
@@ -56,16 +57,9 @@ _MODALS = frozenset({"will", "would", "could", "may", "might", "should", "to"})
 _FEATURE_CHARS = re.compile(r"[^a-z0-9_]")
 
 
-def mention_country(mention: ActorMention) -> str | None:
-    """The country a mention stands for, as the scorer reads it (IGO for an
-    international organisation without one)."""
-    if mention.country:
-        return mention.country
-    return "IGO" if mention.cameo_code.startswith("IGO") else None
-
-
-def event_actor_country(actor: EventActor | None) -> str | None:
-    """The country an event's actor stands for, read the same way (None for no actor)."""
+def mention_country(actor: ActorMention | EventActor | None) -> str | None:
+    """The country an actor mention (or an event's actor) stands for, as the scorer reads
+    it: IGO for an international organisation without one, None for no actor."""
     if actor is None:
         return None
     if actor.country:
@@ -125,6 +119,28 @@ def _relation(token: Token | None) -> str:
     return token.dep_
 
 
+@dataclass(frozen=True, slots=True)
+class _SentenceReading:
+    """What every pair of one sentence shares: its content words, the roots the dictionary
+    lists for each, and the features they give (read once a sentence, not once a pair)."""
+
+    word_roots: tuple[tuple[Token, tuple[str, ...]], ...]
+    features: tuple[str, ...]
+
+
+def _read_sentence(sent: Span, lexicon: Lexicon | None) -> _SentenceReading:
+    words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop]
+    word_roots = tuple(
+        (t, lexicon(t.lemma_.lower(), t.pos_ == "NOUN") if lexicon is not None else ())
+        for t in words
+    )
+    features = ["s_" + t.lemma_.lower() for t in words]
+    if lexicon is not None:
+        roots = {root for _, found in word_roots for root in found}
+        features += ["sd_" + root for root in sorted(roots)]
+    return _SentenceReading(word_roots, tuple(features))
+
+
 def pair_features(
     sent: Span,
     source: ActorMention,
@@ -133,12 +149,16 @@ def pair_features(
     target_token: Token,
     candidates: Sequence[Any],
     lexicon: Lexicon | None = None,
+    reading: _SentenceReading | None = None,
 ) -> tuple[tuple[str, ...], Token | None]:
     """The features of one ordered pair, and the token that joins the two mentions.
 
     `candidates` are the rule engine's traced candidates of the sentence (`Candidate`):
     their codes, the step that dropped them, and whether this pair's countries were their
-    sources or targets. `lexicon` gives the roots the verb dictionary lists for a word."""
+    sources or targets. `lexicon` gives the roots the verb dictionary lists for a word;
+    `reading`, the sentence's shared part when the caller has read it already."""
+    if reading is None:
+        reading = _read_sentence(sent, lexicon)
     features = [
         "ad_" + source_token.dep_,
         "bd_" + target_token.dep_,
@@ -179,11 +199,7 @@ def pair_features(
     features.append(
         "dist_" + ("1" if distance < 4 else "2" if distance < 10 else "3" if distance < 20 else "4")
     )
-    words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop]
-    features += ["s_" + t.lemma_.lower() for t in words]
-    if lexicon is not None:
-        roots = {root for t in words for root in lexicon(t.lemma_.lower(), t.pos_ == "NOUN")}
-        features += ["sd_" + root for root in sorted(roots)]
+    features += reading.features
     for candidate in candidates:
         code = (candidate.code or "")[:2]
         if not code:
@@ -212,6 +228,7 @@ def sentence_pairs(
     if len(here) < 2 or len(here) > MAX_MENTIONS:
         return []
     heads = {m.id: _head_token(doc, m) for m in here}
+    reading = _read_sentence(sent, lexicon)
     # the words that can ground each root: the rules' candidate triggers, and every verb
     # or noun the dictionary lists under that root
     grounding: list[tuple[str, int]] = []
@@ -219,12 +236,7 @@ def sentence_pairs(
         span = doc.char_span(candidate.start, candidate.start + 1, alignment_mode="expand")
         if candidate.code and span is not None and len(span):
             grounding.append((candidate.code[:2], span[0].i))
-    if lexicon is not None:
-        for token in sent:
-            if token.pos_ in ("VERB", "NOUN") and not token.is_stop:
-                grounding += [
-                    (r, token.i) for r in lexicon(token.lemma_.lower(), token.pos_ == "NOUN")
-                ]
+    grounding += [(root, token.i) for token, roots in reading.word_roots for root in roots]
     pairs = []
     for a in here:
         for b in here:
@@ -233,7 +245,7 @@ def sentence_pairs(
                 continue
             if mention_country(a) == mention_country(b) and a.cameo_code == b.cameo_code:
                 continue
-            features, joint = pair_features(sent, a, b, ta, tb, candidates, lexicon)
+            features, joint = pair_features(sent, a, b, ta, tb, candidates, lexicon, reading)
             anchor = joint if joint is not None else sent.root
             nearest: dict[str, int] = {}
             for root, i in grounding:
@@ -261,7 +273,6 @@ class DyadModel:
         self, nlp: Any, threshold: float, meta: dict[str, Any], per_sentence: int | None = None
     ):
         self._nlp = nlp
-        self._textcat = nlp.get_pipe("textcat_multilabel")
         self.threshold = threshold
         # at most this many (source country, target country, root) a sentence, the most
         # probable: a sentence naming many actors has many pairs, and what the model reads
@@ -271,9 +282,7 @@ class DyadModel:
 
     def predict(self, pairs: Sequence[PairInput]) -> list[dict[str, float]]:
         """For each pair, the probability of each root."""
-        vocab = self._nlp.vocab
-        docs = [Doc(vocab, words=list(p.features) or ["empty"]) for p in pairs]
-        return [dict(doc.cats) for doc in self._textcat.pipe(docs, batch_size=256)]
+        return root_probabilities(self._nlp, [p.features for p in pairs])
 
     def select(self, pairs: Sequence[PairInput]) -> list[tuple[PairInput, str, float]]:
         """The (pair, root, probability) the sentence's pairs yield, most probable first: each
@@ -282,8 +291,9 @@ class DyadModel:
         ranked = sorted(
             (
                 (probability, n, root)
-                for n, roots in enumerate(self.roots(pairs))
-                for root, probability in roots
+                for n, (pair, probs) in enumerate(zip(pairs, self.predict(pairs), strict=True))
+                for root, probability in probs.items()
+                if probability >= self.threshold and pair.trigger(root) is not None
             ),
             key=lambda item: (-item[0], item[1], item[2]),
         )
@@ -300,20 +310,17 @@ class DyadModel:
             chosen.append((pair, root, probability))
         return chosen
 
-    def roots(self, pairs: Sequence[PairInput]) -> list[list[tuple[str, float]]]:
-        """For each pair, the roots at or above the threshold that a word of the sentence
-        can code (`PairInput.grounds`), most probable first."""
-        return [
-            sorted(
-                (
-                    (root, p)
-                    for root, p in probs.items()
-                    if p >= self.threshold and pair.trigger(root) is not None
-                ),
-                key=lambda item: -item[1],
-            )
-            for pair, probs in zip(pairs, self.predict(pairs), strict=True)
-        ]
+
+def feature_doc(vocab: Any, features: Sequence[str]) -> Doc:
+    """The features of one pair as the document the classifier reads (trained and coded alike)."""
+    return Doc(vocab, words=list(features) or ["empty"])
+
+
+def root_probabilities(nlp: Any, feature_lists: Sequence[Sequence[str]]) -> list[dict[str, float]]:
+    """The probability of each root for each pair's features."""
+    textcat = nlp.get_pipe("textcat_multilabel")
+    docs = [feature_doc(nlp.vocab, features) for features in feature_lists]
+    return [dict(doc.cats) for doc in textcat.pipe(docs, batch_size=256)]
 
 
 @cache
