@@ -26,7 +26,9 @@ A fourth batch (`--batch4`, fifth session) appends 40 more (20 modern, 10 Reuter
 4 double) as split `dev4`: the fresh check of the rules fitted to dev, dev2 and dev3.
 A fifth (`--batch5`, same session) appends 60 (30 modern, 15 Reuters, 15 KCNA, 4 double) as
 split `dev5`: more blind gold to train the learned dyad coder on; a sixth (`--batch6`) 60
-more (20 modern, 20 Reuters, 20 KCNA, 4 double) as `dev6`, for the same.
+more (20 modern, 20 Reuters, 20 KCNA, 4 double) as `dev6`, for the same. A seventh
+(`--batch7`, sixth session) appends 80 (40 Reuters, 40 KCNA, 4 double; the modern pool is
+used up) as `dev7`.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -34,6 +36,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch4 [--seed 20261209]
        python scripts/build_real_corpus.py --batch5 [--seed 20261210]
        python scripts/build_real_corpus.py --batch6 [--seed 20261211]
+       python scripts/build_real_corpus.py --batch7 [--seed 20261212]
 """
 
 from __future__ import annotations
@@ -91,6 +94,10 @@ BATCH5_COUNTS = {"modern": 30, "reuters": 15, "kcna": 15}
 BATCH5_DOUBLE = 4
 BATCH6_COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
 BATCH6_DOUBLE = 4
+# the seventh batch (dev7, sixth session): the modern pool is used up (all 200 are in the
+# corpus), and Reuters and KCNA are where the events stage is weakest, so only those two
+BATCH7_COUNTS = {"reuters": 40, "kcna": 40}
+BATCH7_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -98,6 +105,7 @@ BATCHES = {
     "dev4": (BATCH4_COUNTS, BATCH4_DOUBLE, 20261209),
     "dev5": (BATCH5_COUNTS, BATCH5_DOUBLE, 20261210),
     "dev6": (BATCH6_COUNTS, BATCH6_DOUBLE, 20261211),
+    "dev7": (BATCH7_COUNTS, BATCH7_DOUBLE, 20261212),
 }
 
 
