@@ -17,7 +17,11 @@ passes, each over the drafts the one before left:
    governments, the members' own codes for people ("the two officials");
 4. `_pronouns`: *he/she/him/his/her* when one person is the candidate in the
    sentence so far and the one before, or exactly one of several is a
-   grammatical subject.
+   grammatical subject;
+5. `_speakers`: the subject of a reporting verb that is a pronoun ("It said",
+   "He added") or a bare document ("The statement accused") → the story's
+   latest speaker of that kind, however far back: whoever last said something
+   or issued a document ("Rodong Sinmun carried an article ... It noted ...").
 
 The word lists are in the lexicon; the spaCy labels below are the parser's
 scheme, not vocabulary, and stay here.
@@ -60,7 +64,8 @@ def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]
     _same_head_bodies(story.doc, drafts)
     drafts = sorted(drafts + _role_descriptions(story, drafts, covered), key=_start)
     drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
-    return sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
+    drafts = sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
+    return sorted(drafts + _speakers(story, drafts), key=_start)
 
 
 def _start(draft: Draft) -> int:
@@ -638,3 +643,100 @@ def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | 
     if len(subjects) == 1:
         return next(iter(subjects.values()))
     return None
+
+
+# ---------------------------------------------------------------- pass 5: speakers
+
+# how many sentences back a speaker is still the one "it" or "the statement" quotes
+SPEAKER_REACH = 12
+
+
+def _speakers(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "It said", "He added", "The statement accused" → the latest speaker of the story:
+    the subject of a reporting verb or of a verb that issues a document, a person for
+    he/she, anything else for "it" and documents (pass 5). Agency copy quotes one speaker
+    sentence after sentence ("Rodong Sinmun carried an article ... It said ... It
+    noted ..."), far past the one sentence back that pass 4 reads."""
+    doc, lexicon = story.doc, story.lexicon
+    taken: set[int] = set()
+    head_of: dict[int, Draft] = {}
+    for draft in drafts:
+        taken.update(range(draft.start, draft.end))
+        if draft.code:
+            head_of.setdefault(doc[draft.start : draft.end].root.i, draft)
+    person: tuple[int, Draft] | None = None  # (sentence number, speaker)
+    other: tuple[int, Draft] | None = None
+    found: list[Draft] = []
+    for number, sent in enumerate(doc.sents):
+        for token in sent:
+            verb = _speech_verb(token)
+            if verb is None or verb.lemma_.lower() not in (
+                lexicon.reporting_verbs | lexicon.publishing_verbs
+            ):
+                continue
+            speaker = head_of.get(token.i)
+            if speaker is None and token.i not in taken:
+                speaker = _speaker_reference(token, lexicon, taken, number, person, other)
+                if speaker is not None:
+                    speaker = _copy(
+                        token.left_edge.i if token.pos_ == "NOUN" else token.i,
+                        token.i + 1,
+                        speaker,
+                        "coref.speaker",
+                    )
+                    found.append(speaker)
+            if speaker is None or not speaker.code:
+                continue
+            if verb.lemma_.lower() in lexicon.publishing_verbs and not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in lexicon.speaker_nouns
+                for c in verb.children
+            ):
+                continue  # "X sent troops": not a speaker
+            if speaker.root().is_person:
+                person = (number, speaker)
+            else:
+                other = (number, speaker)
+    return found
+
+
+def _speech_verb(token: Token) -> Token | None:
+    """The verb `token` is the subject of; also the past participle the parser hangs on a
+    sentence-opening noun ("The commentary called on ...", parsed as a reduced relative)."""
+    if token.dep_ in SUBJECTS:
+        return token.head
+    if token.dep_ == "ROOT" and token.pos_ == "NOUN":
+        return next(
+            (
+                c
+                for c in token.children
+                if c.dep_ == "acl" and c.i == token.i + 1 and c.tag_ == "VBD"
+            ),
+            None,
+        )
+    return None
+
+
+def _speaker_reference(
+    token: Token,
+    lexicon: Lexicon,
+    taken: set[int],
+    number: int,
+    person: tuple[int, Draft] | None,
+    other: tuple[int, Draft] | None,
+) -> Draft | None:
+    """The speaker a pronoun or bare document subject stands for, or None."""
+    low = token.lower_
+    if token.pos_ == "PRON" and low in lexicon.speaker_pronouns:
+        latest = other if low == "it" else person
+    elif token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.speaker_nouns:
+        # "the ministry's statement", "a statement by X": its own phrase names the speaker
+        if any(c.dep_ in ("poss", "prep", "compound") or c.i in taken for c in token.children):
+            return None
+        if any(i in taken for i in range(token.left_edge.i, token.i)):
+            return None
+        latest = other
+    else:
+        return None
+    if latest is None or number - latest[0] > SPEAKER_REACH:
+        return None
+    return latest[1]

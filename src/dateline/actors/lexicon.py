@@ -65,6 +65,10 @@ class Lexicon:
     organisation_heads: frozenset[str]
     pronouns: frozenset[str]
     male_pronouns: frozenset[str]
+    speaker_pronouns: frozenset[str]
+    speaker_nouns: frozenset[str]
+    reporting_verbs: frozenset[str]
+    publishing_verbs: frozenset[str]
     surname_first: frozenset[str]
     default_modifiers: frozenset[str]
     # ISO3 of a state now gone's successor → (the old state's code, the day it ended)
