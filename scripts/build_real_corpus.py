@@ -28,7 +28,8 @@ A fifth (`--batch5`, same session) appends 60 (30 modern, 15 Reuters, 15 KCNA, 4
 split `dev5`: more blind gold to train the learned dyad coder on; a sixth (`--batch6`) 60
 more (20 modern, 20 Reuters, 20 KCNA, 4 double) as `dev6`, for the same. A seventh
 (`--batch7`, sixth session) appends 80 (40 Reuters, 40 KCNA, 4 double; the modern pool is
-used up) as `dev7`.
+used up) as `dev7`, and an eighth (`--batch8`, same session) 80 more of the same shape as
+`dev8`.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -37,6 +38,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch5 [--seed 20261210]
        python scripts/build_real_corpus.py --batch6 [--seed 20261211]
        python scripts/build_real_corpus.py --batch7 [--seed 20261212]
+       python scripts/build_real_corpus.py --batch8 [--seed 20261213]
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ BATCH6_DOUBLE = 4
 # corpus), and Reuters and KCNA are where the events stage is weakest, so only those two
 BATCH7_COUNTS = {"reuters": 40, "kcna": 40}
 BATCH7_DOUBLE = 4
+BATCH8_COUNTS = BATCH7_COUNTS
+BATCH8_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -106,6 +110,7 @@ BATCHES = {
     "dev5": (BATCH5_COUNTS, BATCH5_DOUBLE, 20261210),
     "dev6": (BATCH6_COUNTS, BATCH6_DOUBLE, 20261211),
     "dev7": (BATCH7_COUNTS, BATCH7_DOUBLE, 20261212),
+    "dev8": (BATCH8_COUNTS, BATCH8_DOUBLE, 20261213),
 }
 
 
