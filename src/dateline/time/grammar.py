@@ -246,6 +246,15 @@ def tense(token: Token | None, before: str = "") -> Tense:
         return "future"
     if words & _MODAL_EITHER:
         return "possible"
+    if (
+        verb.dep_ == "conj"
+        and verb.tag_ in ("VB", "VBN")
+        and verb.head.i != verb.i
+        and not words - {"be", "been"}
+    ):
+        # A verb joined to another with no finite word of its own shares its
+        # auxiliaries: "will return … and be sworn in on Friday" looks ahead.
+        return tense(verb.head, before)
     lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
     if lemma in _DELAY_VERBS:
         if verb.i == token.i and _NEW_DAY.search(before):
