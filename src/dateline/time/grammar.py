@@ -218,9 +218,10 @@ def tense(token: Token | None, before: str = "") -> Tense:
         # "a pact effective June 1", "takes effect on Jan. 1": a change announced
         # ahead of its day.
         return "future"
-    if token.pos_ == "NOUN" and token.lemma_.lower() in ("deadline", "ultimatum"):
+    if token.pos_ == "NOUN" and token.lemma_.lower() in ("deadline", "ultimatum", "forecast"):
         # "before a Monday deadline", "missed a Friday deadline": a deadline is set
-        # ahead and may have passed; whichever day is nearer.
+        # ahead and may have passed; whichever day is nearer. So is a forecast ("rain
+        # forecast for Sunday raised the risk").
         return "possible"
     verb = _clause_verb(token)
     if verb is None:
