@@ -1129,7 +1129,12 @@ def _resolve_shift(
     base = Period("day", dct)
     if spec.get("anchor") == "narrative" and context.reference is not None:
         anchor, base = context.reference
-        if unit == "day" and (spec.get("part") or base.granularity not in ("day", "time")):
+        if (
+            unit == "day"
+            and (spec.get("part") or base.granularity not in ("day", "time"))
+            # "that same day" is a day of the narrative's own month, not the last day named.
+            and not spec.get("unknown_day")
+        ):
             # A part of a day ("overnight", "the previous night") belongs to a day
             # near the story's; "two days later" after "the flood of 1997" counts
             # from the last day the text named, not from a year.
@@ -1166,6 +1171,13 @@ def _resolve_shift(
         and granularity in GRANULARITIES
         and GRANULARITIES.index(base.granularity) < GRANULARITIES.index(granularity)
     ):
+        if spec.get("unknown_day") and unit == "day" and base.granularity in ("month", "year"):
+            # "that same day" after "last October": one day of that month, which the
+            # text does not give (TimeML writes the unknown digits as X).
+            unknown = "-XX" if base.granularity == "month" else "-XX-XX"
+            same = _Resolved.of(base, dct, anchor, updates_reference=False)
+            same.value = base.value + unknown
+            return same
         # "that day" after a month or a year names no day the text gives: generic.
         return None
     if granularity_rule == "ago" and unit == "week" and steps <= 2:

@@ -79,6 +79,7 @@ _VALUE_KEYS = frozenset(
         "years_back",
         "not_after_name",
         "month_any",
+        "unknown_day",
     }
 )
 # Value keys whose literal settings the engine knows.
