@@ -1502,6 +1502,10 @@ def _resolve_century(
 def _holiday_date(rule_value: str, year: int) -> dt.date:
     if rule_value == "easter":
         return easter(year)  # Western (Gregorian) Easter Sunday
+    if rule_value == "election":
+        # The American Election Day: the Tuesday after the first Monday of November.
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(1 - first.isoweekday()) % 7 + 1)
     parts = [int(part) for part in rule_value.split("-")]
     if len(parts) == 2:
         return dt.date(year, parts[0], parts[1])
