@@ -1010,6 +1010,18 @@ def _resolve_date(
         ):
             period = _overrule_tense(period, candidates, anchor_day)
         direction = _direction_of(period, dct)
+    if spec.get("quarter_ending") and granularity == "day":
+        # "the quarter ended Sept. 30": the quarter the report named in the sentences
+        # just before ("its fiscal first quarter … the quarter ended Sept. 29": a fiscal
+        # quarter keeps its own name, 1989-Q1); else the calendar quarter that holds
+        # the middle of the three months before that day.
+        for named_id, named, _, named_sentence in reversed(context.resolved or []):
+            if context.sentence - named_sentence > 2:
+                break
+            if named.granularity == "quarter" and abs(named.first.year - period.first.year) <= 1:
+                return _Resolved.of(named, dct, named_id)
+        period = Period.holding(period.first - dt.timedelta(days=45), "quarter")
+        direction = _direction_of(period, dct)
     if spec.get("week_of") and granularity == "day":
         # "the week of March 6": the week that holds the day.
         period = Period.holding(period.first, "week")

@@ -80,6 +80,7 @@ _VALUE_KEYS = frozenset(
         "not_after_name",
         "month_any",
         "unknown_day",
+        "quarter_ending",
     }
 )
 # Value keys whose literal settings the engine knows.
