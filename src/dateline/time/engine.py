@@ -1009,6 +1009,23 @@ def _resolve_date(
             and not (context.done and reported is None)
         ):
             period = _overrule_tense(period, candidates, anchor_day)
+        weekday = _lookup(rules, "weekday", _field(spec, "weekday", groups))
+        if weekday is not None and granularity == "day" and period.first.isoweekday() != weekday:
+            # "Saturday 5 February" names a year in which 5 February is a Saturday: the
+            # nearest such around the anchor, else around the story's date (an obituary
+            # that told 1997 ends on its own days: "a memorial on Saturday 5 February").
+            for around in (anchor_day, dct):
+                fitting = [
+                    Period("day", day_)
+                    for y in (around.year - 1, around.year, around.year + 1)
+                    for day_ in [_day_or_none(y, cast(int, month), cast(int, day))]
+                    if day_ is not None and day_.isoweekday() == weekday
+                ]
+                if fitting:
+                    period = min(fitting, key=lambda p: p.distance(around))
+                    if around is dct:
+                        anchor = "dct"
+                    break
         direction = _direction_of(period, dct)
     if spec.get("quarter_ending") and granularity == "day":
         # "the quarter ended Sept. 30": the quarter the report named in the sentences
@@ -1035,6 +1052,13 @@ def _resolve_date(
         resolved.value = f"{period.first.isoformat()}/{end.isoformat()}"
         resolved.end_date = end
     return resolved
+
+
+def _day_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # Feb. 29 in a common year
+        return None
 
 
 def _part_suffix(rules: TimeRules, text: str | None) -> str:
