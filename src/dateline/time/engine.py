@@ -212,7 +212,9 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
                 clause = "possible"
             if match.signal == "ON_OR_AFTER" or grammar.under_since(doc, match.start, match.end):
                 clause = "since"
-            elif grammar.under_ahead_of(doc, match.start, match.end):
+            elif grammar.under_ahead_of(doc, match.start, match.end) or _AHEAD_OF_NOUN.search(
+                text, max(0, match.start - 60), match.start
+            ):
                 # "ahead of" puts the date after the clause's own time, not after the
                 # story's: told in the past ("Ahead of his departure on Thursday, he had
                 # said …") it may already have come; the nearest reading.
@@ -423,6 +425,12 @@ def _after_name(text: str, start: int, end: int) -> bool:
 
 # The prepositions that date what a verb tells ("signed in November", "met on May 3").
 _DONE_ON = re.compile(r"\b(?:in|on|during)\s+$", re.IGNORECASE)
+# "ahead of the election in June": the date of the happening "ahead of" names, which the
+# parser may hang from the clause's verb instead ("who lead in the polls ahead of the
+# election in June").
+_AHEAD_OF_NOUN = re.compile(
+    r"\bahead of (?:the |a |an |[A-Za-z]+'s )?(?:[a-z-]+ ){0,2}[a-z-]+ (?:in|on|at|for|set for|due in|due on) $"
+)
 # "on Aug. 20 at 9 a.m.", "Tuesday, at about 10 a.m.": a clock right after a day.
 _DAY_THEN_CLOCK = re.compile(r",?\s+(?:at|from)\s+(?:about\s+|around\s+|approximately\s+)?")
 
