@@ -80,6 +80,12 @@ _PLANNED_EVENT_VERBS = frozenset(
 # on Monday", "was delayed on Tuesday") and takes the verb's own tense.
 _DELAY_VERBS = frozenset({"postpone", "delay", "defer", "reschedule", "adjourn"})
 _NEW_DAY = re.compile(r"\b(?:until|till|til|to|for|into)\s+$", re.IGNORECASE)
+# Verbs of a scheduled start or end: in the simple present they tell a timetable
+# ("the president's term ends in June", "the truce expires on June 2", "a consultation
+# closes on Friday 25 April"), which lies ahead.
+_SCHEDULE_VERBS = frozenset(
+    {"end", "expire", "begin", "start", "open", "close", "resume", "finish", "conclude"}
+)
 # Verbs that report speech: a date on them is when it was said, and the clause
 # they govern is dated from that day ("said on Friday it would … on Tuesday").
 REPORTING_VERBS = frozenset(
@@ -257,6 +263,8 @@ def tense(token: Token | None, before: str = "") -> Tense:
         # auxiliaries: "will return … and be sworn in on Friday" looks ahead.
         return tense(verb.head, before)
     lemma = _LEMMA_FIXES.get(verb.text.lower(), verb.lemma_.lower())
+    if lemma in _SCHEDULE_VERBS and verb.tag_ in ("VBZ", "VBP") and not words:
+        return "future"
     if lemma in _DELAY_VERBS:
         if verb.i == token.i and _NEW_DAY.search(before):
             return "possible" if _planned_before(verb) else "future"
