@@ -1500,7 +1500,7 @@ def _resolve_clock(
         # "The fire broke out shortly after midnight": the midnight that began the
         # story's day (the end of the day before), not the one still to come.
         day -= dt.timedelta(days=1)
-    elif hour >= 21 and day == context.dct and clause == "past":
+    elif 21 <= hour < 24 and day == context.dct and clause == "past":
         # "Polls closed at 9 p.m.", "the doors closed at 10pm" told as done, with no day,
         # in a story of the morning after: a story is dated by the day it is filed, and
         # what it tells of that day's late evening has mostly not happened yet.
