@@ -241,6 +241,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         if resolved is None:
             continue
         if records:
+            _apposed_quarter(records[-1], match, resolved, text, dct)
             _on_day_named_before(records[-1], match, resolved, text, dct)
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
             _follow_coordinated_date(match, resolved, records[-1], text, dct)
@@ -332,6 +333,29 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
 
 # What joins two days of one list ("Tuesday and Wednesday") or one span ("Monday to Friday").
 _COORDINATION = re.compile(r"\s*(?:(?P<list>,|and|or)|to|through|until|-|–)\s*")
+
+
+def _apposed_quarter(
+    previous: TimeExpr, match: Match, resolved: _Resolved, text: str, dct: dt.date
+) -> None:
+    """A quarter that renames the one before it ("In the comparable year-ago quarter,
+    the second quarter ended Oct. 31, …") lies in that one's year."""
+    if (
+        resolved.period is None
+        or resolved.period.granularity != "quarter"
+        or match.groups.get("year")
+        or match.rule.value.get("kind") != "date"
+        or previous.start_date is None
+        or previous.precision != "quarter"
+        or text[previous.end : match.start] != ", "
+        or previous.start_date.year == resolved.period.first.year
+    ):
+        return
+    period = Period("quarter", resolved.period.first.replace(year=previous.start_date.year))
+    renamed = _Resolved.of(period, dct, previous.id)
+    resolved.value, resolved.period, resolved.anchor = renamed.value, period, previous.id
+    resolved.start_date, resolved.end_date = renamed.start_date, renamed.end_date
+    resolved.direction = renamed.direction
 
 
 def _follow_coordinated_day(
