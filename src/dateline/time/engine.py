@@ -242,6 +242,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
             continue
         if records:
             _apposed_quarter(records[-1], match, resolved, text, dct)
+            _end_of_named_period(records[-1], match, resolved, text, dct)
             _on_day_named_before(records[-1], match, resolved, text, dct)
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
             _follow_coordinated_date(match, resolved, records[-1], text, dct)
@@ -356,6 +357,43 @@ def _apposed_quarter(
     resolved.value, resolved.period, resolved.anchor = renamed.value, period, previous.id
     resolved.start_date, resolved.end_date = renamed.start_date, renamed.end_date
     resolved.direction = renamed.direction
+
+
+def _end_of_named_period(
+    previous: TimeExpr, match: Match, resolved: _Resolved, text: str, dct: dt.date
+) -> None:
+    """The day that ends a quarter or a year just named ("the second quarter ended Oct.
+    31", of a quarter a year back) lies within a year of that period (a fiscal one runs
+    up to nine months from its calendar name): a reading further off takes the year
+    that puts it nearest the period's middle."""
+    if (
+        resolved.period is None
+        or resolved.period.granularity != "day"
+        or match.groups.get("year")
+        or previous.start_date is None
+        or previous.end_date is None
+        or previous.precision not in ("quarter", "half-year", "year")
+        or not _ENDED.fullmatch(text, previous.end, match.start)
+    ):
+        return
+    named = Period(previous.precision, previous.start_date)
+    if named.distance(resolved.period.first) <= 366:
+        return
+    middle = previous.start_date + (previous.end_date - previous.start_date) / 2
+    day = resolved.period.first
+    candidates = [
+        found
+        for year in range(middle.year - 1, middle.year + 2)
+        if (found := _day_or_none(year, day.month, day.day)) is not None
+    ]
+    nearest = min(candidates, key=lambda found: abs((found - middle).days))
+    renamed = _Resolved.of(Period("day", nearest), dct, previous.id)
+    resolved.value, resolved.period, resolved.anchor = renamed.value, renamed.period, previous.id
+    resolved.start_date, resolved.end_date = renamed.start_date, renamed.end_date
+    resolved.direction = renamed.direction
+
+
+_ENDED = re.compile(r"\s+(?:ended|ending)\s+")
 
 
 def _follow_coordinated_day(
