@@ -276,6 +276,10 @@ def tense(token: Token | None, before: str = "") -> Tense:
         head = verb.head
         if head.lemma_.lower() in _PLANNING or head.text.lower() in _PLANNING:
             return "possible" if _planned_before(head) else "future"
+        if head.text.lower() in ("was", "were") and head.lemma_ == "be" and "to" in words:
+            # "MPs were to vote on Monday", "the plan was to meet on Friday": a plan
+            # stated in the past, which may have come since; the nearest reading.
+            return "possible"
         outer = tense(head) if head.i != verb.i else "none"
         if outer in ("future", "present"):
             return "future"
