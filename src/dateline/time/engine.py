@@ -1238,8 +1238,10 @@ def _resolve_shift(
         if (
             unit == "day"
             and (spec.get("part") or base.granularity not in ("day", "time"))
-            # "that same day" is a day of the narrative's own month, not the last day named.
+            # "that same day" is a day of the narrative's own month, not the last day named;
+            # "at that time" is the narrative's own time, as precise as it was given.
             and not spec.get("unknown_day")
+            and spec.get("granularity") != "same"
         ):
             # A part of a day ("overnight", "the previous night") belongs to a day
             # near the story's; "two days later" after "the flood of 1997" counts
