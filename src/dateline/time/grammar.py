@@ -384,12 +384,16 @@ def under_ahead_of(doc: Doc, start: int, end: int) -> bool:
 # pct in September", "stands at 4.5 pct, against 5.1 pct in September", "down from
 # 7.4 pct in October", "off 1.8 pct from 7.06 mln last year"): the figure it is compared
 # with has been measured, so its date lies in the past whatever the tense of the clause
-# that reports the new one. A bare "from" opens a range as often ("will rise from 5 pct
+# that reports the new one; so has the one a change is told after ("rose 4.0 pct in
+# February after a 9.8 pct rise in January", "after rising 3.5 pct in January"). A bare
+# "from" opens a range as often ("will rise from 5 pct
 # in July to 7 pct in 1988"). Up to nine words may stand between the comparison and the
 # date, so the second figure of a compared list is a baseline too ("against 70.6 billion
 # in February and 98.6 billion crowns in March 1986"); "unchanged from 5.2 pct in May".
 _COMPARISON = re.compile(
     r"\b(?:compared (?:with|to)|against|versus|vs\.?"
+    r"|after (?:an?|rising|falling|gaining|dropping|declining|increasing|decreasing)"
+    r"(?=\s+[0-9][^\s,;:]*\s+(?:pct|percent|per cent)\b)"
     r"|(?:up|down|off|unchanged)(?:\s+[0-9][^\s,;:]*(?:\s+(?:pct|percent|per cent|points?))?)?\s+from)\s+"
     r"(?P<figure>(?:[^\s,;:]+\s+){0,9})(?:in|on|at|for|during|of)?\s*$",
     re.IGNORECASE,
