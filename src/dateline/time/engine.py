@@ -1279,6 +1279,14 @@ def _resolve_shift(
         and granularity in GRANULARITIES
         and GRANULARITIES.index(base.granularity) < GRANULARITIES.index(granularity)
     ):
+        if (
+            named_season is not None
+            and named_season in SEASON_START_MONTH
+            and (base.granularity == "year")
+        ):
+            # "that winter" after "the 1926 general strike": that year's winter.
+            season = Period("season", dt.date(base.first.year, SEASON_START_MONTH[named_season], 1))
+            return _Resolved.of(season, dct, anchor, updates_reference=False)
         if spec.get("unknown_day") and unit == "day" and base.granularity in ("month", "year"):
             # "that same day" after "last October": one day of that month, which the
             # text does not give (TimeML writes the unknown digits as X).
