@@ -1246,7 +1246,9 @@ def _resolve_shift(
             # A part of a day ("overnight", "the previous night") belongs to a day
             # near the story's; "two days later" after "the flood of 1997" counts
             # from the last day the text named, not from a year.
-            day_reference = _day_reference(context, near_dct_only="narrative_sign" in spec)
+            day_reference = _day_reference(
+                context, near_dct_only="narrative_sign" in spec or bool(spec.get("days_only"))
+            )
             if day_reference is not None:
                 anchor, base = day_reference
             elif spec.get("part") or spec.get("days_only"):
