@@ -243,6 +243,7 @@ def tag(text: str, dct: dt.date, rules: TimeRules, doc: Doc | None = None) -> li
         if records:
             _apposed_quarter(records[-1], match, resolved, text, dct)
             _end_of_named_period(records[-1], match, resolved, text, dct)
+            records[-1] = _month_before_dated_month(records[-1], match, resolved, text, dct)
             _on_day_named_before(records[-1], match, resolved, text, dct)
             _follow_coordinated_day(match, resolved, records[-1], text, dct)
             _follow_coordinated_date(match, resolved, records[-1], text, dct)
@@ -394,6 +395,41 @@ def _end_of_named_period(
 
 
 _ENDED = re.compile(r"\s+(?:ended|ending)\s+")
+
+
+def _month_before_dated_month(
+    previous: TimeExpr, match: Match, resolved: _Resolved, text: str, dct: dt.date
+) -> TimeExpr:
+    """A bare month joined to a month with a year ("between May and December 1986", "in
+    March and April 1985") takes that year, or the one before when it comes later in
+    the calendar ("from November to February 1987")."""
+    period = resolved.period
+    if (
+        period is None
+        or period.granularity != "month"
+        or not match.groups.get("year")
+        or previous.precision != "month"
+        or previous.start_date is None
+        or re.search(r"[0-9]", previous.text)
+        or _MONTH_JOINT.fullmatch(text, previous.end, match.start) is None
+    ):
+        return previous
+    month = previous.start_date.month
+    year = period.first.year if month <= period.first.month else period.first.year - 1
+    if year == previous.start_date.year:
+        return previous
+    joined = Period("month", dt.date(year, month, 1))
+    return replace(
+        previous,
+        value=joined.value,
+        start_date=joined.first,
+        end_date=joined.last,
+        anchor="none",
+        direction=_direction_of(joined, dct),
+    )
+
+
+_MONTH_JOINT = re.compile(r"\s*(?:-|–|/)\s*|\s+(?:and|or|to|through|until|till)\s+")
 
 
 def _follow_coordinated_day(
