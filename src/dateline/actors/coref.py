@@ -664,15 +664,17 @@ def _speakers(story: Story, drafts: list[Draft]) -> list[Draft]:
         taken.update(range(draft.start, draft.end))
         if draft.code:
             head_of.setdefault(doc[draft.start : draft.end].root.i, draft)
+    speech_verbs = lexicon.reporting_verbs | lexicon.publishing_verbs
     person: tuple[int, Draft] | None = None  # (sentence number, speaker)
     other: tuple[int, Draft] | None = None
     found: list[Draft] = []
     for number, sent in enumerate(doc.sents):
         for token in sent:
             verb = _speech_verb(token)
-            if verb is None or verb.lemma_.lower() not in (
-                lexicon.reporting_verbs | lexicon.publishing_verbs
-            ):
+            if verb is None:
+                continue
+            lemma = verb.lemma_.lower()
+            if lemma not in speech_verbs:
                 continue
             speaker = head_of.get(token.i)
             if speaker is None and token.i not in taken:
@@ -687,7 +689,7 @@ def _speakers(story: Story, drafts: list[Draft]) -> list[Draft]:
                     found.append(speaker)
             if speaker is None or not speaker.code:
                 continue
-            if verb.lemma_.lower() in lexicon.publishing_verbs and not any(
+            if lemma in lexicon.publishing_verbs and not any(
                 c.dep_ == "dobj" and c.lemma_.lower() in lexicon.speaker_nouns
                 for c in verb.children
             ):
