@@ -32,7 +32,8 @@ def _rules_alone(pipeline: Any) -> Any:
     return pipeline
 
 
-# measured 2026-12-06 (fourth session; the rules alone, unchanged in the fifth) on the 100 dev stories (634 gold events); first
+# measured 2026-12-06 (fourth session; the rules alone, unchanged in the fifth; sixth: F1
+# 0.378, P 0.597, R 0.276 with the speaker coreference) on the 100 dev stories (634 gold events); first
 # session's start: F1 0.162, P 0.410, R 0.101; first session's end: F1 0.234, P 0.450;
 # second session's end: F1 0.315, P 0.558, date lenient 0.730 (0.442 off the story day);
 # third session's end: F1 0.351, P 0.602, date lenient 0.84 (0.71)
@@ -92,12 +93,13 @@ def test_blind_batch_floor(
     assert report.metrics[metric] >= floor, report.details[:5]
 
 
-# With the learned dyad coder, on all six development splits (360 stories, 2,495 gold
-# events), which are its training data: in-sample (measured 2026-12-06, fifth session).
+# With the learned dyad coder, on all eight development splits (520 stories, 3,016 gold
+# events), which are its training data: in-sample (measured 2026-12-06, sixth session; on
+# the six splits of the fifth it measured 0.429, P 0.577, R 0.341).
 LEARNED_FLOORS = {
-    "f1": 0.42,  # measured 0.429 (the rules alone: 0.297)
-    "precision": 0.56,  # measured 0.577
-    "recall": 0.33,  # measured 0.341
+    "f1": 0.39,  # measured 0.406 (the rules alone: 0.278)
+    "precision": 0.53,  # measured 0.548
+    "recall": 0.31,  # measured 0.322
 }
 
 
@@ -105,7 +107,7 @@ LEARNED_FLOORS = {
 def learned_report(nlp: Any, shared_data: Any) -> EvalReport:
     from dateline.run import build_pipeline
 
-    return evaluate_real("dev,dev2,dev3,dev4,dev5,dev6", pipeline=build_pipeline(nlp=nlp))
+    return evaluate_real("dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8", pipeline=build_pipeline(nlp=nlp))
 
 
 @pytest.mark.parametrize("metric", sorted(LEARNED_FLOORS))
@@ -121,7 +123,16 @@ def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
     model = load_dyad_model()
     assert model is not None
     meta = model.meta
-    assert set(meta["trained_on"]) == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6"}
+    assert set(meta["trained_on"]) == {
+        "dev",
+        "dev2",
+        "dev3",
+        "dev4",
+        "dev5",
+        "dev6",
+        "dev7",
+        "dev8",
+    }
     folds = meta["cross_validation"]["folds"]
     assert set(folds) == set(meta["trained_on"])
     setting = f"{model.threshold}/{model.per_sentence or 'all'}"
