@@ -47,7 +47,7 @@ __all__ = [
 # after the rules had been fitted to dev and dev2 (fourth session), dev4, dev5 and dev6 in the
 # fifth session (dev5 and dev6 as training data for the learned dyad coder). test stays
 # held out.
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test")
 REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "real"
 NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "news"
 
