@@ -7,9 +7,17 @@ of the events corpus (`evalsets/real/`) are left out so the two sets stay indepe
 Sampling (seeded): 20 modern stories, 20 Reuters-21578 stories of 300-2,500 characters that
 contain a digit or a month or weekday name (most wire stories do), 20 KCNA stories of
 300-2,500 characters. A third of each source is `test`; 15 stories (10 dev, 5 test) are
-annotated twice.
+annotated twice. (That draw left out the events corpus as it stood then; the events corpus
+has since taken every modern story, so it no longer reruns: `stories.jsonl` is the record.)
+
+A second batch (`--batch2`, 2026-12-06, the eighth time session) appends 30 more as split
+`dev2` (15 Reuters-21578, 15 KCNA: every modern story is now in one corpus or the other; 4
+annotated twice), drawn from what neither corpus holds, annotated blind by the brief in
+`docs/annotation_brief_time.md` and scored once before anything is fitted to it: a fresh
+check of the rules read from dev.
 
 Usage: python scripts/build_real_time_corpus.py [--seed 20261207]
+       python scripts/build_real_time_corpus.py --batch2 [--seed 20261215]
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT.parent / "shared" / "data" / "news"
 COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
 DOUBLE = {"dev": 10, "test": 5}
+BATCH2_COUNTS = {"reuters": 15, "kcna": 15}
+BATCH2_DOUBLE = 4
 TIME_CUE = re.compile(
     r"\b(\d|January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
@@ -55,32 +65,66 @@ def _pool(source: str, taken: set[str]) -> list[tuple[str, Article]]:
     return pool
 
 
+def _row(source: str, file: str, article: Article, split: str) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "source": source,
+        "file": file,
+        "date": article.date.isoformat(),
+        "chars": len(article.text),
+        "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+        "split": split,
+        "double": False,
+    }
+
+
+def _taken(*paths: Path) -> set[str]:
+    return {
+        json.loads(line)["id"]
+        for path in paths
+        if path.exists()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+
+
+def append_batch2(out: Path, seed: int) -> None:
+    """Append `dev2`: stories neither corpus holds, drawn with `seed`."""
+    existing = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
+    if any(row["split"] == "dev2" for row in existing):
+        raise SystemExit(f"{out} already holds a dev2 batch")
+    taken = _taken(out, ROOT / "evalsets" / "real" / "stories.jsonl")
+    rng = random.Random(seed)
+    rows = [
+        _row(source, file, article, "dev2")
+        for source, count in BATCH2_COUNTS.items()
+        for file, article in rng.sample(_pool(source, taken), count)
+    ]
+    for row in rng.sample(rows, BATCH2_DOUBLE):
+        row["double"] = True
+    with out.open("a", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--batch2", action="store_true", help="append the dev2 batch")
     parser.add_argument(
         "--out", type=Path, default=ROOT / "evalsets" / "time_real" / "stories.jsonl"
     )
     args = parser.parse_args()
-    events = ROOT / "evalsets" / "real" / "stories.jsonl"
-    taken = {json.loads(line)["id"] for line in events.read_text().splitlines() if line.strip()}
-    rng = random.Random(args.seed)
+    if args.batch2:
+        append_batch2(args.out, 20261215 if args.seed is None else args.seed)
+        return
+    taken = _taken(ROOT / "evalsets" / "real" / "stories.jsonl")
+    rng = random.Random(20261207 if args.seed is None else args.seed)
     rows: list[dict[str, object]] = []
     for source, count in COUNTS.items():
         chosen = rng.sample(_pool(source, taken), count)
         for position, (file, article) in enumerate(chosen):
-            rows.append(
-                {
-                    "id": article.id,
-                    "source": source,
-                    "file": file,
-                    "date": article.date.isoformat(),
-                    "chars": len(article.text),
-                    "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-                    "split": "test" if position < count // 3 else "dev",
-                    "double": False,
-                }
-            )
+            rows.append(_row(source, file, article, "test" if position < count // 3 else "dev"))
     for split, count in DOUBLE.items():
         for row in rng.sample([r for r in rows if r["split"] == split], count):
             row["double"] = True

@@ -1062,7 +1062,11 @@ def eval_time(
         ),
     ] = None,
     split: Annotated[
-        str, typer.Option(help="real suite: dev, or test (score test once per session).")
+        str,
+        typer.Option(
+            help="real suite: dev, dev2 (the second blind batch), or test (score test once "
+            "per session)."
+        ),
     ] = "dev",
     agreement: Annotated[
         bool,
@@ -1081,8 +1085,8 @@ def eval_time(
         if suite == "real":
             from dateline.eval.time_real import evaluate_time_real, time_agreement
 
-            if split not in ("dev", "test"):
-                raise typer.BadParameter("dev or test", param_hint="--split")
+            if split not in ("dev", "dev2", "test"):
+                raise typer.BadParameter("dev, dev2 or test", param_hint="--split")
             report = time_agreement(None) if agreement else evaluate_time_real(split)
         elif suite is not None:
             raise typer.BadParameter("real (or no --suite, with --corpus)", param_hint="--suite")

@@ -122,8 +122,8 @@ def test_gold_holds_only_the_annotation() -> None:
     # No news text in the repository: each file holds its story id, date, annotator and
     # the expressions (their own short text), nothing else.
     files = _gold_files()
-    assert len([f for f in files if f.parent.name == "primary"]) == 60
-    assert len([f for f in files if f.parent.name == "second"]) == 15
+    assert len([f for f in files if f.parent.name == "primary"]) == 90
+    assert len([f for f in files if f.parent.name == "second"]) == 19
     for path in files:
         record = json.loads(path.read_text(encoding="utf-8"))
         assert set(record) == {"doc_id", "dct", "annotator", "timexes"}, path
@@ -137,7 +137,7 @@ def test_gold_fits_the_rebuilt_stories(shared_data: Path) -> None:
     from dateline.eval.real import gold_file, load_corpus
 
     stories = load_corpus(TIME_REAL_DIR)
-    assert len(stories) == 60
+    assert len(stories) == 90
     for story in stories:
         for role in ("primary", "second"):
             path = gold_file(story.article.id, role, TIME_GOLD_DIR)
@@ -151,14 +151,19 @@ def test_gold_fits_the_rebuilt_stories(shared_data: Path) -> None:
 
 # Measured 2026-12-06 (docs/time.md; real dev in the seventh session: value F1 0.9118,
 # relaxed 0.9632); the floors sit just below (0.01, under two expressions of 141).
-AGREEMENT = {"agreement.value_f1": 0.913, "agreement.relaxed_f1": 0.971}
+# Agreement over the 19 doubly annotated stories of dev, dev2 and test (15 before dev2).
+AGREEMENT = {"agreement.value_f1": 0.921, "agreement.relaxed_f1": 0.974}
 REAL_DEV_FLOORS = {"all.value_f1": 0.9118, "all.relaxed_f1": 0.9632}
+# dev2, the second blind batch (30 Reuters/KCNA stories, 103 expressions), scored first
+# in the sixth events session before anything was fitted to it (the same with the code of
+# that session's start): a fresh figure, far below dev's
+REAL_DEV2_FLOORS = {"all.value_f1": 0.7895, "all.relaxed_f1": 0.8737}
 
 
 @pytest.mark.corpus
 def test_agreement(shared_data: Path) -> None:
     report = time_agreement()
-    assert report.metrics["stories"] == 15
+    assert report.metrics["stories"] == 19
     for key, measured in AGREEMENT.items():
         assert report.metrics[key] == pytest.approx(measured, abs=0.0015), key
 
@@ -172,3 +177,12 @@ def test_quality_floor_real_dev(shared_data: Path, nlp) -> None:  # type: ignore
     for key, measured in REAL_DEV_FLOORS.items():
         assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])
     assert any(line.startswith("kcna errors: ") for line in report.details)
+
+
+@pytest.mark.model
+@pytest.mark.corpus
+def test_quality_floor_real_dev2(shared_data: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    report = evaluate_time_real("dev2", nlp=nlp)
+    assert report.metrics["stories"] == 30
+    for key, measured in REAL_DEV2_FLOORS.items():
+        assert report.metrics[key] >= measured - 0.01, (key, report.metrics[key])

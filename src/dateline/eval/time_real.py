@@ -230,7 +230,7 @@ def time_agreement(
 ) -> EvalReport:
     """Inter-annotator agreement: the second annotation of each doubly annotated story
     scored against its primary one with the same scorer (the human ceiling)."""
-    splits = (split,) if split else ("dev", "test")
+    splits = (split,) if split else ("dev", "dev2", "test")
     tally = _Tally()
     report = EvalReport(title="")
     for story, second in _stories(splits, corpus_dir, gold_dir, "second"):
