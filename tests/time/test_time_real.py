@@ -155,9 +155,10 @@ def test_gold_fits_the_rebuilt_stories(shared_data: Path) -> None:
 AGREEMENT = {"agreement.value_f1": 0.921, "agreement.relaxed_f1": 0.974}
 REAL_DEV_FLOORS = {"all.value_f1": 0.9118, "all.relaxed_f1": 0.9632}
 # dev2, the second blind batch (30 Reuters/KCNA stories, 103 expressions), scored first
-# in the sixth events session before anything was fitted to it (the same with the code of
-# that session's start): a fresh figure, far below dev's
-REAL_DEV2_FLOORS = {"all.value_f1": 0.7895, "all.relaxed_f1": 0.8737}
+# in the sixth events session before anything was fitted to it: 0.7895 / 0.8737 (the same
+# with the code of that session's start), far below dev's; 0.8500 / 0.9300 after the
+# futures-month rules read from it
+REAL_DEV2_FLOORS = {"all.value_f1": 0.85, "all.relaxed_f1": 0.93}
 
 
 @pytest.mark.corpus

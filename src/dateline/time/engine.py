@@ -977,6 +977,9 @@ def _resolve_date(
     reported: _Anchor | None,
 ) -> _Resolved | None:
     spec, groups, dct = match.rule.value, match.groups, context.dct
+    # The expression's own form can fix the tense: a futures month ("under the May
+    # futures") is a delivery still ahead, whatever the tense of the clause that quotes it.
+    clause = cast(grammar.Tense, spec.get("tense", clause))
     year = _year(_field(spec, "year", groups), dct, rules)
     if year is not None and "era" in spec:
         # A year of another calendar counted from its era: Juche 1 is 1912.
