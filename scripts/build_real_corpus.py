@@ -146,7 +146,9 @@ def _pool(source: str) -> list[tuple[str, Article]]:
     return pool
 
 
-def _row(source: str, file: str, article: Article, split: str) -> dict[str, object]:
+def reference_row(source: str, file: str, article: Article, split: str) -> dict[str, object]:
+    """A corpus row: the story named by id, file and digest, never its text (also used by
+    build_real_time_corpus.py)."""
     return {
         "id": article.id,
         "source": source,
@@ -170,7 +172,9 @@ def append_batch(out: Path, split: str, counts: dict[str, int], double: int, see
     rows: list[dict[str, object]] = []
     for source, count in counts.items():
         pool = [(file, article) for file, article in _pool(source) if article.id not in taken]
-        rows.extend(_row(source, file, article, split) for file, article in rng.sample(pool, count))
+        rows.extend(
+            reference_row(source, file, article, split) for file, article in rng.sample(pool, count)
+        )
     for row in rng.sample(rows, double):
         row["double"] = True
     with out.open("a", encoding="utf-8") as handle:
@@ -200,7 +204,9 @@ def main() -> None:
         chosen = rng.sample(pool, count)
         n_test = count // 3
         for position, (file, article) in enumerate(chosen):
-            rows.append(_row(source, file, article, "test" if position < n_test else "dev"))
+            rows.append(
+                reference_row(source, file, article, "test" if position < n_test else "dev")
+            )
     for split, count in DOUBLE.items():
         in_split = [row for row in rows if row["split"] == split]
         for row in rng.sample(in_split, count):

@@ -23,12 +23,12 @@ Usage: python scripts/build_real_time_corpus.py [--seed 20261207]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
 from pathlib import Path
 
+from build_real_corpus import reference_row  # a sibling script: scripts/ is on the path
 from dateline.ingest import read_inputs
 from dateline.records import Article
 
@@ -65,19 +65,6 @@ def _pool(source: str, taken: set[str]) -> list[tuple[str, Article]]:
     return pool
 
 
-def _row(source: str, file: str, article: Article, split: str) -> dict[str, object]:
-    return {
-        "id": article.id,
-        "source": source,
-        "file": file,
-        "date": article.date.isoformat(),
-        "chars": len(article.text),
-        "sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-        "split": split,
-        "double": False,
-    }
-
-
 def _taken(*paths: Path) -> set[str]:
     return {
         json.loads(line)["id"]
@@ -96,7 +83,7 @@ def append_batch2(out: Path, seed: int) -> None:
     taken = _taken(out, ROOT / "evalsets" / "real" / "stories.jsonl")
     rng = random.Random(seed)
     rows = [
-        _row(source, file, article, "dev2")
+        reference_row(source, file, article, "dev2")
         for source, count in BATCH2_COUNTS.items()
         for file, article in rng.sample(_pool(source, taken), count)
     ]
@@ -124,7 +111,9 @@ def main() -> None:
     for source, count in COUNTS.items():
         chosen = rng.sample(_pool(source, taken), count)
         for position, (file, article) in enumerate(chosen):
-            rows.append(_row(source, file, article, "test" if position < count // 3 else "dev"))
+            rows.append(
+                reference_row(source, file, article, "test" if position < count // 3 else "dev")
+            )
     for split, count in DOUBLE.items():
         for row in rng.sample([r for r in rows if r["split"] == split], count):
             row["double"] = True
