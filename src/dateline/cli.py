@@ -1144,7 +1144,7 @@ def eval_events(
     split: Annotated[
         str,
         typer.Option(
-            help="real suite: dev, dev2 ... dev6 (the later blind batches), several "
+            help="real suite: dev, dev2 ... dev9 (the later blind batches), several "
             "joined by commas (dev,dev2), or test (score test once per session)."
         ),
     ] = "dev",
