@@ -14,10 +14,12 @@ A second batch (`--batch2`, 2026-12-06, the eighth time session) appends 30 more
 `dev2` (15 Reuters-21578, 15 KCNA: every modern story is now in one corpus or the other; 4
 annotated twice), drawn from what neither corpus holds, annotated blind by the brief in
 `docs/annotation_brief_time.md` and scored once before anything is fitted to it: a fresh
-check of the rules read from dev.
+check of the rules read from dev. A third (`--batch3`, seed 20261216) appends 30 more of
+the same shape as `dev3`: the fresh check of the two rules then read from dev2.
 
 Usage: python scripts/build_real_time_corpus.py [--seed 20261207]
        python scripts/build_real_time_corpus.py --batch2 [--seed 20261215]
+       python scripts/build_real_time_corpus.py --batch3 [--seed 20261216]
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ COUNTS = {"modern": 20, "reuters": 20, "kcna": 20}
 DOUBLE = {"dev": 10, "test": 5}
 BATCH2_COUNTS = {"reuters": 15, "kcna": 15}
 BATCH2_DOUBLE = 4
+# the later batches by split: (counts by source, how many annotated twice, default seed);
+# dev3 (same session) is the fresh check of the rules read from dev2
+BATCHES = {
+    "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261215),
+    "dev3": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261216),
+}
 TIME_CUE = re.compile(
     r"\b(\d|January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
@@ -75,19 +83,20 @@ def _taken(*paths: Path) -> set[str]:
     }
 
 
-def append_batch2(out: Path, seed: int) -> None:
-    """Append `dev2`: stories neither corpus holds, drawn with `seed`."""
+def append_batch(out: Path, split: str, seed: int) -> None:
+    """Append the batch `split`: stories neither corpus holds, drawn with `seed`."""
+    counts, double, _ = BATCHES[split]
     existing = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
-    if any(row["split"] == "dev2" for row in existing):
-        raise SystemExit(f"{out} already holds a dev2 batch")
+    if any(row["split"] == split for row in existing):
+        raise SystemExit(f"{out} already holds a {split} batch")
     taken = _taken(out, ROOT / "evalsets" / "real" / "stories.jsonl")
     rng = random.Random(seed)
     rows = [
-        reference_row(source, file, article, "dev2")
-        for source, count in BATCH2_COUNTS.items()
+        reference_row(source, file, article, split)
+        for source, count in counts.items()
         for file, article in rng.sample(_pool(source, taken), count)
     ]
-    for row in rng.sample(rows, BATCH2_DOUBLE):
+    for row in rng.sample(rows, double):
         row["double"] = True
     with out.open("a", encoding="utf-8") as handle:
         for row in rows:
@@ -97,14 +106,18 @@ def append_batch2(out: Path, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--batch2", action="store_true", help="append the dev2 batch")
+    for number, split in enumerate(BATCHES, start=2):
+        parser.add_argument(
+            f"--batch{number}", action="store_true", help=f"append the {split} batch"
+        )
     parser.add_argument(
         "--out", type=Path, default=ROOT / "evalsets" / "time_real" / "stories.jsonl"
     )
     args = parser.parse_args()
-    if args.batch2:
-        append_batch2(args.out, 20261215 if args.seed is None else args.seed)
-        return
+    for number, (split, (_, _, default_seed)) in enumerate(BATCHES.items(), start=2):
+        if getattr(args, f"batch{number}"):
+            append_batch(args.out, split, default_seed if args.seed is None else args.seed)
+            return
     taken = _taken(ROOT / "evalsets" / "real" / "stories.jsonl")
     rng = random.Random(20261207 if args.seed is None else args.seed)
     rows: list[dict[str, object]] = []
