@@ -1064,8 +1064,8 @@ def eval_time(
     split: Annotated[
         str,
         typer.Option(
-            help="real suite: dev, dev2 (the second blind batch), or test (score test once "
-            "per session)."
+            help="real suite: dev, dev2 or dev3 (later blind batches), or test (score test "
+            "once per session)."
         ),
     ] = "dev",
     agreement: Annotated[
@@ -1083,10 +1083,10 @@ def eval_time(
     with the error classes (wrong values and spurious expressions by rule, misses)."""
     try:
         if suite == "real":
-            from dateline.eval.time_real import evaluate_time_real, time_agreement
+            from dateline.eval.time_real import TIME_SPLITS, evaluate_time_real, time_agreement
 
-            if split not in ("dev", "dev2", "test"):
-                raise typer.BadParameter("dev, dev2 or test", param_hint="--split")
+            if split not in TIME_SPLITS:
+                raise typer.BadParameter(", ".join(TIME_SPLITS), param_hint="--split")
             report = time_agreement(None) if agreement else evaluate_time_real(split)
         elif suite is not None:
             raise typer.BadParameter("real (or no --suite, with --corpus)", param_hint="--suite")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TIME_GOLD_DIR",
     "TIME_REAL_DIR",
+    "TIME_SPLITS",
     "check_gold",
     "evaluate_time_real",
     "gold_document",
@@ -49,6 +50,9 @@ __all__ = [
     "valid_value",
 ]
 
+# dev2 and dev3 are later blind batches (2026-12-06), each scored first before anything was
+# fitted to it
+TIME_SPLITS = ("dev", "dev2", "dev3", "test")
 TIME_REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "time_real"
 TIME_GOLD_DIR = TIME_REAL_DIR / "gold"
 
@@ -230,7 +234,7 @@ def time_agreement(
 ) -> EvalReport:
     """Inter-annotator agreement: the second annotation of each doubly annotated story
     scored against its primary one with the same scorer (the human ceiling)."""
-    splits = (split,) if split else ("dev", "dev2", "test")
+    splits = (split,) if split else TIME_SPLITS
     tally = _Tally()
     report = EvalReport(title="")
     for story, second in _stories(splits, corpus_dir, gold_dir, "second"):
