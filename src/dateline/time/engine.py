@@ -88,6 +88,13 @@ class _Resolved:
             **fields,
         )
 
+    def move_to(self, period: Period, dct: dt.date, anchor: str) -> None:
+        """Put this reading on `period`, counted from `anchor` (the expression before it,
+        which fixed it); its precision stays."""
+        self.period, self.value, self.anchor = period, period.value, anchor
+        self.start_date, self.end_date = period.first, period.last
+        self.direction = _direction_of(period, dct)
+
 
 @dataclass(slots=True)
 class _Context:
@@ -354,10 +361,7 @@ def _apposed_quarter(
     ):
         return
     period = Period("quarter", resolved.period.first.replace(year=previous.start_date.year))
-    renamed = _Resolved.of(period, dct, previous.id)
-    resolved.value, resolved.period, resolved.anchor = renamed.value, period, previous.id
-    resolved.start_date, resolved.end_date = renamed.start_date, renamed.end_date
-    resolved.direction = renamed.direction
+    resolved.move_to(period, dct, previous.id)
 
 
 def _end_of_named_period(
@@ -388,10 +392,7 @@ def _end_of_named_period(
         if (found := _day_or_none(year, day.month, day.day)) is not None
     ]
     nearest = min(candidates, key=lambda found: abs((found - middle).days))
-    renamed = _Resolved.of(Period("day", nearest), dct, previous.id)
-    resolved.value, resolved.period, resolved.anchor = renamed.value, renamed.period, previous.id
-    resolved.start_date, resolved.end_date = renamed.start_date, renamed.end_date
-    resolved.direction = renamed.direction
+    resolved.move_to(Period("day", nearest), dct, previous.id)
 
 
 _ENDED = re.compile(r"\s+(?:ended|ending)\s+")
@@ -455,12 +456,9 @@ def _follow_coordinated_day(
     if joint.group("list") and offset > 3:
         offset -= 7
     day = previous.start_date + dt.timedelta(days=offset)
-    period = Period(resolved.period.granularity, day, resolved.period.suffix)
-    resolved.period = period
-    resolved.value = period.value
-    resolved.start_date = resolved.end_date = day
-    resolved.anchor = previous.id
-    resolved.direction = _direction_of(period, dct)
+    resolved.move_to(
+        Period(resolved.period.granularity, day, resolved.period.suffix), dct, previous.id
+    )
 
 
 # What joins two dates of one span: "for May 20/Jun 20 shipment", "from Dec. 20 to Jan. 5",
@@ -496,11 +494,7 @@ def _follow_coordinated_date(
     period = min(later, key=lambda p: p.first)
     if period == resolved.period:
         return
-    resolved.period = period
-    resolved.value = period.value
-    resolved.start_date, resolved.end_date = period.first, period.last
-    resolved.anchor = previous.id
-    resolved.direction = _direction_of(period, dct)
+    resolved.move_to(period, dct, previous.id)
 
 
 # What joins a clock time (or "the 40th day") to the day named right after it:
@@ -552,13 +546,7 @@ def _on_day_named_before(
         or _DAY_THEN_CLOCK.fullmatch(text[previous.end : match.start]) is None
     ):
         return
-    day = previous.start_date
-    period = Period("time", day, resolved.period.suffix)
-    resolved.period = period
-    resolved.value = period.value
-    resolved.start_date = resolved.end_date = day
-    resolved.anchor = previous.id
-    resolved.direction = _direction_of(period, dct)
+    resolved.move_to(Period("time", previous.start_date, resolved.period.suffix), dct, previous.id)
 
 
 # A restatement in parentheses may stand between ("2130 local time (1830 GMT) on Saturday").
