@@ -42,8 +42,10 @@ from dateline.eval.real import (
 from dateline.events.learned import (
     MODEL_DIR,
     ROOTS,
+    Key,
     feature_doc,
     mention_country,
+    rank_readings,
     root_probabilities,
     sentence_pairs,
 )
@@ -52,10 +54,12 @@ from dateline.run import build_pipeline, code_articles
 SEED = 20261206
 EPOCHS = 5
 BUCKETS = 2**16  # hashed feature buckets per label: the model's size (~5 MB)
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 # at most this many learned events a sentence (None: no cap): a sentence naming many actors
 # has many pairs, and most of what the model reads there is one happening seen many times
 PER_SENTENCE = (1, 2, 3, None)
+# a root no word of the sentence can code is kept at this higher probability (None: never)
+UNGROUNDED = (None, 0.2, 0.3, 0.4, 0.5)
 
 
 def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -150,29 +154,29 @@ def score(
     examples: list[dict[str, Any]],
     probabilities: list[dict[str, float]],
     scoring: dict[str, Any],
-    threshold: float,
+    setting: tuple[float, int | None, float | None],
     split: str,
-    per_sentence: int | None = None,
 ) -> tuple[int, int, int]:
     """(matched, coded, gold) over the split's stories of the rules' events plus the
-    model's at `threshold`, at most `per_sentence` of them a sentence (the most probable),
-    as `DyadModel.select` keeps them."""
-    ranked: dict[tuple[str, int], list[tuple[float, tuple[str | None, str | None, str]]]] = (
-        collections.defaultdict(list)
+    model's at `setting` (threshold, cap a sentence, ungrounded threshold), kept as
+    `DyadModel.select` keeps them (`rank_readings`)."""
+    threshold, per_sentence, ungrounded = setting
+    readings: dict[tuple[str, int], list[tuple[float, int, Key, bool]]] = collections.defaultdict(
+        list
     )
     for example, probs in zip(examples, probabilities, strict=True):
-        for root, p in probs.items():
-            if p >= threshold and root in example["grounds"]:
-                ranked[(example["story"], example["sentence"])].append(
-                    (p, (example["source"], example["target"], root))
-                )
+        sentence = readings[(example["story"], example["sentence"])]
+        # the pair's order in its sentence, then the root's: as `DyadModel.select` numbers them
+        order = len(sentence)
+        for root in ROOTS:
+            key = (example["source"], example["target"], root)
+            sentence.append(
+                (probs.get(root, 0.0), order + ROOTS.index(root), key, root in example["grounds"])
+            )
     added: dict[str, set[tuple[int, str | None, str | None, str]]] = collections.defaultdict(set)
-    for (story_id, index), scored in ranked.items():
-        kept: list[tuple[str | None, str | None, str]] = []
-        for _, key in sorted(scored, key=lambda item: (-item[0], str(item[1]))):
-            if key not in kept and (per_sentence is None or len(kept) < per_sentence):
-                kept.append(key)
-        added[story_id] |= {(index, *key) for key in kept}
+    for (story_id, index), scored in readings.items():
+        kept = rank_readings(scored, threshold, ungrounded, per_sentence)
+        added[story_id] |= {(index, *key) for _, _, key in kept}
     matched = coded = gold_total = 0
     for story_id, (record, text, rules, document, in_split) in scoring.items():
         if in_split != split:
@@ -203,9 +207,10 @@ def score(
     return matched, coded, gold_total
 
 
-def _name(threshold: float, per_sentence: int | None) -> str:
-    """A setting's key in `dyad.json`: "0.2/2" (threshold / cap a sentence, "all": none)."""
-    return f"{threshold}/{per_sentence or 'all'}"
+def _name(threshold: float, per_sentence: int | None, ungrounded: float | None) -> str:
+    """A setting's key in `dyad.json`: "0.2/2/0.3" (threshold / cap a sentence, "all": none
+    / ungrounded threshold, "none": never)."""
+    return f"{threshold}/{per_sentence or 'all'}/{ungrounded or 'none'}"
 
 
 def _f1(matched: int, coded: int, gold: int) -> float:
@@ -222,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     splits = tuple(args.splits.split(","))
     examples, scoring = build_examples(splits)
-    settings = [(t, k) for t in THRESHOLDS for k in PER_SENTENCE]
+    settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
     for held in splits:
@@ -230,20 +235,20 @@ def main() -> None:
         held_examples = [e for e in examples if e["split"] == held]
         probabilities = predict(model, held_examples)
         fold = {}
-        for threshold, cap in settings:
-            m, c, g = score(held_examples, probabilities, scoring, threshold, held, cap)
-            fold[_name(threshold, cap)] = round(_f1(m, c, g), 4)
+        for setting in settings:
+            m, c, g = score(held_examples, probabilities, scoring, setting, held)
+            fold[_name(*setting)] = round(_f1(m, c, g), 4)
             for k, v in enumerate((m, c, g)):
-                totals[(threshold, cap)][k] += v
-        base = score(held_examples, [{} for _ in held_examples], scoring, 1.0, held)
+                totals[setting][k] += v
+        base = score(held_examples, [{} for _ in held_examples], scoring, (1.0, None, None), held)
         folds[held] = {"rules_only": round(_f1(*base), 4), "with_model": fold}
     pooled = {_name(*setting): round(_f1(*totals[setting]), 4) for setting in settings}
     # within 0.001 of the best F1, the most precise setting: the highest threshold, then the
-    # smallest cap
+    # smallest cap, then the highest ungrounded threshold (never, highest of all)
     best = max(pooled.values())
-    threshold, per_sentence = max(
+    threshold, per_sentence, ungrounded = max(
         (setting for setting in settings if pooled[_name(*setting)] >= best - 0.001),
-        key=lambda setting: (setting[0], -(setting[1] or 99)),
+        key=lambda setting: (setting[0], -(setting[1] or 99), setting[2] or 1.0),
     )
     if args.cv_only:
         print(json.dumps({"pooled": pooled, "folds": folds}))
@@ -258,6 +263,7 @@ def main() -> None:
     meta = {
         "threshold": threshold,
         "per_sentence": per_sentence,
+        "ungrounded_threshold": ungrounded,
         "trained_on": list(splits),
         "examples": len(examples),
         "positive_examples": sum(1 for e in examples if e["roots"]),
@@ -269,7 +275,10 @@ def main() -> None:
     }
     (args.out / "dyad.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(meta["cross_validation"], indent=1))
-    print(f"threshold {threshold}, per sentence {per_sentence}; model written to {args.out}")
+    print(
+        f"threshold {threshold}, per sentence {per_sentence}, ungrounded {ungrounded}; "
+        f"model written to {args.out}"
+    )
 
 
 if __name__ == "__main__":

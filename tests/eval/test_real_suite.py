@@ -94,12 +94,13 @@ def test_blind_batch_floor(
 
 
 # With the learned dyad coder, on all eight development splits (520 stories, 3,016 gold
-# events), which are its training data: in-sample (measured 2026-12-06, sixth session; on
-# the six splits of the fifth it measured 0.429, P 0.577, R 0.341).
+# events), which are its training data: in-sample (measured 2026-12-06, seventh session,
+# with roots no word codes kept above 0.3; the sixth session measured 0.406, P 0.548, R 0.322;
+# in-sample figures flatter the model: cross-validated it is 0.336, the rules alone 0.278)
 LEARNED_FLOORS = {
-    "f1": 0.39,  # measured 0.406 (the rules alone: 0.278)
-    "precision": 0.53,  # measured 0.548
-    "recall": 0.31,  # measured 0.322
+    "f1": 0.47,  # measured 0.483
+    "precision": 0.59,  # measured 0.606
+    "recall": 0.39,  # measured 0.401
 }
 
 
@@ -127,7 +128,9 @@ def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
     assert set(meta["trained_on"]) == set(SPLITS) - {"dev9", "test"}
     folds = meta["cross_validation"]["folds"]
     assert set(folds) == set(meta["trained_on"])
-    setting = f"{model.threshold}/{model.per_sentence or 'all'}"
+    setting = (
+        f"{model.threshold}/{model.per_sentence or 'all'}/{model.ungrounded_threshold or 'none'}"
+    )
     for fold in folds.values():
         assert fold["with_model"][setting] > fold["rules_only"]
 

@@ -17,6 +17,7 @@ from dateline.events.learned import (
     DyadModel,
     PairInput,
     load_dyad_model,
+    rank_readings,
     sentence_pairs,
 )
 
@@ -31,6 +32,7 @@ class ScriptedModel(DyadModel):
 
     def __init__(self, scores: dict[tuple[str, str], dict[str, float]], threshold: float = 0.5):
         self.threshold, self.meta, self.per_sentence = threshold, {}, None
+        self.ungrounded_threshold: float | None = None
         self.scores = scores
         self.seen: list[PairInput] = []
 
@@ -76,6 +78,43 @@ def test_a_predicted_root_becomes_an_event_triggered_by_a_word_that_can_code_it(
         span = event.evidence["trigger"]
         assert span is not None and text[span.start : span.end] == "attack"
         assert event.date.value == "2017-04-03" and event.modality == "asserted"
+
+
+def test_a_root_no_word_can_code_needs_the_higher_threshold_and_the_joining_word(
+    nlp: Any,
+) -> None:
+    text = "The Chilean minister faces questions over his attack on the Peruvian government."
+    actors = {"The Chilean minister": "CHLGOV", "the Peruvian government": "PERGOV"}
+    model = ScriptedModel({("CHLGOV", "PERGOV"): {"07": 0.6}})
+    # no word of the sentence can code aid (07): without an ungrounded threshold, no event
+    assert not _code(nlp, _stage(model), text, actors).events
+    model.ungrounded_threshold = 0.7
+    assert not _code(nlp, _stage(model), text, actors).events
+    model.ungrounded_threshold = 0.5
+    document = _code(nlp, _stage(model), text, actors)
+    # the event hangs on the word that joins the two actors (here the verb both hang from)
+    assert [(e.source.cameo_code, e.cameo_code, e.target.cameo_code) for e in document.events] == [
+        ("CHLGOV", "070", "PERGOV")
+    ]
+    assert document.events[0].trigger == "faces"
+
+
+def test_readings_are_chosen_by_probability_one_per_key_within_the_cap() -> None:
+    a, b, c = ("CHL", "PER", "11"), ("CHL", "PER", "19"), ("PER", "CHL", "11")
+    readings = [
+        (0.9, 0, a, True),
+        (0.8, 1, a, True),  # the same key again: kept once
+        (0.6, 2, b, False),  # no word codes it
+        (0.5, 3, c, True),
+        (0.1, 4, c, True),  # below the threshold
+    ]
+    assert [k for _, _, k in rank_readings(readings, 0.2, None, None)] == [a, c]
+    assert [k for _, _, k in rank_readings(readings, 0.2, 0.5, None)] == [a, b, c]
+    assert [k for _, _, k in rank_readings(readings, 0.2, 0.7, None)] == [a, c]
+    assert [k for _, _, k in rank_readings(readings, 0.2, 0.5, 2)] == [a, b]
+    # of equal probability, the earlier pair
+    tied = [(0.5, 1, b, True), (0.5, 0, a, True)]
+    assert [k for _, _, k in rank_readings(tied, 0.2, None, 1)] == [a]
 
 
 def test_the_features_say_who_is_who(nlp: Any) -> None:

@@ -910,7 +910,13 @@ class EventStage:
                 continue
             have.add(key)
             trigger = pair.trigger(root)
-            assert trigger is not None  # DyadModel.select keeps grounded roots only
+            if trigger is None:
+                # no word of the sentence can code the root: the word joining the two
+                # actors is the trigger, or the word one actor hangs from when that actor
+                # governs the other ("Japan's minister")
+                trigger = pair.anchor
+                if trigger in (pair.source_token, pair.target_token):
+                    trigger = doc[trigger].head.i
             parties = frozenset((pair.source.start, pair.target.start))
             if (doc[trigger].idx, parties) in readings:
                 continue

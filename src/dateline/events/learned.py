@@ -39,11 +39,13 @@ from dateline.records import ActorMention, EventActor
 __all__ = [
     "MODEL_DIR",
     "DyadModel",
+    "Key",
     "PairInput",
     "feature_doc",
     "load_dyad_model",
     "mention_country",
     "pair_features",
+    "rank_readings",
     "root_probabilities",
     "sentence_pairs",
 ]
@@ -83,6 +85,7 @@ class PairInput:
     grounds: tuple[tuple[str, int], ...] = ()
 
     def trigger(self, root: str) -> int | None:
+        """The word nearest the anchor that can code `root`, if the sentence has one."""
         return next((i for r, i in self.grounds if r == root), None)
 
 
@@ -266,11 +269,49 @@ def sentence_pairs(
     return pairs
 
 
+Key = tuple[str | None, str | None, str]  # (source country, target country, root)
+
+
+def rank_readings(
+    readings: Iterable[tuple[float, int, Key, bool]],
+    threshold: float,
+    ungrounded_threshold: float | None,
+    per_sentence: int | None,
+) -> list[tuple[float, int, Key]]:
+    """The readings of one sentence a model keeps, most probable first (of equal probability,
+    the earlier pair): each (probability, pair's order, key, grounded) at or above the
+    threshold where a word of the sentence can code its root, or at or above the (higher)
+    ungrounded threshold where none can; one per key; at most `per_sentence` keys. Coding
+    (`DyadModel.select`) and the training script's cross-validation both choose through it."""
+    admitted = [
+        (probability, order, key)
+        for probability, order, key, grounded in readings
+        if probability >= threshold
+        and (grounded or (ungrounded_threshold is not None and probability >= ungrounded_threshold))
+    ]
+    admitted.sort(key=lambda item: (-item[0], item[1]))
+    chosen: list[tuple[float, int, Key]] = []
+    keys: set[Key] = set()
+    for probability, order, key in admitted:
+        if key in keys:
+            continue
+        if per_sentence is not None and len(keys) >= per_sentence:
+            break
+        keys.add(key)
+        chosen.append((probability, order, key))
+    return chosen
+
+
 class DyadModel:
-    """The trained classifier and its threshold."""
+    """The trained classifier and its settings."""
 
     def __init__(
-        self, nlp: Any, threshold: float, meta: dict[str, Any], per_sentence: int | None = None
+        self,
+        nlp: Any,
+        threshold: float,
+        meta: dict[str, Any],
+        per_sentence: int | None = None,
+        ungrounded_threshold: float | None = None,
     ):
         self._nlp = nlp
         self.threshold = threshold
@@ -278,6 +319,10 @@ class DyadModel:
         # probable: a sentence naming many actors has many pairs, and what the model reads
         # between all of them is mostly one happening (cross-validated, `dyad.json`)
         self.per_sentence = per_sentence
+        # a root no word of the sentence can code ("the war", "sent a message of greeting")
+        # is kept only at this higher probability, triggered by the word joining the two
+        # actors (None: never)
+        self.ungrounded_threshold = ungrounded_threshold
         self.meta = meta
 
     def predict(self, pairs: Sequence[PairInput]) -> list[dict[str, float]]:
@@ -285,30 +330,25 @@ class DyadModel:
         return root_probabilities(self._nlp, [p.features for p in pairs])
 
     def select(self, pairs: Sequence[PairInput]) -> list[tuple[PairInput, str, float]]:
-        """The (pair, root, probability) the sentence's pairs yield, most probable first: each
-        root at or above the threshold that a word of the sentence can code, one per
-        (source country, target country, root), at most `per_sentence` of them."""
-        ranked = sorted(
+        """The (pair, root, probability) the sentence's pairs yield, as `rank_readings`
+        keeps them. Each pair is listed once for each of its roots: the order is the pair's,
+        then the root's."""
+        readings = [
             (
-                (probability, n, root)
-                for n, (pair, probs) in enumerate(zip(pairs, self.predict(pairs), strict=True))
-                for root, probability in probs.items()
-                if probability >= self.threshold and pair.trigger(root) is not None
-            ),
-            key=lambda item: (-item[0], item[1], item[2]),
-        )
-        chosen: list[tuple[PairInput, str, float]] = []
-        keys: set[tuple[str | None, str | None, str]] = set()
-        for probability, n, root in ranked:
-            pair = pairs[n]
-            key = (mention_country(pair.source), mention_country(pair.target), root)
-            if key in keys:
-                continue
-            if self.per_sentence is not None and len(keys) >= self.per_sentence:
-                break
-            keys.add(key)
-            chosen.append((pair, root, probability))
-        return chosen
+                probability,
+                n * len(ROOTS) + ROOTS.index(root),
+                (mention_country(pair.source), mention_country(pair.target), root),
+                pair.trigger(root) is not None,
+            )
+            for n, (pair, probs) in enumerate(zip(pairs, self.predict(pairs), strict=True))
+            for root, probability in probs.items()
+        ]
+        return [
+            (pairs[order // len(ROOTS)], key[2], probability)
+            for probability, order, key in rank_readings(
+                readings, self.threshold, self.ungrounded_threshold, self.per_sentence
+            )
+        ]
 
 
 def feature_doc(vocab: Any, features: Sequence[str]) -> Doc:
@@ -335,4 +375,11 @@ def load_dyad_model(path: Path = MODEL_DIR) -> DyadModel | None:
     # the features are hashed: the model needs neither a vocabulary nor a tokenizer, and
     # ships without them (no words of the training stories are stored)
     nlp = spacy.load(path, exclude=["vocab", "tokenizer"])
-    return DyadModel(nlp, float(meta["threshold"]), meta, meta.get("per_sentence"))
+    ungrounded = meta.get("ungrounded_threshold")
+    return DyadModel(
+        nlp,
+        float(meta["threshold"]),
+        meta,
+        meta.get("per_sentence"),
+        float(ungrounded) if ungrounded is not None else None,
+    )
