@@ -41,10 +41,12 @@ DOUBLE = {"dev": 10, "test": 5}
 BATCH2_COUNTS = {"reuters": 15, "kcna": 15}
 BATCH2_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed);
-# dev3 (same session) is the fresh check of the rules read from dev2
+# dev3 (same session) is the fresh check of the rules read from dev2; dev4 (the next
+# session) a fresh look at the stage as it stands
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261215),
     "dev3": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261216),
+    "dev4": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261217),
 }
 TIME_CUE = re.compile(
     r"\b(\d|January|February|March|April|May|June|July|August|September|October|November|"

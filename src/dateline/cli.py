@@ -1064,7 +1064,7 @@ def eval_time(
     split: Annotated[
         str,
         typer.Option(
-            help="real suite: dev, dev2 or dev3 (later blind batches), or test (score test "
+            help="real suite: dev, dev2, dev3 or dev4 (later blind batches), or test (score test "
             "once per session)."
         ),
     ] = "dev",

@@ -50,9 +50,9 @@ __all__ = [
     "valid_value",
 ]
 
-# dev2 and dev3 are later blind batches (2026-12-06), each scored first before anything was
+# dev2, dev3 and dev4 are later blind batches (2026-12-06), each scored first before anything was
 # fitted to it
-TIME_SPLITS = ("dev", "dev2", "dev3", "test")
+TIME_SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
 TIME_REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "time_real"
 TIME_GOLD_DIR = TIME_REAL_DIR / "gold"
 
