@@ -235,6 +235,14 @@ def test_group_members(founding: Document) -> None:
             "Trump",
             "USAGOV",
         ),
+        # a role noun that only modifies the head of a next clause's subject is no apposition
+        (
+            "Mevlut Cavusoglu held a phone call with Antony Blinken, a Turkish foreign ministry"
+            " statement said on Monday.",
+            "2021-03-01",
+            "Antony Blinken",
+            "USAGOV",
+        ),
         # "a foreign government" is expressly not the country in context
         (
             "Ottawa said any involvement of a foreign government in the killing was unacceptable.",

@@ -257,6 +257,11 @@ def _appositive_role(
     agents, former = _appositive_agents(doc, atoms, k, start, owner, knowledge, lexicon)
     if not agents:
         return None
+    last = doc[atoms[agents[-1]].end - 1]
+    if last.dep_ == "compound" and last.head.i >= atoms[agents[-1]].end:
+        # "... with Antony Blinken, a Turkish foreign ministry statement said": the role noun
+        # only modifies the noun heading the phrase, which opens the next clause
+        return None
     if not appos(doc, atoms[agents[-1]], person):
         return None
     if owner is None:
