@@ -19,6 +19,7 @@ from dateline.events.learned import (
     load_dyad_model,
     rank_readings,
     sentence_pairs,
+    so_called,
 )
 
 from .helpers import make_document
@@ -217,3 +218,12 @@ def test_the_shipped_model_is_there_and_says_how_it_was_chosen() -> None:
     assert model.per_sentence is None or model.per_sentence >= 1
     # no vocabulary is shipped: no words of the training stories are stored
     assert not (MODEL_DIR / "vocab").exists()
+
+
+def test_so_called_is_a_label_not_an_event_word(nlp: Any) -> None:
+    doc = nlp("Iran held talks with the so-called P5+1 group. Iran called the United States.")
+    called = [t for t in doc if t.lower_ == "called"]
+    assert [so_called(t) for t in called] == [True, False]
+    stage = EventStage(learned=False)
+    assert stage.best_match(called[0]) is None
+    assert stage.best_match(called[1]) is not None

@@ -280,4 +280,7 @@ def locative(doc: Doc, start: int, lexicon: Lexicon) -> bool:
     if prep.lower_ in lexicon.recipient_prepositions:
         head = prep.head
         return head.pos_ != "VERB" or head.lemma_ in lexicon.motion_verbs
+    if prep.lower_ == "between":
+        # "talks between Tehran and Washington": the parties of a dealing
+        return prep.head.lemma_.lower() not in lexicon.dealing_nouns
     return True

@@ -36,6 +36,7 @@ class Lexicon:
 
     locative_prepositions: frozenset[str]
     recipient_prepositions: frozenset[str]
+    dealing_nouns: frozenset[str]
     motion_verbs: frozenset[str]
     visit_verbs: frozenset[str]
     meet_verbs: frozenset[str]

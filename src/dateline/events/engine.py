@@ -41,6 +41,7 @@ from dateline.events.learned import (
     load_dyad_model,
     mention_country,
     sentence_pairs,
+    so_called,
 )
 from dateline.events.lexicon import load_lexicon
 from dateline.events.modality import RANK, trigger_modality
@@ -917,6 +918,10 @@ class EventStage:
                 trigger = pair.anchor
                 if trigger in (pair.source_token, pair.target_token):
                     trigger = doc[trigger].head.i
+                # a preposition or conjunction joins them ("relations between A and B"):
+                # the word it hangs from
+                while doc[trigger].pos_ not in _CONTENT_POS and doc[trigger].head.i != trigger:
+                    trigger = doc[trigger].head.i
             parties = frozenset((pair.source.start, pair.target.start))
             if (doc[trigger].idx, parties) in readings:
                 continue
@@ -981,7 +986,7 @@ class EventStage:
 
     def best_match(self, token: Token, view: _DocView | None = None) -> Match | None:
         """The most specific reading of `token` as a trigger, if it is one."""
-        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+        if token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN") or so_called(token):
             return None
         noun = token.pos_ in ("NOUN", "PROPN")
         lemma = token.lemma_.lower()
@@ -3965,6 +3970,9 @@ def _learned_parties(d: Draft) -> bool:
 # source, not the target itself, not a place that only says where, not two bodies of one
 # country dealing inside it), then where, how sure, when, and the record. Its roles and code
 # come from the model, so none of the rules' role-finding or pairing steps apply.
+# the parts of speech an ungrounded learned event's trigger may be (what a reader can take
+# for the happening's word)
+_CONTENT_POS = frozenset({"VERB", "NOUN", "PROPN", "ADJ", "AUX"})
 _LEARNED_STEPS: tuple[Step, ...] = (
     *(
         step

@@ -48,6 +48,7 @@ __all__ = [
     "rank_readings",
     "root_probabilities",
     "sentence_pairs",
+    "so_called",
 ]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "dyad"
@@ -131,8 +132,15 @@ class _SentenceReading:
     features: tuple[str, ...]
 
 
+def so_called(token: Token) -> bool:
+    """The "called" of "the so-called P5+1": a label, never an event word."""
+    return token.lemma_.lower() == "call" and any(
+        child.lower_ == "so" and child.dep_ == "advmod" for child in token.children
+    )
+
+
 def _read_sentence(sent: Span, lexicon: Lexicon | None) -> _SentenceReading:
-    words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop]
+    words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop and not so_called(t)]
     word_roots = tuple(
         (t, lexicon(t.lemma_.lower(), t.pos_ == "NOUN") if lexicon is not None else ())
         for t in words
