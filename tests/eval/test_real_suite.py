@@ -52,7 +52,8 @@ DEV2_FLOORS = {
     "f1": 0.32,  # measured 0.332
     "precision": 0.54,  # measured 0.563
     "recall": 0.22,  # measured 0.236
-    "date_lenient": 0.92,  # measured 0.937
+    "date_lenient": 0.91,  # measured 0.918 (0.937 before the seventh session's actor fixes
+    # changed which events match, 108 -> 111: a figure over matched events only)
 }
 # the third blind batch (40 stories, 314 gold events), drawn and annotated at the fourth
 # session's end and scored as a fresh check: 0.255 (the session's start code: 0.251); then
@@ -95,12 +96,13 @@ def test_blind_batch_floor(
 
 # With the learned dyad coder, on all eight development splits (520 stories, 3,016 gold
 # events), which are its training data: in-sample (measured 2026-12-06, seventh session,
-# with roots no word codes kept above 0.3; the sixth session measured 0.406, P 0.548, R 0.322;
-# in-sample figures flatter the model: cross-validated it is 0.336, the rules alone 0.278)
+# retrained after that session's actor fixes, with roots no word codes kept above 0.3; the
+# sixth session measured 0.406, P 0.548, R 0.322; in-sample figures flatter the model:
+# cross-validated it is 0.347)
 LEARNED_FLOORS = {
-    "f1": 0.47,  # measured 0.483
-    "precision": 0.59,  # measured 0.606
-    "recall": 0.39,  # measured 0.401
+    "f1": 0.48,  # measured 0.494
+    "precision": 0.59,  # measured 0.611
+    "recall": 0.40,  # measured 0.415
 }
 
 
