@@ -235,6 +235,10 @@ def test_group_members(founding: Document) -> None:
             "Trump",
             "USAGOV",
         ),
+        # a full name no source knows whose surname is the one leader in office's, with
+        # given names that fit: that leader, as the state was that day (Soviet in 1987)
+        ("Bettino Craxi met Mikhail Gorbachev in Moscow.", "1987-03-16", "Mikhail", "SUNGOV"),
+        ("Nancy Reagan visited the school on Monday.", "1987-03-16", "Nancy Reagan", None),
         # a role noun that only modifies the head of a next clause's subject is no apposition
         (
             "Mevlut Cavusoglu held a phone call with Antony Blinken, a Turkish foreign ministry"

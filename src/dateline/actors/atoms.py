@@ -30,6 +30,7 @@ __all__ = [
     "home_country",
     "locative",
     "names_a_place",
+    "state_on",
     "story_countries",
 ]
 
@@ -199,12 +200,22 @@ def date_states(atoms: list[Atom], day: dt.date | None, lexicon: Lexicon) -> Non
         return
     for atom in atoms:
         iso3 = atom.iso3
-        if atom.kind in {"capital", "seat"} and iso3 is not None and iso3 in lexicon.successors:
-            former, until = lexicon.successors[iso3]
-            if day < until:
+        if atom.kind in {"capital", "seat"} and iso3 is not None:
+            former = state_on(iso3, day, lexicon)
+            if former != iso3:
                 if atom.code:
                     atom.code = former + atom.code[len(iso3) :]
                 atom.iso3 = former
+
+
+def state_on(iso3: str, day: dt.date, lexicon: Lexicon) -> str:
+    """The state a successor's code stood for on `day`: Russia's before 1991-12-26 is the
+    Soviet Union (`successors` in the lexicon)."""
+    if iso3 in lexicon.successors:
+        former, until = lexicon.successors[iso3]
+        if day < until:
+            return former
+    return iso3
 
 
 def names_a_place(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:

@@ -32,12 +32,15 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from dateline.actors.atoms import state_on
 from dateline.actors.lexicon import Lexicon
 from dateline.actors.model import Atom, Draft, Story, code_parts, leader_in_office
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from dateline.actors.knowledge import Entity
 
 __all__ = ["resolve"]
 
@@ -135,7 +138,7 @@ def _names_and_surnames(
             continue
         atom = person_atoms.get(i)
         if atom is not None and atom.end - atom.start > 1:
-            copy = _repeated_name(doc, atom, people)
+            copy = _repeated_name(doc, atom, people) or _leader_by_name(story, atom, people)
             if copy is not None:
                 added.append(copy)
                 for k in range(atom.start, atom.end):
@@ -211,21 +214,70 @@ def _surname_or_leader(story: Story, i: int, people: _PeopleSoFar) -> Draft | No
     leader = leader_in_office(story.knowledge, word, day)
     if leader is None:
         return None
+    return _leader_draft(story, i, i + 1, leader, "person.leader-surname", people)
+
+
+def _leader_by_name(story: Story, atom: Atom, people: _PeopleSoFar) -> Draft | None:
+    """An unknown full name whose surname is the one leader in office that day's, and
+    whose given names fit that leader's: "Mikhail Gorbachev" for the dictionaries' "General
+    Secretary Gorbachev", "Bettino Craxi" for REIGN's "Craxi"; "Nancy Reagan" is not Ronald
+    Reagan."""
+    doc = story.doc
+    words = _name_words(doc, atom.start, atom.end)
+    if len(words) < 2 or doc[atom.end - 1].ent_type_ in NOT_LEADER_NAMES:
+        return None
+    leader = leader_in_office(story.knowledge, words[-1], story.day)
+    if leader is None or not _given_names_fit(story, words[0], leader.name, words[-1]):
+        return None
+    return _leader_draft(story, atom.start, atom.end, leader, "person.leader-name", people)
+
+
+def _given_names_fit(story: Story, given: str, known_name: str, surname: str) -> bool:
+    """Whether a first given name can be the known person's: the known name gives none
+    (only titles and the surname), or one that is the same, spelt alike ("Nikolai",
+    "Nikolay": the same first four letters) or its initial."""
+    words = [fold(w) for w in known_name.replace(".", " ").split()]
+    known: list[str] = []
+    j = 0
+    while j < len(words):
+        title = story.knowledge.agents.longest(words, j)  # "General Secretary"
+        if title is not None:
+            j = title[0]
+            continue
+        if words[j] != surname:
+            known.append(words[j])
+        j += 1
+    if not known:
+        return True
+    return any(
+        given == name or (len(given) >= 4 and given[:4] == name[:4]) or name == given[:1]
+        for name in known
+    )
+
+
+def _leader_draft(
+    story: Story, start: int, end: int, leader: Entity, rule: str, people: _PeopleSoFar
+) -> Draft:
+    day = story.day
     code = leader.code_on(day)
     c, s, p = code_parts(code)
+    if c is not None and day is not None and state_on(c, day, story.lexicon) != c:
+        # the dictionaries code Soviet leaders as Russia's: Gorbachev in 1987 is SUNGOV
+        code = state_on(c, day, story.lexicon) + code[len(c) :]
+        c = code[:3]
     found = Draft(
-        i,
-        i + 1,
+        start,
+        end,
         code,
         "person",
         leader.name,
-        "person.leader-surname",
+        rule,
         country=c,
         sector=s,
         plover_sector=p,
         kb_id=leader.kb_id,
         entity=leader,
-        person_tokens=(i, i + 1),
+        person_tokens=(start, end),
     )
     people.remember(found)
     return found
