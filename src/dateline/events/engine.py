@@ -911,17 +911,8 @@ class EventStage:
                 continue
             have.add(key)
             trigger = pair.trigger(root)
-            if trigger is None:
-                # no word of the sentence can code the root: the word joining the two
-                # actors is the trigger, or the word one actor hangs from when that actor
-                # governs the other ("Japan's minister")
-                trigger = pair.anchor
-                if trigger in (pair.source_token, pair.target_token):
-                    trigger = doc[trigger].head.i
-                # a preposition or conjunction joins them ("relations between A and B"):
-                # the word it hangs from
-                while doc[trigger].pos_ not in _CONTENT_POS and doc[trigger].head.i != trigger:
-                    trigger = doc[trigger].head.i
+            if trigger is None:  # no word of the sentence can code the root
+                trigger = _joining_word(doc, pair)
             parties = frozenset((pair.source.start, pair.target.start))
             if (doc[trigger].idx, parties) in readings:
                 continue
@@ -3950,6 +3941,24 @@ def _locative(token: Token) -> bool:
     return False
 
 
+# the parts of speech an ungrounded learned event's trigger may be (what a reader can take
+# for the happening's word)
+_CONTENT_POS = frozenset({"VERB", "NOUN", "PROPN", "ADJ", "AUX"})
+
+
+def _joining_word(doc: Doc, pair: PairInput) -> int:
+    """The trigger of a learned event no word of its sentence can code: the word joining
+    the two actors, or the word one actor hangs from where that actor governs the other
+    ("Japan's minister"), climbing from a preposition or conjunction to the word it hangs
+    from ("relations between A and B")."""
+    trigger = pair.anchor
+    if trigger in (pair.source_token, pair.target_token):
+        trigger = doc[trigger].head.i
+    while doc[trigger].pos_ not in _CONTENT_POS and doc[trigger].head.i != trigger:
+        trigger = doc[trigger].head.i
+    return trigger
+
+
 def _learned_parties(d: Draft) -> bool:
     """A learned event keeps its pair only if both sides survived the rules' party filters,
     neither only says where ("met in Lima, Peru": Peru is no party), and a country is not
@@ -3970,9 +3979,6 @@ def _learned_parties(d: Draft) -> bool:
 # source, not the target itself, not a place that only says where, not two bodies of one
 # country dealing inside it), then where, how sure, when, and the record. Its roles and code
 # come from the model, so none of the rules' role-finding or pairing steps apply.
-# the parts of speech an ungrounded learned event's trigger may be (what a reader can take
-# for the happening's word)
-_CONTENT_POS = frozenset({"VERB", "NOUN", "PROPN", "ADJ", "AUX"})
 _LEARNED_STEPS: tuple[Step, ...] = (
     *(
         step
