@@ -1062,12 +1062,12 @@ def eval_time(
         ),
     ] = None,
     split: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="real suite: dev, dev2, dev3 or dev4 (later blind batches), or test (score test "
-            "once per session)."
+            help="real suite: dev (the default), dev2, dev3 or dev4 (later blind batches), or "
+            "test (score test once per session); with --agreement, every split by default."
         ),
-    ] = "dev",
+    ] = None,
     agreement: Annotated[
         bool,
         typer.Option(
@@ -1085,9 +1085,9 @@ def eval_time(
         if suite == "real":
             from dateline.eval.time_real import TIME_SPLITS, evaluate_time_real, time_agreement
 
-            if split not in TIME_SPLITS:
+            if split is not None and split not in TIME_SPLITS:
                 raise typer.BadParameter(", ".join(TIME_SPLITS), param_hint="--split")
-            report = time_agreement(None) if agreement else evaluate_time_real(split)
+            report = time_agreement(split) if agreement else evaluate_time_real(split or "dev")
         elif suite is not None:
             raise typer.BadParameter("real (or no --suite, with --corpus)", param_hint="--suite")
         elif not corpus:
@@ -1142,12 +1142,13 @@ def eval_events(
         Path | None, typer.Option(help="Another gold file for the sentences or stories suite.")
     ] = None,
     split: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="real suite: dev, dev2 ... dev9 (the later blind batches), several "
-            "joined by commas (dev,dev2), or test (score test once per session)."
+            help="real suite: dev (the default), dev2 ... dev9 (the later blind batches), "
+            "several joined by commas (dev,dev2), or test (score test once per session); with "
+            "--agreement, every split by default."
         ),
-    ] = "dev",
+    ] = None,
     agreement: Annotated[
         bool,
         typer.Option(
@@ -1169,7 +1170,7 @@ def eval_events(
         from dateline.eval.real import evaluate_real
 
         try:
-            report = score_agreement(None) if agreement else evaluate_real(split)
+            report = score_agreement(split) if agreement else evaluate_real(split or "dev")
         except DatelineError as exc:
             raise _fail(exc) from exc
         if not details:

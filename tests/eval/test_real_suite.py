@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from dateline.errors import EvalDataError
 from dateline.eval import EvalReport
 from dateline.eval.real import REAL_DIR, SPLITS, agreement, evaluate_real, load_corpus
 
@@ -149,6 +150,15 @@ def test_agreement_is_the_human_ceiling(shared_data: Any) -> None:
     report = agreement()
     assert report.metrics["stories"] >= 30
     assert report.metrics["f1"] >= 0.85  # two blind annotations agree; dateline is far below
+
+
+def test_agreement_of_some_splits(shared_data: Any) -> None:
+    doubles = {s: sum(x.double for x in load_corpus(REAL_DIR, splits=(s,))) for s in SPLITS}
+    assert agreement("dev9").metrics["stories"] == doubles["dev9"]
+    joined = agreement("dev7,dev8").metrics["stories"]
+    assert joined == doubles["dev7"] + doubles["dev8"]
+    with pytest.raises(EvalDataError, match="unknown split"):
+        agreement("dev99")
 
 
 class _FailsOn:

@@ -169,6 +169,12 @@ REAL_DEV4_FLOORS = {"all.value_f1": 0.9281, "all.relaxed_f1": 0.9542}
 
 
 @pytest.mark.corpus
+def test_agreement_of_one_split(shared_data: Path) -> None:
+    # dev4's four doubles (the command's --split with --agreement)
+    assert time_agreement("dev4").metrics["stories"] == 4
+
+
+@pytest.mark.corpus
 def test_agreement(shared_data: Path) -> None:
     report = time_agreement()
     assert report.metrics["stories"] == 27

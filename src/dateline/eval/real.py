@@ -491,10 +491,7 @@ def evaluate_real(
     from dateline.guard import code_guarded
     from dateline.run import build_pipeline
 
-    splits = tuple(part.strip() for part in split.split(","))
-    unknown = [part for part in splits if part not in SPLITS]
-    if unknown:
-        raise EvalDataError(f"unknown split {unknown[0]!r} (the splits are {', '.join(SPLITS)})")
+    splits = _splits(split)
     stories = [
         s
         for s in load_corpus(corpus_dir, splits=splits)
@@ -543,11 +540,22 @@ def evaluate_real(
     return report
 
 
+def _splits(split: str) -> tuple[str, ...]:
+    """The splits of a `--split` value: one of `SPLITS` or several joined by commas."""
+    splits = tuple(part.strip() for part in split.split(","))
+    unknown = [part for part in splits if part not in SPLITS]
+    if unknown:
+        raise EvalDataError(f"unknown split {unknown[0]!r} (the splits are {', '.join(SPLITS)})")
+    return splits
+
+
 def agreement(
     split: str | None = None, gold_dir: Path = GOLD_DIR, corpus_dir: Path = REAL_DIR
 ) -> EvalReport:
-    """Inter-annotator agreement: the second annotation scored against the primary one, same scorer."""
-    splits = (split,) if split else SPLITS
+    """Inter-annotator agreement: the second annotation scored against the primary one, same
+    scorer; over the doubly annotated stories of `split` (several joined by commas), else of
+    every split."""
+    splits = _splits(split) if split else SPLITS
     matches = []
     for story in load_corpus(corpus_dir, splits=splits):
         first, second = (
