@@ -42,9 +42,10 @@ from dateline.eval.real import (
 from dateline.events.learned import (
     MODEL_DIR,
     ROOTS,
-    Key,
+    Reading,
     feature_doc,
     mention_country,
+    pair_readings,
     rank_readings,
     root_probabilities,
     sentence_pairs,
@@ -161,18 +162,16 @@ def score(
     model's at `setting` (threshold, cap a sentence, ungrounded threshold), kept as
     `DyadModel.select` keeps them (`rank_readings`)."""
     threshold, per_sentence, ungrounded = setting
-    readings: dict[tuple[str, int], list[tuple[float, int, Key, bool]]] = collections.defaultdict(
-        list
-    )
+    readings: dict[tuple[str, int], list[Reading]] = collections.defaultdict(list)
     for example, probs in zip(examples, probabilities, strict=True):
         sentence = readings[(example["story"], example["sentence"])]
-        # the pair's order in its sentence, then the root's: as `DyadModel.select` numbers them
-        order = len(sentence)
-        for root in ROOTS:
-            key = (example["source"], example["target"], root)
-            sentence.append(
-                (probs.get(root, 0.0), order + ROOTS.index(root), key, root in example["grounds"])
-            )
+        sentence += pair_readings(
+            len(sentence) // len(ROOTS),  # the pair's number in its sentence
+            example["source"],
+            example["target"],
+            probs,
+            set(example["grounds"]).__contains__,
+        )
     added: dict[str, set[tuple[int, str | None, str | None, str]]] = collections.defaultdict(set)
     for (story_id, index), scored in readings.items():
         kept = rank_readings(scored, threshold, ungrounded, per_sentence)

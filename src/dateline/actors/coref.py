@@ -261,10 +261,10 @@ def _leader_draft(
     day = story.day
     code = leader.code_on(day)
     c, s, p = code_parts(code)
-    if c is not None and day is not None and state_on(c, day, story.lexicon) != c:
+    if c is not None and day is not None:
         # the dictionaries code Soviet leaders as Russia's: Gorbachev in 1987 is SUNGOV
-        code = state_on(c, day, story.lexicon) + code[len(c) :]
-        c = code[:3]
+        state = state_on(c, day, story.lexicon)
+        code, c = state + code[len(c) :], state
     found = Draft(
         start,
         end,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,10 +41,12 @@ __all__ = [
     "DyadModel",
     "Key",
     "PairInput",
+    "Reading",
     "feature_doc",
     "load_dyad_model",
     "mention_country",
     "pair_features",
+    "pair_readings",
     "rank_readings",
     "root_probabilities",
     "sentence_pairs",
@@ -88,6 +90,10 @@ class PairInput:
     def trigger(self, root: str) -> int | None:
         """The word nearest the anchor that can code `root`, if the sentence has one."""
         return next((i for r, i in self.grounds if r == root), None)
+
+    def grounded(self, root: str) -> bool:
+        """Whether a word of the sentence can code `root`."""
+        return self.trigger(root) is not None
 
 
 def _head_token(doc: Doc, mention: ActorMention) -> Token | None:
@@ -278,10 +284,33 @@ def sentence_pairs(
 
 
 Key = tuple[str | None, str | None, str]  # (source country, target country, root)
+# (probability, order in the sentence, key, whether a word of the sentence can code the root)
+Reading = tuple[float, int, Key, bool]
+
+
+def pair_readings(
+    number: int,
+    source: str | None,
+    target: str | None,
+    probabilities: Mapping[str, float],
+    grounded: Callable[[str], bool],
+) -> list[Reading]:
+    """The readings of a sentence's `number`-th pair, one a root, numbered by the pair, then
+    the root: the order `rank_readings` breaks ties by (coding and the training script's
+    cross-validation number them alike)."""
+    return [
+        (
+            probabilities.get(root, 0.0),
+            number * len(ROOTS) + k,
+            (source, target, root),
+            grounded(root),
+        )
+        for k, root in enumerate(ROOTS)
+    ]
 
 
 def rank_readings(
-    readings: Iterable[tuple[float, int, Key, bool]],
+    readings: Iterable[Reading],
     threshold: float,
     ungrounded_threshold: float | None,
     per_sentence: int | None,
@@ -342,14 +371,15 @@ class DyadModel:
         keeps them. Each pair is listed once for each of its roots: the order is the pair's,
         then the root's."""
         readings = [
-            (
-                probability,
-                n * len(ROOTS) + ROOTS.index(root),
-                (mention_country(pair.source), mention_country(pair.target), root),
-                pair.trigger(root) is not None,
-            )
+            reading
             for n, (pair, probs) in enumerate(zip(pairs, self.predict(pairs), strict=True))
-            for root, probability in probs.items()
+            for reading in pair_readings(
+                n,
+                mention_country(pair.source),
+                mention_country(pair.target),
+                probs,
+                pair.grounded,
+            )
         ]
         return [
             (pairs[order // len(ROOTS)], key[2], probability)
