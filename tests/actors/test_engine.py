@@ -247,6 +247,29 @@ def test_group_members(founding: Document) -> None:
             "Antony Blinken",
             "USAGOV",
         ),
+        # "we" in a quotation is its speaker; a quotation that runs on into the next
+        # sentence keeps the speaker, a paragraph break ends it
+        (
+            '"We will not accept this," the Chinese foreign ministry said. "Our position is'
+            ' clear."',
+            "2017-04-03",
+            "Our",
+            "CHNGOV",
+        ),
+        (
+            '"We will not accept this," the Chinese foreign ministry said.\n\n"We are ready,"'
+            " a student said.",
+            "2017-04-03",
+            "We are",
+            None,
+        ),
+        # "they" for names joined by "and": every one of them
+        (
+            "Abe and Xi last met in Lima, when they agreed to improve relations.",
+            "2017-04-03",
+            "they",
+            "JPNGOV+CHNGOV",
+        ),
         # "a foreign government" is expressly not the country in context
         (
             "Ottawa said any involvement of a foreign government in the killing was unacceptable.",

@@ -21,7 +21,13 @@ passes, each over the drafts the one before left:
 5. `_speakers`: the subject of a reporting verb that is a pronoun ("It said",
    "He added") or a bare document ("The statement accused") → the story's
    latest speaker of that kind, however far back: whoever last said something
-   or issued a document ("Rodong Sinmun carried an article ... It noted ...").
+   or issued a document ("Rodong Sinmun carried an article ... It noted ...");
+6. `_quoted_speakers`: *we/our/I* inside a quotation → whoever the quotation is
+   attributed to ('"We will respond," the ministry said');
+7. `_subject_pronouns`: *it/its* → the nearest earlier singular subject (this
+   sentence, then the one before, its main subject first); *they/them/their* → the
+   nearest earlier plural noun, or the main subject before for a main subject; only
+   when that word is an actor: any other word there ("the deal") stops it.
 
 The word lists are in the lexicon; the spaCy labels below are the parser's
 scheme, not vocabulary, and stay here.
@@ -38,7 +44,7 @@ from dateline.actors.model import Atom, Draft, Story, code_parts, leader_in_offi
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from dateline.actors.knowledge import Entity
 
@@ -68,7 +74,9 @@ def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]
     drafts = sorted(drafts + _role_descriptions(story, drafts, covered), key=_start)
     drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
     drafts = sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
-    return sorted(drafts + _speakers(story, drafts), key=_start)
+    drafts = sorted(drafts + _speakers(story, drafts), key=_start)
+    drafts = sorted(drafts + _quoted_speakers(story, drafts), key=_start)
+    return sorted(drafts + _subject_pronouns(story, drafts), key=_start)
 
 
 def _start(draft: Draft) -> int:
@@ -794,3 +802,236 @@ def _speaker_reference(
     if latest is None or number - latest[0] > SPEAKER_REACH:
         return None
     return latest[1]
+
+
+# ---------------------------------------------------------------- pass 6: quoted speakers
+
+QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+OPENING_QUOTES = frozenset({"\u201c", "``"})
+CLOSING_QUOTES = frozenset({"\u201d", "''"})
+
+
+def _quotations(doc: Doc) -> list[tuple[int, int]]:
+    """(first, last) token of each quotation, marks excluded; a paragraph break closes an
+    open quotation (a quotation running on over paragraphs opens each one again)."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for token in doc:
+        text = token.text
+        if "\n" in text and token.is_space:
+            if opened is not None and token.i > opened + 1:
+                spans.append((opened + 1, token.i - 1))
+            opened = None
+            continue
+        if text not in QUOTE_MARKS:
+            continue
+        opening = text in OPENING_QUOTES or (text not in CLOSING_QUOTES and opened is None)
+        if opening:
+            opened = token.i
+        elif opened is not None:
+            if token.i > opened + 1:
+                spans.append((opened + 1, token.i - 1))
+            opened = None
+    if opened is not None and opened + 1 < len(doc):
+        spans.append((opened + 1, len(doc) - 1))
+    return spans
+
+
+def _quoted_speakers(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "We", "our", "I" inside a quotation → the quotation's speaker (pass 6): the subject
+    of a reporting verb outside it in the sentences it touches ('"We will respond," the
+    ministry said'; 'Trump said: "I will meet him"'), or "according to" its speaker; a
+    quotation with none there goes on quoting the speaker of the one just before, when that
+    one ended in this sentence or the one before."""
+    doc, lexicon = story.doc, story.lexicon
+    by_token: dict[int, Draft] = {}
+    for draft in drafts:
+        if draft.code:
+            for i in range(draft.start, draft.end):
+                by_token.setdefault(i, draft)
+    sentence_of = [0] * len(doc)
+    sentences = list(doc.sents)
+    for number, sent in enumerate(sentences):
+        for i in range(sent.start, sent.end):
+            sentence_of[i] = number
+    found: list[Draft] = []
+    previous: tuple[int, Draft] | None = None  # (sentence of its end, speaker)
+    for first, last in _quotations(doc):
+        inside = range(first, last + 1)
+        touched = sentences[sentence_of[first] : sentence_of[last] + 1]
+        attributed, speaker = _quotation_speaker(touched, inside, by_token, lexicon)
+        if not attributed and previous is not None and sentence_of[first] - previous[0] <= 1:
+            speaker = previous[1]
+        if speaker is None:
+            previous = None
+            continue
+        previous = (sentence_of[last], speaker)
+        for i in inside:
+            token = doc[i]
+            if (
+                token.lower_ in lexicon.quoted_self_pronouns
+                and token.pos_ in {"PRON", "DET"}
+                and i not in by_token
+            ):
+                found.append(_copy(i, i + 1, speaker, "coref.quoted_speaker"))
+    return found
+
+
+def _quotation_speaker(
+    sentences: list[Span], inside: range, by_token: dict[int, Draft], lexicon: Lexicon
+) -> tuple[bool, Draft | None]:
+    """Whether a reporting verb outside the quotation attributes it, and the actor it gives
+    as the speaker (the verb nearest the quotation first; None for a speaker who is no
+    actor, "a student said")."""
+    attributed = False
+    candidates: list[tuple[int, Draft]] = []
+    for sent in sentences:
+        for token in sent:
+            if token.i in inside:
+                continue
+            speaker: Draft | None = None
+            if token.lemma_.lower() in lexicon.reporting_verbs and token.pos_ == "VERB":
+                subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+                if subject is not None and subject.i not in inside:
+                    attributed = True
+                    speaker = by_token.get(subject.i)
+            elif token.lower_ == "according" and token.i + 1 < len(token.doc):
+                to = token.doc[token.i + 1]
+                obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.i not in inside:
+                    attributed = True
+                    speaker = by_token.get(obj.i)
+            if speaker is not None:
+                distance = min(abs(token.i - inside.start), abs(token.i - inside.stop))
+                candidates.append((distance, speaker))
+    if not candidates:
+        return attributed, None
+    return True, min(candidates, key=lambda c: c[0])[1]
+
+
+# ---------------------------------------------------------------- pass 7: it and they
+
+
+def _subject_pronouns(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "it", "its", "they", "them", "their" → the word `_nearest_subject` says they refer
+    to, when that word is an actor (not a person for "it"); anything else ("the deal",
+    "the talks") means the pronoun is about that, and it stays unresolved (pass 7). "it" as
+    the subject of "be" ("it is clear that") and expletive "it" are never actors."""
+    doc, lexicon = story.doc, story.lexicon
+    by_token: dict[int, Draft] = {}
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            by_token.setdefault(i, draft)
+    found: list[Draft] = []
+    resolved: dict[int, Draft] = {}
+    for token in doc:
+        low = token.lower_
+        if low not in lexicon.referring_pronouns or token.i in by_token:
+            continue
+        if token.pos_ not in {"PRON", "DET"} or token.dep_ == "expl":
+            continue
+        if low == "it" and token.dep_ in SUBJECTS and token.head.lemma_ == "be":
+            continue
+        plural = low in lexicon.plural_pronouns
+        subject = _nearest_subject(token, plural)
+        if subject is None:
+            continue
+        if plural and any(c.dep_ == "conj" for c in subject.children):
+            copy = _coordinated(token, subject, by_token)
+            if copy is not None:
+                resolved[token.i] = copy
+                found.append(copy)
+            continue
+        antecedent = resolved.get(subject.i) or by_token.get(subject.i)
+        if antecedent is None or not antecedent.root().code:
+            continue
+        if not plural and antecedent.root().is_person:
+            continue
+        copy = _copy(token.i, token.i + 1, antecedent, "coref.subject_pronoun")
+        resolved[token.i] = copy
+        found.append(copy)
+    return found
+
+
+def _coordinated(token: Token, first: Token, by_token: dict[int, Draft]) -> Draft | None:
+    """ "they" for "Abe and Xi": a group of every conjunct's actor, when each is one."""
+    conjuncts = [
+        first,
+        *(c for c in first.conjuncts if c.i > first.i and c.pos_ in {"NOUN", "PROPN"}),
+    ]
+    members: list[str] = []
+    for word in conjuncts:
+        draft = by_token.get(word.i)
+        if draft is None or not draft.root().code:
+            return None
+        if draft.root().code not in members:
+            members.append(draft.root().code)
+    if len(members) < 2:
+        return None
+    sectors = {code_parts(code)[1] for code in members}
+    sector = sectors.pop() if len(sectors) == 1 else None
+    return Draft(
+        token.i,
+        token.i + 1,
+        "+".join(members),
+        "group",
+        token.text,
+        "coref.subject_pronoun",
+        sector=sector,
+        plover_sector=code_parts(members[0])[2] if sector else None,
+        members=tuple(members),
+    )
+
+
+def _nearest_subject(token: Token, plural: bool) -> Token | None:
+    """The word that decides what `token` refers to: for "it", the nearest earlier
+    singular subject (this sentence, then the main subject of the one before, then its
+    other subjects); for "they", the nearest earlier plural noun, subject or not
+    ("Rebels fired missiles. The kingdom said they were intercepted": the missiles), but
+    the main subject of a sentence goes on from the main subject of the one before ("Rebels
+    fired missiles. They also attacked a ship")."""
+    sent = token.sent
+    window = [t for t in sent if t.i < token.i and not any(a.i == token.i for a in t.ancestors)]
+    earlier = _sentence_before(sent) if sent.start > 0 else None
+    if plural:
+        if earlier is not None and token.dep_ in SUBJECTS and token.head.dep_ == "ROOT":
+            main = [t for t in earlier if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
+            if main and _plural(main[0]):
+                return main[0]
+        words = sorted(window, key=lambda t: -t.i)
+        if earlier is not None:
+            words += sorted(earlier, key=lambda t: -t.i)
+        for word in words:
+            if word.pos_ in {"NOUN", "PROPN", "PRON"} and _plural(word):
+                return word
+        return None
+    ordered = sorted((t for t in window if t.dep_ in SUBJECTS), key=lambda t: -t.i)
+    if earlier is not None:
+        subjects = [t for t in earlier if t.dep_ in SUBJECTS]
+        main = [t for t in subjects if t.head.dep_ == "ROOT"]
+        ordered += main + sorted((t for t in subjects if t not in main), key=lambda t: -t.i)
+    for subject in ordered:
+        if _plural(subject) is False:
+            return subject
+    return None
+
+
+def _sentence_before(sent: Span) -> Span:
+    return sent.doc[sent.start - 1].sent
+
+
+def _plural(token: Token) -> bool | None:
+    """Whether a subject is plural; None for a first- or second-person pronoun, which no
+    "it" or "they" refers to."""
+    low = token.lower_
+    if token.pos_ == "PRON":
+        if low in {"they", "them"}:
+            return True
+        if low in {"it", "he", "she", "this", "that"}:
+            return False
+        return None
+    if any(c.dep_ == "conj" for c in token.children):
+        return True
+    if token.dep_ == "compound":
+        return None  # a noun modifying a noun: its head is the phrase
+    return token.tag_ in {"NNS", "NNPS"}
