@@ -1160,6 +1160,15 @@ def eval_events(
     details: Annotated[
         bool, typer.Option("--details", help="real suite: list every missed and extra event.")
     ] = False,
+    sentences: Annotated[
+        bool,
+        typer.Option(
+            "--sentences",
+            help="real suite: code each gold sentence alone, scored on the events the "
+            "sentence's own words name the actors of, with PLOVER type accuracy (a stand-in "
+            "for single-sentence gold sets).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
     rules_only: RulesOnlyOption = False,
 ) -> None:
@@ -1168,9 +1177,17 @@ def eval_events(
     if suite == "real":
         from dateline.eval.real import agreement as score_agreement
         from dateline.eval.real import evaluate_real
+        from dateline.eval.real_sentences import evaluate_real_sentences
 
+        if agreement and sentences:
+            raise typer.BadParameter("one of --agreement and --sentences", param_hint="--sentences")
         try:
-            report = score_agreement(split) if agreement else evaluate_real(split or "dev")
+            if agreement:
+                report = score_agreement(split)
+            elif sentences:
+                report = evaluate_real_sentences(split or "dev")
+            else:
+                report = evaluate_real(split or "dev")
         except DatelineError as exc:
             raise _fail(exc) from exc
         if not details:
