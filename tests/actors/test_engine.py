@@ -146,7 +146,9 @@ def test_group_members(founding: Document) -> None:
         ("Shinzo Abe said Japan would respond.", "2017-04-03", "Shinzo Abe", "JPNGOV"),
         ("Former Prime Minister Shinzo Abe visited Taipei.", "2021-12-01", "Shinzo Abe", "JPNELI"),
         ("Abe said Japan would respond.", "2017-04-03", "Abe", "JPNGOV"),
-        ("Abe said Japan would respond.", "2009-06-01", "Abe", None),
+        # out of office in 2009, the one leader named Abe, and the story names Japan
+        ("Abe said Japan would respond.", "2009-06-01", "Abe", "JPNELI"),
+        ("Abe said the talks would go on.", "2009-06-01", "Abe", None),
         ("The talks in Tokyo ended.", "2017-04-03", "Tokyo", None),
         ("The Japanese government protested to Seoul.", "2019-07-01", "Seoul", "KORGOV"),
         (
@@ -270,6 +272,15 @@ def test_group_members(founding: Document) -> None:
             "they",
             "JPNGOV+CHNGOV",
         ),
+        # a lone surname of the one leader who ever bore it, out of office that day, when
+        # the story names that leader's country
+        (
+            "Duterte, who led the Philippines from 2016 to 2022, was arrested in Manila.",
+            "2025-03-12",
+            "Duterte",
+            "PHLELI",
+        ),
+        ("Duterte was arrested on Tuesday.", "2025-03-12", "Duterte", None),
         # "a foreign government" is expressly not the country in context
         (
             "Ottawa said any involvement of a foreign government in the killing was unacceptable.",

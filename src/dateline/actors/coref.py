@@ -40,7 +40,14 @@ from typing import TYPE_CHECKING
 
 from dateline.actors.atoms import state_on
 from dateline.actors.lexicon import Lexicon
-from dateline.actors.model import Atom, Draft, Story, code_parts, leader_in_office
+from dateline.actors.model import (
+    Atom,
+    Draft,
+    Story,
+    code_parts,
+    former_leader,
+    leader_in_office,
+)
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
@@ -133,6 +140,7 @@ def _names_and_surnames(
     doc = story.doc
     added: list[Draft] = []
     person_atoms = {a.start: a for a in atoms if a.kind == "person"}
+    countries = {d.country for d in drafts if d.country}
     people = _PeopleSoFar(doc, story.lexicon)
     pending = iter(drafts)
     upcoming = next(pending, None)
@@ -154,7 +162,7 @@ def _names_and_surnames(
             i = atom.end
             continue
         if _standalone(doc, i, covered, story.texts):
-            found = _surname_or_leader(story, i, people)
+            found = _surname_or_leader(story, i, people, countries)
             if found is not None:
                 added.append(found)
                 covered[i] = True
@@ -207,9 +215,13 @@ def _repeated_name(doc: Doc, atom: Atom, people: _PeopleSoFar) -> Draft | None:
     return copy
 
 
-def _surname_or_leader(story: Story, i: int, people: _PeopleSoFar) -> Draft | None:
+def _surname_or_leader(
+    story: Story, i: int, people: _PeopleSoFar, countries: set[str]
+) -> Draft | None:
     """A lone name word: the latest earlier person of that surname, else the one
-    leader in office that day with that surname."""
+    leader in office that day with that surname, else the one former leader of that
+    surname whose country the story names ("Duterte, who led the Philippines from 2016 to
+    2022, was arrested")."""
     doc, day = story.doc, story.day
     word = fold(doc[i].text)
     target = people.by_surname.get(word)
@@ -220,9 +232,16 @@ def _surname_or_leader(story: Story, i: int, people: _PeopleSoFar) -> Draft | No
     if doc[i].ent_type_ in NOT_LEADER_NAMES:
         return None
     leader = leader_in_office(story.knowledge, word, day)
-    if leader is None:
+    if leader is not None:
+        return _leader_draft(story, i, i + 1, leader, "person.leader-surname", people)
+    former = former_leader(story.knowledge, word, day)
+    if (
+        former is None
+        or former.country not in countries
+        or former.country in story.lexicon.surname_first  # "Pak", "Hua": many bear them
+    ):
         return None
-    return _leader_draft(story, i, i + 1, leader, "person.leader-surname", people)
+    return _leader_draft(story, i, i + 1, former, "person.former-leader-surname", people)
 
 
 def _leader_by_name(story: Story, atom: Atom, people: _PeopleSoFar) -> Draft | None:

@@ -215,6 +215,23 @@ def leader_in_office(knowledge: ActorKnowledge, surname: str, day: dt.date) -> E
     return holder_in_office(knowledge, surname, day, leaders_only=True)
 
 
+def former_leader(knowledge: ActorKnowledge, surname: str, day: dt.date | None) -> Entity | None:
+    """The one leader with this (folded) surname who had left office by `day` (holds a
+    former-office role then), when no other leader ever bore it, else None."""
+    if day is None:
+        return None
+    leaders = {
+        knowledge.entities[index].id: knowledge.entities[index]
+        for index in knowledge.person_surnames.get(surname, ())
+        if knowledge.entities[index].leader
+    }
+    if len(leaders) != 1:
+        return None
+    leader = next(iter(leaders.values()))
+    role = leader.role_on(day)
+    return leader if role is not None and role.code.endswith("ELI") else None
+
+
 def holder_in_office(
     knowledge: ActorKnowledge, surname: str, day: dt.date, leaders_only: bool = False
 ) -> Entity | None:

@@ -1105,7 +1105,8 @@ class EventStage:
                 match = _verdict_match(doc[i])
             if match is not None:
                 found[i] = match
-            elif listed and self._trace is not None:
+            elif listed and self._trace is not None and not so_called(doc[i]):
+                # the "called" of "so-called" is no trigger at all (`best_match`)
                 self._trace.append(_candidate(doc[i], None, "no-pattern-match"))
         root = sent.root
         if root.i not in found and root.pos_ in ("VERB", "AUX"):
