@@ -1,9 +1,10 @@
 """Train the learned dyad coder (`dateline/events/learned.py`) on the real-news gold.
 
 Examples: every ordered pair of actor mentions in every sentence of the training splits'
-stories (texts rebuilt from ../shared/data/news, never stored), labelled with the CAMEO
-roots of the gold events between the two mentions' countries in that sentence (both
-directions for a symmetric one). The rule engine runs first, without the learned coder, so
+stories (texts rebuilt from ../shared/data/news, never stored), and of each mention with
+the actors the sentence implies (`implied_mentions`: the story's other main country, the
+home government), labelled with the CAMEO roots of the gold events between the two
+mentions' countries in that sentence (both directions for a symmetric one). The rule engine runs first, without the learned coder, so
 the features see what the rules made of the sentence, as they will at coding time.
 
 The threshold, and how many learned events a sentence may get at most (the most probable),

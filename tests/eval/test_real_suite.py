@@ -100,10 +100,12 @@ def test_blind_batch_floor(
 # retrained after that session's actor fixes, with roots no word codes kept above 0.3; the
 # sixth session measured 0.406, P 0.548, R 0.322; in-sample figures flatter the model:
 # cross-validated it is 0.349)
+# eighth session: pairs with the actors a sentence implies, retrained: 0.547, P 0.639, R 0.478
+# (cross-validated 0.358)
 LEARNED_FLOORS = {
-    "f1": 0.48,  # measured 0.498
-    "precision": 0.59,  # measured 0.615
-    "recall": 0.40,  # measured 0.419
+    "f1": 0.53,  # measured 0.547
+    "precision": 0.62,  # measured 0.639
+    "recall": 0.46,  # measured 0.478
 }
 
 
