@@ -76,7 +76,10 @@ def test_sizes_and_baselines(sentence_report: EvalReport, story_report: EvalRepo
 LEARNED_FLOORS = {
     "sentences.f1": 0.74,  # measured 0.766
     "sentences.recall": 0.78,  # measured 0.803
-    "stories.f1": 0.73,  # measured 0.757
+    # eighth session: 0.700 (P 0.598) once the coder pairs actors with the story's other
+    # main country when a sentence does not name it: real-news gold records those events,
+    # these one-event-per-clause stories do not (docs/evaluation.md)
+    "stories.f1": 0.68,  # measured 0.700
     "stories.recall": 0.80,  # measured 0.839
 }
 
