@@ -44,6 +44,7 @@ from dateline.events.learned import (
     MODEL_DIR,
     ROOTS,
     Reading,
+    country_counts,
     feature_doc,
     mention_country,
     pair_readings,
@@ -90,13 +91,14 @@ def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[
             if event.get("symmetric"):
                 labels[(index, item.target, item.source)].add(item.root)
         doc = document.spacy_doc
+        counts = country_counts(document.mentions)
         for sentence in document.sentences:
             sent = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if sent is None:
                 continue
             here = [c for c in trace if c.sentence_index == sentence.index]
             for pair in sentence_pairs(
-                doc, sentence.index, sent, document.mentions, here, stage.lexicon_roots
+                doc, sentence.index, sent, document.mentions, here, stage.lexicon_roots, counts
             ):
                 key = (sentence.index, mention_country(pair.source), mention_country(pair.target))
                 examples.append(

@@ -36,6 +36,7 @@ scheme, not vocabulary, and stay here.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dateline.actors.atoms import state_on
@@ -825,6 +826,16 @@ def _speaker_reference(
 
 # ---------------------------------------------------------------- pass 6: quoted speakers
 
+
+def _drafts_by_token(drafts: Iterable[Draft]) -> dict[int, Draft]:
+    """The draft covering each token, the first in `drafts` where several do."""
+    by_token: dict[int, Draft] = {}
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            by_token.setdefault(i, draft)
+    return by_token
+
+
 QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
 OPENING_QUOTES = frozenset({"\u201c", "``"})
 CLOSING_QUOTES = frozenset({"\u201d", "''"})
@@ -863,11 +874,7 @@ def _quoted_speakers(story: Story, drafts: list[Draft]) -> list[Draft]:
     quotation with none there goes on quoting the speaker of the one just before, when that
     one ended in this sentence or the one before."""
     doc, lexicon = story.doc, story.lexicon
-    by_token: dict[int, Draft] = {}
-    for draft in drafts:
-        if draft.code:
-            for i in range(draft.start, draft.end):
-                by_token.setdefault(i, draft)
+    by_token = _drafts_by_token(d for d in drafts if d.code)
     sentence_of = [0] * len(doc)
     sentences = list(doc.sents)
     for number, sent in enumerate(sentences):
@@ -937,10 +944,7 @@ def _subject_pronouns(story: Story, drafts: list[Draft]) -> list[Draft]:
     "the talks") means the pronoun is about that, and it stays unresolved (pass 7). "it" as
     the subject of "be" ("it is clear that") and expletive "it" are never actors."""
     doc, lexicon = story.doc, story.lexicon
-    by_token: dict[int, Draft] = {}
-    for draft in drafts:
-        for i in range(draft.start, draft.end):
-            by_token.setdefault(i, draft)
+    by_token = _drafts_by_token(drafts)
     found: list[Draft] = []
     resolved: dict[int, Draft] = {}
     for token in doc:

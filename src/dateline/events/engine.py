@@ -38,6 +38,7 @@ from dateline.events.dating import (
 from dateline.events.learned import (
     DyadModel,
     PairInput,
+    country_counts,
     load_dyad_model,
     mention_country,
     sentence_pairs,
@@ -872,7 +873,13 @@ class EventStage:
         doc, document = story.doc, story.document
         candidates = self._trace[traced:]
         pairs = sentence_pairs(
-            doc, sentence[0], sent, document.mentions, candidates, self.lexicon_roots
+            doc,
+            sentence[0],
+            sent,
+            document.mentions,
+            candidates,
+            self.lexicon_roots,
+            story.discourse.country_counts,
         )
         if not pairs:
             return []
@@ -1739,6 +1746,8 @@ class _Discourse:
     home: str | None = None
     # the two countries a story is about, when two dominate it ("Japan and South Korea")
     dyad: tuple[str, str] | None = None
+    # how many of the story's actor mentions belong to each country (`country_counts`)
+    country_counts: dict[str, int] = field(default_factory=dict)
     place_countries: dict[int, set[str]] = field(default_factory=dict)
     # the past dates each sentence names (days, weeks, months before the story's date)
     past_dates: dict[int, list[TimeExpr]] = field(default_factory=dict)
@@ -1914,15 +1923,6 @@ def _agentless_passive(token: Token) -> bool:
         token.dep_ == "acl" and token.tag_ == "VBN"
     )
     return passive and not any(c.dep_ == "agent" for c in token.children)
-
-
-def _country_counts(mentions: Sequence[ActorMention]) -> dict[str, int]:
-    """How many of a story's actor mentions belong to each country."""
-    counts: dict[str, int] = {}
-    for mention in mentions:
-        if mention.country:
-            counts[mention.country] = counts.get(mention.country, 0) + 1
-    return counts
 
 
 def _home_country(counts: Mapping[str, int]) -> str | None:
@@ -2531,9 +2531,12 @@ def _same(a: Event, b: Event) -> bool:
 
 
 def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discourse:
-    counts = _country_counts(document.mentions)
+    counts = country_counts(document.mentions)
     discourse = _Discourse(
-        timex_tokens=timex_tokens, home=_home_country(counts), dyad=_story_dyad(counts)
+        timex_tokens=timex_tokens,
+        home=_home_country(counts),
+        dyad=_story_dyad(counts),
+        country_counts=counts,
     )
     for place in document.places:
         if place.country:

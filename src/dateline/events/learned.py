@@ -48,7 +48,9 @@ __all__ = [
     "Key",
     "PairInput",
     "Reading",
+    "country_counts",
     "feature_doc",
+    "implied_mentions",
     "load_dyad_model",
     "mention_country",
     "pair_features",
@@ -248,11 +250,13 @@ def sentence_pairs(
     mentions: Sequence[ActorMention],
     candidates: Sequence[Any],
     lexicon: Lexicon | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> list[PairInput]:
     """Every ordered pair of distinct actors among the sentence's mentions (two mentions
     of one country count as a pair only when their codes differ: the government and the
     opposition), and of each with the actors the sentence implies (`implied_mentions`),
-    each with its features."""
+    each with its features. `counts` are the story's `country_counts(mentions)`: a caller
+    going sentence by sentence counts them once."""
     here = [
         m
         for m in mentions
@@ -260,7 +264,9 @@ def sentence_pairs(
         and mention_country(m)
         and m.rule_id not in UNPAIRED_RULES
     ]
-    implied = implied_mentions(sent, sentence_index, mentions, here)
+    if counts is None:
+        counts = country_counts(mentions)
+    implied = implied_mentions(sent, sentence_index, here, counts)
     if len(here) + len(implied) < 2 or len(here) > MAX_MENTIONS:
         return []
     heads = {m.id: _head_token(doc, m) for m in here}
@@ -317,21 +323,28 @@ def sentence_pairs(
     return pairs
 
 
+def country_counts(mentions: Iterable[ActorMention]) -> dict[str, int]:
+    """How many of a story's actor mentions belong to each country."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        if mention.country:
+            counts[mention.country] = counts.get(mention.country, 0) + 1
+    return counts
+
+
 def implied_mentions(
-    sent: Span, sentence_index: int, mentions: Sequence[ActorMention], here: list[ActorMention]
+    sent: Span, sentence_index: int, here: list[ActorMention], counts: Mapping[str, int]
 ) -> list[ActorMention]:
     """Actors a careful coder reads into a sentence that does not name them: the government
     of the story's other main country ("the two sides focused on three topics" in a story of
     Russia and Ukraine), and the home government of a sentence whose actors of the story's
     main country are none of them its state ("thousands marched", the opposition). Each is
-    a mention at the sentence's root; the model decides whether any event involves it."""
-    counts: dict[str, int] = {}
-    for mention in mentions:
-        country = mention.country
-        if country and country != "IGO" and not mention.id.startswith("implied:"):
-            counts[country] = counts.get(country, 0) + 1
-    top = sorted(counts, key=lambda c: (-counts[c], c))[:2]
-    if not here or not top or counts[top[0]] < 2:
+    a mention at the sentence's root; the model decides whether any event involves it.
+    `here` are the sentence's named actors, `counts` the story's `country_counts`."""
+    if not here:
+        return []
+    top = sorted((c for c in counts if c != "IGO"), key=lambda c: (-counts[c], c))[:2]
+    if not top or counts[top[0]] < 2:
         return []
     present = {mention_country(m) for m in here}
     wanted: list[str] = [c for c in top if c not in present and counts[c] >= 2]
