@@ -35,6 +35,7 @@ __all__ = [
     "agreement",
     "evaluate_real",
     "gold_items",
+    "gold_stories",
     "load_corpus",
     "match_story",
     "packet_name",
@@ -491,14 +492,7 @@ def evaluate_real(
     from dateline.guard import code_guarded
     from dateline.run import build_pipeline
 
-    splits = _splits(split)
-    stories = [
-        s
-        for s in load_corpus(corpus_dir, splits=splits)
-        if gold_file(s.article.id, gold_dir=gold_dir).exists()
-    ]
-    if not stories:
-        raise EvalDataError(f"no gold stories in the {split!r} split under {gold_dir}")
+    stories = gold_stories(split, gold_dir, corpus_dir)
     pipeline = pipeline or build_pipeline()
     coded, rejects = code_guarded(pipeline, [s.article for s in stories])
     documents = {d.article.id: d for d in coded}
@@ -538,6 +532,21 @@ def evaluate_real(
         for story_id in failed_ids
     ]
     return report
+
+
+def gold_stories(
+    split: str, gold_dir: Path = GOLD_DIR, corpus_dir: Path = REAL_DIR
+) -> list[RealStory]:
+    """The stories of `split` (one of `SPLITS` or several joined by commas) that have a
+    primary gold file; raises `EvalDataError` when none has."""
+    stories = [
+        s
+        for s in load_corpus(corpus_dir, splits=_splits(split))
+        if gold_file(s.article.id, gold_dir=gold_dir).exists()
+    ]
+    if not stories:
+        raise EvalDataError(f"no gold stories in the {split!r} split under {gold_dir}")
+    return stories
 
 
 def _splits(split: str) -> tuple[str, ...]:

@@ -19,17 +19,15 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dateline.errors import EvalDataError
 from dateline.eval import EvalReport
 from dateline.eval.real import (
     GOLD_DIR,
     REAL_DIR,
     Coded,
     _read_gold,
-    _splits,
     gold_file,
     gold_items,
-    load_corpus,
+    gold_stories,
     match_story,
     score_matches,
     system_items,
@@ -67,13 +65,7 @@ def evaluate_real_sentences(
     from dateline.guard import code_guarded
     from dateline.run import build_pipeline
 
-    stories = [
-        s
-        for s in load_corpus(corpus_dir, splits=_splits(split))
-        if gold_file(s.article.id, gold_dir=gold_dir).exists()
-    ]
-    if not stories:
-        raise EvalDataError(f"no gold stories in the {split!r} split under {gold_dir}")
+    stories = gold_stories(split, gold_dir, corpus_dir)
     articles: list[Article] = []
     gold: dict[str, list[Coded]] = {}
     source_of: dict[str, str] = {}
