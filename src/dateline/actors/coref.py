@@ -27,7 +27,8 @@ passes, each over the drafts the one before left:
 7. `_subject_pronouns`: *it/its* → the nearest earlier singular subject (this
    sentence, then the one before, its main subject first); *they/them/their* → the
    nearest earlier plural noun, or the main subject before for a main subject; only
-   when that word is an actor: any other word there ("the deal") stops it.
+   when that word is an actor: any other word there ("the deal") stops it; an object
+   pronoun is never the subject of its own verb ("Parliament approved it").
 
 The word lists are in the lexicon; the spaCy labels below are the parser's
 scheme, not vocabulary, and stay here.
@@ -1015,6 +1016,12 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
     fired missiles. They also attacked a ship")."""
     sent = token.sent
     window = [t for t in sent if t.i < token.i and not any(a.i == token.i for a in t.ancestors)]
+    if token.dep_ != "poss":
+        # an object pronoun is never the subject of its own verb ("Parliament approved it",
+        # "police beat them": "itself", "themselves" would be); a possessive can be ("the
+        # judiciary defended its ruling")
+        verb = _clause_verb(token)
+        window = [t for t in window if not (t.dep_ in SUBJECTS and t.head == verb)]
     earlier = _sentence_before(sent) if sent.start > 0 else None
     if plural:
         if earlier is not None and token.dep_ in SUBJECTS and token.head.dep_ == "ROOT":
@@ -1037,6 +1044,15 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
         if _plural(subject) is False:
             return subject
     return None
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause a word belongs to: its head, or the head's head for the object
+    of a preposition ("talked with them")."""
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ in {"prep", "agent", "dative"}:
+        head = head.head
+    return head
 
 
 def _sentence_before(sent: Span) -> Span:

@@ -73,7 +73,7 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
     cue among the trigger's own modifiers and those of the words it climbs to (control,
     coordination, infinitives), stopping at a clause that keeps its own modality."""
     found: list[tuple[str, Token]] = []
-    token = trigger
+    token = previous = trigger
     via = ""
     for step in range(_MAX_STEPS):
         found.extend(_own_cues(token, embedding))
@@ -84,16 +84,32 @@ def trigger_modality(trigger: Token, embedding: Mapping[str, str]) -> tuple[str,
             cue = _cue(token, embedding)
             if cue:
                 found.append((cue, token))
+            elif via == "xcomp" and _arranged(token, previous):
+                found.append(("planned", token))
         climbed = _climb(token, embedding, found)
         if climbed is None:
             break
         via = token.dep_
-        token = climbed
+        previous, token = token, climbed
     best, cue_token = "asserted", None
     for modality, token in found:  # first strongest wins, as the cues were met
         if RANK[modality] > RANK[best]:
             best, cue_token = modality, token
     return best, cue_token
+
+
+def _arranged(be: Token, verb: Token) -> bool:
+    """ "are to hold talks", "was to visit": "be" with an infinitive of what is arranged (a
+    past arrangement whose outcome is not told is still planned, EVENTS.md 5); not "it is
+    reasonable to ask", "were necessary to prevent" (an adjective or noun says what the
+    infinitive is) nor "are to blame"."""
+    return (
+        be.lemma_ == "be"
+        and verb.lemma_ != "blame"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and not any(c.dep_ in ("acomp", "attr", "expl") for c in be.children)
+        and not any(c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in be.children)
+    )
 
 
 def _own_cues(token: Token, embedding: Mapping[str, str]) -> list[tuple[str, Token]]:
