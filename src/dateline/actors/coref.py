@@ -984,14 +984,18 @@ def _coordinated(token: Token, first: Token, by_token: dict[int, Draft]) -> Draf
         *(c for c in first.conjuncts if c.i > first.i and c.pos_ in {"NOUN", "PROPN"}),
     ]
     members: list[str] = []
+    known: list[Draft] = []
     for word in conjuncts:
         draft = by_token.get(word.i)
         if draft is None or not draft.root().code:
-            return None
+            continue  # "Funaro and central bank president Francisco Gros": Funaro is known
+        known.append(draft)
         if draft.root().code not in members:
             members.append(draft.root().code)
-    if len(members) < 2:
+    if not members:
         return None
+    if len(members) == 1:
+        return _copy(token.i, token.i + 1, known[0], "coref.subject_pronoun")
     sectors = {code_parts(code)[1] for code in members}
     sector = sectors.pop() if len(sectors) == 1 else None
     return Draft(
