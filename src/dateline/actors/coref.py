@@ -1032,6 +1032,19 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
             main = [t for t in earlier if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
             if main and _plural(main[0]):
                 return main[0]
+            # a main subject goes on past a sentence about what the last one said ("The
+            # reactionaries are working hard ... This has increased the threat ... They
+            # have designated ...")
+            if (
+                main
+                and main[0].lower_ in {"this", "that"}
+                and token.dep_ == "nsubj"
+                and earlier.start > 0
+            ):
+                before = _sentence_before(earlier)
+                main = [t for t in before if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
+                if main and _plural(main[0]):
+                    return main[0]
         words = sorted(window, key=lambda t: -t.i)
         if earlier is not None:
             words += sorted(earlier, key=lambda t: -t.i)
