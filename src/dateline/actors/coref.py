@@ -81,19 +81,7 @@ def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]
     _descriptions(story.doc, drafts, story.lexicon)
     _same_head_bodies(story.doc, drafts)
     drafts = sorted(drafts + _role_descriptions(story, drafts, covered), key=_start)
-    # "both sides", "the two ministers": a group of the two latest countries or people, also
-    # where the composed pass gave the noun the story's context country alone
-    context = {i for d in drafts if d.rule_id == "composed.context" for i in range(d.start, d.end)}
-    groups = _groups(story, drafts, covered, lowers, context)
-    if groups:
-        spans = [(g.start, g.end) for g in groups]
-        drafts = [
-            d
-            for d in drafts
-            if d.rule_id != "composed.context"
-            or not any(d.start < end and start < d.end for start, end in spans)
-        ]
-    drafts = sorted(drafts + groups, key=_start)
+    drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
     drafts = sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
     drafts = sorted(drafts + _speakers(story, drafts), key=_start)
     drafts = sorted(drafts + _quoted_speakers(story, drafts), key=_start)
@@ -533,14 +521,9 @@ def _push_latest(latest: list, item: object, same: bool) -> None:
 
 
 def _groups(
-    story: Story,
-    drafts: list[Draft],
-    covered: list[bool],
-    lowers: list[str],
-    context: set[int] | frozenset[int] = frozenset(),
+    story: Story, drafts: list[Draft], covered: list[bool], lowers: list[str]
 ) -> list[Draft]:
-    """ "the two <noun>", "both <noun>" standing for two earlier actors (pass 3); tokens in
-    `context` (a noun given only the story's context country) may be taken."""
+    """ "the two <noun>", "both <noun>" standing for two earlier actors (pass 3)."""
     doc = story.doc
     groups: list[Draft] = []
     so_far = _ActorsSoFar(drafts)
@@ -560,7 +543,7 @@ def _groups(
             start, noun = i, doc[i + 1]
         else:
             continue
-        if any(covered[k] and k not in context for k in range(start, noun.i + 1)):
+        if any(covered[k] for k in range(start, noun.i + 1)):
             continue
         so_far.up_to(start)  # the drafts before the group: token `start` is not covered
         group = _group(story, start, noun, so_far)
@@ -1097,8 +1080,6 @@ def _plural(token: Token) -> bool | None:
     """Whether a subject is plural; None for a first- or second-person pronoun, which no
     "it" or "they" refers to."""
     low = token.lower_
-    if low in {"two", "both"}:  # "The two said ...", "Both agreed ..."
-        return True
     if token.pos_ == "PRON":
         if low in {"they", "them"}:
             return True
