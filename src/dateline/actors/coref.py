@@ -983,15 +983,9 @@ def _coordinated(token: Token, first: Token, by_token: dict[int, Draft]) -> Draf
         first,
         *(c for c in first.conjuncts if c.i > first.i and c.pos_ in {"NOUN", "PROPN"}),
     ]
-    members: list[str] = []
-    known: list[Draft] = []
-    for word in conjuncts:
-        draft = by_token.get(word.i)
-        if draft is None or not draft.root().code:
-            continue  # "Funaro and central bank president Francisco Gros": Funaro is known
-        known.append(draft)
-        if draft.root().code not in members:
-            members.append(draft.root().code)
+    # "Funaro and central bank president Francisco Gros": only Funaro is known
+    known = [d for d in (by_token.get(w.i) for w in conjuncts) if d is not None and d.root().code]
+    members = list(dict.fromkeys(d.root().code for d in known))
     if not members:
         return None
     if len(members) == 1:
@@ -1029,7 +1023,7 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
     earlier = _sentence_before(sent) if sent.start > 0 else None
     if plural:
         if earlier is not None and token.dep_ in SUBJECTS and token.head.dep_ == "ROOT":
-            main = [t for t in earlier if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
+            main = _main_subjects(earlier)
             if main and _plural(main[0]):
                 return main[0]
             # a main subject goes on past a sentence about what the last one said ("The
@@ -1041,8 +1035,7 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
                 and token.dep_ == "nsubj"
                 and earlier.start > 0
             ):
-                before = _sentence_before(earlier)
-                main = [t for t in before if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
+                main = _main_subjects(_sentence_before(earlier))
                 if main and _plural(main[0]):
                     return main[0]
         words = sorted(window, key=lambda t: -t.i)
@@ -1054,13 +1047,18 @@ def _nearest_subject(token: Token, plural: bool) -> Token | None:
         return None
     ordered = sorted((t for t in window if t.dep_ in SUBJECTS), key=lambda t: -t.i)
     if earlier is not None:
-        subjects = [t for t in earlier if t.dep_ in SUBJECTS]
-        main = [t for t in subjects if t.head.dep_ == "ROOT"]
-        ordered += main + sorted((t for t in subjects if t not in main), key=lambda t: -t.i)
+        main = _main_subjects(earlier)
+        others = (t for t in earlier if t.dep_ in SUBJECTS and t not in main)
+        ordered += main + sorted(others, key=lambda t: -t.i)
     for subject in ordered:
         if _plural(subject) is False:
             return subject
     return None
+
+
+def _main_subjects(sent: Span) -> list[Token]:
+    """The subjects of a sentence's main verb, in text order."""
+    return [t for t in sent if t.dep_ in SUBJECTS and t.head.dep_ == "ROOT"]
 
 
 def _clause_verb(token: Token) -> Token:
