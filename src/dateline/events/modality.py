@@ -106,10 +106,15 @@ def _arranged(be: Token, verb: Token) -> bool:
     return (
         be.lemma_ == "be"
         and verb.lemma_ != "blame"
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and _infinitive(verb)
         and not any(c.dep_ in ("acomp", "attr", "expl") for c in be.children)
         and not any(c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in be.children)
     )
+
+
+def _infinitive(verb: Token) -> bool:
+    """Whether a verb is a to-infinitive ("to visit")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _own_cues(token: Token, embedding: Mapping[str, str]) -> list[tuple[str, Token]]:
@@ -139,7 +144,7 @@ def _climb(
     """The word whose modality `token` shares, or None where its clause keeps its own."""
     if token.dep_ not in _CLIMB or token.head is token:
         return None
-    infinitive = any(c.dep_ == "aux" and c.text.lower() == "to" for c in token.children)
+    infinitive = _infinitive(token)
     if (
         token.dep_ == "advcl"
         and not infinitive
