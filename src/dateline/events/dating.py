@@ -61,8 +61,14 @@ class Narrative:
     sentence_index: int = -1
 
 
+# "now", "recently": TimeML values that name no interval; an event they modify is dated as
+# the text would date it without them (the narrative, the story). ("In the future" stays: it
+# makes the act planned.)
+_UNDATED_VALUES = frozenset({"", "PRESENT_REF", "PAST_REF"})
+
+
 def _usable(timex: TimeExpr, doc: Doc | None = None) -> bool:
-    if timex.type not in _DATING_TYPES or timex.value in ("", "PRESENT_REF"):
+    if timex.type not in _DATING_TYPES or timex.value in _UNDATED_VALUES:
         return False
     return doc is None or not _bound(timex, doc)
 

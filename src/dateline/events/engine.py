@@ -3676,6 +3676,8 @@ def _dating(d: Draft) -> bool:
         said = _reporting_head(d.anchor, d.stage.patterns.reporting)
         if said is not None:
             d.timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
+    if d.timex is None:
+        d.timex = _speech_time(d.anchor, d.by_governor, d.discourse.timex_tokens)
     if d.timex is None and d.match.entry.block != _VERDICT_BLOCK:
         # (a verdict is dated when said: the dates of its sentence are those of what it judges)
         d.timex = _sentence_date(d)
@@ -3689,6 +3691,27 @@ def _dating(d: Draft) -> bool:
     if d.date is None:
         d.date = report_date(report)
     return True
+
+
+def _speech_time(
+    anchor: Token, by_governor: Mapping[int, Sequence[TimeExpr]], timex_tokens: Mapping[int, TimeExpr]
+) -> TimeExpr | None:
+    """'"We urge the authorities to release them," the ministry tweeted on Friday', 'said
+    yesterday it was expelling the ambassador while freezing all new trade': an act the text
+    does not date is dated by the clause that tells it, up through complements, conjuncts
+    and 'while' clauses to the verb that carries a date (EVENTS.md 6)."""
+    node = anchor
+    for _ in range(4):
+        simultaneous = node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ == "while" for c in node.children
+        )
+        if node.head is node or not (node.dep_ in ("ccomp", "conj", "xcomp") or simultaneous):
+            return None
+        node = node.head
+        timex = pick_timex(node, by_governor, timex_tokens)
+        if timex is not None:
+            return timex
+    return None
 
 
 def _lead_date(d: Draft) -> TimeExpr | None:
