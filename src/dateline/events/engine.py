@@ -3694,7 +3694,9 @@ def _dating(d: Draft) -> bool:
 
 
 def _speech_time(
-    anchor: Token, by_governor: Mapping[int, Sequence[TimeExpr]], timex_tokens: Mapping[int, TimeExpr]
+    anchor: Token,
+    by_governor: Mapping[int, Sequence[TimeExpr]],
+    timex_tokens: Mapping[int, TimeExpr],
 ) -> TimeExpr | None:
     """'"We urge the authorities to release them," the ministry tweeted on Friday', 'said
     yesterday it was expelling the ambassador while freezing all new trade': an act the text
