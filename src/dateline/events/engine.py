@@ -1875,9 +1875,11 @@ _STATE_ONLY_CODES: dict[str, str] = {
 _HOME_SHARE = 0.5
 # A story is about two countries when they hold this share of its actor mentions.
 _DYAD_SHARE = 0.75
-# A story's lead is its first sentences; its day is news of the last week, not history.
+# A story's lead is its first sentences; its day is news of the last two weeks (agency copy
+# reports an event a week or more after it), not history.
 _LEAD_SENTENCES = 2
-_LEAD_DAYS = 7
+_LEAD_DAYS = 14
+_LEAD_DAYS_AHEAD = 31
 # Cooperative acts that, between two bodies of one country, are dealings inside it (on the
 # real dev split 1 right of 12 so coded): intents, meetings, aid, concessions.
 _INSIDE_ROOTS = frozenset({"03", "04", "06", "07", "08"})
@@ -3719,20 +3721,37 @@ def _speech_time(
 def _lead_date(d: Draft) -> TimeExpr | None:
     """'Hayashi and his counterpart Park met in New York on Monday ... Hayashi also
     repeated his call': the day a story's lead gives its news (the first of its first
-    two sentences to name one past day, within the week before the story, on a verb
+    two sentences to name one past day, within two weeks before the story, on a verb
     rather than a noun: not "after Sunday's election") dates the story's later undated
-    acts, which tell of the same happening (EVENTS.md 6: the story dates the happening)."""
-    if d.modality != "asserted":
+    acts, which tell of the same happening (EVENTS.md 6: the story dates the happening).
+    A planned act looks ahead instead: 'Bilawal will visit China on May 21 ... he will
+    hold consultations with Wang' -- the one coming day the lead names, within a month."""
+    if d.modality not in ("asserted", "planned"):
         return None
     report = d.document.article.date
+    ahead = d.modality == "planned"
     for index in range(_LEAD_SENTENCES):
-        dates = [t for t in d.discourse.past_dates.get(index, []) if t.precision == "day"]
+        if ahead:
+            dates = [
+                t
+                for t in d.document.timexes
+                if t.sentence_index == index
+                and t.type == "DATE"
+                and t.precision == "day"
+                and t.start_date is not None
+                and t.start_date > report
+            ]
+        else:
+            dates = [t for t in d.discourse.past_dates.get(index, []) if t.precision == "day"]
         if not dates:
             continue
         if len({t.value for t in dates}) != 1 or index == d.sentence[0]:
             return None
         day = date_from_timex(dates[0]).start
-        if day is None or not 0 < (report - day).days <= _LEAD_DAYS:
+        if day is None:
+            return None
+        distance = (day - report).days if ahead else (report - day).days
+        if not 0 < distance <= (_LEAD_DAYS_AHEAD if ahead else _LEAD_DAYS):
             return None
         span = d.doc.char_span(dates[0].start, dates[0].end, alignment_mode="expand")
         if span is None or span.root.dep_ in ("poss", "compound", "nmod", "amod"):
