@@ -3656,6 +3656,9 @@ def _modality(d: Draft) -> bool:
     match = d.match
     d.anchor = d.doc[match.anchor] if match.anchor is not None else d.token
     d.modality, d.cue = trigger_modality(d.anchor, d.stage.patterns.embedding)
+    if d.cue is not None and d.cue.lower_ == "no" and d.code[:2] == "12":
+        # "made no concessions" is the refusal (124) the pattern codes, not its negation
+        d.modality, d.cue = "asserted", None
     return True
 
 

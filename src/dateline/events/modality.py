@@ -45,6 +45,10 @@ _CLIMB = frozenset(
 )
 _OWN = frozenset({"aux", "auxpass", "neg", "amod", "mark", "advmod", "det"})
 _MAX_STEPS = 6
+# Prepositions that set an event noun beside the clause (its circumstance) ...
+_CIRCUMSTANCE = frozenset({"during", "amid", "after", "before", "following", "since", "despite"})
+# ... or make it the topic of another noun ("a statement on the attack")
+_TOPIC = frozenset({"on", "about", "over", "regarding", "concerning"})
 # Cue words that are no verb: never reached by stripping a verb's ending.
 _FUNCTION_CUES = frozenset({"not", "no", "never", "n't", "will", "may", "can", "would", "should"})
 
@@ -135,6 +139,16 @@ def _own_cues(token: Token, embedding: Mapping[str, str]) -> list[tuple[str, Tok
         cue = _cue(child, embedding)
         if cue:
             cues.append((cue, child))
+    if token.pos_ in ("VERB", "AUX"):
+        # "won no assurances", "made no concessions": the verb's act with its object is
+        # what did not happen
+        for child in token.children:
+            if child.dep_ == "dobj":
+                cues.extend(
+                    ("negated", det)
+                    for det in child.children
+                    if det.dep_ == "det" and det.lower_ == "no"
+                )
     return cues
 
 
@@ -165,6 +179,22 @@ def _climb(
             found.append(("negated", head))
         return None
     if token.dep_ == "acl" and token.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if token.dep_ == "prep" and (
+        token.lower_ in _CIRCUMSTANCE
+        or (token.lower_ in _TOPIC and token.head.pos_ in ("NOUN", "PROPN"))
+    ):
+        # "was agreed during talks", "had no plans to meet during Gandhi's visit", "will not
+        # issue a statement on the U.S. attack": the event noun is a happening of its own
+        # (the time or the topic of the other), not what is planned or denied; but the time
+        # of a clause in the future lies ahead too ("during the talks they will review")
+        found.extend(
+            ("planned", aux)
+            for aux in token.head.children
+            if token.lower_ in _CIRCUMSTANCE
+            and aux.dep_ == "aux"
+            and aux.lower_ in ("will", "shall", "'ll")
+        )
         return None
     if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         return None  # a coordinated clause with its own subject has its own modality
