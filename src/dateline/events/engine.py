@@ -766,7 +766,7 @@ class EventStage:
         events: list[Event] = []
         for index, sent in enumerate(doc.sents):
             events.extend(self._code_sentence(story, index, sent))
-        return events
+        return _date_by_happening(events, document.article.date)
 
     def _story(self, document: Document, doc: Doc) -> _Story:
         """What every sentence of one document is coded against."""
@@ -3696,6 +3696,43 @@ def _dating(d: Draft) -> bool:
     if d.date is None:
         d.date = report_date(report)
     return True
+
+
+def _date_by_happening(events: list[Event], report: dt.date) -> list[Event]:
+    """EVENTS.md 6.3: an act its sentence does not date, told elsewhere in the story with a date
+    ("Kong and Akiba met in Tokyo on April 6 ... the meeting was the first in five months"),
+    takes that date: the same two countries, the same root, both planned or neither, and
+    one date among the story's mentions of it."""
+    dated: dict[tuple[frozenset[str | None], str, bool], set[EventDate]] = {}
+    for event in events:
+        start, happening = event.date.start, _happening(event)
+        if (
+            happening is not None
+            and event.date.basis == "text"
+            and start is not None
+            # news of the story's days, as the lead's day: an old date of the same two
+            # countries and root is their history ("the talks in 2018"), not this act's
+            and -_LEAD_DAYS <= (start - report).days <= _LEAD_DAYS_AHEAD
+        ):
+            dated.setdefault(happening, set()).add(event.date)
+    if not dated:
+        return events
+    shared = []
+    for event in events:
+        happening = _happening(event)
+        dates = dated.get(happening, set()) if happening and event.date.basis == "report" else set()
+        if len({d.value for d in dates}) == 1:
+            event = replace(event, date=replace(next(iter(dates)), basis="narrative"))
+        shared.append(event)
+    return shared
+
+
+def _happening(event: Event) -> tuple[frozenset[str | None], str, bool] | None:
+    """What identifies a happening across a story's sentences (None: too little to tell)."""
+    countries = (mention_country(event.source), mention_country(event.target))
+    if None in countries:
+        return None
+    return frozenset(countries), event.cameo_root, event.modality == "planned"
 
 
 def _speech_time(
