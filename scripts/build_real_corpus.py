@@ -30,6 +30,8 @@ more (20 modern, 20 Reuters, 20 KCNA, 4 double) as `dev6`, for the same. A seven
 (`--batch7`, sixth session) appends 80 (40 Reuters, 40 KCNA, 4 double) as `dev7`, an eighth
 (`--batch8`, same session) 80 more of the same shape as `dev8`, and a ninth (`--batch9`) the
 last 20 modern stories (2 double) as `dev9`, so that a third of the corpus stays modern.
+A tenth (`--batch10`, tenth session) appends 40 (20 Reuters, 20 KCNA, 4 double) as `dev10`:
+a fresh check, on the sources where the events stage is weakest, of the session's changes.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -40,6 +42,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch7 [--seed 20261212]
        python scripts/build_real_corpus.py --batch8 [--seed 20261213]
        python scripts/build_real_corpus.py --batch9 [--seed 20261214]
+       python scripts/build_real_corpus.py --batch10 [--seed 20261215]
 """
 
 from __future__ import annotations
@@ -106,6 +109,9 @@ BATCH8_DOUBLE = 4
 # the ninth (dev9): the last 20 modern stories, so that a third of the corpus stays modern
 BATCH9_COUNTS = {"modern": 20}
 BATCH9_DOUBLE = 2
+# the tenth (dev10, tenth session): a fresh check on Reuters and KCNA (no modern story is left)
+BATCH10_COUNTS = {"reuters": 20, "kcna": 20}
+BATCH10_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -116,6 +122,7 @@ BATCHES = {
     "dev7": (BATCH7_COUNTS, BATCH7_DOUBLE, 20261212),
     "dev8": (BATCH8_COUNTS, BATCH8_DOUBLE, 20261213),
     "dev9": (BATCH9_COUNTS, BATCH9_DOUBLE, 20261214),
+    "dev10": (BATCH10_COUNTS, BATCH10_DOUBLE, 20261215),
 }
 
 

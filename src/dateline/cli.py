@@ -1144,7 +1144,7 @@ def eval_events(
     split: Annotated[
         str | None,
         typer.Option(
-            help="real suite: dev (the default), dev2 ... dev9 (the later blind batches), "
+            help="real suite: dev (the default), dev2 ... dev10 (the later blind batches), "
             "several joined by commas (dev,dev2), or test (score test once per session); with "
             "--agreement, every split by default."
         ),
