@@ -1751,6 +1751,8 @@ class _Discourse:
     place_countries: dict[int, set[str]] = field(default_factory=dict)
     # the past dates each sentence names (days, weeks, months before the story's date)
     past_dates: dict[int, list[TimeExpr]] = field(default_factory=dict)
+    # the coming days each sentence names (after the story's date)
+    coming_days: dict[int, list[TimeExpr]] = field(default_factory=dict)
     named_countries: dict[int, set[str]] = field(default_factory=dict)
 
 
@@ -2554,6 +2556,13 @@ def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discou
             and timex.end_date < document.article.date
         ):
             discourse.past_dates.setdefault(timex.sentence_index, []).append(timex)
+        if (
+            timex.type == "DATE"
+            and timex.precision == "day"
+            and timex.start_date is not None
+            and timex.start_date > document.article.date
+        ):
+            discourse.coming_days.setdefault(timex.sentence_index, []).append(timex)
     return discourse
 
 
@@ -3772,15 +3781,7 @@ def _lead_date(d: Draft) -> TimeExpr | None:
     ahead = d.modality == "planned"
     for index in range(_LEAD_SENTENCES):
         if ahead:
-            dates = [
-                t
-                for t in d.document.timexes
-                if t.sentence_index == index
-                and t.type == "DATE"
-                and t.precision == "day"
-                and t.start_date is not None
-                and t.start_date > report
-            ]
+            dates = d.discourse.coming_days.get(index, [])
         else:
             dates = [t for t in d.discourse.past_dates.get(index, []) if t.precision == "day"]
         if not dates:
