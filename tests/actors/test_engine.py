@@ -310,3 +310,18 @@ def test_phoenix_knowledge_in_the_stage(nlp: Any, tmp_path: Path) -> None:
         "Arnor's foreign minister met Frodo Baggins in Gondor.", "2005-01-01", nlp, knowledge
     )
     assert [m.cameo_code for m in document.mentions] == ["ARNGOV", "HOBGOV", "GON"]
+
+
+def test_the_head_of_an_international_body_stands_for_it_not_for_his_nation(nlp: Any) -> None:
+    """A known person whose office that day is an IGO's is the IGO's actor: his events are
+    scored as IGO (EVENTS.md), not as his nationality's (Camdessus, French, ran the IMF)."""
+    document = run(
+        "IMF Managing Director Michel Camdessus met Brazil's finance minister. "
+        "Camdessus criticised the plan.",
+        "1987-04-01",
+        nlp,
+    )
+    for occurrence in (1, 2):
+        mention = at(document, "Camdessus", occurrence)
+        assert mention.cameo_code == "IGOBUSIMF"
+        assert mention.country is None

@@ -301,7 +301,7 @@ def _person_draft(story: Story, title: _Title, entity: Entity) -> Draft:
         "person",
         entity.name,
         rule,
-        country=c or country,
+        country=_office_country(code, c, country),
         sector=s,
         plover_sector=p,
         kb_id=entity.kb_id,
@@ -782,13 +782,27 @@ def _entity_draft(story: Story, atom: Atom) -> Draft | None:
         kind,
         entity.name,
         f"{kind}.kb",
-        country=c or entity.country,
+        country=_office_country(code, c, entity.country),
         sector=s,
         plover_sector=p,
         kb_id=entity.kb_id,
         entity=entity,
         person_tokens=(atom.start, atom.end) if kind == "person" else None,
     )
+
+
+def _office_country(code: str, coded: str | None, nationality: str | None) -> str | None:
+    """The country a mention stands for: its code's, else the person's nationality -- but
+    not for an office of an international body ("IMF Managing Director Michel Camdessus" is
+    the IMF's, IGOBUSIMF, not France's)."""
+    if coded is None and code[:3] in _INTERNATIONAL_PREFIXES:
+        return None
+    return coded or nationality
+
+
+# codes of actors that belong to no country (intergovernmental and non-governmental bodies,
+# international militant groups)
+_INTERNATIONAL_PREFIXES = frozenset({"IGO", "NGO", "IMG"})
 
 
 def _country_qid(story: Story, iso3: str) -> str | None:
