@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 
 from dateline.actors.atoms import locative, prefixed
 from dateline.actors.chunks import chunk_at, coordinated
-from dateline.actors.knowledge import CAMEO_TO_PLOVER, Agent, Entity, split_code
+from dateline.actors.knowledge import (
+    CAMEO_TO_PLOVER,
+    INTERNATIONAL_PREFIXES,
+    Agent,
+    Entity,
+    split_code,
+)
 from dateline.actors.lexicon import Lexicon
 from dateline.actors.model import (
     HYPHENS,
@@ -795,14 +801,9 @@ def _office_country(code: str, coded: str | None, nationality: str | None) -> st
     """The country a mention stands for: its code's, else the person's nationality -- but
     not for an office of an international body ("IMF Managing Director Michel Camdessus" is
     the IMF's, IGOBUSIMF, not France's)."""
-    if coded is None and code[:3] in _INTERNATIONAL_PREFIXES:
+    if code[:3] in INTERNATIONAL_PREFIXES:
         return None
     return coded or nationality
-
-
-# codes of actors that belong to no country (intergovernmental and non-governmental bodies,
-# international militant groups)
-_INTERNATIONAL_PREFIXES = frozenset({"IGO", "NGO", "IMG"})
 
 
 def _country_qid(story: Story, iso3: str) -> str | None:

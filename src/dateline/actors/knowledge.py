@@ -37,6 +37,7 @@ from dateline.errors import RuleDataError
 
 __all__ = [
     "CAMEO_TO_PLOVER",
+    "INTERNATIONAL_PREFIXES",
     "NON_STATE_PREFIXES",
     "ActorKnowledge",
     "Agent",
@@ -51,9 +52,13 @@ __all__ = [
 DATA = Path(__file__).parent / "data"
 _END = "\x00"
 
+# First three letters of the codes of bodies that belong to no country at all
+# (intergovernmental and non-governmental bodies, international militant groups): a person
+# holding an office of one stands for the body, not for his nationality.
+INTERNATIONAL_PREFIXES = frozenset({"IGO", "NGO", "IMG"})
 # First three letters of a CAMEO code that are not a country.
-NON_STATE_PREFIXES = frozenset(
-    {"IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "INT",
+NON_STATE_PREFIXES = INTERNATIONAL_PREFIXES | frozenset(
+    {"NGM", "MNC", "UIS", "INT",
      # a sector standing alone ("Reuters [MED]"): an actor of no country
      "MED", "BUS", "GOV", "MIL", "REB", "OPP", "JUD", "LEG", "COP", "SPY", "UAF", "CRM", "CVL",
      "EDU", "ELI", "HLH", "LAB", "AGR", "REF", "REL", "CHR", "MUS", "JEW", "BUD", "HIN", "HRI",

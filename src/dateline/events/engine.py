@@ -3712,9 +3712,10 @@ def _date_by_happening(events: list[Event], report: dt.date) -> list[Event]:
     ("Kong and Akiba met in Tokyo on April 6 ... the meeting was the first in five months"),
     takes that date: the same two countries, the same root, both planned or neither, and
     one date among the story's mentions of it."""
+    happenings = [_happening(event) for event in events]
     dated: dict[tuple[frozenset[str | None], str, bool], set[EventDate]] = {}
-    for event in events:
-        start, happening = event.date.start, _happening(event)
+    for event, happening in zip(events, happenings, strict=True):
+        start = event.date.start
         if (
             happening is not None
             and event.date.basis == "text"
@@ -3727,8 +3728,7 @@ def _date_by_happening(events: list[Event], report: dt.date) -> list[Event]:
     if not dated:
         return events
     shared = []
-    for event in events:
-        happening = _happening(event)
+    for event, happening in zip(events, happenings, strict=True):
         dates = dated.get(happening, set()) if happening and event.date.basis == "report" else set()
         if len({d.value for d in dates}) == 1:
             event = replace(event, date=replace(next(iter(dates)), basis="narrative"))

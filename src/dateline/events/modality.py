@@ -188,13 +188,12 @@ def _climb(
         # issue a statement on the U.S. attack": the event noun is a happening of its own
         # (the time or the topic of the other), not what is planned or denied; but the time
         # of a clause in the future lies ahead too ("during the talks they will review")
-        found.extend(
-            ("planned", aux)
-            for aux in token.head.children
-            if token.lower_ in _CIRCUMSTANCE
-            and aux.dep_ == "aux"
-            and aux.lower_ in ("will", "shall", "'ll")
-        )
+        if token.lower_ in _CIRCUMSTANCE:
+            found.extend(
+                ("planned", aux)
+                for aux in token.head.children
+                if aux.dep_ == "aux" and aux.lower_ in ("will", "shall", "'ll")
+            )
         return None
     if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
         return None  # a coordinated clause with its own subject has its own modality
