@@ -63,7 +63,7 @@ def find_atoms(
     covered = [False] * len(doc)
     atoms = _name_atoms(doc, words, knowledge, lexicon, covered)
     atoms += _agent_atoms(words, knowledge, covered)
-    atoms += _unknown_people(doc, covered)
+    atoms += _unknown_people(doc, covered, lexicon)
     atoms.sort(key=lambda a: a.start)
     return atoms
 
@@ -142,13 +142,16 @@ def _agent_atoms(words: _Words, knowledge: ActorKnowledge, covered: list[bool]) 
     return atoms
 
 
-def _unknown_people(doc: Doc, covered: list[bool]) -> list[Atom]:
-    """People no dictionary knows, as spaCy's NER sees them (a trailing 's dropped)."""
+def _unknown_people(doc: Doc, covered: list[bool], lexicon: Lexicon) -> list[Atom]:
+    """People no dictionary knows, as spaCy's NER sees them (a trailing 's and a leading
+    courtesy title dropped: "Mrs May" is the name "May", which coreference looks up)."""
     atoms: list[Atom] = []
     for ent in doc.ents:
         if ent.label_ != "PERSON" or any(covered[i] for i in range(ent.start, ent.end)):
             continue
         start, end = ent.start, ent.end
+        while start < end and doc[start].lower_ in lexicon.honorifics:
+            start += 1
         while end > start and doc[end - 1].text in POSSESSIVES:
             end -= 1
         if end > start:

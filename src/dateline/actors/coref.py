@@ -163,7 +163,7 @@ def _names_and_surnames(
                     covered[k] = True
             i = atom.end
             continue
-        if _standalone(doc, i, covered, story.texts):
+        if _standalone(doc, i, covered, story.texts, story.lexicon.honorifics):
             found = _surname_or_leader(story, i, people, countries)
             if found is not None:
                 added.append(found)
@@ -334,7 +334,9 @@ def _copy(start: int, end: int, antecedent: Draft, rule: str, name: str | None =
     )
 
 
-def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool:
+def _standalone(
+    doc: Doc, i: int, covered: list[bool], texts: list[str], honorifics: frozenset[str]
+) -> bool:
     """A lone capitalised name word, not part of a longer unknown name."""
     if not texts[i][:1].isupper():
         return False  # cheap test first: most words are not capitalised
@@ -351,6 +353,7 @@ def _standalone(doc: Doc, i: int, covered: list[bool], texts: list[str]) -> bool
             and not covered[j]
             and doc[j].pos_ == "PROPN"
             and doc[j].text[:1].isupper()
+            and not (j < i and doc[j].lower_ in honorifics)  # "Mr Modi" is the name "Modi"
         ):
             return False
     return True

@@ -73,6 +73,7 @@ class Lexicon:
     plural_pronouns: frozenset[str]
     reporting_verbs: frozenset[str]
     publishing_verbs: frozenset[str]
+    honorifics: frozenset[str]
     surname_first: frozenset[str]
     default_modifiers: frozenset[str]
     # ISO3 of a state now gone's successor → (the old state's code, the day it ended)
