@@ -44,6 +44,9 @@ NATION_DEMONYMS = {
     # CountryInfo gives "Samoan" to American Samoa (coded USA); the state is Samoa
     "Samoan": "WSM",
 }
+# Capitals CountryInfo gives to the wrong state: it lists Belgrade under Montenegro (the
+# union of Serbia and Montenegro, 1992-2006); since 2006 it is Serbia's alone.
+CAPITALS_FIXED = {"Belgrade": "SRB", "Beograd": "SRB"}
 # Single-word aliases in Phoenix that are common given names.
 GIVEN_NAMES = {
     "abdullah",
@@ -296,6 +299,8 @@ def build_countries(
     # communities) that name the nation states first: "Serbian students" are Serbia's.
     for phrase, iso3 in NATION_DEMONYMS.items():
         add(iso3, "adjective", phrase, "dateline")
+    for phrase, iso3 in CAPITALS_FIXED.items():
+        add(iso3, "capital", phrase, "dateline")
     for iso3, block in sorted(info.items()):
         for name in block.get("CountryName", []):
             add(iso3, "name", name, "CountryInfo")

@@ -325,3 +325,38 @@ def test_the_head_of_an_international_body_stands_for_it_not_for_his_nation(nlp:
         mention = at(document, "Camdessus", occurrence)
         assert mention.cameo_code == "IGOBUSIMF"
         assert mention.country is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        # the title after a dateline is not owned by the place the story was filed from
+        (
+            "SINGAPORE — President Trump concluded a meeting with Kim Jong Un on Tuesday.",
+            "President Trump",
+            "USAGOV",
+        ),
+        ("STERLING, Va. -- President Donald Trump dangled a deal.", "Donald Trump", "USAGOV"),
+        # the dateline's place still tells whose police these are
+        ("Jakarta, MINA – Police detained 15 people on Sunday.", "Police", "IDNCOP"),
+        # a dash inside the first sentence is no dateline
+        ("Iran — which denies it — was blamed by the United States.", "Iran", "IRN"),
+    ],
+)
+def test_dateline(text: str, phrase: str, code: str, nlp: Any) -> None:
+    document = run(text, "2018-06-11", nlp)
+    assert at(document, phrase).cameo_code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SINGAPORE — President Trump met Kim Jong Un on Tuesday.",
+        "CARACAS, Venezuela — Opposition leader Juan Guaido led a march.",
+        "BRUSSELS (AP) — The NATO chief met Finnish officials.",
+    ],
+)
+def test_dateline_is_no_actor(text: str, nlp: Any) -> None:
+    document = run(text, "2018-06-11", nlp)
+    filed_from = text.index(" —") if " —" in text else text.index(" –")
+    assert not [m for m in document.mentions if m.start < filed_from], document.mentions

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from dateline.actors.knowledge import ActorKnowledge, NameTarget, split_code
+from dateline.actors.phoenix import phrase_tokens
 from dateline.actors.lexicon import Lexicon
 from dateline.actors.model import HYPHENS, POSSESSIVES, Atom, cased, is_possessive
 from dateline.actors.text import fold
@@ -66,6 +67,45 @@ def find_atoms(
     atoms += _unknown_people(doc, covered, lexicon)
     atoms.sort(key=lambda a: a.start)
     return atoms
+
+
+# The dash that ends a dateline ("MOSCOW -", "STERLING, Va. --", "BRUSSELS (AP) —").
+_DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014", ":"})  # or "New Delhi:"
+_DATELINE_ENDS = frozenset({"-", "\u2013", "\u2014"})
+_MONTH_ABBREVIATIONS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec".split())
+_DATELINE_MAX_TOKENS = 10
+
+
+def dateline_end(doc: Doc) -> int:
+    """The token after a story's dateline, else 0: the place (and agency) a story was filed
+    from, capitalised words before a dash at the very start ("SINGAPORE — President Trump
+    concluded …", "Juliaca (Peru) – Thousands …", "Jakarta, MINA – Police …"). It names
+    where the reporter was: a place (its country counts for the story), not an actor nor the
+    owner of the title after it. The dash must open a sentence ("Iran — which denies it —"
+    is the story's first actor)."""
+    inside = False  # within "(AP)", "(Peru)"
+    for i, token in enumerate(doc[:_DATELINE_MAX_TOKENS]):
+        text = token.text
+        if (text in _DATELINE_DASHES and not inside) or (
+            text[-1] in _DATELINE_ENDS and ")" in text  # "Belgrade, Sep 24 (EFE).- A group"
+        ):
+            after = doc[i + 1] if i + 1 < len(doc) else None
+            opens = after is not None and (after.text[:1].isupper() or after.is_quote)
+            return i + 1 if i > 0 and opens else 0
+        if text in {"(", ")"}:
+            inside = text == "("
+        elif not (
+            inside
+            or token.is_space
+            or text == ","
+            or token.like_num
+            or text.rstrip(".") in _MONTH_ABBREVIATIONS  # "BAGHDAD, Jan 5 (Reuters) -"
+            or text.isupper()  # "QUEBEC CITY", "MINA"
+            or token.ent_type_ in {"GPE", "LOC", "FAC"}  # "Washington", "Nairobi"
+            or (text.endswith(".") and text[:1].isupper() and len(text) <= 6)  # "Calif."
+        ):
+            return 0  # "U.S. President Donald Trump — who …" is the story's first actor
+    return 0
 
 
 def _name_atoms(
@@ -240,6 +280,14 @@ def prefixed(doc: Doc, start: int, lexicon: Lexicon) -> bool:
     return False
 
 
+def shared_name(doc: Doc, atom: Atom) -> bool:
+    """Whether the atom is a known body by a bare name other states' bodies bear too
+    ("Congress", not "U.S. Congress"): it says nothing of the story's country."""
+    if atom.kind != "entity" or not atom.entities[0].shared_name:
+        return False
+    return phrase_tokens(doc[atom.start : atom.end].text) == atom.entities[0].shared_name
+
+
 def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
     """The story's countries, leaving out capitals that only say where ("after the Paris
     meeting", "talks in Tokyo"): "the government" of a British story stays British; and
@@ -251,7 +299,9 @@ def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
         and not (a.kind == "capital" and _place_only(doc, a, lexicon))
         and not (a.kind == "country" and prefixed(doc, a.start, lexicon))
     }
-    story |= {e.country for a in atoms for e in a.entities[:1] if e.country}
+    story |= {
+        e.country for a in atoms for e in a.entities[:1] if e.country and not shared_name(doc, a)
+    }
     return story
 
 
@@ -261,7 +311,9 @@ def home_country(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> str | None:
     counts: dict[str, int] = {}
     lead_end = next(iter(doc.sents)).end if len(doc) else 0
     for atom in atoms:
-        if atom.kind == "country" and prefixed(doc, atom.start, lexicon):
+        if (atom.kind == "country" and prefixed(doc, atom.start, lexicon)) or shared_name(
+            doc, atom
+        ):
             continue
         iso3 = atom.iso3 or next((e.country for e in atom.entities[:1] if e.country), None)
         if iso3:

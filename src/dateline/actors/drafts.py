@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import locative, prefixed
+from dateline.actors.atoms import dateline_end, locative, prefixed, shared_name
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import (
     CAMEO_TO_PLOVER,
@@ -62,8 +62,15 @@ def compose(story: Story, atoms: list[Atom]) -> list[Draft]:
     doc = story.doc
     drafts: list[Draft] = []
     used = [False] * len(atoms)
+    filed_from = dateline_end(doc)
     for a, atom in enumerate(atoms):
         if used[a]:
+            continue
+        if atom.end <= filed_from:
+            # "CARACAS, Venezuela —", "BAGHDAD (Reuters) -": where the story was filed and
+            # by whom; the place counts for the story's country, neither is an actor
+            if atom.kind in {"country", "capital"}:
+                story.note(atom.iso3)
             continue
         chunk = chunk_at(doc, atoms, a, story.knowledge, story.lexicon)
         for k in range(a, chunk.last + 1):
@@ -780,6 +787,23 @@ def _entity_draft(story: Story, atom: Atom) -> Draft | None:
     if not code:
         return None
     c, s, p = code_parts(code)
+    home = story.story_country
+    if shared_name(doc, atom) and home is not None and c is not None and home != c:
+        # "the House of Representatives" in a story about Indonesia is Indonesia's
+        code = home + code[len(c) :]
+        c, s, p = code_parts(code)
+        name = doc[atom.start : atom.end].text
+        return Draft(
+            atom.start,
+            atom.end,
+            code,
+            "composed",
+            name,
+            "composed.shared-name",
+            country=c,
+            sector=s,
+            plover_sector=p,
+        )
     kind = entity.kind
     return Draft(
         atom.start,
@@ -927,8 +951,13 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
     found: list[Draft] = []
     named: dict[str, str] = {}  # a name or its acronym seen before -> its country
+    filed_from = dateline_end(doc)  # "BRUSSELS (AP) —": the agency is no actor
     for ent in doc.ents:
-        if ent.label_ != "ORG" or any(covered[i] for i in range(ent.start, ent.end)):
+        if (
+            ent.label_ != "ORG"
+            or ent.start < filed_from
+            or any(covered[i] for i in range(ent.start, ent.end))
+        ):
             continue
         bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
         if bare in named:

@@ -119,6 +119,9 @@ class Entity:
     leader: bool = False
     surname: str = ""
     gender: str = ""  # "m", "f" or "" (unknown)
+    # A bare name other states' bodies also bear ("Congress", "House of Representatives"):
+    # the entity only where the story is not about another country (`drafts._entity_draft`).
+    shared_name: tuple[str, ...] = ()
 
     def role_on(self, day: dt.date | None) -> Role | None:
         if day is None:
@@ -656,6 +659,7 @@ def _add_curated_organisations(
                 country=split_code(code)[0],
                 default_code=code,
                 kb_id=item.get("kb_id"),
+                shared_name=phrase_tokens(str(item["phrase"])) if item.get("shared") else (),
             )
         )
         for phrase in [item["phrase"], *(item.get("aliases") or [])]:
