@@ -16,9 +16,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from dateline.actors.knowledge import ActorKnowledge, NameTarget, split_code
-from dateline.actors.phoenix import phrase_tokens
 from dateline.actors.lexicon import Lexicon
 from dateline.actors.model import HYPHENS, POSSESSIVES, Atom, cased, is_possessive
+from dateline.actors.phoenix import phrase_tokens
 from dateline.actors.text import fold
 
 if TYPE_CHECKING:
@@ -72,7 +72,9 @@ def find_atoms(
 # The dash that ends a dateline ("MOSCOW -", "STERLING, Va. --", "BRUSSELS (AP) —").
 _DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014", ":"})  # or "New Delhi:"
 _DATELINE_ENDS = frozenset({"-", "\u2013", "\u2014"})
-_MONTH_ABBREVIATIONS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec".split())
+_MONTH_ABBREVIATIONS = frozenset(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+)
 _DATELINE_MAX_TOKENS = 10
 
 
