@@ -1099,6 +1099,15 @@ def _resolve_date(
             candidates, anchor_day, choice, "month" if spec.get("month_any") else "year"
         )
         if (
+            choice == "strict_past"
+            and granularity == "month"
+            and str(_field(spec, "direction", groups)).lower() == "last"
+            and shift_date(period.first, "month", 1) == anchor_day.replace(day=1)
+        ):
+            # "last February" on March 1: the month just past is "last month"; named, it
+            # is the one a year before (TimeBank's 1997-02 in a story of 1998-03-01).
+            period = period.shifted("year", -1)
+        if (
             choice != "onward"
             and rule_choice is None
             and clause != "since"
