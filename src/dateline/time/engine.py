@@ -1345,7 +1345,9 @@ def _resolve_shift(
         return _Resolved.of(base, dct, anchor, updates_reference=False)
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit"):
-        updates_reference = unit != "year"
+        # A compared period ("a year earlier", "up from the prior quarter") is not the
+        # one the report is about.
+        updates_reference = unit != "year" and offset == 0
         if unit == "year" and context.span is not None:
             # After "the nine months" the report compares that part of the year with
             # the same part of the year before: the year is as precise as TimeML goes.
@@ -1356,8 +1358,9 @@ def _resolve_shift(
             anchor, base = context.fiscal
             granularity = base.granularity
         elif granularity_rule == "reference" and unit == "quarter":
-            # "the quarter" with no quarter named yet: the last one completed.
-            base = Period.holding(shift_date(dct, "quarter", -1), "quarter")
+            # "the quarter" with no quarter named yet: the last one completed; "the
+            # prior quarter" counts back from the one under way.
+            base = Period.holding(shift_date(dct, "quarter", -1 if offset == 0 else 0), "quarter")
             anchor = "dct"
         elif anchor != "dct":
             granularity = _finer(base.granularity, granularity)
