@@ -158,14 +158,17 @@ REAL_DEV_FLOORS = {"all.value_f1": 0.9118, "all.relaxed_f1": 0.9632}
 # dev2, the second blind batch (30 Reuters/KCNA stories, 103 expressions), scored first
 # in the sixth events session before anything was fitted to it: 0.7895 / 0.8737 (the same
 # with the code of that session's start), far below dev's; 0.8643 / 0.9347 after the
-# futures-month and half-month rules read from it
-REAL_DEV2_FLOORS = {"all.value_f1": 0.8643, "all.relaxed_f1": 0.9347}
+# futures-month and half-month rules read from it; 0.8844 / 0.9347 in the ninth time
+# session (count ranges, futures months that close or trade)
+REAL_DEV2_FLOORS = {"all.value_f1": 0.8844, "all.relaxed_f1": 0.9347}
 # dev3, the third (30 more, 88 expressions), first scored after the rules read from dev2:
-# 0.8914 / 0.9486, the same with the session-start code
-REAL_DEV3_FLOORS = {"all.value_f1": 0.8914, "all.relaxed_f1": 0.9486}
+# 0.8914 / 0.9486, the same with the session-start code; 0.9205 / 0.9545 in the ninth
+# time session ("delay past June 30", "the proposed June 30 deregulation", "the prior quarter")
+REAL_DEV3_FLOORS = {"all.value_f1": 0.9205, "all.relaxed_f1": 0.9545}
 # dev4, the fourth (30 more, 77 expressions), drawn in the seventh events session and
-# scored first with that session's start code: 0.9281 / 0.9542
-REAL_DEV4_FLOORS = {"all.value_f1": 0.9281, "all.relaxed_f1": 0.9542}
+# scored first with that session's start code: 0.9281 / 0.9542; 0.9412 / 0.9673 in the
+# ninth time session ("the start of the calendar year", "a day when")
+REAL_DEV4_FLOORS = {"all.value_f1": 0.9412, "all.relaxed_f1": 0.9673}
 
 
 @pytest.mark.corpus

@@ -1099,6 +1099,15 @@ def _resolve_date(
             candidates, anchor_day, choice, "month" if spec.get("month_any") else "year"
         )
         if (
+            choice == "strict_past"
+            and granularity == "month"
+            and str(_field(spec, "direction", groups)).lower() == "last"
+            and shift_date(period.first, "month", 1) == anchor_day.replace(day=1)
+        ):
+            # "last February" on March 1: the month just past is "last month"; named, it
+            # is the one a year before (TimeBank's 1997-02 in a story of 1998-03-01).
+            period = period.shifted("year", -1)
+        if (
             choice != "onward"
             and rule_choice is None
             and clause != "since"
@@ -1336,7 +1345,9 @@ def _resolve_shift(
         return _Resolved.of(base, dct, anchor, updates_reference=False)
     updates_reference = True
     if granularity_rule in ("reference", "reference_or_unit"):
-        updates_reference = unit != "year"
+        # A compared period ("a year earlier", "up from the prior quarter") is not the
+        # one the report is about.
+        updates_reference = unit != "year" and offset == 0
         if unit == "year" and context.span is not None:
             # After "the nine months" the report compares that part of the year with
             # the same part of the year before: the year is as precise as TimeML goes.
@@ -1347,8 +1358,9 @@ def _resolve_shift(
             anchor, base = context.fiscal
             granularity = base.granularity
         elif granularity_rule == "reference" and unit == "quarter":
-            # "the quarter" with no quarter named yet: the last one completed.
-            base = Period.holding(shift_date(dct, "quarter", -1), "quarter")
+            # "the quarter" with no quarter named yet: the last one completed; "the
+            # prior quarter" counts back from the one under way.
+            base = Period.holding(shift_date(dct, "quarter", -1 if offset == 0 else 0), "quarter")
             anchor = "dct"
         elif anchor != "dct":
             granularity = _finer(base.granularity, granularity)

@@ -66,6 +66,21 @@ _PLANNING = frozenset(
         "scheduled",
     }
 )
+# Adjectives that make the noun they qualify a planned event ("the proposed June 30
+# deregulation", "the scheduled May vote"), as the small model lemmatises them.
+_PLANNED_ADJECTIVES = frozenset(
+    {
+        "propose",
+        "proposed",
+        "plan",
+        "planned",
+        "schedule",
+        "scheduled",
+        "upcoming",
+        "forthcoming",
+        "impending",
+    }
+)
 # Verbs whose time expression dates the planned event, not the planning
 # ("planned a demonstration on Saturday", "scheduled talks for July").
 # Forms the small model lemmatises wrongly ("slated" → "slat").
@@ -229,6 +244,18 @@ def tense(token: Token | None, before: str = "") -> Tense:
         # ahead and may have passed; whichever day is nearer. So is a forecast ("rain
         # forecast for Sunday raised the risk").
         return "possible"
+    if token.pos_ == "NOUN" and token.head.i != token.i:
+        planned = {
+            c.lemma_.lower() for c in token.children if c.dep_ == "amod"
+        } & _PLANNED_ADJECTIVES
+        if planned:
+            # "the proposed June 30 deregulation", "the planned March 3 vote": the day a
+            # plan gives its event lies ahead when the plan is told; told in a past clause
+            # it may have come since (the nearest reading). "the upcoming May 5 summit"
+            # lies ahead either way.
+            if planned & {"upcoming", "forthcoming", "impending"}:
+                return "future"
+            return "possible" if tense(token.head) in ("past", "since") else "future"
     verb = _clause_verb(token)
     if verb is None:
         return "none"
