@@ -1107,12 +1107,42 @@ def eval_actors(
     cases: Annotated[
         Path | None, typer.Option(help="Cases TSV (default: the packaged set).")
     ] = None,
+    suite: Annotated[
+        str,
+        typer.Option(
+            help="cases (the actor table written for the project) or real (the actors of the "
+            "blind event gold of real news stories, evalsets/real)."
+        ),
+    ] = "cases",
+    split: Annotated[
+        str,
+        typer.Option(
+            help="real suite: dev (the default), dev2 ... dev10, several joined by commas, or "
+            "test (score test once per session)."
+        ),
+    ] = "dev",
+    details: Annotated[
+        bool, typer.Option("--details", help="real suite: list every wrong and missing actor.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
-    """Accuracy of country, sector and code on the actor test set."""
-    from dateline.eval.actors import evaluate_actors
+    """Accuracy of country, sector and code on the actor test set, or of the country of the
+    real event gold's actors (--suite real)."""
+    if suite == "real":
+        from dateline.eval.actors_real import evaluate_real_actors
 
-    report = evaluate_actors(cases)
+        try:
+            report = evaluate_real_actors(split)
+        except DatelineError as exc:
+            raise _fail(exc) from exc
+        if not details:
+            report.details = []
+    elif suite == "cases":
+        from dateline.eval.actors import evaluate_actors
+
+        report = evaluate_actors(cases)
+    else:
+        raise typer.BadParameter(f"unknown suite {suite!r}: cases or real", param_hint="--suite")
     _report_json(report) if as_json else _render_report(report)
 
 

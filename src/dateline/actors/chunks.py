@@ -209,8 +209,6 @@ def _gap_ok(
             continue
         if allow_possessive and i == start and token.text in POSSESSIVES:
             continue
-        if token.text in HYPHENS and token.whitespace_ and i > 0 and doc[i - 1].whitespace_:
-            return False, former  # a spaced dash parts phrases: "SINGAPORE — President Trump"
         if low in knowledge.modifiers or token.text in HYPHENS or token.is_space:
             continue
         return False, former
