@@ -360,3 +360,23 @@ def test_dateline_is_no_actor(text: str, nlp: Any) -> None:
     document = run(text, "2018-06-11", nlp)
     filed_from = text.index(" —") if " —" in text else text.index(" –")
     assert not [m for m in document.mentions if m.start < filed_from], document.mentions
+
+
+def test_a_story_naming_no_country_takes_its_title_s(nlp: Any) -> None:
+    text = "The Finance Ministry would raise lending limits, a ministry spokesman said."
+    titled = Document(
+        Article(id="t", date=dt.date(1987, 6, 2), text=text, title="JAPAN RAISES LIMITS")
+    )
+    Pipeline([NlpStage(nlp), ActorStage()]).process([titled])
+    assert at(titled, "ministry spokesman").country == "JPN"
+    # a country the text names wins over the title's
+    named = Document(
+        Article(
+            id="u",
+            date=dt.date(1987, 6, 2),
+            text="Brazil's Finance Ministry said a ministry spokesman would resign.",
+            title="JAPAN RAISES LIMITS",
+        )
+    )
+    Pipeline([NlpStage(nlp), ActorStage()]).process([named])
+    assert at(named, "ministry spokesman").country == "BRA"

@@ -42,6 +42,7 @@ from dateline.actors.drafts import compose, unknown_organisations
 from dateline.actors.knowledge import ActorKnowledge
 from dateline.actors.lexicon import Lexicon, load_lexicon
 from dateline.actors.model import Atom, Draft, Story
+from dateline.actors.phoenix import phrase_tokens
 from dateline.records import ActorMention, Document
 
 if TYPE_CHECKING:
@@ -73,13 +74,18 @@ def find_mentions(
     disambiguate(doc, atoms, knowledge)
     date_states(atoms, document.article.date, lexicon)
     atoms = [a for a in atoms if not names_a_place(doc, a, lexicon)]
+    countries = story_countries(doc, atoms, lexicon)
+    if not countries:
+        # "The Finance Ministry would raise lending limits …" under the title "JAPAN RAISES
+        # LIMITS …": wire copy whose text names no country is about the one its title names
+        countries = title_countries(document.article.title, knowledge)
     story = Story(
         doc=doc,
         knowledge=knowledge,
         lexicon=lexicon,
         day=document.article.date,
         texts=texts,
-        story_countries=story_countries(doc, atoms, lexicon),
+        story_countries=countries,
         home=home_country(doc, atoms, lexicon),
     )
     # 2. chunks composed into drafts; a title given once holds for the story
@@ -91,6 +97,23 @@ def find_mentions(
     # 4. mentions
     drafts.sort(key=lambda d: (d.start, d.end))
     return _mentions(document, doc, drafts)
+
+
+def title_countries(title: str, knowledge: ActorKnowledge) -> set[str]:
+    """The countries a story's title names by name, adjective or capital ("JAPAN RAISES
+    LIMITS …", "AUSTRALIAN RESERVE BANK …"): the title is read as words, not parsed."""
+    words = phrase_tokens(title)
+    found: set[str] = set()
+    j = 0
+    while j < len(words):
+        hit = knowledge.names.longest(words, j)
+        if hit is None:
+            j += 1
+            continue
+        end, targets = hit
+        found.update(str(t.key) for t in targets if t.kind in {"country", "capital"})
+        j = end
+    return found
 
 
 def _mentions(document: Document, doc: Doc, drafts: list[Draft]) -> tuple[ActorMention, ...]:
