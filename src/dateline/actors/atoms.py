@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "date_states",
+    "dateline_end",
     "disambiguate",
     "find_atoms",
     "home_country",
     "locative",
+    "made_in",
     "names_a_place",
+    "shared_name",
     "state_on",
     "story_countries",
 ]
@@ -290,6 +293,18 @@ def shared_name(doc: Doc, atom: Atom) -> bool:
     return phrase_tokens(doc[atom.start : atom.end].text) == atom.entities[0].shared_name
 
 
+def made_in(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
+    """ "Chinese-made missiles", "U.S.-built jets", "Liberian-registered tanker",
+    "Turkish-backed rebels": a country word naming where a thing comes from or who backs a
+    group, not a country of the story's actors."""
+    end = atom.end
+    if end + 1 < len(doc) and doc[end].text in HYPHENS:
+        return doc[end + 1].lower_ in lexicon.origin_participles
+    if end < len(doc) and doc[end].text[:1] in HYPHENS:
+        return doc[end].lower_[1:] in lexicon.origin_participles
+    return False
+
+
 def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
     """The story's countries, leaving out capitals that only say where ("after the Paris
     meeting", "talks in Tokyo"): "the government" of a British story stays British; and
@@ -300,6 +315,7 @@ def story_countries(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> set[str]:
         if a.iso3
         and not (a.kind == "capital" and _place_only(doc, a, lexicon))
         and not (a.kind == "country" and prefixed(doc, a.start, lexicon))
+        and not made_in(doc, a, lexicon)
     }
     story |= {
         e.country for a in atoms for e in a.entities[:1] if e.country and not shared_name(doc, a)
@@ -313,8 +329,10 @@ def home_country(doc: Doc, atoms: list[Atom], lexicon: Lexicon) -> str | None:
     counts: dict[str, int] = {}
     lead_end = next(iter(doc.sents)).end if len(doc) else 0
     for atom in atoms:
-        if (atom.kind == "country" and prefixed(doc, atom.start, lexicon)) or shared_name(
-            doc, atom
+        if (
+            (atom.kind == "country" and prefixed(doc, atom.start, lexicon))
+            or shared_name(doc, atom)
+            or made_in(doc, atom, lexicon)
         ):
             continue
         iso3 = atom.iso3 or next((e.country for e in atom.entities[:1] if e.country), None)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import dateline_end, locative, prefixed, shared_name
+from dateline.actors.atoms import dateline_end, locative, made_in, prefixed, shared_name
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import (
     CAMEO_TO_PLOVER,
@@ -81,8 +81,8 @@ def compose(story: Story, atoms: list[Atom]) -> list[Draft]:
             story.note(draft.country, None if draft.locative else draft.start)
             if chunk.trailing_owner and chunk.owner is not None and draft.country:
                 drafts += _coordinated_drafts(story, atoms, chunk.owner, draft, used)
-        elif atom.kind in {"country", "capital"}:
-            story.note(atom.iso3)
+        elif atom.kind in {"country", "capital"} and not made_in(story.doc, atom, story.lexicon):
+            story.note(atom.iso3)  # (the backer of "Turkish-backed rebels" is not their country)
     return drafts
 
 
@@ -706,7 +706,7 @@ def _not_the_country(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
         return True  # the first of "Dutch and French speaking"
     if prefixed(doc, atom.start, lexicon) or _money_note(doc, atom):
         return True  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
-    if _made_in(doc, atom, lexicon):
+    if made_in(doc, atom, lexicon):
         return True  # "Chinese-made missiles", "U.S.-built jets": a thing's origin
     # "the Uruguay Round" of trade talks, not Uruguay
     return after is not None and after.text in lexicon.named_rounds
@@ -836,17 +836,6 @@ def _country_qid(story: Story, iso3: str) -> str | None:
 
 
 # ---------------------------------------------------------------- country words that name no actor
-
-
-def _made_in(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
-    """ "Chinese-made missiles", "U.S.-built jets", "Liberian-registered
-    tanker": a country word naming where a thing comes from."""
-    end = atom.end
-    if end + 1 < len(doc) and doc[end].text in HYPHENS:
-        return doc[end + 1].lower_ in lexicon.origin_participles
-    if end < len(doc) and doc[end].text[:1] in HYPHENS:
-        return doc[end].lower_[1:] in lexicon.origin_participles
-    return False
 
 
 def _money_note(doc: Doc, atom: Atom) -> bool:
