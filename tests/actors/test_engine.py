@@ -380,3 +380,16 @@ def test_a_story_naming_no_country_takes_its_title_s(nlp: Any) -> None:
     )
     Pipeline([NlpStage(nlp), ActorStage()]).process([named])
     assert at(named, "ministry spokesman").country == "BRA"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        ("France said the government in Bamako had expelled the envoy.", "government", "MLIGOV"),
+        ("Rwanda accused the authorities in Bujumbura of backing rebels.", "authorities", "BDIGOV"),
+    ],
+)
+def test_a_state_body_in_a_seat_is_that_state_s(
+    text: str, phrase: str, code: str, nlp: Any
+) -> None:
+    assert at(run(text, "2022-02-18", nlp), phrase).cameo_code == code

@@ -528,7 +528,9 @@ def bare_institution(
         doc, first, last, lexicon, end
     ):
         return None
-    country = story.context_country(doc[first.start].sent.start)
+    country = _seat_after(story, atoms, end, agent) or story.context_country(
+        doc[first.start].sent.start
+    )
     if country is None:
         return None
     start = first.start
@@ -552,6 +554,23 @@ def bare_institution(
         sector=s,
         plover_sector=p,
     )
+
+
+# Bodies of a state that sit where they rule: "the government in Bamako" is Mali's, while
+# "diplomats in Canada" may be anyone's.
+_SEATED_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
+
+
+def _seat_after(story: Story, atoms: list[Atom], end: int, agent: Agent) -> str | None:
+    """The country of a capital or country right after "in" that follows a state body
+    ("the government in Bamako", "the authorities in Bujumbura", "police in Lagos")."""
+    doc = story.doc
+    if agent.sector not in _SEATED_SECTORS or end + 1 >= len(doc) or doc[end].lower_ != "in":
+        return None
+    for atom in story.country_atoms_of(atoms).starting_in(end + 1, end + 2):
+        if atom.kind in {"country", "capital"}:
+            return atom.iso3
+    return None
 
 
 def _names_a_body(doc: Doc, first: Atom, last: Atom, lexicon: Lexicon) -> bool:
