@@ -107,8 +107,8 @@ def test_blind_batch_floor(
 # with the IGO names and heads, retrained: 0.548, P 0.622, R 0.489, dates 0.858 (0.730),
 # modality 0.924
 LEARNED_FLOORS = {
-    "f1": 0.54,  # measured 0.558 (eleventh session; 0.548 in the tenth)
-    "precision": 0.63,  # measured 0.643
+    "f1": 0.54,  # measured 0.556 (eleventh session; 0.548 in the tenth)
+    "precision": 0.62,  # measured 0.636 (0.643 before the post-test actor changes)
     "recall": 0.47,  # measured 0.492
     "date_lenient": 0.84,  # measured 0.853 (over 1,485 matched events; 0.858 over 1,475)
     "date_lenient_off_story_day": 0.71,  # measured 0.723
