@@ -339,8 +339,9 @@ def test_the_head_of_an_international_body_stands_for_it_not_for_his_nation(nlp:
         ("STERLING, Va. -- President Donald Trump dangled a deal.", "Donald Trump", "USAGOV"),
         # the dateline's place still tells whose police these are
         ("Jakarta, MINA – Police detained 15 people on Sunday.", "Police", "IDNCOP"),
-        # a dash inside the first sentence is no dateline
+        # a dash inside the first sentence is no dateline, nor the hyphen of a name
         ("Iran — which denies it — was blamed by the United States.", "Iran", "IRN"),
+        ("PORT-AU-PRINCE said on Monday that Haiti would hold elections.", "PORT", "HTIGOV"),
     ],
 )
 def test_dateline(text: str, phrase: str, code: str, nlp: Any) -> None:

@@ -91,7 +91,8 @@ def dateline_end(doc: Doc) -> int:
     inside = False  # within "(AP)", "(Peru)"
     for i, token in enumerate(doc[:_DATELINE_MAX_TOKENS]):
         text = token.text
-        if (text in _DATELINE_DASHES and not inside) or (
+        spaced = i > 0 and bool(doc[i - 1].whitespace_)  # not the hyphen of "PORT-AU-PRINCE"
+        if (text in _DATELINE_DASHES and not inside and (spaced or text != "-")) or (
             text[-1] in _DATELINE_ENDS and ")" in text  # "Belgrade, Sep 24 (EFE).- A group"
         ):
             after = doc[i + 1] if i + 1 < len(doc) else None
