@@ -75,6 +75,7 @@ USAGE_ERRORS: list[list[str]] = [
     ["serve", "--db", "{db}", "--port", "99999"],
     ["fuse", "--db", "{db}", "--window-days", "-1"],
     ["eval", "events", "--suite", "nonsense"],
+    ["eval", "actors", "--suite", "nonsense"],
     ["eval", "fusion", "--mode", "nonsense"],
     ["code"],
     ["nonsense-command"],
@@ -94,6 +95,7 @@ USE_ERRORS: list[list[str]] = [
     ["inspect", "no-such-story", "--db", "{db}"],
     ["inspect", "no-such-story", "--db", "{missing}.duckdb"],
     ["eval", "actors", "--cases", "{missing}.tsv"],
+    ["eval", "actors", "--suite", "real", "--split", "nonsense"],
     ["eval", "time", "--corpus", "{missing}"],
 ]
 
