@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import dateline_end, locative, made_in, prefixed, shared_name
+from dateline.actors.atoms import locative, made_in, prefixed, shared_name
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import (
     CAMEO_TO_PLOVER,
@@ -62,11 +62,10 @@ def compose(story: Story, atoms: list[Atom]) -> list[Draft]:
     doc = story.doc
     drafts: list[Draft] = []
     used = [False] * len(atoms)
-    filed_from = dateline_end(doc)
     for a, atom in enumerate(atoms):
         if used[a]:
             continue
-        if atom.end <= filed_from:
+        if atom.end <= story.filed_from:
             # "CARACAS, Venezuela —", "BAGHDAD (Reuters) -": where the story was filed and
             # by whom; the place counts for the story's country, neither is an actor
             if atom.kind in {"country", "capital"}:
@@ -959,11 +958,10 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
     found: list[Draft] = []
     named: dict[str, str] = {}  # a name or its acronym seen before -> its country
-    filed_from = dateline_end(doc)  # "BRUSSELS (AP) —": the agency is no actor
     for ent in doc.ents:
         if (
             ent.label_ != "ORG"
-            or ent.start < filed_from
+            or ent.start < story.filed_from  # "BRUSSELS (AP) —": the agency is no actor
             or any(covered[i] for i in range(ent.start, ent.end))
         ):
             continue

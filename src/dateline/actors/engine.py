@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from dateline.actors.atoms import (
     date_states,
+    dateline_end,
     disambiguate,
     find_atoms,
     home_country,
@@ -87,6 +88,7 @@ def find_mentions(
         texts=texts,
         story_countries=countries,
         home=home_country(doc, atoms, lexicon),
+        filed_from=dateline_end(doc),
     )
     # 2. chunks composed into drafts; a title given once holds for the story
     drafts = compose(story, atoms)

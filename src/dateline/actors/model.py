@@ -142,6 +142,8 @@ class Story:
     # (token index, country) of actor mentions that are not places, for "the country in context"
     recent_actor_countries: list[tuple[int, str]] = field(default_factory=list)
     country_atoms: CountryAtoms | None = None  # see `country_atoms_of`
+    # the token after the story's dateline ("SINGAPORE —"), 0 without one (`atoms.dateline_end`)
+    filed_from: int = 0
 
     def country_atoms_of(self, atoms: list[Atom]) -> CountryAtoms:
         """The index of `atoms` (the story's atoms, in text order), built once."""

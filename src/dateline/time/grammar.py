@@ -67,19 +67,11 @@ _PLANNING = frozenset(
     }
 )
 # Adjectives that make the noun they qualify a planned event ("the proposed June 30
-# deregulation", "the scheduled May vote"), as the small model lemmatises them.
-_PLANNED_ADJECTIVES = frozenset(
-    {
-        "propose",
-        "proposed",
-        "plan",
-        "planned",
-        "schedule",
-        "scheduled",
-        "upcoming",
-        "forthcoming",
-        "impending",
-    }
+# deregulation", "the scheduled May vote"), as the small model lemmatises them; the
+# upcoming ones say it lies ahead whenever told.
+_UPCOMING_ADJECTIVES = frozenset({"upcoming", "forthcoming", "impending"})
+_PLANNED_ADJECTIVES = _UPCOMING_ADJECTIVES | frozenset(
+    {"propose", "proposed", "plan", "planned", "schedule", "scheduled"}
 )
 # Verbs whose time expression dates the planned event, not the planning
 # ("planned a demonstration on Saturday", "scheduled talks for July").
@@ -253,7 +245,7 @@ def tense(token: Token | None, before: str = "") -> Tense:
             # plan gives its event lies ahead when the plan is told; told in a past clause
             # it may have come since (the nearest reading). "the upcoming May 5 summit"
             # lies ahead either way.
-            if planned & {"upcoming", "forthcoming", "impending"}:
+            if planned & _UPCOMING_ADJECTIVES:
                 return "future"
             return "possible" if tense(token.head) in ("past", "since") else "future"
     verb = _clause_verb(token)
