@@ -81,6 +81,8 @@ _LEXICON = load_lexicon()
 # met / cooperate / clashed"); not statements, appeals or accusations
 # ("A, B and C expressed concern" is not A expressing concern about B).
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+# force, shown (15) or used (18-20): fired, launched or sent from somewhere
+_FORCE_ROOTS = frozenset({"15", "18", "19", "20"})
 # the CAMEO 01 statements that are events (EVENTS.md 2.5: optimism is a comment)
 _STATEMENT_ACTS = frozenset({"015", "016", "018"})
 # Acts that coordinated parties do with each other ("A and B signed a deal").
@@ -1355,7 +1357,12 @@ class EventStage:
             ),
             lambda: _passive_patients(token, mentions),
             lambda: [] if topic else _object_actors(token, mentions),
-            lambda: self._prep_targets(token, mentions, _PARTY_PREPS if topic else TARGET_PREPS),
+            lambda: self._prep_targets(
+                token,
+                mentions,
+                _PARTY_PREPS if topic else TARGET_PREPS,
+                origin_last=(match.code or "")[:2] in _FORCE_ROOTS,
+            ),
             lambda: [] if topic else self._object_prep_targets(token, mentions),
             lambda: _complement_subjects(token, mentions),
             lambda: self._purpose_targets(token, mentions, coded=False),
@@ -1526,9 +1533,18 @@ class EventStage:
         return []
 
     def _prep_targets(
-        self, token: Token, mentions: MentionIndex, preps: frozenset[str] = TARGET_PREPS
+        self,
+        token: Token,
+        mentions: MentionIndex,
+        preps: frozenset[str] = TARGET_PREPS,
+        origin_last: bool = False,
     ) -> list[ActorRef]:
-        for child in token.children:
+        # "fired from Iran towards Israel": force comes from the "from" phrase, so that one
+        # names the target only when no other party preposition does
+        children = list(token.children)
+        if origin_last:
+            children.sort(key=lambda c: c.lower_ == "from")
+        for child in children:
             if child.dep_ in ("prep", "dative") and child.lemma_.lower() in preps:
                 for pobj in child.children:
                     if pobj.dep_ in ("pobj", "pcomp"):
@@ -3218,7 +3234,7 @@ def _where_country(token: Token, places: _PlaceIndex) -> str | None:
 def _fired_from(d: Draft) -> bool:
     """'a missile fired from Yemen struck a ship': force with no named agent comes from the
     country it was fired from (EVENTS.md: an unknown attacker is that country's)."""
-    if d.sources or d.code[:2] not in ("15", "18", "19", "20"):
+    if d.sources or d.code[:2] not in _FORCE_ROOTS:
         return True
     token = d.token
     nodes = [token, *([token.head] if token.dep_ == "acl" else [])]
@@ -3964,6 +3980,7 @@ STEPS: tuple[Step, ...] = (
     Step("target-only-says-where", "filter", _target_only_says_where),
     Step("own-people-sent", "rewrite", _own_people_sent),
     Step("mutual-topic-not-party", "rewrite", _mutual_topic_not_party),
+    Step("fired-from", "roles", _fired_from),
     Step("agent-of-previous-sentence", "roles", _agent_of_previous_sentence),
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
     Step("unknown-attacker", "roles", _unknown_attacker),
@@ -3971,7 +3988,6 @@ STEPS: tuple[Step, ...] = (
     Step("document-speaker", "roles", _document_speaker),
     Step("quoted-speaker", "roles", _quoted_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
-    Step("fired-from", "roles", _fired_from),
     Step("no-political-source", "filter", _has_political_source),
     Step("crowd-violence", "rewrite", _crowd_violence),
     Step("police-force", "rewrite", _police_force),
