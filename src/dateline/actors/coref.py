@@ -81,6 +81,7 @@ def resolve(story: Story, drafts: list[Draft], atoms: list[Atom]) -> list[Draft]
     _descriptions(story.doc, drafts, story.lexicon)
     _same_head_bodies(story.doc, drafts)
     drafts = sorted(drafts + _role_descriptions(story, drafts, covered), key=_start)
+    drafts = sorted(drafts + _body_descriptions(story, drafts, covered), key=_start)
     drafts = sorted(drafts + _groups(story, drafts, covered, lowers), key=_start)
     drafts = sorted(drafts + _pronouns(story, drafts, atoms, covered, lowers), key=_start)
     drafts = sorted(drafts + _speakers(story, drafts), key=_start)
@@ -459,6 +460,36 @@ def _role_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
             if len({d.root().country for d in recent}) == 1:
                 found.append(_copy(i, end, recent[-1], "coref.title"))
             break
+    return found
+
+
+def _body_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -> list[Draft]:
+    """ "The Peruvian Committee for Supporting Korea met ... The committee said": "the" and a
+    body noun (`recalled_bodies`) with no name, owner or "of" after it names again the latest
+    body in the sentences before whose own name has that noun (one sweep in text order)."""
+    doc = story.doc
+    nouns = story.lexicon.recalled_bodies
+    found: list[Draft] = []
+    latest: dict[str, Draft] = {}  # body noun -> the latest mention whose name has it
+    pending = iter(drafts)
+    upcoming = next(pending, None)
+    for i, token in enumerate(doc[:-1]):
+        while upcoming is not None and upcoming.end <= i:
+            root = upcoming.root()
+            if not root.is_person and (root.country is not None or root.code.startswith("IGO")):
+                for t in doc[upcoming.start : upcoming.end]:
+                    if t.lower_ in nouns or t.lemma_.lower() in nouns:
+                        latest[t.lemma_.lower()] = upcoming
+            upcoming = next(pending, None)
+        noun = doc[i + 1]
+        if token.lower_ != "the" or covered[i] or covered[i + 1] or noun.tag_ != "NN":
+            continue
+        after = doc[i + 2] if i + 2 < len(doc) else None
+        if after is not None and (after.pos_ in ("PROPN", "NOUN") or after.lower_ == "of"):
+            continue  # "the party congress", "the committee of experts": not the body again
+        earlier = latest.get(noun.lemma_.lower())
+        if earlier is not None and i - earlier.end <= RECALL_TOKENS:
+            found.append(_copy(i, i + 2, earlier, "coref.body"))
     return found
 
 

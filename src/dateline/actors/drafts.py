@@ -982,6 +982,8 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
     doc, lexicon = story.doc, story.lexicon
     covered = [False] * len(doc)
     for draft in drafts:
+        if draft.kind == "country":
+            continue  # "The Peruvian Committee for ...": a country's name inside is its owner
         for i in range(draft.start, draft.end):
             covered[i] = True
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
@@ -1000,7 +1002,9 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
             continue
         last = doc[ent.end - 1]
         acronym = ent.end - ent.start == 1 and last.text.isupper() and 2 <= len(last.text) <= 5
-        if not acronym and last.lower_ not in lexicon.organisation_heads:
+        # the head word is last ("the Korean Friendship Association") or the phrase's root
+        # ("the Peruvian Committee for Supporting the Reunification of Korea")
+        if not acronym and not {last.lower_, ent.root.lower_} & lexicon.organisation_heads:
             continue
         sentence = ent.sent
         around = {

@@ -92,7 +92,10 @@ def find_mentions(
     )
     # 2. chunks composed into drafts; a title given once holds for the story
     drafts = compose(story, atoms)
-    drafts += unknown_organisations(story, atoms, drafts)
+    organisations = unknown_organisations(story, atoms, drafts)
+    drafts = [
+        d for d in drafts if not any(o.start <= d.start and d.end <= o.end for o in organisations)
+    ] + organisations
     _carry_titles(drafts)
     # 3. coreference
     drafts = resolve(story, drafts, atoms)

@@ -63,6 +63,7 @@ class Lexicon:
     person_group_nouns: frozenset[str]
     not_person_nouns: frozenset[str]
     recalled_titles: frozenset[str]
+    recalled_bodies: frozenset[str]
     organisation_heads: frozenset[str]
     pronouns: frozenset[str]
     male_pronouns: frozenset[str]

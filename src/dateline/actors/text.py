@@ -5,6 +5,7 @@ Both sides fold a word the same way, so "Kōichi", "KOICHI" and "Koichi" meet.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -15,14 +16,29 @@ __all__ = ["agent_forms", "fold", "plural_forms"]
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
 
 
+# British spellings of words in bodies' names, as the dictionaries (mostly American) spell
+# them: "the Shanghai Cooperation Organisation", "the Labour Party" meet their entries
+_SPELLINGS = {
+    "organisation": "organization",
+    "organisations": "organizations",
+    "labour": "labor",
+    "defence": "defense",
+    "centre": "center",
+}
+_SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, typographic quotes straightened, diacritics dropped."""
+    """Lower-case, typographic quotes straightened, diacritics dropped, British spellings
+    of name words made American."""
     text = text.translate(_QUOTES)
     if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+        folded = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _SPELLING.sub(lambda m: _SPELLINGS[m.group(1)], folded)
 
 
 def plural_forms(word: str) -> tuple[str, ...]:
