@@ -1253,6 +1253,10 @@ class EventStage:
         """The verb's own nsubj/csubj (a relative pronoun is its head noun; an unresolved
         pronoun of a dependent clause is the subject of the clause it hangs from)."""
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj")]
+        if not subjects:
+            read_as_object = _subject_read_as_object(token)
+            if read_as_object is not None and (refs := mentions.actors_at(read_as_object)):
+                return refs, read_as_object
         # a misparse can give two subjects ("Old foes Gondor and Osgiliath"): the one with actors
         subjects.sort(key=lambda c: not mentions.actors_at(c))
         for child in subjects[:1]:
@@ -3229,6 +3233,30 @@ def _protesting_crowd(d: Draft) -> bool:
 def _where_country(token: Token, places: _PlaceIndex) -> str | None:
     attached = places.attached(token, exclude=set())
     return attached[1].country if attached is not None and attached[1].country else None
+
+
+# conjunctions that open a clause, which the parser can read as prepositions
+_SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "when", "because", "until"})
+
+
+def _subject_read_as_object(verb: Token) -> Token | None:
+    """'sirens sounded as Iran on Saturday launched drones at Israel': the parser can read a
+    subordinating 'as' as a preposition and the clause's subject as its object, leaving
+    the clause's finite verb with no subject; that object is the subject."""
+    if verb.dep_ != "advcl" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    for prep in verb.head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _SUBORDINATORS or prep.i > verb.i:
+            continue
+        for pobj in prep.children:
+            between = verb.doc[pobj.i + 1 : verb.i]
+            if (
+                pobj.dep_ == "pobj"
+                and pobj.i < verb.i
+                and not any(t.pos_ in ("VERB", "AUX") or t.text == "," for t in between)
+            ):
+                return pobj
+    return None
 
 
 def _fired_from(d: Draft) -> bool:
