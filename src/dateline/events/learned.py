@@ -40,6 +40,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from dateline.events.lexicon import load_lexicon
 from dateline.records import ActorMention, EventActor
 
 __all__ = [
@@ -158,13 +159,41 @@ def so_called(token: Token) -> bool:
     )
 
 
+@cache
+def _judging_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words that judge a party (the events lexicon's blame, damning and praise lists):
+    blame, then praise."""
+    lexicon = load_lexicon()
+    blame = lexicon.words("blame_words") | lexicon.words("damning_words")
+    return blame, lexicon.words("praise_words")
+
+
+def _judging_roots(token: Token) -> tuple[str, ...]:
+    """'reckless acts', 'so regrettable', 'the outstanding leader': a word that judges a
+    party can ground criticism (11) or praise (05), as KCNA's commentaries and foreign
+    tributes are coded (EVENTS.md 2.2)."""
+    if token.pos_ not in ("ADJ", "NOUN"):
+        return ()
+    blame, praise = _judging_words()
+    word = token.lemma_.lower()
+    if word in blame or token.lower_ in blame:
+        return ("11",)
+    if word in praise or token.lower_ in praise:
+        return ("05",)
+    return ()
+
+
 def _read_sentence(sent: Span, lexicon: Lexicon | None) -> _SentenceReading:
     words = [t for t in sent if t.pos_ in ("VERB", "NOUN") and not t.is_stop and not so_called(t)]
     word_roots = tuple(
         (t, lexicon(t.lemma_.lower(), t.pos_ == "NOUN") if lexicon is not None else ())
         for t in words
     )
+    judging = [(t, roots) for t in sent if (roots := _judging_roots(t))]
+    word_roots += tuple(judging)
     features = ["s_" + t.lemma_.lower() for t in words]
+    features += ["sj_" + t.lemma_.lower() for t, _ in judging if t.pos_ == "ADJ"]
+    features += ["sjr_" + root for root in sorted({r for _, roots in judging for r in roots})]
     if lexicon is not None:
         roots = {root for _, found in word_roots for root in found}
         features += ["sd_" + root for root in sorted(roots)]
