@@ -103,7 +103,7 @@ UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
 # them, and expanding it gives n(n-1) records (30 for six) that swamp the
 # data. Up to three parties ("A, B and C met") the pairs are still what the
 # text says; past that the joint act is not coded (docs/events.md).
-MAX_MUTUAL_PARTIES = 3
+MAX_MUTUAL_PARTIES = 4
 _CLAUSE = frozenset(
     {"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "punct", "mark"}
 )
@@ -3042,6 +3042,27 @@ def _own_people_sent(d: Draft) -> bool:
     return True
 
 
+# signing verbs: CAMEO 2.0 codes what was signed ("signed a trade pact" 0311, "a loan deal"
+# 061, "a defence treaty" 0312); the project's coders code every signing 057 (EVENTS.md 4.2)
+_SIGNING_LEMMAS = frozenset({"sign", "ink"})
+_SIGNED_INTENT_ROOTS = frozenset({"03", "06"})
+
+
+def _signing_is_agreement(d: Draft) -> bool:
+    code = d.code
+    if (
+        not d.noun
+        and d.token.lemma_.lower() in _SIGNING_LEMMAS
+        and code[:2] in _SIGNED_INTENT_ROOTS
+    ):
+        d.match = replace(
+            d.match,
+            code="057",
+            reverse_code="057" if d.match.reverse_code else d.match.reverse_code,
+        )
+    return True
+
+
 def _mutual_topic_not_party(d: Draft) -> bool:
     if (
         not d.noun
@@ -4008,6 +4029,7 @@ STEPS: tuple[Step, ...] = (
     Step("target-only-says-where", "filter", _target_only_says_where),
     Step("own-people-sent", "rewrite", _own_people_sent),
     Step("mutual-topic-not-party", "rewrite", _mutual_topic_not_party),
+    Step("signing-is-agreement", "rewrite", _signing_is_agreement),
     Step("fired-from", "roles", _fired_from),
     Step("agent-of-previous-sentence", "roles", _agent_of_previous_sentence),
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
