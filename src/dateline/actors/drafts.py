@@ -981,11 +981,14 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
     belong to, else of the story's country; its sector is not guessed. Organisations that overlap a known actor are left to it."""
     doc, lexicon = story.doc, story.lexicon
     covered = [False] * len(doc)
+    country_at = [False] * len(doc)
     for draft in drafts:
-        if draft.kind == "country":
-            continue  # "The Peruvian Committee for ...": a country's name inside is its owner
         for i in range(draft.start, draft.end):
-            covered[i] = True
+            if draft.kind == "country":
+                # "The Peruvian Committee for ...": a country's name inside is its owner
+                country_at[i] = True
+            else:
+                covered[i] = True
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
     found: list[Draft] = []
     named: dict[str, str] = {}  # a name or its acronym seen before -> its country
@@ -994,6 +997,7 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
             ent.label_ != "ORG"
             or ent.start < story.filed_from  # "BRUSSELS (AP) —": the agency is no actor
             or any(covered[i] for i in range(ent.start, ent.end))
+            or country_at[ent.root.i]  # "the DPRK": the country itself, not a body of it
         ):
             continue
         bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
