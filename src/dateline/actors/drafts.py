@@ -1006,9 +1006,16 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
             continue
         last = doc[ent.end - 1]
         acronym = ent.end - ent.start == 1 and last.text.isupper() and 2 <= len(last.text) <= 5
-        # the head word is last ("the Korean Friendship Association") or the phrase's root
-        # ("the Peruvian Committee for Supporting the Reunification of Korea")
-        if not acronym and not {last.lower_, ent.root.lower_} & lexicon.organisation_heads:
+        # the head word is last ("the Korean Friendship Association"), or the phrase's root
+        # when the name itself gives the country ("the Peruvian Committee for Supporting the
+        # Reunification of Korea"; "the Ministry of National Defence" says whose only by its
+        # story, too weak a guess for a body named by its root)
+        inside = next((by_start[i].iso3 for i in range(ent.start, ent.end) if i in by_start), None)
+        if (
+            not acronym
+            and last.lower_ not in lexicon.organisation_heads
+            and not (inside and ent.root.lower_ in lexicon.organisation_heads)
+        ):
             continue
         sentence = ent.sent
         around = {

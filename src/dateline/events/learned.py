@@ -189,7 +189,7 @@ def _read_sentence(sent: Span, lexicon: Lexicon | None) -> _SentenceReading:
         (t, lexicon(t.lemma_.lower(), t.pos_ == "NOUN") if lexicon is not None else ())
         for t in words
     )
-    judging = [(t, roots) for t in sent if (roots := _judging_roots(t))]
+    judging = [(t, judged) for t in sent if (judged := _judging_roots(t))]
     word_roots += tuple(judging)
     features = ["s_" + t.lemma_.lower() for t in words]
     features += ["sj_" + t.lemma_.lower() for t, _ in judging if t.pos_ == "ADJ"]
