@@ -1024,9 +1024,7 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
             if d.country and sentence.start <= d.start < sentence.end and not d.locative
         }
         country = (
-            next((by_start[i].iso3 for i in range(ent.start, ent.end) if i in by_start), None)
-            or (next(iter(around)) if len(around) == 1 else None)
-            or story.story_country
+            inside or (next(iter(around)) if len(around) == 1 else None) or story.story_country
         )
         if not country:
             continue
