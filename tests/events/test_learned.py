@@ -227,3 +227,48 @@ def test_so_called_is_a_label_not_an_event_word(nlp: Any) -> None:
     stage = EventStage(learned=False)
     assert stage.best_match(called[0]) is None
     assert stage.best_match(called[1]) is not None
+
+
+def test_a_learned_event_told_with_a_modal_takes_the_modality_of_what_was_said(
+    nlp: Any,
+) -> None:
+    # the model chose the root; `learned-stance` reads the modality its trigger's modal gives:
+    # a speech act is asserted whatever the tense of its content, another act announced with
+    # "would" in reported speech is planned, and one under "if" (or "would have") stays
+    # possible
+    from types import SimpleNamespace
+
+    from dateline.events.engine import _learned_stance
+    from dateline.events.modality import trigger_modality
+
+    stage = EventStage(learned=False)
+
+    def modality(text: str, trigger: str, code: str) -> str:
+        doc = nlp(text)
+        token = next(t for t in doc if t.text == trigger)
+        found, cue = trigger_modality(token, stage.patterns.embedding)
+        draft = SimpleNamespace(modality=found, cue=cue, code=code, anchor=token, stage=stage)
+        assert _learned_stance(draft)  # type: ignore[arg-type]
+        return str(draft.modality)
+
+    assert modality("Both countries will work to promote close cooperation.", "promote", "030") == (
+        "asserted"
+    )
+    assert modality("He will always live in the hearts of the people.", "live", "051") == "asserted"
+    # the saying itself still to come
+    assert modality("Biden will later address the public.", "address", "130") == "planned"
+    said = "Rudenko said that Lavrov would pay a working visit to Minsk on June 19."
+    assert modality(said, "pay", "042") == "planned"
+    assert (
+        modality(
+            "The conference would be attended by African leaders, they said.", "attended", "042"
+        )
+        == "planned"
+    )
+    assert (
+        modality("Lavrov would visit Minsk if the talks resumed, he said.", "visit", "042")
+        == "possible"
+    )
+    assert modality("Lavrov would have visited Minsk, he said.", "visited", "042") == "possible"
+    # a "would" no one reports is a hypothetical
+    assert modality("The order would ban refugees.", "ban", "172") == "possible"

@@ -4130,6 +4130,77 @@ def _learned_parties(d: Draft) -> bool:
     return bool(d.pairs)
 
 
+# Learned roots that are the saying itself (appeal, intent, demand, disapproval, rejection,
+# threat; and praise, 051): "will"/"should"/"would" inside what was said is the tense of the
+# content, not of the act, which happened when it was said (EVENTS.md 2.2, 4.3).
+_SAID_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
+_SAID_CODES = frozenset({"051"})
+_CONTENT_MODALS = frozenset({"will", "shall", "'ll", "would", "'d", "should", "must"})
+
+
+def _learned_stance(d: Draft) -> bool:
+    """The modality of a learned event whose cue is a modal auxiliary. The rules read such
+    words through their own patterns (`stance`: "said it would" recodes to an intent); the
+    model has already chosen the root, so only the modality is read here:
+    - a speech act is asserted, unless the saying is itself still to come: "Both countries will work to promote cooperation", Yemane
+      added (030); "We should use them to promote ..." (030); "he will always live in the
+      hearts of the world progressives" (051);
+    - another act told with "would" in reported speech is what was announced, planned (the
+      future seen from a past saying, EVENTS.md 5): "Rudenko said that Lavrov would pay a
+      working visit to Minsk on June 19", "the June 15-19 conference would be attended by
+      several African leaders, they said"; not in a conditional ("would respond if
+      attacked") nor "would have" (counterfactual), which stay possible."""
+    cue = d.cue
+    assert d.anchor is not None
+    if d.modality not in ("planned", "possible") or cue is None or cue.dep_ != "aux":
+        return True
+    if cue.lower_ not in _CONTENT_MODALS:
+        return True
+    holder = cue.head
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in holder.subtree):
+        return True
+    speech_act = d.code[:2] in _SAID_ROOTS or d.code[:3] in _SAID_CODES
+    if speech_act and not _scheduled(holder, d.anchor):
+        d.modality = "asserted"
+        return True
+    if (
+        d.modality == "possible"
+        and cue.lower_ in _WOULD_WORDS
+        and not any(c.dep_ == "aux" and c.lower_ == "have" for c in holder.children)
+        and _reported(holder, d.stage.patterns.reporting)
+    ):
+        d.modality = "planned"
+    return True
+
+
+def _scheduled(verb: Token, trigger: Token) -> bool:
+    """ "Biden will later address the public", "the ambassador will be summoned to express
+    opposition": a saying that is itself still to come (a time word, or a passive above the
+    saying that someone else arranges; not the demand "X should be released")."""
+    return any(
+        (c.dep_ == "auxpass" and verb.i != trigger.i)
+        or (c.dep_ == "advmod" and c.lower_ in _SCHEDULE_ADVERBS)
+        for c in verb.children
+    )
+
+
+_SCHEDULE_ADVERBS = frozenset({"later", "soon", "tomorrow", "shortly"})
+
+
+def _reported(clause: Token, reporting: frozenset[str]) -> bool:
+    """Whether a clause is reported speech: the complement of a reporting verb ("said that X
+    would"), or a clause a reporting verb follows ("X would ..., he said")."""
+    if _reporting_head(clause, reporting) is not None:
+        return True
+    top = clause
+    while top.dep_ in ("conj", "xcomp") and top.head is not top:
+        top = top.head
+    return any(
+        c.dep_ in ("ccomp", "parataxis") and c.lemma_.lower() in reporting and c.i > clause.i
+        for c in top.children
+    )
+
+
 # What a learned event goes through: the rules' filters of who can be a party (a political
 # source, not the target itself, not a place that only says where, not two bodies of one
 # country dealing inside it), then where, how sure, when, and the record. Its roles and code
@@ -4158,10 +4229,10 @@ _LEARNED_STEPS: tuple[Step, ...] = (
             "condition-clause",
             "dating",
             "modality-from-date",
-            "historical",
-            "assembly",
         )
     ),
+    Step("learned-stance", "modality", _learned_stance),
+    *(step for step in STEPS if step.id in ("historical", "assembly")),
 )
 _LEARNED_ENTRY = TriggerEntry(
     lemma="",
