@@ -441,7 +441,7 @@ def _role_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
     by_start = {d.start: d for d in drafts}
     for i, token in enumerate(doc):
         draft = by_start.get(i)
-        if draft is not None and draft.root().is_person:
+        if draft is not None and (draft.root().is_person or _titled_role(doc, draft)):
             words = tuple(t.lower_ for t in doc[draft.start : draft.end])
             for size in range(1, longest + 1):
                 for k in range(len(words) - size + 1):
@@ -458,9 +458,56 @@ def _role_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
                 break  # "the president of Georgia", "the president Zourabichvili": no recall
             recent = [d for d in holders.get(words, ()) if i - d.end <= RECALL_TOKENS]
             if len({d.root().country for d in recent}) == 1:
-                found.append(_copy(i, end, recent[-1], "coref.title"))
+                name = _appositive_name(doc, end, covered)
+                if name is None:
+                    found.append(_copy(i, end, recent[-1], "coref.title"))
+                else:
+                    titled = _copy(i, name[1], recent[-1], "coref.title")
+                    titled.person_tokens = name
+                    found.append(titled)
+                    found += _named_again(doc, titled, covered)
             break
     return found
+
+
+def _titled_role(doc: Doc, draft: Draft) -> bool:
+    """A nameless office holder of one country ("Germany's foreign minister", "China's
+    ambassador"): "the minister" after it is the same person."""
+    last = doc[draft.end - 1]
+    return (
+        draft.kind == "composed"
+        and draft.entity is None
+        and draft.country is not None
+        and last.tag_ == "NN"
+        and last.ent_type_ not in ("ORG", "GPE", "NORP")
+    )
+
+
+def _appositive_name(doc: Doc, end: int, covered: list[bool]) -> tuple[int, int] | None:
+    """ "The minister, Heiko Maas, added": the name set off by commas after a recalled title
+    (a name no dictionary knows, or the mention would cover it)."""
+    if end + 2 >= len(doc) or doc[end].text != ",":
+        return None
+    stop = end + 1
+    while stop < len(doc) and doc[stop].ent_type_ == "PERSON" and not covered[stop]:
+        stop += 1
+    if stop - (end + 1) < 2 or (stop < len(doc) and doc[stop].is_alpha):
+        return None  # a full name (two words at least) that its clause goes on after
+    return end + 1, stop
+
+
+def _named_again(doc: Doc, titled: Draft, covered: list[bool]) -> list[Draft]:
+    """The later bare surnames of a person first named in apposition to a recalled title
+    ("The minister, Heiko Maas, added ... Maas flew to Benghazi"): the surname pass ran
+    before titles were recalled, so it is taken here."""
+    assert titled.person_tokens is not None
+    surname = doc[titled.person_tokens[1] - 1].text
+    return [
+        _copy(k, k + 1, titled, "coref.surname", name=surname)
+        for k in range(titled.end, len(doc))
+        # (the tagger may read a sentence's first word as a common noun: "Maas flew")
+        if doc[k].text == surname and not covered[k] and doc[k].ent_type_ not in NOT_NAMES
+    ]
 
 
 def _body_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -> list[Draft]:
