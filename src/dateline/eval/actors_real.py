@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateline.eval import EvalReport
-from dateline.eval.real import _read_gold, gold_file, gold_stories
+from dateline.eval.real import SAME_COUNTRY, _read_gold, gold_file, gold_stories
 from dateline.records import ActorMention, Document
 
 __all__ = ["evaluate_real_actors"]
@@ -52,7 +52,13 @@ def _gold_actors(story_id: str, source: str, record: dict[str, Any], text: str) 
             if start >= 0:
                 found.setdefault(
                     (start, words),
-                    _GoldActor(story_id, source, start, words, actor.get("country")),
+                    _GoldActor(
+                        story_id,
+                        source,
+                        start,
+                        words,
+                        SAME_COUNTRY.get(actor.get("country") or "", actor.get("country")),
+                    ),
                 )
     return list(found.values())
 

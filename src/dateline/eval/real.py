@@ -155,6 +155,11 @@ class Coded:
         return keys
 
 
+# Gold that writes one country two ways: Kosovo, which has no ISO 3166 code, is KSV in one
+# story (CAMEO's code) and XKX in another (the user-assigned code dateline's actors use).
+SAME_COUNTRY = {"KSV": "XKX"}
+
+
 def _country(actor: dict[str, Any] | None) -> str | None:
     if not actor:
         return None
@@ -162,7 +167,10 @@ def _country(actor: dict[str, Any] | None) -> str | None:
     code = str(actor.get("cameo_actor") or "")
     if not country and code.startswith("IGO"):
         return "IGO"
-    return str(country).upper() if country else None
+    if not country:
+        return None
+    country = str(country).upper()
+    return SAME_COUNTRY.get(country, country)
 
 
 def _event_country(actor: EventActor | None) -> str | None:
