@@ -136,8 +136,11 @@ def test_force_with_no_target_is_aimed_at_home_kept_abroad_or_dropped(
         e.cameo_code.startswith("18") and e.target is not None and e.target.country == "BGD"
         for e in at_home.events
     )
-    abroad = code("Russian forces launched an attack on the city of Kharkiv.")
-    assert [(e.source.cameo_code, e.target) for e in abroad.events] == [("RUSMIL", None)]
+    # irregular forces abroad keep the unknown target; a state's forces with no target the
+    # text names code nothing (right 16 times in 100 on the real-news gold)
+    abroad = code("Russian rebels launched an attack on the city of Kharkiv.")
+    assert [(e.source.cameo_code, e.target) for e in abroad.events] == [("RUSREB", None)]
+    assert not code("Russian forces launched an attack on the city of Kharkiv.").events
 
 
 @pytest.mark.model
