@@ -110,13 +110,15 @@ def test_blind_batch_floor(
 # modality 0.924
 # twelfth session, retrained after its rule changes and with the words that judge a party:
 # 0.564, P 0.644, R 0.501, dates 0.848 (0.719), modality 0.923 (eleventh: 0.556, P 0.636)
+# thirteenth session, retrained after its rule changes (a state's force needs a target;
+# learned-stance): 0.572, P 0.666, R 0.501, dates 0.850 (0.727), modality 0.939
 LEARNED_FLOORS = {
-    "f1": 0.55,  # measured 0.564 (twelfth session; 0.556 in the eleventh)
-    "precision": 0.63,  # measured 0.644
+    "f1": 0.56,  # measured 0.572 (thirteenth session; 0.564 in the twelfth)
+    "precision": 0.65,  # measured 0.666
     "recall": 0.49,  # measured 0.501
-    "date_lenient": 0.84,  # measured 0.848 (over 1,512 matched events)
-    "date_lenient_off_story_day": 0.71,  # measured 0.719
-    "modality": 0.91,  # measured 0.923
+    "date_lenient": 0.84,  # measured 0.850 (over 1,510 matched events)
+    "date_lenient_off_story_day": 0.71,  # measured 0.727
+    "modality": 0.93,  # measured 0.939
 }
 
 
