@@ -1771,6 +1771,8 @@ class _Discourse:
     dyad: tuple[str, str] | None = None
     # how many of the story's actor mentions belong to each country (`country_counts`)
     country_counts: dict[str, int] = field(default_factory=dict)
+    # the one country a story's actors belong to, when they all belong to one (even named once)
+    only_country: str | None = None
     place_countries: dict[int, set[str]] = field(default_factory=dict)
     # the past dates each sentence names (days, weeks, months before the story's date)
     past_dates: dict[int, list[TimeExpr]] = field(default_factory=dict)
@@ -1929,12 +1931,26 @@ def _subject_actors(sent: Any, mentions: MentionIndex) -> list[ActorRef]:
 
 
 _CROWD_WORDS = _LEXICON.words("crowd_words")
+# "a total of 4,000 people", "a group of students": the crowd is the "of" phrase
+_CROWD_MEASURES = frozenset({"total", "number", "group", "crowd", "thousands", "hundreds"})
 
 
 def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str | None:
     """The country of a crowd that is the subject of `token`: where the sentence places
-    it, else the story's home country. None when the subject is not a crowd."""
+    it, else the story's home country. None when the subject is not a crowd ("a total of
+    4,000 people", "members of Local 218" are)."""
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in _CROWD_MEASURES:
+        subject = next(
+            (
+                o
+                for p in subject.children
+                if p.lower_ == "of"
+                for o in p.children
+                if o.dep_ == "pobj"
+            ),
+            None,
+        )
     if subject is None or subject.lower_ not in _CROWD_WORDS:
         return None
     attached = places.attached(token, exclude=set())
@@ -2564,6 +2580,7 @@ def _discourse(document: Document, timex_tokens: dict[int, TimeExpr]) -> _Discou
         home=_home_country(counts),
         dyad=_story_dyad(counts),
         country_counts=counts,
+        only_country=next(iter(counts)) if len(counts) == 1 and "IGO" not in counts else None,
     )
     for place in document.places:
         if place.country:
@@ -3242,15 +3259,20 @@ def _protesting_crowd(d: Draft) -> bool:
         # "protests against the government", "the march": a protest noun names its crowd;
         # it is the people of where it happens, protesting at home unless it says at whom
         crowd = _where_country(d.token, d.places) or d.discourse.home
+        if crowd is None and d.code[:3] == "143":
+            # "ending a three-week strike" in a story of one company and its union: the
+            # strikers are of the one country the story names
+            crowd = d.discourse.only_country
         if crowd is None:
             return True
-        d.sources = [_state_actor(crowd, d.token, "CVL")]
+        d.sources = [_state_actor(crowd, d.token, "LAB" if d.code[:3] == "143" else "CVL")]
         if not d.targets:
             d.targets = [_state_actor(crowd, d.token.head, "")]
         return True
-    crowd = _crowd_country(d.token, d.places, d.discourse.home)
+    crowd = _crowd_country(d.token, d.places, d.discourse.home or d.discourse.only_country)
     if crowd is not None:
-        d.sources = [_state_actor(crowd, d.token, "CVL")]
+        # a crowd on strike is labour; one that protests, civil society
+        d.sources = [_state_actor(crowd, d.token, "LAB" if d.code[:3] == "143" else "CVL")]
     return True
 
 
