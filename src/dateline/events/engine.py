@@ -1941,6 +1941,7 @@ def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str |
     4,000 people", "members of Local 218" are)."""
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
     if subject is not None and subject.lower_ in _CROWD_MEASURES:
+        # "a total of 4,000 people": the "of" phrase; "thousands" alone is the crowd
         subject = next(
             (
                 o
@@ -1949,7 +1950,7 @@ def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str |
                 for o in p.children
                 if o.dep_ == "pobj"
             ),
-            None,
+            subject,
         )
     if subject is None or subject.lower_ not in _CROWD_WORDS:
         return None
@@ -4179,9 +4180,9 @@ def _learned_stance(d: Draft) -> bool:
     """The modality of a learned event whose cue is a modal auxiliary. The rules read such
     words through their own patterns (`stance`: "said it would" recodes to an intent); the
     model has already chosen the root, so only the modality is read here:
-    - a speech act is asserted, unless the saying is itself still to come: "Both countries will work to promote cooperation", Yemane
-      added (030); "We should use them to promote ..." (030); "he will always live in the
-      hearts of the world progressives" (051);
+    - a speech act is asserted, unless the saying is itself still to come: "Both countries
+      will work to promote cooperation", Yemane added (030); "We should use them to promote
+      ..." (030); "he will always live in the hearts of the world progressives" (051);
     - another act told with "would" in reported speech is what was announced, planned (the
       future seen from a past saying, EVENTS.md 5): "Rudenko said that Lavrov would pay a
       working visit to Minsk on June 19", "the June 15-19 conference would be attended by
@@ -4210,6 +4211,9 @@ def _learned_stance(d: Draft) -> bool:
     return True
 
 
+_SCHEDULE_ADVERBS = frozenset({"later", "soon", "tomorrow", "shortly"})
+
+
 def _scheduled(verb: Token, trigger: Token) -> bool:
     """ "Biden will later address the public", "the ambassador will be summoned to express
     opposition": a saying that is itself still to come (a time word, or a passive above the
@@ -4219,9 +4223,6 @@ def _scheduled(verb: Token, trigger: Token) -> bool:
         or (c.dep_ == "advmod" and c.lower_ in _SCHEDULE_ADVERBS)
         for c in verb.children
     )
-
-
-_SCHEDULE_ADVERBS = frozenset({"later", "soon", "tomorrow", "shortly"})
 
 
 def _reported(clause: Token, reporting: frozenset[str]) -> bool:
