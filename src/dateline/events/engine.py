@@ -98,8 +98,7 @@ _AGENT_SUFFIXES = _LEXICON.ordered("agent_suffixes")
 # Roots whose events need no target: protests, force posture,
 # assaults, fights, mass violence (a nuclear test is 150 with no target).
 UNILATERAL_ROOTS = frozenset({"14", "15", "18", "19", "20"})
-# Force (assault, fight, mass violence) needs a target: see `_pairs_without_target`
-_ARMED_ROOTS = frozenset({"18", "19", "20"})
+# Force by these needs no named target (`_pairs_without_target`): gunmen, rebels, insurgents
 _IRREGULAR_FORCES = frozenset({"REB", "INS", "UAF", "SEP"})
 # A joint act of more parties than this is multilateral, not a set of dyads:
 # "A, B, C, D, E and F agreed to cooperate" asserts no act between any two of
@@ -708,8 +707,8 @@ class EventStage:
             word
             for word, entries in self.patterns.nouns.items()
             if any(
-                (e.default_code or "")[:2] in ("18", "19", "20")
-                or any((p.code or "")[:2] in ("18", "19", "20") for p in e.patterns)
+                (e.default_code or "")[:2] in _VIOLENT_ROOTS
+                or any((p.code or "")[:2] in _VIOLENT_ROOTS for p in e.patterns)
                 for e in entries
             )
         )
@@ -3125,7 +3124,7 @@ def _unknown_attacker(d: Draft) -> bool:
     violence with no agent named, and no force noun in its sentence that could be the
     agent, is by unknown armed men of the country where it happened (EVENTS.md 2.4: UAF)."""
     token = d.token
-    if d.sources or d.noun or d.code[:2] not in ("18", "19", "20"):
+    if d.sources or d.noun or d.code[:2] not in _VIOLENT_ROOTS:
         return True
     force_nouns = d.stage._force_nouns
     if not _agentless_passive(token) or any(
@@ -3256,24 +3255,26 @@ def _quoted(sent: Any) -> bool:
 def _protesting_crowd(d: Draft) -> bool:
     if d.sources or d.code[:2] != "14":
         return True
+    # a crowd on strike is labour; one that protests, civil society
+    strike = d.code[:3] == "143"
+    sector = "LAB" if strike else "CVL"
     if d.noun:
         # "protests against the government", "the march": a protest noun names its crowd;
         # it is the people of where it happens, protesting at home unless it says at whom
         crowd = _where_country(d.token, d.places) or d.discourse.home
-        if crowd is None and d.code[:3] == "143":
+        if crowd is None and strike:
             # "ending a three-week strike" in a story of one company and its union: the
             # strikers are of the one country the story names
             crowd = d.discourse.only_country
         if crowd is None:
             return True
-        d.sources = [_state_actor(crowd, d.token, "LAB" if d.code[:3] == "143" else "CVL")]
+        d.sources = [_state_actor(crowd, d.token, sector)]
         if not d.targets:
             d.targets = [_state_actor(crowd, d.token.head, "")]
         return True
     crowd = _crowd_country(d.token, d.places, d.discourse.home or d.discourse.only_country)
     if crowd is not None:
-        # a crowd on strike is labour; one that protests, civil society
-        d.sources = [_state_actor(crowd, d.token, "LAB" if d.code[:3] == "143" else "CVL")]
+        d.sources = [_state_actor(crowd, d.token, sector)]
     return True
 
 
@@ -3513,7 +3514,7 @@ def _force_at_home(d: Draft) -> bool:
     a target: a state's are dropped at `no-pair` (`_pairs_without_target`)."""
     pairs = []
     for source, target, code in d.pairs:
-        if target is None and code[:2] in ("18", "19", "20"):
+        if target is None and code[:2] in _VIOLENT_ROOTS:
             country = source.resolved.country
             where = d.place[1].country if d.place is not None else None
             places = d.discourse.place_countries.get(d.sentence[0], set())
@@ -3732,7 +3733,7 @@ def _pairs_without_target(d: Draft, a: ActorRef) -> None:
         if nearest is None and governor is not None:
             nearest = stage._nearest_actor(governor, mentions, exclude | {token.i})
         if (
-            code[:2] in _ARMED_ROOTS
+            code[:2] in _VIOLENT_ROOTS
             and a.code[3:6] not in _IRREGULAR_FORCES
             and (nearest is None or _country(nearest) == _country(a))
         ):
