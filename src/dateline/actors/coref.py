@@ -1167,6 +1167,9 @@ def _plural(token: Token) -> bool | None:
         return None
     if any(c.dep_ == "conj" for c in token.children):
         return True
+    if token.tag_ == "CD" or low == "both":
+        # "The two said ... They confirmed": a number of actors is as plural as its noun
+        return low not in {"one", "1"}
     if token.dep_ == "compound":
         return None  # a noun modifying a noun: its head is the phrase
     return token.tag_ in {"NNS", "NNPS"}

@@ -52,7 +52,7 @@ from dateline.actors.text import fold
 if TYPE_CHECKING:
     import datetime as dt
 
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["choose_entity", "compose", "draft_for"]
 
@@ -1034,6 +1034,88 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
         if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
             named[after[1].text] = country  # "Rapid Support Forces (RSF)": the RSF again
     return found
+
+
+# The parts of a subject's phrase that are not its name: a clause, a participle or a comma hung
+# on it (and "on <date>", cut in `_name_phrase`).
+_NOT_NAME_DEPS = frozenset({"relcl", "acl", "advcl", "punct"})
+
+
+def unnamed_organisations(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "The Committee for Measures against the Spy Ring Case ... in south Korea issued a
+    statement", "The South Headquarters of the Pan-national Alliance for Korea's
+    Reunification issued a commentary": the subject of a clause whose head word is a
+    capitalised organisation word, which spaCy's entities miss (it cuts such names at
+    "for"/"of"), is an actor of the one country named inside its phrase; a phrase that
+    names none, or several, is left alone. In KCNA copy these are the issuers of most statements, letters
+    and articles (the sentences after them go on with "The statement accused ...")."""
+    doc, lexicon = story.doc, story.lexicon
+    covered = [False] * len(doc)
+    country_of: dict[int, str] = {}
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            if draft.kind == "country" and draft.country:
+                country_of[i] = draft.country
+            else:
+                covered[i] = True
+    found: list[Draft] = []
+    for token in doc:
+        # "the Soviet Union" is a country's own name, not a body of it
+        if token.i < story.filed_from or covered[token.i] or token.i in country_of:
+            continue
+        if token.dep_ not in {"nsubj", "nsubjpass"} and not (
+            token.dep_ == "pobj" and token.head.dep_ == "agent"
+        ):
+            continue
+        if token.lower_ not in lexicon.organisation_heads or not token.text[:1].isupper():
+            continue
+        start, end = _name_phrase(token)
+        if any(covered[i] for i in range(start, end)):
+            continue
+        countries = list(dict.fromkeys(country_of[i] for i in range(start, end) if i in country_of))
+        country = _korea_side(doc, start, end, countries)
+        if country is None:
+            continue
+        found.append(
+            Draft(
+                start,
+                end,
+                country,
+                "composed",
+                doc[start:end].text,
+                "composed.unnamed-organisation",
+                country=country,
+            )
+        )
+        for i in range(start, end):
+            covered[i] = True
+    return found
+
+
+def _name_phrase(head: Token) -> tuple[int, int]:
+    """The tokens [start, end) of the name a subject's head word heads: its subtree without
+    a clause, participle or trailing punctuation hung on it, cut where they begin."""
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in _NOT_NAME_DEPS or (child.dep_ == "prep" and child.lower_ == "on"):
+            break
+        end = child.right_edge.i + 1
+    while end - 1 > head.i and head.doc[end - 1].is_punct:
+        end -= 1
+    return head.left_edge.i, end
+
+
+def _korea_side(doc: Doc, start: int, end: int, countries: list[str]) -> str | None:
+    """The one country of a name, or None. "The South Headquarters of the Pan-national
+    Alliance for Korea's Reunification": a Korean body (whose "Korea" names neither state)
+    is of the side its own name says."""
+    words = {doc[i].lower_ for i in range(start, end)}
+    if set(countries) <= {"KOR", "PRK"} and not words.isdisjoint({"korea", "korean", "korea's"}):
+        if "south" in words and "north" not in words:
+            return "KOR"
+        if "north" in words and "south" not in words:
+            return "PRK"
+    return countries[0] if len(countries) == 1 else None
 
 
 def _organisation(ent: Span, country: str) -> Draft:
