@@ -16,7 +16,14 @@ import pytest
 
 from dateline.errors import EvalDataError
 from dateline.eval import EvalReport
-from dateline.eval.real import REAL_DIR, SPLITS, agreement, evaluate_real, load_corpus
+from dateline.eval.real import (
+    REAL_DIR,
+    SPLITS,
+    agreement,
+    evaluate_real,
+    gold_file,
+    load_corpus,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.corpus]
 
@@ -135,7 +142,13 @@ def test_learned_floor(metric: str, learned_report: EvalReport) -> None:
     assert learned_report.metrics[metric] >= LEARNED_FLOORS[metric], learned_report.details[:5]
 
 
-def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
+def _has_gold(split: str) -> bool:
+    return any(
+        gold_file(story.article.id).exists() for story in load_corpus(REAL_DIR, splits=(split,))
+    )
+
+
+def test_the_shipped_dyad_model_won_its_cross_validation(shared_data: Any) -> None:
     """The model in the package says what it was trained on, and in leave-one-split-out
     cross-validation at its threshold it beat the rules alone on every held-out split."""
     from dateline.events.learned import load_dyad_model
@@ -143,8 +156,10 @@ def test_the_shipped_dyad_model_won_its_cross_validation() -> None:
     model = load_dyad_model()
     assert model is not None
     meta = model.meta
-    # every development split but dev9 and dev10, kept out as fresh checks of the model
-    assert set(meta["trained_on"]) == set(SPLITS) - {"dev9", "dev10", "test"}
+    # every annotated development split but dev9 and dev10, kept out as fresh checks of
+    # the model (a batch drawn but not yet annotated has no gold to train on)
+    annotated = {s for s in SPLITS if _has_gold(s)}
+    assert set(meta["trained_on"]) == annotated - {"dev9", "dev10", "test"}
     folds = meta["cross_validation"]["folds"]
     assert set(folds) == set(meta["trained_on"])
     setting = (
@@ -158,12 +173,14 @@ def test_the_corpus_is_what_the_issue_asks(shared_data: Any) -> None:
     stories = load_corpus(REAL_DIR)
     assert len(stories) >= 150
     # the issue's corpus, the first draw (dev and test, 150 stories), is a third modern or
-    # more; the later batches kept that share until the 200 modern stories ran out (dev9),
-    # and the Reuters/KCNA batch after it (dev10) leaves it near a third
+    # more; the later batches kept that share until the 200 modern stories ran out (dev9);
+    # the Reuters/KCNA batches after it (dev10, dev11: the sources where the stage is
+    # weakest) leave every modern story in and the share above a quarter
     first = [s for s in stories if s.split in ("dev", "test")]
     assert len(first) >= 150
     assert sum(s.source == "modern" for s in first) >= len(first) / 3
-    assert sum(s.source == "modern" for s in stories) >= 0.3 * len(stories)
+    assert sum(s.source == "modern" for s in stories) == 200
+    assert sum(s.source == "modern" for s in stories) >= 0.25 * len(stories)
     assert {s.split for s in stories} == set(SPLITS)
     assert sum(s.double for s in stories) >= 30
 

@@ -760,12 +760,15 @@ def _not_the_country(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
 
 
 def _capital_draft(story: Story, atom: Atom, iso3: str) -> Draft | None:
-    """A capital standing for its government; the country when it is the object of a visit."""
+    """A capital standing for its government; the country when a visit goes there."""
     doc, lexicon, knowledge = story.doc, story.lexicon, story.knowledge
-    if _capital_is_no_actor(doc, atom, lexicon):
-        return None
     head = doc[atom.end - 1]
-    if head.dep_ == "dobj" and head.head.lemma_ in lexicon.visit_verbs:
+    visited = (head.dep_ == "dobj" and head.head.lemma_ in lexicon.visit_verbs) or _visited(
+        head, lexicon
+    )
+    if _capital_is_no_actor(doc, atom, lexicon, place_ok=visited):
+        return None
+    if visited:
         return Draft(
             atom.start,
             atom.end,
@@ -789,8 +792,25 @@ def _capital_draft(story: Story, atom: Atom, iso3: str) -> Draft | None:
     )
 
 
-def _capital_is_no_actor(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
-    if locative(doc, atom.start, lexicon):
+def _visited(head: Token, lexicon: Lexicon) -> bool:
+    """ "a working visit to Moscow", "travelled to Beijing", "arrived in Caracas": the
+    capital is where a visit goes, so the country visited (a visit's target), not a place
+    only."""
+    prep = head.head
+    if head.dep_ != "pobj" or prep.dep_ != "prep":
+        return False
+    verb = prep.head
+    if prep.lower_ == "to":
+        return (verb.pos_ == "NOUN" and verb.lemma_.lower() in lexicon.visit_nouns) or (
+            verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.visit_verbs
+        )
+    return prep.lower_ == "in" and verb.pos_ == "VERB" and verb.lemma_.lower() == "arrive"
+
+
+def _capital_is_no_actor(doc: Doc, atom: Atom, lexicon: Lexicon, place_ok: bool = False) -> bool:
+    """Whether a capital's name is no actor here; `place_ok`: after a preposition of place
+    it still is one (where a visit goes)."""
+    if not place_ok and locative(doc, atom.start, lexicon):
         return True  # a place: "talks in Tokyo"
     head = doc[atom.end - 1]
     if head.text.isupper() and atom.end < len(doc) and doc[atom.end].text in HYPHENS:

@@ -39,6 +39,7 @@ class Lexicon:
     dealing_nouns: frozenset[str]
     motion_verbs: frozenset[str]
     visit_verbs: frozenset[str]
+    visit_nouns: frozenset[str]
     meet_verbs: frozenset[str]
     compass_words: frozenset[str]
     former_words: frozenset[str]
