@@ -34,7 +34,9 @@ A tenth (`--batch10`, tenth session) appends 40 (20 Reuters, 20 KCNA, 4 double) 
 a fresh check, on the sources where the events stage is weakest, of the session's changes.
 An eleventh (`--batch11`, fourteenth session) appends 60 (30 Reuters, 30 KCNA, 4 double) as
 `dev11`: scored first as a fresh check, then training data for the learned dyad coder on the
-two sources where it is weakest (the test split's Reuters stories score F1 0.05).
+two sources where it is weakest (the test split's Reuters stories score F1 0.05); a twelfth
+(`--batch12`, same session) 80 more of the same sources (40 + 40, 4 double) as `dev12`, for
+the same.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -47,6 +49,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch9 [--seed 20261214]
        python scripts/build_real_corpus.py --batch10 [--seed 20261215]
        python scripts/build_real_corpus.py --batch11 [--seed 20261216]
+       python scripts/build_real_corpus.py --batch12 [--seed 20261217]
 """
 
 from __future__ import annotations
@@ -119,6 +122,8 @@ BATCH10_DOUBLE = 4
 # the eleventh (dev11, fourteenth session): more Reuters and KCNA gold for the learned coder
 BATCH11_COUNTS = {"reuters": 30, "kcna": 30}
 BATCH11_DOUBLE = 4
+BATCH12_COUNTS = {"reuters": 40, "kcna": 40}
+BATCH12_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -131,6 +136,7 @@ BATCHES = {
     "dev9": (BATCH9_COUNTS, BATCH9_DOUBLE, 20261214),
     "dev10": (BATCH10_COUNTS, BATCH10_DOUBLE, 20261215),
     "dev11": (BATCH11_COUNTS, BATCH11_DOUBLE, 20261216),
+    "dev12": (BATCH12_COUNTS, BATCH12_DOUBLE, 20261217),
 }
 
 
