@@ -1968,6 +1968,13 @@ def _agentless_passive(token: Token) -> bool:
     return passive and not any(c.dep_ == "agent" for c in token.children)
 
 
+def _agentless_noun(token: Token) -> bool:
+    """An event noun whose doer its phrase does not name as an actor ("the arrests",
+    "a curfew", "the authorities' crackdown" when "the authorities" is no mention): no
+    'by' agent ("the arrest of X by Y" names Y)."""
+    return not any(c.dep_ in ("prep", "agent") and c.lower_ == "by" for c in token.children)
+
+
 def _home_country(counts: Mapping[str, int]) -> str | None:
     """The country most of a story's actor mentions belong to, if one dominates."""
     if not counts:
@@ -3105,9 +3112,8 @@ def _state_agent_of_passive(d: Draft) -> bool:
     token = d.token
     if (
         not d.sources
-        and not d.noun
         and d.code in _STATE_ONLY_CODES
-        and _agentless_passive(token)
+        and (_agentless_noun(token) if d.noun else _agentless_passive(token))
         and (home := _where_country(token, d.places) or d.discourse.home) is not None
     ):
         # the state where it happened ("protesters were detained in Moscow"), else the
@@ -3527,6 +3533,27 @@ def _force_at_home(d: Draft) -> bool:
     return True
 
 
+def _state_act_at_home(d: Draft) -> bool:
+    """'Yoon declared martial law', 'the government imposed a curfew', 'police arrested
+    dozens': an act only a state does (arrest, ban, curfew, martial law, repression), by a
+    body of one state and naming no one it is aimed at, is aimed at that state's own people
+    when its sentence places nothing abroad (EVENTS.md 2.4: a coder records the population
+    as the recipient)."""
+    if d.code not in _STATE_ONLY_CODES:
+        return True
+    pairs = []
+    for source, target, code in d.pairs:
+        country = source.resolved.country
+        places = d.discourse.place_countries.get(d.sentence[0], set())
+        if target is None:
+            if not (country and places <= {country}):
+                continue  # placed abroad: whose people, the text does not say
+            target = _state_actor(country, d.token, "")
+        pairs.append((source, target, code))
+    d.pairs = pairs
+    return True
+
+
 def _story_counterpart(d: Draft) -> bool:
     """'Mr Putin warned there would be "serious consequences"' in a story about Russia and
     Turkey: a directed act that names no one it is aimed at, by one of the two countries a
@@ -3725,6 +3752,9 @@ def _pairs_without_target(d: Draft, a: ActorRef) -> None:
         if party is not None and not _self_reference(a, party) and _political(party.code):
             d.pairs.append((a, party, code))
             return
+    if not stage.require_dyad and code in _STATE_ONLY_CODES:
+        d.pairs.append((a, None, code))  # its own people's, when `state-act-at-home` says so
+        return
     if not stage.require_dyad and (
         code[:2] in UNILATERAL_ROOTS or (d.noun and code[:2] == "04" and _attended(token))
     ):
@@ -4092,6 +4122,7 @@ STEPS: tuple[Step, ...] = (
     Step("story-counterpart", "pairing", _story_counterpart),
     Step("protest-at-home", "pairing", _protest_at_home),
     Step("force-at-home", "pairing", _force_at_home),
+    Step("state-act-at-home", "pairing", _state_act_at_home),
     Step("inside-one-country", "filter", _not_inside_one_country),
     Step("no-pair", "filter", _has_pair),
     Step("pair-target-only-says-where", "filter", _pair_target_only_says_where),
