@@ -2459,6 +2459,20 @@ def _verdict_of(clause: Token) -> tuple[str, Token] | None:
     if subject is None or subject.lower_ in _UNJUDGED_SUBJECTS:
         return None
     said_of = {t.i for t in subject.subtree}
+    owner = next(
+        (
+            g
+            for c in subject.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ),
+        None,
+    )
+    if owner is not None and subject.lower_ not in _UNJUDGED_SUBJECTS:
+        # "the feats of the President will be remembered", "the crimes of the puppets were
+        # laid bare": what is said of a party's deeds is said of the party
+        said_of = {t.i for t in owner.subtree}
     words: set[str] = set()
     for t in clause.subtree:
         # judging words name or qualify ("crimes", "brilliant"); a verb in the
