@@ -288,6 +288,10 @@ def test_group_members(founding: Document) -> None:
             "government",
             None,
         ),
+        # a country word inside another country's region name is no country; a region's
+        # title is of the region's country
+        ("Miners in Kimberley, British Columbia voted to strike.", "1987-04-24", "British", None),
+        ("Quebec Premier Robert Bourassa met the union.", "1987-04-24", "Premier", "CANGOV"),
     ],
 )
 def test_small_texts(nlp: Any, text: str, date: str, phrase: str, code: str | None) -> None:

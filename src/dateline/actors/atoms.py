@@ -13,6 +13,7 @@ story's countries (`story_countries`) and the country it is about
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import TYPE_CHECKING
 
 from dateline.actors.knowledge import ActorKnowledge, NameTarget, split_code
@@ -267,8 +268,54 @@ def state_on(iso3: str, day: dt.date, lexicon: Lexicon) -> str:
     return iso3
 
 
+@cache
+def region_names() -> dict[tuple[str, ...], str]:
+    """The first-level divisions of countries (GeoNames' admin1, the places stage's table)
+    by their lowercased words, with their country: "British Columbia" is Canada's, "New
+    Mexico" the United States'. Divisions of fewer than 500,000 people are left out: many
+    bear common words ("Central", "Capital") and news rarely names them as actors."""
+    from dateline.places.gazetteer import DATA_DIR
+
+    names: dict[tuple[str, ...], str] = {}
+    path = DATA_DIR / "admin1.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 5 or not parts[4].isdigit() or int(parts[4]) < 500_000:
+            continue
+        names.setdefault(tuple(parts[2].lower().split()), parts[1])
+    return names
+
+
+def region_at(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
+    """The region name (`region_names`) covering tokens [start, end), as (start, end,
+    country), looking at most two words either side."""
+    names = region_names()
+    for i in range(max(0, start - 2), start + 1):
+        for j in range(max(end, i + 1), min(len(doc), end + 2) + 1):
+            words = tuple(t.lower_ for t in doc[i:j])
+            if words in names and all(t.text[:1].isupper() for t in doc[i:j]):
+                return i, j, names[words]
+    return None
+
+
+def inside_region_name(doc: Doc, atom: Atom) -> bool:
+    """ "British Columbia", "New Mexico", "Northern Ireland"?: a country word that is part
+    of a longer name of another country's region is no country of the story."""
+    if atom.kind != "country" or not atom.iso3:
+        return False
+    found = region_at(doc, atom.start, atom.end)
+    return (
+        found is not None and found[1] - found[0] > atom.end - atom.start and found[2] != atom.iso3
+    )
+
+
 def names_a_place(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
-    """A person's name that begins a capitalised institution name ("Kim Il Sung University")."""
+    """A person's name that begins a capitalised institution name ("Kim Il Sung
+    University"); a country word inside another country's region ("British Columbia")."""
+    if inside_region_name(doc, atom):
+        return True
     if atom.kind not in {"entity", "person"} or atom.end >= len(doc):
         return False
     if atom.kind == "entity" and not any(e.kind == "person" for e in atom.entities):

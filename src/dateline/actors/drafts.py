@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import locative, made_in, prefixed, shared_name
+from dateline.actors.atoms import locative, made_in, prefixed, region_at, shared_name
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import (
     CAMEO_TO_PLOVER,
@@ -427,6 +427,11 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
             return None, ""  # "union president Owen Bieber", "company spokesman": not a state's
         if _named_by_organisation(doc, title_start):
             return None, ""  # "Honeywell Bull president Jerome Meyer": a company's officer
+    region = region_at(doc, title.start - 1, title.start) if title.start > 0 else None
+    if title.owner is None and region is not None and region[1] == title.start:
+        # "Quebec Premier Robert Bourassa", "Texas Governor Bill Clements": the country of
+        # the region the title is of
+        return region[2], "composed.region"
     of_country = _of_country(doc, story.country_atoms_of(atoms), title.end)
     if title.owner is None and of_country is not None:
         # "Prime Minister Rutte of the Netherlands": the country the name is 'of'
