@@ -162,3 +162,22 @@ def test_coordinated_counterparts_do_not_recurse(code: Callable[[str], Document]
         "Japanese Foreign Minister Hayashi Yoshimasa and his counterpart met in Tokyo on Monday."
     )
     assert all(e.source.country for e in document.events)
+
+
+@pytest.mark.model
+def test_an_intent_said_after_the_lead_takes_the_lead_s_day(
+    code: Callable[[str], Document],
+) -> None:
+    # "would continue" first reads as still to come; said now, the act is the story's news,
+    # dated by the day its lead gives (Monday), not the report's
+    document = code(
+        "Japanese Foreign Minister Fumio Kishida and his South Korean counterpart Yun Byung-se"
+        " met in Tokyo on Monday. The two said exchanges were being made."
+        " They confirmed that they would continue talks on the issue."
+    )
+    intents = {
+        (e.source.cameo_code, e.cameo_code, e.date.value)
+        for e in document.events
+        if e.sentence_index == 2
+    }
+    assert ("JPNGOV", "036", "2017-04-10") in intents

@@ -4049,6 +4049,7 @@ def _not_statement_only(d: Draft) -> bool:
 
 def _stance(d: Draft) -> bool:
     assert d.anchor is not None
+    was_asserted = d.modality == "asserted"
     stance = _would_stance(d.anchor, d.modality, d.cue)
     if stance is None and d.code[:2] in _SHOULD_ROOTS and _own_should(d):
         stance = "intent"
@@ -4073,7 +4074,20 @@ def _stance(d: Draft) -> bool:
             timex = pick_timex(said, d.by_governor, d.discourse.timex_tokens)
             if timex is not None:
                 d.timex, d.date = timex, date_from_timex(timex)
+    if not was_asserted and d.modality == "asserted":
+        _redate_as_said(d)
     return True
+
+
+def _redate_as_said(d: Draft) -> None:
+    """'Hayashi and Park met in New York on Monday ... They confirmed that they would continue
+    talks': an act `dating` read as still to come (no lead day looks ahead) and a stance step
+    then read as said, asserted, is dated as the story's other undated asserted acts are:
+    by the day its lead gives the news, else still the report's."""
+    if d.timex is None and d.date is not None and d.date.basis == "report":
+        lead = _lead_date(d)
+        if lead is not None:
+            d.date = replace(date_from_timex(lead), basis="narrative")
 
 
 def _assemble(d: Draft) -> bool:
@@ -4246,6 +4260,7 @@ def _learned_stance(d: Draft) -> bool:
     speech_act = d.code[:2] in _SAID_ROOTS or d.code[:3] in _SAID_CODES
     if speech_act and not _scheduled(holder, d.anchor):
         d.modality = "asserted"
+        _redate_as_said(d)
         return True
     if (
         d.modality == "possible"
