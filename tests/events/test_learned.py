@@ -247,7 +247,9 @@ def test_a_learned_event_told_with_a_modal_takes_the_modality_of_what_was_said(
         doc = nlp(text)
         token = next(t for t in doc if t.text == trigger)
         found, cue = trigger_modality(token, stage.patterns.embedding)
-        draft = SimpleNamespace(modality=found, cue=cue, code=code, anchor=token, stage=stage)
+        draft = SimpleNamespace(
+            modality=found, cue=cue, code=code, anchor=token, stage=stage, timex=None, date=None
+        )
         assert _learned_stance(draft)  # type: ignore[arg-type]
         return str(draft.modality)
 
