@@ -35,8 +35,8 @@ a fresh check, on the sources where the events stage is weakest, of the session'
 An eleventh (`--batch11`, fourteenth session) appends 60 (30 Reuters, 30 KCNA, 4 double) as
 `dev11`: scored first as a fresh check, then training data for the learned dyad coder on the
 two sources where it is weakest (the test split's Reuters stories score F1 0.05); a twelfth
-(`--batch12`, same session) 80 more of the same sources (40 + 40, 4 double) as `dev12`, for
-the same.
+(`--batch12`, same session) 80 more of the same sources (40 + 40, 4 double) as `dev12`, and a
+thirteenth (`--batch13`) 80 more as `dev13`, for the same.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -50,6 +50,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch10 [--seed 20261215]
        python scripts/build_real_corpus.py --batch11 [--seed 20261216]
        python scripts/build_real_corpus.py --batch12 [--seed 20261217]
+       python scripts/build_real_corpus.py --batch13 [--seed 20261218]
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ BATCH11_COUNTS = {"reuters": 30, "kcna": 30}
 BATCH11_DOUBLE = 4
 BATCH12_COUNTS = {"reuters": 40, "kcna": 40}
 BATCH12_DOUBLE = 4
+BATCH13_COUNTS = BATCH12_COUNTS
+BATCH13_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -137,6 +140,7 @@ BATCHES = {
     "dev10": (BATCH10_COUNTS, BATCH10_DOUBLE, 20261215),
     "dev11": (BATCH11_COUNTS, BATCH11_DOUBLE, 20261216),
     "dev12": (BATCH12_COUNTS, BATCH12_DOUBLE, 20261217),
+    "dev13": (BATCH13_COUNTS, BATCH13_DOUBLE, 20261218),
 }
 
 
