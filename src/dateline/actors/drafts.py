@@ -1036,6 +1036,9 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
         # Reunification of Korea"; "the Ministry of National Defence" says whose only by its
         # story, too weak a guess for a body named by its root)
         inside = next((by_start[i].iso3 for i in range(ent.start, ent.end) if i in by_start), None)
+        if ent.end + 1 < len(doc) and doc[ent.end].lower_ == "in" and ent.end + 1 in by_start:
+            # "the Pyongyang Cultural Center in Peru": the country it is in is its own
+            inside = by_start[ent.end + 1].iso3
         if (
             not acronym
             and last.lower_ not in lexicon.organisation_heads
