@@ -181,3 +181,11 @@ def test_an_intent_said_after_the_lead_takes_the_lead_s_day(
         if e.sentence_index == 2
     }
     assert ("JPNGOV", "036", "2017-04-10") in intents
+
+
+@pytest.mark.model
+def test_staged_is_a_form_of_stage(code: Callable[[str], Document]) -> None:
+    # the model's lemmatizer read "staged" as "stag"; `dateline.nlp` takes that verb out
+    document = code("Brazilian workers staged a protest on Monday.")
+    assert document.spacy_doc is not None and document.spacy_doc[2].lemma_ == "stage"
+    assert ("BRALAB", "141") in {(e.source.cameo_code, e.cameo_code) for e in document.events}
