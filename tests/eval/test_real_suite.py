@@ -62,8 +62,9 @@ DEV2_FLOORS = {
     # the stage now finds (a title's country, a seat, a backer dropped) gave three wrong rule
     # events a source (self-directed 180/1712 acts, "seized power" told in passing)
     "recall": 0.22,  # measured 0.236
-    "date_lenient": 0.91,  # measured 0.918 (0.937 before the seventh session's actor fixes
-    # changed which events match, 108 -> 111: a figure over matched events only)
+    "date_lenient": 0.90,  # measured 0.906 (0.918 in the thirteenth session, 0.937 before the
+    # seventh session's actor fixes: each changed which events match, a figure over matched
+    # events only)
 }
 # the third blind batch (40 stories, 314 gold events), drawn and annotated at the fourth
 # session's end and scored as a fresh check: 0.255 (the session's start code: 0.251); then
@@ -121,12 +122,15 @@ def test_blind_batch_floor(
 # learned-stance; strikes; verdict words): 0.572, P 0.666, R 0.501, dates 0.850 (0.726),
 # modality 0.939 (pooled cross-validation 0.3744)
 LEARNED_FLOORS = {
-    "f1": 0.56,  # measured 0.572 (thirteenth session; 0.564 in the twelfth)
-    "precision": 0.65,  # measured 0.666
-    "recall": 0.49,  # measured 0.501
-    "date_lenient": 0.84,  # measured 0.850 (over 1,511 matched events)
-    "date_lenient_off_story_day": 0.71,  # measured 0.726
-    "modality": 0.93,  # measured 0.939
+    # fourteenth session: trained also on dev11 … dev13, one learned event a sentence at 0.15
+    # (in-sample on dev … dev8 lower than the thirteenth's 0.572 at two a sentence; dev9 +
+    # dev10, never trained on, 0.331 against 0.324 at the old setting)
+    "f1": 0.51,  # measured 0.526
+    "precision": 0.65,  # measured 0.660
+    "recall": 0.42,  # measured 0.437
+    "date_lenient": 0.84,  # measured 0.852 (over 1,318 matched events)
+    "date_lenient_off_story_day": 0.71,  # measured 0.727
+    "modality": 0.93,  # measured 0.942
 }
 
 
@@ -174,13 +178,13 @@ def test_the_corpus_is_what_the_issue_asks(shared_data: Any) -> None:
     assert len(stories) >= 150
     # the issue's corpus, the first draw (dev and test, 150 stories), is a third modern or
     # more; the later batches kept that share until the 200 modern stories ran out (dev9);
-    # the Reuters/KCNA batches after it (dev10, dev11: the sources where the stage is
-    # weakest) leave every modern story in and the share above a quarter
+    # the Reuters/KCNA batches after it (dev10 … dev13: the sources where the stage is
+    # weakest, 300 stories) leave every modern story in and the share above a fifth
     first = [s for s in stories if s.split in ("dev", "test")]
     assert len(first) >= 150
     assert sum(s.source == "modern" for s in first) >= len(first) / 3
     assert sum(s.source == "modern" for s in stories) == 200
-    assert sum(s.source == "modern" for s in stories) >= 0.25 * len(stories)
+    assert sum(s.source == "modern" for s in stories) >= 0.2 * len(stories)
     assert {s.split for s in stories} == set(SPLITS)
     assert sum(s.double for s in stories) >= 30
 
