@@ -3555,7 +3555,7 @@ def _state_act_at_home(d: Draft) -> bool:
     as the recipient)."""
     if d.code not in _STATE_ONLY_CODES:
         return True
-    pairs = []
+    pairs: list[Pair] = []
     for source, target, code in d.pairs:
         country = source.resolved.country
         places = d.discourse.place_countries.get(d.sentence[0], set())
