@@ -222,7 +222,9 @@ def _f1(matched: int, coded: int, gold: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--splits", default="dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13")
+    parser.add_argument(
+        "--splits", default="dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13"
+    )
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument(
         "--setting",
