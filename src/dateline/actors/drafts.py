@@ -1075,8 +1075,9 @@ def unnamed_organisations(story: Story, drafts: list[Draft]) -> list[Draft]:
     Reunification issued a commentary": the subject of a clause whose head word is a
     capitalised organisation word, which spaCy's entities miss (it cuts such names at
     "for"/"of"), is an actor of the one country named inside its phrase; a phrase that
-    names none, or several, is left alone. In KCNA copy these are the issuers of most statements, letters
-    and articles (the sentences after them go on with "The statement accused ...")."""
+    names none, or several, is left alone. In KCNA copy these are the issuers of most
+    statements, letters and articles (the sentences after them go on with "The statement
+    accused ...")."""
     doc, lexicon = story.doc, story.lexicon
     covered = [False] * len(doc)
     country_of: dict[int, str] = {}
@@ -1101,7 +1102,7 @@ def unnamed_organisations(story: Story, drafts: list[Draft]) -> list[Draft]:
         if any(covered[i] for i in range(start, end)):
             continue
         countries = list(dict.fromkeys(country_of[i] for i in range(start, end) if i in country_of))
-        country = _korea_side(doc, start, end, countries)
+        country = _country_of_name(doc, start, end, countries)
         if country is None:
             continue
         found.append(
@@ -1133,7 +1134,7 @@ def _name_phrase(head: Token) -> tuple[int, int]:
     return head.left_edge.i, end
 
 
-def _korea_side(doc: Doc, start: int, end: int, countries: list[str]) -> str | None:
+def _country_of_name(doc: Doc, start: int, end: int, countries: list[str]) -> str | None:
     """The one country of a name, or None. "The South Headquarters of the Pan-national
     Alliance for Korea's Reunification": a Korean body (whose "Korea" names neither state)
     is of the side its own name says."""
