@@ -189,3 +189,18 @@ def test_staged_is_a_form_of_stage(code: Callable[[str], Document]) -> None:
     document = code("Brazilian workers staged a protest on Monday.")
     assert document.spacy_doc is not None and document.spacy_doc[2].lemma_ == "stage"
     assert ("BRALAB", "141") in {(e.source.cameo_code, e.cameo_code) for e in document.events}
+
+
+@pytest.mark.model
+def test_the_days_a_lead_lists_date_the_acts_told_after_it(
+    code: Callable[[str], Document],
+) -> None:
+    # KCNA leads list the days of the events the story then tells ("on Sept. 6 and 7"): the
+    # head day dates them as the span it heads, not the report's day
+    document = code(
+        "Seminars were held in Peru and Chile on April 4 and 5 on the occasion of the"
+        " anniversary of the DPRK. The chairman of the Peruvian committee praised Kim Il Sung"
+        " as a great leader."
+    )
+    praise = [e for e in document.events if e.sentence_index == 1 and e.cameo_code == "051"]
+    assert praise and praise[0].date.value == "2017-04-04/2017-04-05"

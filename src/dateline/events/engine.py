@@ -3932,6 +3932,7 @@ def _lead_date(d: Draft) -> TimeExpr | None:
             dates = d.discourse.coming_days.get(index, [])
         else:
             dates = [t for t in d.discourse.past_dates.get(index, []) if t.precision == "day"]
+        dates = _list_heads(dates)
         if not dates:
             continue
         if len({t.value for t in dates}) != 1 or index == d.sentence[0]:
@@ -3947,6 +3948,25 @@ def _lead_date(d: Draft) -> TimeExpr | None:
             return None  # "after Sunday's disputed election": the noun's day, not the news'
         return dates[0]
     return None
+
+
+def _list_heads(dates: list[TimeExpr]) -> list[TimeExpr]:
+    """The days of a sentence less those a list or span of days heads ("on Sept. 6 and 7",
+    "from Oct. 7 to 9"): KCNA leads give the days of the events the story then tells, and the
+    head day dates them as the span it heads (`date_from_timex`)."""
+    heads = [t for t in dates if t.list_end is not None and t.start_date is not None]
+    return [
+        t
+        for t in dates
+        if not any(
+            h is not t
+            and t.start_date is not None
+            and h.start_date is not None
+            and h.list_end is not None
+            and h.start_date <= t.start_date <= h.list_end
+            for h in heads
+        )
+    ]
 
 
 def _sentence_date(d: Draft) -> TimeExpr | None:
