@@ -272,20 +272,14 @@ def state_on(iso3: str, day: dt.date, lexicon: Lexicon) -> str:
 def region_names() -> dict[tuple[str, ...], str]:
     """The first-level divisions of countries (GeoNames' admin1, the places stage's table)
     by their lowercased words, with their country: "British Columbia" is Canada's, "New
-    Mexico" the United States'. Divisions of fewer than 500,000 people are left out: many
-    bear common words ("Central", "Capital") and news rarely names them as actors."""
-    from dateline.places.gazetteer import DATA_DIR
+    Mexico" the United States'. A name divisions of several countries bear ("Central",
+    "Eastern", "Capital") says no country and is left out."""
+    from dateline.places.gazetteer import read_admin1
 
-    names: dict[tuple[str, ...], str] = {}
-    path = DATA_DIR / "admin1.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) < 5 or not parts[4].isdigit() or int(parts[4]) < 500_000:
-            continue
-        names.setdefault(tuple(parts[2].lower().split()), parts[1])
-    return names
+    countries: dict[tuple[str, ...], set[str]] = {}
+    for row in read_admin1():
+        countries.setdefault(tuple(row["name"].lower().split()), set()).add(row["iso3"])
+    return {words: next(iter(isos)) for words, isos in countries.items() if len(isos) == 1}
 
 
 def region_at(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:

@@ -190,6 +190,12 @@ class Gazetteer:
 # Building -----------------------------------------------------------------------
 
 
+def read_admin1(data_dir: Path = DATA_DIR) -> list[dict[str, str]]:
+    """The first-level divisions of countries (GeoNames admin1: key, iso3, name, ascii_name,
+    geonameid), checked like every table here; the actors stage reads them too."""
+    return _read_tsv(data_dir / "admin1.tsv", ("key", "iso3", "name", "ascii_name", "geonameid"))
+
+
 def _read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     if not path.is_file():
         raise RuleDataError(f"{path}: missing; run scripts/build_places.py to compile it.")
@@ -384,9 +390,7 @@ def _build(data_dir: Path, cities: Mapping[str, Mapping[str, Any]]) -> Gazetteer
             phrases[key] = [c for c in phrases.get(key, []) if c.kind != "sea"]
             _add(phrases, name, Candidate(entry, "feature"))
 
-    for row in _read_tsv(
-        data_dir / "admin1.tsv", ("key", "iso3", "name", "ascii_name", "geonameid")
-    ):
+    for row in read_admin1(data_dir):
         entry = GazetteerEntry(
             key=f"gn:{row['geonameid']}" if row["geonameid"] else f"admin1:{row['key']}",
             name=row["name"],
