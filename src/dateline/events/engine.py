@@ -1941,16 +1941,7 @@ def _crowd_country(token: Token, places: _PlaceIndex, home: str | None) -> str |
     subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
     if subject is not None and subject.lower_ in _CROWD_MEASURES:
         # "a total of 4,000 people": the "of" phrase; "thousands" alone is the crowd
-        subject = next(
-            (
-                o
-                for p in subject.children
-                if p.lower_ == "of"
-                for o in p.children
-                if o.dep_ == "pobj"
-            ),
-            subject,
-        )
+        subject = _of_object(subject) or subject
     if subject is None or subject.lower_ not in _CROWD_WORDS:
         return None
     attached = places.attached(token, exclude=set())
@@ -1966,6 +1957,15 @@ def _agentless_passive(token: Token) -> bool:
         token.dep_ == "acl" and token.tag_ == "VBN"
     )
     return passive and not any(c.dep_ == "agent" for c in token.children)
+
+
+def _of_object(noun: Token) -> Token | None:
+    """The object of the "of" phrase a noun governs ("a total of 4,000 people", "the feats of
+    the President")."""
+    return next(
+        (o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"),
+        None,
+    )
 
 
 def _agentless_noun(token: Token) -> bool:
@@ -2458,21 +2458,10 @@ def _verdict_of(clause: Token) -> tuple[str, Token] | None:
     subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ in _UNJUDGED_SUBJECTS:
         return None
-    said_of = {t.i for t in subject.subtree}
-    owner = next(
-        (
-            g
-            for c in subject.children
-            if c.dep_ == "prep" and c.lower_ == "of"
-            for g in c.children
-            if g.dep_ == "pobj"
-        ),
-        None,
-    )
-    if owner is not None and subject.lower_ not in _UNJUDGED_SUBJECTS:
-        # "the feats of the President will be remembered", "the crimes of the puppets were
-        # laid bare": what is said of a party's deeds is said of the party
-        said_of = {t.i for t in owner.subtree}
+    # "the feats of the President will be remembered", "the crimes of the puppets were laid
+    # bare": what is said of a party's deeds is said of the party
+    owner = _of_object(subject)
+    said_of = {t.i for t in (owner if owner is not None else subject).subtree}
     words: set[str] = set()
     for t in clause.subtree:
         # judging words name or qualify ("crimes", "brilliant"); a verb in the
@@ -3555,10 +3544,10 @@ def _state_act_at_home(d: Draft) -> bool:
     as the recipient)."""
     if d.code not in _STATE_ONLY_CODES:
         return True
+    places = d.discourse.place_countries.get(d.sentence[0], set())
     pairs: list[Pair] = []
     for source, target, code in d.pairs:
         country = source.resolved.country
-        places = d.discourse.place_countries.get(d.sentence[0], set())
         if target is None:
             if not (country and places <= {country}):
                 continue  # placed abroad: whose people, the text does not say
@@ -3954,18 +3943,16 @@ def _list_heads(dates: list[TimeExpr]) -> list[TimeExpr]:
     """The days of a sentence less those a list or span of days heads ("on Sept. 6 and 7",
     "from Oct. 7 to 9"): KCNA leads give the days of the events the story then tells, and the
     head day dates them as the span it heads (`date_from_timex`)."""
-    heads = [t for t in dates if t.list_end is not None and t.start_date is not None]
+    spans = [
+        (t, t.start_date, t.list_end)
+        for t in dates
+        if t.start_date is not None and t.list_end is not None
+    ]
     return [
         t
         for t in dates
-        if not any(
-            h is not t
-            and t.start_date is not None
-            and h.start_date is not None
-            and h.list_end is not None
-            and h.start_date <= t.start_date <= h.list_end
-            for h in heads
-        )
+        if t.start_date is None
+        or not any(h is not t and start <= t.start_date <= end for h, start, end in spans)
     ]
 
 
