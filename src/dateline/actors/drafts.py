@@ -998,6 +998,20 @@ def _ends_organisation_name(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
 # ---------------------------------------------------------------- organisations the knowledge lacks
 
 
+def _tokens_taken(length: int, drafts: list[Draft]) -> tuple[list[bool], dict[int, str]]:
+    """Which tokens a known actor other than a country covers, and the country each token
+    of a country's name stands for (a country draft always has its country)."""
+    covered = [False] * length
+    country_of: dict[int, str] = {}
+    for draft in drafts:
+        for i in range(draft.start, draft.end):
+            if draft.kind == "country" and draft.country:
+                country_of[i] = draft.country
+            else:
+                covered[i] = True
+    return covered, country_of
+
+
 def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) -> list[Draft]:
     """ "the paramilitary Rapid Support Forces (RSF)", "the British Branch of the Korean
     Friendship Association", "the BNP": an organisation spaCy finds that the knowledge base
@@ -1005,15 +1019,8 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
     actor of the country its name gives, else of the one country its sentence's actors
     belong to, else of the story's country; its sector is not guessed. Organisations that overlap a known actor are left to it."""
     doc, lexicon = story.doc, story.lexicon
-    covered = [False] * len(doc)
-    country_at = [False] * len(doc)
-    for draft in drafts:
-        for i in range(draft.start, draft.end):
-            if draft.kind == "country":
-                # "The Peruvian Committee for ...": a country's name inside is its owner
-                country_at[i] = True
-            else:
-                covered[i] = True
+    # "The Peruvian Committee for ...": a country's name inside is its owner
+    covered, country_of = _tokens_taken(len(doc), drafts)
     by_start = {a.start: a for a in atoms if a.kind in {"country", "capital"} and a.iso3}
     found: list[Draft] = []
     named: dict[str, str] = {}  # a name or its acronym seen before -> its country
@@ -1022,7 +1029,7 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
             ent.label_ != "ORG"
             or ent.start < story.filed_from  # "BRUSSELS (AP) —": the agency is no actor
             or any(covered[i] for i in range(ent.start, ent.end))
-            or country_at[ent.root.i]  # "the DPRK": the country itself, not a body of it
+            or ent.root.i in country_of  # "the DPRK": the country itself, not a body of it
         ):
             continue
         bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
@@ -1079,14 +1086,7 @@ def unnamed_organisations(story: Story, drafts: list[Draft]) -> list[Draft]:
     statements, letters and articles (the sentences after them go on with "The statement
     accused ...")."""
     doc, lexicon = story.doc, story.lexicon
-    covered = [False] * len(doc)
-    country_of: dict[int, str] = {}
-    for draft in drafts:
-        for i in range(draft.start, draft.end):
-            if draft.kind == "country" and draft.country:
-                country_of[i] = draft.country
-            else:
-                covered[i] = True
+    covered, country_of = _tokens_taken(len(doc), drafts)
     found: list[Draft] = []
     for token in doc:
         # "the Soviet Union" is a country's own name, not a body of it
