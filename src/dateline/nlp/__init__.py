@@ -64,10 +64,8 @@ def _correct_lemmas(nlp: Language) -> None:
     index = lookups.get_table("lemma_index")
     verbs = index.get("verb")
     if isinstance(verbs, list):
+        # before the model lemmatizes anything, so its cache holds no "stag" yet
         index["verb"] = [lemma for lemma in verbs if lemma not in NOT_VERB_LEMMAS]
-    cache = getattr(lemmatizer, "cache", None)
-    if isinstance(cache, dict):
-        cache.clear()
 
 
 class NlpStage:
