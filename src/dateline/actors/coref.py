@@ -516,8 +516,10 @@ def _body_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
     body in the sentences before whose own name has that noun (one sweep in text order)."""
     doc = story.doc
     nouns = story.lexicon.recalled_bodies
+    company_nouns = story.lexicon.recalled_companies
     found: list[Draft] = []
     latest: dict[str, Draft] = {}  # body noun -> the latest mention whose name has it
+    company: Draft | None = None  # the latest company ("The company said": coref.company)
     pending = iter(drafts)
     upcoming = next(pending, None)
     for i, token in enumerate(doc[:-1]):
@@ -527,6 +529,8 @@ def _body_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
                 for t in doc[upcoming.start : upcoming.end]:
                     if t.lower_ in nouns or t.lemma_.lower() in nouns:
                         latest[t.lemma_.lower()] = upcoming
+            if root.sector == "BUS" and not root.is_person:
+                company = upcoming
             upcoming = next(pending, None)
         noun = doc[i + 1]
         if token.lower_ != "the" or covered[i] or covered[i + 1] or noun.tag_ != "NN":
@@ -534,6 +538,10 @@ def _body_descriptions(story: Story, drafts: list[Draft], covered: list[bool]) -
         after = doc[i + 2] if i + 2 < len(doc) else None
         if after is not None and (after.pos_ in ("PROPN", "NOUN") or after.lower_ == "of"):
             continue  # "the party congress", "the committee of experts": not the body again
+        if noun.lower_ in company_nouns:
+            if company is not None and i - company.end <= RECALL_TOKENS:
+                found.append(_copy(i, i + 2, company, "coref.company"))
+            continue
         earlier = latest.get(noun.lemma_.lower())
         if earlier is not None and i - earlier.end <= RECALL_TOKENS:
             found.append(_copy(i, i + 2, earlier, "coref.body"))

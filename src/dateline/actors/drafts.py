@@ -419,6 +419,11 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
     (`_supported_country`); (None, "") leaves the mention out."""
     doc, atoms, chunk, agent = story.doc, title.atoms, title.chunk, title.agent
     country = title.owner_country or title.title_country
+    if country is None and title.person is None and title.owner is None and title.start > 0:
+        # "the Quebec government", "Ontario officials": the country of the region
+        region = region_at(doc, title.start - 1, title.start)
+        if region is not None and region[1] == title.start:
+            return region[2], "composed.region"
     if country is not None or title.person is None:
         return country, "composed.owner" if title.owner is not None else "composed.title"
     if title.owner is None and chunk.agents:
@@ -555,16 +560,22 @@ def bare_institution(
         return None
     first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
     end = _unit_end(doc, last, lexicon)
-    if not _names_a_body(doc, first, last, lexicon) or _owned_elsewhere(
-        doc, first, last, lexicon, end
+    region = region_at(doc, first.start - 1, first.start) if first.start > 0 else None
+    if region is not None and region[1] != first.start:
+        region = None
+    if not _names_a_body(doc, first, last, lexicon) or (
+        region is None and _owned_elsewhere(doc, first, last, lexicon, end)
     ):
         return None
-    country = _seat_after(story, atoms, end, agent) or story.context_country(
-        doc[first.start].sent.start
+    # "the Quebec government", "Ontario officials": the region's country
+    country = (
+        (region[2] if region is not None else None)
+        or _seat_after(story, atoms, end, agent)
+        or story.context_country(doc[first.start].sent.start)
     )
     if country is None:
         return None
-    start = first.start
+    start = region[0] if region is not None else first.start
     if start > 0 and _state_body_modifier(doc, start - 1, lexicon):
         start -= 1  # "State police": the modifier is part of the mention
     definite = start > 0 and doc[start - 1].lower_ == "the"
@@ -580,7 +591,7 @@ def bare_institution(
         code,
         "composed",
         doc[start:end].text,
-        "composed.context",
+        "composed.region" if region is not None else "composed.context",
         country=c,
         sector=s,
         plover_sector=p,
@@ -969,12 +980,16 @@ def _before_business_noun(doc: Doc, atom: Atom, story: Story) -> bool:
 
 
 def _business_of_country(doc: Doc, atom: Atom, story: Story) -> bool:
-    """ "<Gregg River Co> of Canada", "Royal Bank of Canada"."""
-    if atom.start < 2 or doc[atom.start - 1].lower_ != "of":
+    """ "<Gregg River Co> of Canada", "Royal Bank of Canada", "Continental Grain Co of the
+    United States"."""
+    of = atom.start - 1
+    if of > 0 and doc[of].lower_ == "the":
+        of -= 1
+    if of < 1 or doc[of].lower_ != "of":
         return False
-    owner = doc[atom.start - 2]
-    if owner.text in (">", ")", '"') and atom.start >= 3:
-        owner = doc[atom.start - 3]
+    owner = doc[of - 1]
+    if owner.text in (">", ")", '"') and of >= 2:
+        owner = doc[of - 2]
     return owner.text[:1].isupper() and owner.lower_ in story.knowledge.business_heads
 
 
@@ -1069,6 +1084,140 @@ def unknown_organisations(story: Story, atoms: list[Atom], drafts: list[Draft]) 
         if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
             named[after[1].text] = country  # "Rapid Support Forces (RSF)": the RSF again
     return found
+
+
+def divided_halves(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "its smear campaign against the north", "if the South dropped its hostile policy",
+    "compatriots from the north", "the south side": in a story that names one of a divided
+    country's states, its compass word standing alone as a noun names that half (lexicon
+    `divided_halves`). Not "the north of the country" (a place), "north-south talks" (a
+    modifier) or a word inside a name ("North Korea", "the South Headquarters")."""
+    doc, lexicon = story.doc, story.lexicon
+    halves = lexicon.divided_halves
+    if not set(halves.values()) & set(story.story_countries):
+        return []
+    covered, country_of = _tokens_taken(len(doc), drafts)
+    found: list[Draft] = []
+    for token in doc:
+        country = halves.get(token.lower_)
+        if country is None or covered[token.i] or token.i in country_of:
+            continue
+        if token.i < story.filed_from or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        start, end = token.i, token.i + 1
+        if end < len(doc) and doc[end].lower_ == "side":
+            end += 1  # "the south side"
+        elif token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
+            continue  # "the North Korean regime", "north-south talks"
+        if end < len(doc) and (doc[end].lower_ == "of" or doc[end].text in ("-", "–")):
+            continue
+        if start > 0 and doc[start - 1].lower_ in lexicon.articles:
+            start -= 1
+        elif not any(c.lower_ in halves and c.i != token.i for c in (*token.conjuncts, token.head)):
+            continue  # a bare "north" only beside the other half ("between north and south")
+        before = doc[start - 1] if start > 0 else None
+        found.append(
+            Draft(
+                start,
+                end,
+                country,
+                "composed",
+                story.knowledge.country_name(country),
+                "composed.divided-half",
+                country=country,
+                locative=before is not None and before.lower_ in ("in", "at"),
+            )
+        )
+        for i in range(start, end):
+            covered[i] = True
+    return found
+
+
+def companies(story: Story, drafts: list[Draft]) -> list[Draft]:
+    """ "Noranda Inc said it would sue the Quebec government", "Nomura Securities Co Ltd, a
+    Japanese brokerage": a company spaCy finds whose name ends in a legal form
+    (`company_suffixes`) and which no known actor covers is a business (BUS) of the
+    country its apposition names, else of its sentence's one country, else of the story's;
+    its name alone later ("Noranda said") is the same company. A company whose name holds
+    a country word ("Japan Air Lines", "<Gregg River Co> of Canada") is that country's
+    business already (`_names_business`)."""
+    doc, lexicon = story.doc, story.lexicon
+    suffixes = lexicon.company_suffixes
+    covered, country_of = _tokens_taken(len(doc), drafts)
+    found: list[Draft] = []
+    named: dict[str, str] = {}  # a company's name without its legal form -> its country
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or ent.start < story.filed_from:
+            continue
+        start, end = ent.start, ent.end
+        while end < len(doc) and doc[end].lower_ in suffixes and end - ent.end < 2:
+            end += 1  # spaCy leaves "Ltd" of "Co Ltd" outside the entity
+        if doc[start].lower_ == "the":
+            start += 1
+        if any(covered[i] or i in country_of for i in range(start, end)):
+            continue
+        words = [t for t in doc[start:end] if t.text not in ("<", ">")]
+        bare = " ".join(t.text for t in words if t.lower_ not in suffixes)
+        if not words or not bare:
+            continue
+        if words[-1].lower_ not in suffixes:
+            country = named.get(bare) or named.get(words[0].text)
+            if country is None:
+                continue
+        else:
+            if end < len(doc) and doc[end].lower_ == "of":
+                continue  # "<Gregg River Co> of Canada": the country word is the business
+            country = _company_country(story, drafts, start, end)
+            if country is None:
+                continue
+            named[bare] = country
+            if len(words) > 2 and words[0].text[:1].isupper() and len(words[0].text) > 3:
+                named.setdefault(words[0].text, country)  # "Noranda" of "Noranda Inc"
+        found.append(
+            Draft(
+                start,
+                end,
+                country + "BUS",
+                "org",
+                doc[start:end].text,
+                "composed.company",
+                country=country,
+                sector="BUS",
+                plover_sector=CAMEO_TO_PLOVER.get("BUS"),
+            )
+        )
+        for i in range(start, end):
+            covered[i] = True
+    return found
+
+
+def _company_country(story: Story, drafts: list[Draft], start: int, end: int) -> str | None:
+    """The country of a company named at [start, end): a country in its apposition ("Nomura
+    Securities Co Ltd, a Japanese brokerage") or just before it ("Canada's Noranda Inc"),
+    else the one country its sentence's other actors belong to, else the story's."""
+    doc = story.doc
+    sentence = doc[start].sent
+    close = [
+        d
+        for d in drafts
+        if d.kind == "country"
+        and d.country
+        and (
+            (d.end <= start and start - d.end <= 1 and doc[d.end - 1].lower_ in ("'s", "’s"))
+            or (d.end <= start and d.end == start)
+            or (end < len(doc) and doc[end].text == "," and end < d.start <= end + 3)
+        )
+    ]
+    if close:
+        return close[0].country
+    around = {
+        d.country
+        for d in drafts
+        if d.country and sentence.start <= d.start < sentence.end and not d.locative
+    }
+    if len(around) == 1:
+        return next(iter(around))
+    return story.story_country
 
 
 # The parts of a subject's phrase that are not its name: a clause, a participle or a comma hung

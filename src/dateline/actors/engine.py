@@ -39,7 +39,13 @@ from dateline.actors.atoms import (
     story_countries,
 )
 from dateline.actors.coref import resolve
-from dateline.actors.drafts import compose, unknown_organisations, unnamed_organisations
+from dateline.actors.drafts import (
+    companies,
+    compose,
+    divided_halves,
+    unknown_organisations,
+    unnamed_organisations,
+)
 from dateline.actors.knowledge import ActorKnowledge
 from dateline.actors.lexicon import Lexicon, load_lexicon
 from dateline.actors.model import Atom, Draft, Story
@@ -94,6 +100,8 @@ def find_mentions(
     drafts = compose(story, atoms)
     organisations = unknown_organisations(story, atoms, drafts)
     organisations += unnamed_organisations(story, drafts + organisations)
+    organisations += divided_halves(story, drafts + organisations)
+    organisations += companies(story, drafts + organisations)
     drafts = [
         d for d in drafts if not any(o.start <= d.start and d.end <= o.end for o in organisations)
     ] + organisations

@@ -66,6 +66,8 @@ class Lexicon:
     recalled_titles: frozenset[str]
     recalled_bodies: frozenset[str]
     organisation_heads: frozenset[str]
+    company_suffixes: frozenset[str]
+    recalled_companies: frozenset[str]
     pronouns: frozenset[str]
     male_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
@@ -82,6 +84,8 @@ class Lexicon:
     successors: MappingProxyType[str, tuple[str, dt.date]]
     # a truncated Phoenix stem ("minist") → the words it stands for
     stems: MappingProxyType[str, tuple[str, ...]]
+    # a compass word → the half of a divided country it names in a story of that country
+    divided_halves: MappingProxyType[str, str]
     path: Path = LEXICON_PATH  # the file it was read from
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -89,7 +93,7 @@ class Lexicon:
         return (load_lexicon, (self.path,))
 
 
-_TABLES = {"successors", "stems"}
+_TABLES = {"successors", "stems", "divided_halves"}
 _WORD_LISTS = tuple(f.name for f in fields(Lexicon) if f.name not in {*_TABLES, "path"})
 
 
@@ -103,6 +107,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         **words,
         successors=_successors(path, entries["successors"]),
         stems=_stems(path, entries["stems"]),
+        divided_halves=_halves(path, entries["divided_halves"]),
         path=path,
     )
 
@@ -229,3 +234,14 @@ def _stems(path: Path, entry: dict[str, Any]) -> MappingProxyType[str, tuple[str
     ):
         raise RuleDataError(f"{path}: stems: 'table' must map a stem to the words it begins")
     return MappingProxyType({stem: tuple(words) for stem, words in table.items()})
+
+
+def _halves(path: Path, entry: dict[str, Any]) -> MappingProxyType[str, str]:
+    table = entry["table"]
+    if (
+        not isinstance(table, dict)
+        or not table
+        or not all(isinstance(word, str) and _ISO3.match(str(iso3)) for word, iso3 in table.items())
+    ):
+        raise RuleDataError(f"{path}: divided_halves: 'table' must map a word to an ISO3 code")
+    return MappingProxyType({word: str(iso3) for word, iso3 in table.items()})

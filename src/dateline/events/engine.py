@@ -3010,7 +3010,15 @@ def _recountried(ref: ActorRef, country: str) -> ActorRef:
 
 
 def _political_sources(d: Draft) -> bool:
-    d.sources = [s for s in d.sources if s.code and _political(s.code)]
+    # a company acts politically only on a political party ("the company agreed to ship
+    # the wheat to Bangladesh", "Noranda said it would sue the Quebec government"); a
+    # business's dealings with another business are no event (EVENTS.md 2.5)
+    dealing_with_state = any(t.code and _political(t.code) for t in d.targets)
+    d.sources = [
+        s
+        for s in d.sources
+        if s.code and (_political(s.code) or (dealing_with_state and s.code[3:6] == "BUS"))
+    ]
     if d.stage._trace is not None:
         d.stage._roles = (tuple(s.code for s in d.sources), tuple(t.code for t in d.targets))
     return True
