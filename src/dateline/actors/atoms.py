@@ -140,11 +140,57 @@ def _name_atoms(
             j += 1
             continue
         start_tok, end_tok = words.index[j], words.index[end - 1] + 1
+        if _inside_longer_name(doc, start_tok, end_tok, usable, knowledge, lexicon):
+            j = end
+            continue
         atoms.append(_name_atom(start_tok, end_tok, usable, knowledge))
         for i in range(start_tok, end_tok):
             covered[i] = True
         j = end
     return atoms
+
+
+def _inside_longer_name(
+    doc: Doc,
+    start: int,
+    end: int,
+    usable: list[NameTarget],
+    knowledge: ActorKnowledge,
+    lexicon: Lexicon,
+) -> bool:
+    """ "Daud Bin Abdullah Razha": a known person's name ("Abdullah") followed by more of a
+    longer name spaCy reads as one person is someone else, an unknown person
+    (`_unknown_people` takes the whole name). A known name that ends the longer one keeps
+    its reading ("Marshal Kim Jong Un")."""
+    if not all(
+        t.kind == "entity" and isinstance(t.key, int) and knowledge.entities[t.key].kind == "person"
+        for t in usable
+    ):
+        return False
+    ent_type = doc[start].ent_type_
+    if ent_type != "PERSON":
+        return False
+    first, last = start, end
+    while first > 0 and doc[first - 1].ent_type_ == "PERSON" and doc[first].ent_iob_ != "B":
+        first -= 1
+    while last < len(doc) and doc[last].ent_iob_ == "I":
+        last += 1
+    while first < start and doc[first].lower_ in lexicon.honorifics:
+        first += 1
+    while last > end and doc[last - 1].text in POSSESSIVES:
+        last -= 1
+    if last == end:
+        return False  # "Marshal Kim Jong Un": the known name ends the name, a title before it
+    extra = [*doc[first:start], *doc[end:last]]
+    # "The Lee Myung Bak regime": a word of the phrase spaCy took into the name is no part
+    # of another name
+    return all(
+        t.pos_ == "PROPN"
+        and t.text[:1].isupper()
+        and t.is_alpha
+        and knowledge.agents.longest([fold(t.text)], 0) is None
+        for t in extra
+    )
 
 
 def _name_atom(start: int, end: int, usable: list[NameTarget], knowledge: ActorKnowledge) -> Atom:

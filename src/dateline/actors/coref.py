@@ -757,7 +757,7 @@ def _pronouns(
         )
         wrong = "f" if low in lexicon.male_pronouns else "m"
         window = [d for d in window if _gender(d) != wrong]
-        target = _pronoun_antecedent(doc, token, window)
+        target = _pronoun_antecedent(doc, token, window, lexicon)
         if target is not None and not target.root().code:
             continue
         if target is not None:
@@ -786,7 +786,9 @@ def _window(doc: Doc, token: Token, *groups: tuple[list[Draft], list[int]]) -> l
     return found
 
 
-def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | None:
+def _pronoun_antecedent(
+    doc: Doc, token: Token, drafts: list[Draft], lexicon: Lexicon
+) -> Draft | None:
     sentence = token.sent
     window_start = sentence.start
     if sentence.start > 0:
@@ -806,6 +808,11 @@ def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | 
         roots.setdefault(id(draft.root()), draft)
     if len(roots) == 1:
         return candidates[-1]
+    if token.dep_ == "nsubj" and token.head.lemma_.lower() in lexicon.reporting_verbs:
+        # "X received a message from Y. He said in the message ...": Y speaks
+        senders = {id(d.root()): d for d in candidates if _sender(doc, d, lexicon.sent_documents)}
+        if len(senders) == 1:
+            return next(iter(senders.values()))
     subjects: dict[int, Draft] = {}
     for draft in candidates:
         if any(t.dep_ in SUBJECTS for t in doc[draft.start : draft.end]):
@@ -813,6 +820,22 @@ def _pronoun_antecedent(doc: Doc, token: Token, drafts: list[Draft]) -> Draft | 
     if len(subjects) == 1:
         return next(iter(subjects.values()))
     return None
+
+
+def _sender(doc: Doc, draft: Draft, documents: frozenset[str]) -> bool:
+    """Whether a mention is who sent something: the object of "from" after a sent document
+    ("a message of condolences from X") or after the verb receiving it ("received a message
+    ... from X")."""
+    for t in doc[draft.start : draft.end]:
+        if t.dep_ != "pobj" or t.head.lower_ != "from":
+            continue
+        owner = t.head.head
+        if owner.lower_ in documents:
+            return True
+        return owner.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and c.lower_ in documents for c in owner.children
+        )
+    return False
 
 
 # ---------------------------------------------------------------- pass 5: speakers

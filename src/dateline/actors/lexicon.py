@@ -76,6 +76,7 @@ class Lexicon:
     referring_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     reporting_verbs: frozenset[str]
+    sent_documents: frozenset[str]
     publishing_verbs: frozenset[str]
     honorifics: frozenset[str]
     surname_first: frozenset[str]

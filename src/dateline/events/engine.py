@@ -3161,6 +3161,44 @@ def _pronoun_source(d: Draft) -> bool:
     return True
 
 
+# prepositions whose phrase sets an event noun beside its clause's act ("after talks with
+# X, Y said ...": Y held the talks)
+_ADJUNCT_PREPS = frozenset({"after", "before", "following", "during", "since", "upon", "on"})
+
+
+def _adjunct_doer(d: Draft) -> bool:
+    """'After a day of meetings with Shultz, Clark told a press conference': an event noun in
+    a time phrase of a clause ('after', 'during', 'following'), whose own phrase names no doer,
+    is done by the clause's subject."""
+    if d.sources or not d.noun:
+        return True
+    node = d.token
+    for _ in range(3):  # "after a day of meetings": up through "of" phrases to the preposition
+        head = node.head
+        if head is node:
+            return True
+        if node.dep_ == "pobj" and head.lower_ in _ADJUNCT_PREPS and head.dep_ == "prep":
+            clause = head.head
+            break
+        if node.dep_ == "pobj" and head.lower_ == "of":
+            node = head.head
+            continue
+        return True
+    else:
+        return True
+    if clause.pos_ not in ("VERB", "AUX"):
+        return True
+    subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return True
+    doers = d.mentions.actors_at(subject, depth=2)
+    if doers:
+        # the noun's own reading may have taken the subject as its partner
+        d.sources = doers
+        d.targets = [t for t in d.targets if not any(_self_reference(r, t) for r in doers)]
+    return True
+
+
 def _document_speaker(d: Draft) -> bool:
     """'The statement accused Lee', 'the message extended condolences', 'the appeal said,
     calling for ...': a document that speaks is its issuer speaking, the one the document's
@@ -4147,6 +4185,7 @@ STEPS: tuple[Step, ...] = (
     Step("state-agent-of-passive", "roles", _state_agent_of_passive),
     Step("unknown-attacker", "roles", _unknown_attacker),
     Step("pronoun-source", "roles", _pronoun_source),
+    Step("adjunct-doer", "roles", _adjunct_doer),
     Step("document-speaker", "roles", _document_speaker),
     Step("quoted-speaker", "roles", _quoted_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
