@@ -567,6 +567,8 @@ def bare_institution(
         region is None and _owned_elsewhere(doc, first, last, lexicon, end)
     ):
         return None
+    if _two_sides(doc, first.start, doc[end - 1], lexicon):
+        return None  # "the two sides", "both leaders": a group of two countries (coref)
     # "the Quebec government", "Ontario officials": the region's country
     country = (
         (region[2] if region is not None else None)
@@ -596,6 +598,23 @@ def bare_institution(
         sector=s,
         plover_sector=p,
     )
+
+
+def _two_sides(doc: Doc, start: int, head: Token, lexicon: Lexicon) -> bool:
+    """ "the two sides", "both leaders", "the two top diplomats": a group noun after "both"
+    or "the two" (adjectives between) stands for two countries' people, which the
+    coreference pass makes a group of; not one country's body by context."""
+    word = head.lower_
+    if word not in (
+        lexicon.government_group_nouns | lexicon.person_group_nouns | lexicon.country_group_nouns
+    ):
+        return False
+    i = start - 1
+    while i >= 0 and doc[i].pos_ == "ADJ":
+        i -= 1
+    if i >= 0 and doc[i].lower_ == "both":
+        return True
+    return i >= 1 and doc[i].lower_ == "two" and doc[i - 1].lower_ == "the"
 
 
 # Bodies of a state that sit where they rule: "the government in Bamako" is Mali's, while
