@@ -814,11 +814,19 @@ def _pronoun_antecedent(
         if len(senders) == 1:
             return next(iter(senders.values()))
     subjects: dict[int, Draft] = {}
+    main: dict[int, Draft] = {}  # subjects of their sentence's main verb
     for draft in candidates:
-        if any(t.dep_ in SUBJECTS for t in doc[draft.start : draft.end]):
-            subjects[id(draft.root())] = draft
+        for t in doc[draft.start : draft.end]:
+            if t.dep_ in SUBJECTS:
+                subjects[id(draft.root())] = draft
+                if t.head.dep_ == "ROOT":
+                    main[id(draft.root())] = draft
     if len(subjects) == 1:
         return next(iter(subjects.values()))
+    if len(main) == 1:
+        # "He said that though leader Kim Jong Il passed away, ...": the speaker, not the
+        # subject of the clause inside what he said
+        return next(iter(main.values()))
     return None
 
 
