@@ -125,13 +125,16 @@ LEARNED_FLOORS = {
     # fourteenth session: trained also on dev11 … dev13, one learned event a sentence at 0.15
     # (in-sample on dev … dev8 lower than the thirteenth's 0.572 at two a sentence; dev9 +
     # dev10, never trained on, 0.331 against 0.324 at the old setting)
-    "f1": 0.51,  # measured 0.526
+    # fifteenth session, retrained after its actor changes, same setting (--setting
+    # 0.15/1/0.4: within the seed noise of the best pooled, and better on dev9 + dev10):
+    # 0.529, P 0.660, R 0.442, dates 0.865 (0.751), modality 0.939
+    "f1": 0.52,  # measured 0.529 (0.526 in the fourteenth)
     "precision": 0.65,  # measured 0.660
-    "recall": 0.42,  # measured 0.437
-    "date_lenient": 0.85,  # measured 0.860 (over 1,318 matched events; 0.852 before a lead's
+    "recall": 0.43,  # measured 0.442
+    "date_lenient": 0.85,  # measured 0.865 (over 1,333 matched events; 0.852 before a lead's
     # list of days dated the acts told after it)
-    "date_lenient_off_story_day": 0.73,  # measured 0.747 (0.727 before)
-    "modality": 0.93,  # measured 0.942
+    "date_lenient_off_story_day": 0.74,  # measured 0.751 (0.727 before that)
+    "modality": 0.93,  # measured 0.939
 }
 
 
