@@ -1136,14 +1136,12 @@ def divided_halves(story: Story, drafts: list[Draft]) -> list[Draft]:
             continue  # a bare "north" only beside the other half ("between north and south")
         before = doc[start - 1] if start > 0 else None
         found.append(
-            Draft(
+            _composed_country_draft(
                 start,
                 end,
                 country,
-                "composed",
                 story.knowledge.country_name(country),
                 "composed.divided-half",
-                country=country,
                 locative=before is not None and before.lower_ in ("in", "at"),
             )
         )
@@ -1274,14 +1272,8 @@ def unnamed_organisations(story: Story, drafts: list[Draft]) -> list[Draft]:
         if country is None:
             continue
         found.append(
-            Draft(
-                start,
-                end,
-                country,
-                "composed",
-                doc[start:end].text,
-                "composed.unnamed-organisation",
-                country=country,
+            _composed_country_draft(
+                start, end, country, doc[start:end].text, "composed.unnamed-organisation"
             )
         )
         for i in range(start, end):
@@ -1316,12 +1308,14 @@ def _country_of_name(doc: Doc, start: int, end: int, countries: list[str]) -> st
 
 
 def _organisation(ent: Span, country: str) -> Draft:
-    return Draft(
-        ent.start,
-        ent.end,
-        country,
-        "composed",
-        ent.text,
-        "composed.unknown-organisation",
-        country=country,
+    return _composed_country_draft(
+        ent.start, ent.end, country, ent.text, "composed.unknown-organisation"
     )
+
+
+def _composed_country_draft(
+    start: int, end: int, country: str, name: str, rule: str, locative: bool = False
+) -> Draft:
+    """A mention that stands for a country as a whole (its code is the bare ISO3), found by
+    a composing rule."""
+    return Draft(start, end, country, "composed", name, rule, country=country, locative=locative)
