@@ -17,6 +17,7 @@ from dateline.events.learned import (
     DyadModel,
     PairInput,
     load_dyad_model,
+    member_dirs,
     rank_readings,
     sentence_pairs,
     so_called,
@@ -204,9 +205,23 @@ def test_the_training_script_trains_a_model_the_stage_loads(tmp_path: Path) -> N
     (tmp_path / "dyad" / "dyad.json").write_text('{"threshold": 0.5}', encoding="utf-8")
     loaded = load_dyad_model(tmp_path / "dyad")
     assert loaded is not None
-    probs = script.predict(model, examples[:3])
+    probs = script.predict([model], examples[:3])
     assert probs[0]["04"] > 0.5 > probs[2]["04"]
     assert probs[1]["11"] > 0.5
+    # several trainings with their own seeds, stored side by side and averaged
+    members = script.train_members(examples, 2)
+    for directory, member in zip(member_dirs(tmp_path / "pair", 2), members, strict=True):
+        directory.mkdir(parents=True)
+        member.to_disk(directory, exclude=["vocab", "tokenizer"])
+    (tmp_path / "pair" / "dyad.json").write_text(
+        '{"threshold": 0.5, "members": 2}', encoding="utf-8"
+    )
+    pair = load_dyad_model(tmp_path / "pair")
+    assert pair is not None
+    one = script.predict(members[:1], examples[:3])
+    both = script.predict(members, examples[:3])
+    assert both[0]["04"] > 0.5 > both[2]["04"]
+    assert one[0]["04"] != both[0]["04"]  # the seeds differ, and the mean is taken
 
 
 def test_the_shipped_model_is_there_and_says_how_it_was_chosen() -> None:
