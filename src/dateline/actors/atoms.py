@@ -340,6 +340,15 @@ def region_at(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
     return None
 
 
+def region_before(doc: Doc, start: int) -> tuple[int, int, str] | None:
+    """The region name (`region_names`) that ends right before token `start`, as (start,
+    end, country): "Quebec" of "the Quebec government", "Texas" of "Texas Governor"."""
+    if start == 0:
+        return None
+    found = region_at(doc, start - 1, start)
+    return found if found is not None and found[1] == start else None
+
+
 def inside_region_name(doc: Doc, atom: Atom) -> bool:
     """ "British Columbia", "New Mexico", "Northern Ireland"?: a country word that is part
     of a longer name of another country's region is no country of the story."""

@@ -24,7 +24,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dateline.actors.atoms import locative, made_in, prefixed, region_at, shared_name
+from dateline.actors.atoms import (
+    locative,
+    made_in,
+    prefixed,
+    region_at,
+    region_before,
+    shared_name,
+)
 from dateline.actors.chunks import chunk_at, coordinated
 from dateline.actors.knowledge import (
     CAMEO_TO_PLOVER,
@@ -419,11 +426,11 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
     (`_supported_country`); (None, "") leaves the mention out."""
     doc, atoms, chunk, agent = story.doc, title.atoms, title.chunk, title.agent
     country = title.owner_country or title.title_country
-    if country is None and title.person is None and title.owner is None and title.start > 0:
-        # "the Quebec government", "Ontario officials": the country of the region
-        region = region_at(doc, title.start - 1, title.start)
-        if region is not None and region[1] == title.start:
-            return region[2], "composed.region"
+    # "the Quebec government", "Quebec Premier Robert Bourassa": the country of the region
+    # the title is of
+    region = region_before(doc, title.start) if country is None and title.owner is None else None
+    if title.person is None and region is not None:
+        return region[2], "composed.region"
     if country is not None or title.person is None:
         return country, "composed.owner" if title.owner is not None else "composed.title"
     if title.owner is None and chunk.agents:
@@ -432,11 +439,8 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
             return None, ""  # "union president Owen Bieber", "company spokesman": not a state's
         if _named_by_organisation(doc, title_start):
             return None, ""  # "Honeywell Bull president Jerome Meyer": a company's officer
-    region = region_at(doc, title.start - 1, title.start) if title.start > 0 else None
-    if title.owner is None and region is not None and region[1] == title.start:
-        # "Quebec Premier Robert Bourassa", "Texas Governor Bill Clements": the country of
-        # the region the title is of
-        return region[2], "composed.region"
+    if region is not None:
+        return region[2], "composed.region"  # "Texas Governor Bill Clements"
     of_country = _of_country(doc, story.country_atoms_of(atoms), title.end)
     if title.owner is None and of_country is not None:
         # "Prime Minister Rutte of the Netherlands": the country the name is 'of'
@@ -560,9 +564,7 @@ def bare_institution(
         return None
     first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
     end = _unit_end(doc, last, lexicon)
-    region = region_at(doc, first.start - 1, first.start) if first.start > 0 else None
-    if region is not None and region[1] != first.start:
-        region = None
+    region = region_before(doc, first.start)
     if not _names_a_body(doc, first, last, lexicon) or (
         region is None and _owned_elsewhere(doc, first, last, lexicon, end)
     ):

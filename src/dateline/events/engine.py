@@ -3172,21 +3172,8 @@ def _adjunct_doer(d: Draft) -> bool:
     is done by the clause's subject."""
     if d.sources or not d.noun:
         return True
-    node = d.token
-    for _ in range(3):  # "after a day of meetings": up through "of" phrases to the preposition
-        head = node.head
-        if head is node:
-            return True
-        if node.dep_ == "pobj" and head.lower_ in _ADJUNCT_PREPS and head.dep_ == "prep":
-            clause = head.head
-            break
-        if node.dep_ == "pobj" and head.lower_ == "of":
-            node = head.head
-            continue
-        return True
-    else:
-        return True
-    if clause.pos_ not in ("VERB", "AUX"):
+    clause = _adjunct_clause(d.token)
+    if clause is None or clause.pos_ not in ("VERB", "AUX"):
         return True
     subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
     if subject is None:
@@ -3197,6 +3184,22 @@ def _adjunct_doer(d: Draft) -> bool:
         d.sources = doers
         d.targets = [t for t in d.targets if not any(_self_reference(r, t) for r in doers)]
     return True
+
+
+def _adjunct_clause(noun: Token) -> Token | None:
+    """The word a time phrase holding `noun` hangs from ("After a day of meetings with X, Y
+    told ...": "told"), up through at most two "of" phrases; else None."""
+    node = noun
+    for _ in range(3):
+        head = node.head
+        if node.dep_ != "pobj" or head is node:
+            return None
+        if head.lower_ in _ADJUNCT_PREPS and head.dep_ == "prep":
+            return head.head
+        if head.lower_ != "of":
+            return None
+        node = head.head  # "a day of meetings"
+    return None
 
 
 def _document_speaker(d: Draft) -> bool:

@@ -524,12 +524,14 @@ def root_probabilities(
     (trainings of one data with different seeds; one training's cross-validated F1 moves by
     0.005 with its seed, fifteenth session)."""
     total: list[dict[str, float]] = [dict.fromkeys(ROOTS, 0.0) for _ in feature_lists]
+    # one set of documents for every model: the features are read as hashes, which do not
+    # depend on whose vocabulary made them; each model writes its `cats` over the last one's
+    docs = [feature_doc(members[0].vocab, features) for features in feature_lists]
     for nlp in members:
         textcat = nlp.get_pipe("textcat_multilabel")
-        docs = [feature_doc(nlp.vocab, features) for features in feature_lists]
         for sums, doc in zip(total, textcat.pipe(docs, batch_size=256), strict=True):
             for root, p in doc.cats.items():
-                sums[root] = sums.get(root, 0.0) + p
+                sums[root] += p
     return [{root: p / len(members) for root, p in sums.items()} for sums in total]
 
 
