@@ -36,7 +36,9 @@ An eleventh (`--batch11`, fourteenth session) appends 60 (30 Reuters, 30 KCNA, 4
 `dev11`: scored first as a fresh check, then training data for the learned dyad coder on the
 two sources where it is weakest (the test split's Reuters stories score F1 0.05); a twelfth
 (`--batch12`, same session) 80 more of the same sources (40 + 40, 4 double) as `dev12`, and a
-thirteenth (`--batch13`) 80 more as `dev13`, for the same.
+thirteenth (`--batch13`) 80 more as `dev13`, for the same. A fourteenth (`--batch14`,
+sixteenth session) 80 more of the same shape as `dev14`: scored first as a fresh check of the
+fifteenth session's code, then training data.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -51,6 +53,7 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch11 [--seed 20261216]
        python scripts/build_real_corpus.py --batch12 [--seed 20261217]
        python scripts/build_real_corpus.py --batch13 [--seed 20261218]
+       python scripts/build_real_corpus.py --batch14 [--seed 20261219]
 """
 
 from __future__ import annotations
@@ -127,6 +130,8 @@ BATCH12_COUNTS = {"reuters": 40, "kcna": 40}
 BATCH12_DOUBLE = 4
 BATCH13_COUNTS = BATCH12_COUNTS
 BATCH13_DOUBLE = 4
+BATCH14_COUNTS = BATCH12_COUNTS
+BATCH14_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -141,6 +146,7 @@ BATCHES = {
     "dev11": (BATCH11_COUNTS, BATCH11_DOUBLE, 20261216),
     "dev12": (BATCH12_COUNTS, BATCH12_DOUBLE, 20261217),
     "dev13": (BATCH13_COUNTS, BATCH13_DOUBLE, 20261218),
+    "dev14": (BATCH14_COUNTS, BATCH14_DOUBLE, 20261219),
 }
 
 
