@@ -38,7 +38,8 @@ two sources where it is weakest (the test split's Reuters stories score F1 0.05)
 (`--batch12`, same session) 80 more of the same sources (40 + 40, 4 double) as `dev12`, and a
 thirteenth (`--batch13`) 80 more as `dev13`, for the same. A fourteenth (`--batch14`,
 sixteenth session) 80 more of the same shape as `dev14`: scored first as a fresh check of the
-fifteenth session's code, then training data.
+fifteenth session's code, then training data; a fifteenth and a sixteenth (`--batch15`,
+`--batch16`, same session) 80 more each, as `dev15` and `dev16`, for the same.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -54,6 +55,8 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch12 [--seed 20261217]
        python scripts/build_real_corpus.py --batch13 [--seed 20261218]
        python scripts/build_real_corpus.py --batch14 [--seed 20261219]
+       python scripts/build_real_corpus.py --batch15 [--seed 20261220]
+       python scripts/build_real_corpus.py --batch16 [--seed 20261221]
 """
 
 from __future__ import annotations
@@ -132,6 +135,8 @@ BATCH13_COUNTS = BATCH12_COUNTS
 BATCH13_DOUBLE = 4
 BATCH14_COUNTS = BATCH12_COUNTS
 BATCH14_DOUBLE = 4
+BATCH15_COUNTS = BATCH16_COUNTS = BATCH12_COUNTS
+BATCH15_DOUBLE = BATCH16_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -147,6 +152,8 @@ BATCHES = {
     "dev12": (BATCH12_COUNTS, BATCH12_DOUBLE, 20261217),
     "dev13": (BATCH13_COUNTS, BATCH13_DOUBLE, 20261218),
     "dev14": (BATCH14_COUNTS, BATCH14_DOUBLE, 20261219),
+    "dev15": (BATCH15_COUNTS, BATCH15_DOUBLE, 20261220),
+    "dev16": (BATCH16_COUNTS, BATCH16_DOUBLE, 20261221),
 }
 
 
