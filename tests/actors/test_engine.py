@@ -281,6 +281,41 @@ def test_group_members(founding: Document) -> None:
             "PHLELI",
         ),
         ("Duterte was arrested on Tuesday.", "2025-03-12", "Duterte", None),
+        # a lone surname the story gave earlier to someone else is not the leader's
+        (
+            "One of their leaders, Orlando dos Santos, spoke to reporters. Santos said the"
+            " strike would go on.",
+            "1987-03-12",
+            "Santos said",
+            None,
+        ),
+        (
+            "President Jose Eduardo dos Santos met the envoy. Santos said the talks went well.",
+            "1987-03-12",
+            "Santos said",
+            "AGOGOV",
+        ),
+        # the dictionaries' bracketed qualifier is no part of the name as written
+        (
+            "The African National Congress said it would send a delegation to Ottawa.",
+            "1987-03-23",
+            "African National Congress",
+            "ZAFREB",
+        ),
+        # a date is no group of the dictionaries ("May 15" is a Palestinian group's name)
+        (
+            "The president received the credentials from the ambassador on May 15.",
+            "2012-05-24",
+            "May 15",
+            None,
+        ),
+        # a title the dictionaries split ("deputy" alone is a sheriff's) names its holder
+        (
+            "U.S. Deputy Trade Representative Michael Smith spoke at the meeting in Geneva.",
+            "1987-04-07",
+            "Michael Smith",
+            "USAGOV",
+        ),
         # "a foreign government" is expressly not the country in context
         (
             "Ottawa said any involvement of a foreign government in the killing was unacceptable.",

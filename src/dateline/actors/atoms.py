@@ -115,6 +115,9 @@ def dateline_end(doc: Doc) -> int:
     return 0
 
 
+_DATE_ENTITIES = frozenset({"DATE", "TIME"})
+
+
 def _name_atoms(
     doc: Doc, words: _Words, knowledge: ActorKnowledge, lexicon: Lexicon, covered: list[bool]
 ) -> list[Atom]:
@@ -138,6 +141,10 @@ def _name_atoms(
             and not _lower_compass(tokens, usable, lexicon)
         ):
             j += 1
+            continue
+        if all(t.ent_type_ in _DATE_ENTITIES for t in tokens):
+            # "on May 15" is a date, not the "May 15" group of the dictionaries
+            j = end
             continue
         start_tok, end_tok = words.index[j], words.index[end - 1] + 1
         if _inside_longer_name(doc, start_tok, end_tok, usable, knowledge, lexicon):

@@ -236,15 +236,44 @@ def _surname_or_leader(
         return None
     leader = leader_in_office(story.knowledge, word, day)
     if leader is not None:
+        if _named_before(story, i, word, leader.name):
+            return None
         return _leader_draft(story, i, i + 1, leader, "person.leader-surname", people)
     former = former_leader(story.knowledge, word, day)
     if (
         former is None
+        or _named_before(story, i, word, former.name)
         or former.country not in countries
         or former.country in story.lexicon.surname_first  # "Pak", "Hua": many bear them
     ):
         return None
     return _leader_draft(story, i, i + 1, former, "person.former-leader-surname", people)
+
+
+def _named_before(story: Story, i: int, surname: str, known_name: str) -> bool:
+    """Whether the story named, before token `i`, someone else of that surname: a given
+    name (and particles such as "dos") before it that is not the known leader's ("One of
+    their leaders, Orlando dos Santos ... Santos said" is the seamen's leader, not Angola's
+    president). The tokens decide, not spaCy's entity label, which reads such names as
+    places as often as people."""
+    doc, lexicon = story.doc, story.lexicon
+    for j in range(1, i):
+        if fold(doc[j].text) != surname:
+            continue
+        k = j - 1
+        while k > 0 and doc[k].is_lower and doc[k].is_alpha and len(doc[k]) <= 3:
+            k -= 1  # "dos", "da", "van", "bin"
+        given = doc[k]
+        if (
+            given.pos_ != "PROPN"
+            or not given.is_title
+            or given.lower_ in lexicon.honorifics
+            or story.knowledge.agents.longest([given.lower_], 0) is not None  # a title
+        ):
+            continue
+        if not _given_names_fit(story, fold(given.text), known_name, surname):
+            return True
+    return False
 
 
 def _leader_by_name(story: Story, atom: Atom, people: _PeopleSoFar) -> Draft | None:

@@ -792,7 +792,9 @@ def _not_the_country(doc: Doc, atom: Atom, lexicon: Lexicon) -> bool:
         return True  # "anti-Japanese", "inter-Korean"; "$160 million (U.S.)"
     if made_in(doc, atom, lexicon):
         return True  # "Chinese-made missiles", "U.S.-built jets": a thing's origin
-    # "the Uruguay Round" of trade talks, not Uruguay
+    # "the Uruguay Round" (or "the Uruguay trade round") of trade talks, not Uruguay
+    if after is not None and after.lower_ == "trade" and atom.end + 1 < len(doc):
+        after = doc[atom.end + 1]
     return after is not None and after.text in lexicon.named_rounds
 
 

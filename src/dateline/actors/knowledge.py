@@ -685,7 +685,11 @@ def _add_organisations(names: PhraseTrie, entities: list[Entity], path: Path) ->
                 default_code=code,
             )
         )
-        for phrase in [name, *(a for a in aliases.split("|") if a)]:
+        # "African National Congress (south Africa)", "Irish Republican Army (ira)": the
+        # dictionaries' qualifier or acronym in brackets is no part of the name as written
+        phrases = [name, *(a for a in aliases.split("|") if a)]
+        bases = [p.split(" (", 1)[0] for p in phrases if p.endswith(")")]
+        for phrase in [*phrases, *(b for b in bases if len(b.split()) >= 2)]:
             tokens = phrase_tokens(phrase)
             names.add(tokens, NameTarget("entity", index, len(tokens) == 1 and len(tokens[0]) <= 3))
 

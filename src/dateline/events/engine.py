@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
 
 from dateline.errors import RuleDataError
 from dateline.events.dating import (
@@ -2716,6 +2717,15 @@ class _PlaceIndex:
                     return child, place
         return None
 
+    def only_country(self, sent: TokenSpan) -> str | None:
+        """The one country of the places a sentence names, if they share one."""
+        countries = {
+            place.country
+            for i, place in self.by_token.items()
+            if sent.start <= i < sent.end and place.country
+        }
+        return next(iter(countries)) if len(countries) == 1 else None
+
     def destination(self, trigger: Token, exclude: set[int]) -> tuple[Token, Place] | None:
         """The place a trip goes "to" ("travel to Washington", "send envoys
         to Pyongyang"), on the trigger or the verb it hangs from."""
@@ -3139,7 +3149,9 @@ def _state_agent_of_passive(d: Draft) -> bool:
 def _unknown_attacker(d: Draft) -> bool:
     """'a supporter was stabbed to death in Dhaka', 'the column was attacked from the air':
     violence with no agent named, and no force noun in its sentence that could be the
-    agent, is by unknown armed men of the country where it happened (EVENTS.md 2.4: UAF)."""
+    agent, is by unknown armed men of the country where it happened (EVENTS.md 2.4: UAF):
+    the place of its own phrase, else the one country its sentence's places share, else the
+    story's home."""
     token = d.token
     if d.sources or d.noun or d.code[:2] not in _VIOLENT_ROOTS:
         return True
@@ -3149,7 +3161,13 @@ def _unknown_attacker(d: Draft) -> bool:
         for t in token.sent
     ):
         return True  # "killed in an Israeli airstrike": the strike's doer is the agent
-    home = _where_country(token, d.places) or d.discourse.home
+    home = _where_country(token, d.places)
+    if home is None and any(c.dep_ == "auxpass" for c in token.children):
+        # a finite passive ("were kidnapped on the Awaz'i Road in the southern suburbs of
+        # Beirut", a place its own locatives do not reach), not a participle ("left seven
+        # people killed"): the sentence's places say where, when they share one country
+        home = d.places.only_country(token.sent)
+    home = home or d.discourse.home
     if home is not None:
         d.sources = [_state_actor(home, token, "UAF")]
     return True
