@@ -39,7 +39,8 @@ two sources where it is weakest (the test split's Reuters stories score F1 0.05)
 thirteenth (`--batch13`) 80 more as `dev13`, for the same. A fourteenth (`--batch14`,
 sixteenth session) 80 more of the same shape as `dev14`: scored first as a fresh check of the
 fifteenth session's code, then training data; a fifteenth and a sixteenth (`--batch15`,
-`--batch16`, same session) 80 more each, as `dev15` and `dev16`, for the same.
+`--batch16`, same session) 80 more each, as `dev15` and `dev16`, for the same, and a
+seventeenth and an eighteenth (`--batch17`, `--batch18`) 80 more each as `dev17` and `dev18`.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -57,6 +58,8 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch14 [--seed 20261219]
        python scripts/build_real_corpus.py --batch15 [--seed 20261220]
        python scripts/build_real_corpus.py --batch16 [--seed 20261221]
+       python scripts/build_real_corpus.py --batch17 [--seed 20261222]
+       python scripts/build_real_corpus.py --batch18 [--seed 20261223]
 """
 
 from __future__ import annotations
@@ -137,6 +140,8 @@ BATCH14_COUNTS = BATCH12_COUNTS
 BATCH14_DOUBLE = 4
 BATCH15_COUNTS = BATCH16_COUNTS = BATCH12_COUNTS
 BATCH15_DOUBLE = BATCH16_DOUBLE = 4
+BATCH17_COUNTS = BATCH18_COUNTS = BATCH12_COUNTS
+BATCH17_DOUBLE = BATCH18_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -154,6 +159,8 @@ BATCHES = {
     "dev14": (BATCH14_COUNTS, BATCH14_DOUBLE, 20261219),
     "dev15": (BATCH15_COUNTS, BATCH15_DOUBLE, 20261220),
     "dev16": (BATCH16_COUNTS, BATCH16_DOUBLE, 20261221),
+    "dev17": (BATCH17_COUNTS, BATCH17_DOUBLE, 20261222),
+    "dev18": (BATCH18_COUNTS, BATCH18_DOUBLE, 20261223),
 }
 
 
