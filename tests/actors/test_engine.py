@@ -302,6 +302,21 @@ def test_group_members(founding: Document) -> None:
             "African National Congress",
             "ZAFREB",
         ),
+        # a country word before another country's known body of that name: its own body
+        (
+            "The Lao People's Revolutionary Party sent a wreath to the embassy.",
+            "2011-12-25",
+            "Lao People",
+            "LAOREB",
+        ),
+        # a surname office holders of one of the story's countries bear that day, before a
+        # state's body: that country's (Lee Myung-bak's South Korea, not Lee Hsien Loong's)
+        (
+            "The DPRK denounced south Korea. The Lee regime slandered the DPRK.",
+            "2012-03-01",
+            "Lee regime",
+            "KORGOV",
+        ),
         # a date is no group of the dictionaries ("May 15" is a Palestinian group's name)
         (
             "The president received the credentials from the ambassador on May 15.",

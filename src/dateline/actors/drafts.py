@@ -50,6 +50,7 @@ from dateline.actors.model import (
     Story,
     cased,
     code_parts,
+    holder_countries,
     holder_in_office,
     is_possessive,
     leader_in_office,
@@ -85,6 +86,8 @@ def compose(story: Story, atoms: list[Atom]) -> list[Draft]:
         if draft is not None:
             following = atoms[chunk.last + 1].start if chunk.last + 1 < len(atoms) else len(doc)
             _take_own_name(doc, draft, following)
+            if drafts and draft.start <= drafts[-1].start and drafts[-1].end <= draft.end:
+                drafts.pop()  # "Lao" of "the Lao People's Revolutionary Party": one mention
             drafts.append(draft)
             story.note(draft.country, None if draft.locative else draft.start)
             if chunk.trailing_owner and chunk.owner is not None and draft.country:
@@ -194,14 +197,42 @@ def draft_for(story: Story, atoms: list[Atom], chunk: Chunk) -> Draft | None:
     agent = _title_agent(atoms, chunk)
     # A single atom that is not part of a larger actor.
     if owner is not None and person is None and not chunk.agents:
-        return single(story, owner)
+        return _country_named_org(story, atoms, owner) or single(story, owner)
     if person is None and owner is None and chunk.agents:
         # A bare title: "the sources said" names no one we can code; "the government",
         # "police", "three soldiers" are the state's of their sentence or of the story.
         return bare_institution(story, atoms, chunk, agent)
     if person is not None and owner is None and not chunk.agents:
-        return single(story, person)
+        return _country_named_org(story, atoms, person) or single(story, person)
     return _titled(story, _Title.of(story, atoms, chunk, owner, person, agent))
+
+
+def _country_named_org(story: Story, atoms: list[Atom], atom: Atom) -> Draft | None:
+    """ "the Lao People's Revolutionary Party": a country word right before a known
+    organisation of another country names that country's body of the same name (the
+    dictionaries hold one "People's Revolutionary Party", the Central African one)."""
+    if atom.kind != "entity" or atom.start == 0:
+        return None
+    before = story.country_atoms_of(atoms).covering.get(atom.start - 1)
+    if before is None or before.kind != "country" or not before.iso3:
+        return None
+    entity = choose_entity(atom.entities, story.day, story.story_countries)
+    code = entity.code_on(story.day)
+    c = code_parts(code)[0] if code else None
+    if entity.kind != "org" or c is None or c == before.iso3:
+        return None
+    c, s, p = code_parts(before.iso3 + code[len(c) :])
+    return Draft(
+        before.start,
+        atom.end,
+        before.iso3 + code[3:],
+        "composed",
+        story.doc[before.start : atom.end].text,
+        "composed.country-org",
+        country=c,
+        sector=s,
+        plover_sector=p,
+    )
 
 
 @dataclass(slots=True)
@@ -455,12 +486,30 @@ def _composed_country(story: Story, title: _Title) -> tuple[str | None, str]:
     else:
         country = story.context_country(doc[title.start].sent.start)
     if country is None and agent is not None and agent.sector in story.lexicon.state_sectors:
+        surname_country = (
+            _office_holders_country(story, title.person.start)
+            if title.person.end - title.person.start == 1
+            else None
+        )
+        if surname_country is not None:
+            return surname_country, "composed.holder-surname"
         # "meet Takeo Akiba, deputy foreign minister for political affairs" in a story
         # of Japan and China: weaker evidence, never the nearest country
         found = _supported_country(story, atoms, title.person)
         if found is not None:
             return found
     return country, "composed.context"
+
+
+def _office_holders_country(story: Story, i: int) -> str | None:
+    """ "the Lee regime" in a story of the two Koreas: a lone surname (token `i`) borne that
+    day by office holders of one country the story names (Lee Myung-bak's South Korea, not
+    Lee Hsien Loong's Singapore) is of that country."""
+    if story.day is None:
+        return None
+    countries = holder_countries(story.knowledge, fold(story.doc[i].text), story.day)
+    named = countries & story.story_countries
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _supported_country(story: Story, atoms: list[Atom], person: Atom) -> tuple[str, str] | None:
@@ -565,6 +614,18 @@ def bare_institution(
     first, last = atoms[chunk.agents[0]], atoms[chunk.agents[-1]]
     end = _unit_end(doc, last, lexicon)
     region = region_before(doc, first.start)
+    # "the Lee regime", "the Reagan administration": a surname that office holders of one
+    # of the story's countries bear that day
+    before = doc[first.start - 1] if first.start > 0 else None
+    ruler = (
+        _office_holders_country(story, first.start - 1)
+        if before is not None and before.pos_ == "PROPN" and before.is_title
+        else None
+    )
+    if ruler is not None and agent.sector in lexicon.state_sectors:
+        start = first.start - 1
+        start -= int(start > 0 and doc[start - 1].lower_ == "the")
+        return _composed_draft_of(doc, start, end, _join(ruler, agent), agent, "composed.ruler")
     if not _names_a_body(doc, first, last, lexicon) or (
         region is None and _owned_elsewhere(doc, first, last, lexicon, end)
     ):
@@ -585,7 +646,12 @@ def bare_institution(
     definite = start > 0 and doc[start - 1].lower_ == "the"
     if definite:
         start -= 1
-    code = _join(country, agent)
+    rule = "composed.region" if region is not None else "composed.context"
+    return _composed_draft_of(doc, start, end, _join(country, agent), agent, rule)
+
+
+def _composed_draft_of(doc: Doc, start: int, end: int, code: str, agent: Agent, rule: str) -> Draft:
+    """A composed body's draft: its code's parts, the role noun's PLOVER sector."""
     c, s, p = code_parts(code)
     if agent.plover_sector and s == agent.sector:
         p = agent.plover_sector
@@ -595,7 +661,7 @@ def bare_institution(
         code,
         "composed",
         doc[start:end].text,
-        "composed.region" if region is not None else "composed.context",
+        rule,
         country=c,
         sector=s,
         plover_sector=p,

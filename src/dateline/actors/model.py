@@ -234,6 +234,18 @@ def former_leader(knowledge: ActorKnowledge, surname: str, day: dt.date | None) 
     return leader if role is not None and role.code.endswith("ELI") else None
 
 
+def holder_countries(knowledge: ActorKnowledge, surname: str, day: dt.date) -> set[str]:
+    """The countries of the known people with this (folded) surname who hold an office of
+    their state on `day`."""
+    countries = set()
+    for index in knowledge.person_surnames.get(surname, ()):
+        entity = knowledge.entities[index]
+        role = entity.role_on(day)
+        if role is not None and not role.code.endswith("ELI") and entity.country:
+            countries.add(entity.country)
+    return countries
+
+
 def holder_in_office(
     knowledge: ActorKnowledge, surname: str, day: dt.date, leaders_only: bool = False
 ) -> Entity | None:
