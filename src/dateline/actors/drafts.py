@@ -221,11 +221,12 @@ def _country_named_org(story: Story, atoms: list[Atom], atom: Atom) -> Draft | N
     c = code_parts(code)[0] if code else None
     if entity.kind != "org" or c is None or c == before.iso3:
         return None
-    c, s, p = code_parts(before.iso3 + code[len(c) :])
+    code = before.iso3 + code[len(c) :]
+    c, s, p = code_parts(code)
     return Draft(
         before.start,
         atom.end,
-        before.iso3 + code[3:],
+        code,
         "composed",
         story.doc[before.start : atom.end].text,
         "composed.country-org",

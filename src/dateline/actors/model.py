@@ -18,6 +18,8 @@ from dateline.actors.knowledge import CAMEO_TO_PLOVER, ActorKnowledge, Agent, En
 from dateline.actors.lexicon import Lexicon
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Doc, Token
 
 __all__ = [
@@ -234,16 +236,20 @@ def former_leader(knowledge: ActorKnowledge, surname: str, day: dt.date | None) 
     return leader if role is not None and role.code.endswith("ELI") else None
 
 
-def holder_countries(knowledge: ActorKnowledge, surname: str, day: dt.date) -> set[str]:
-    """The countries of the known people with this (folded) surname who hold an office of
-    their state on `day`."""
-    countries = set()
+def _holders_on(knowledge: ActorKnowledge, surname: str, day: dt.date) -> Iterator[Entity]:
+    """The known people with this (folded) surname who hold an office on `day` (a former
+    holder does not count)."""
     for index in knowledge.person_surnames.get(surname, ()):
         entity = knowledge.entities[index]
         role = entity.role_on(day)
-        if role is not None and not role.code.endswith("ELI") and entity.country:
-            countries.add(entity.country)
-    return countries
+        if role is not None and not role.code.endswith("ELI"):
+            yield entity
+
+
+def holder_countries(knowledge: ActorKnowledge, surname: str, day: dt.date) -> set[str]:
+    """The countries of the known people with this (folded) surname who hold an office of
+    their state on `day`."""
+    return {e.country for e in _holders_on(knowledge, surname, day) if e.country}
 
 
 def holder_in_office(
@@ -251,12 +257,5 @@ def holder_in_office(
 ) -> Entity | None:
     """The one known person with this (folded) surname who holds an office on `day`
     (a former holder does not count), else None: "Kim" or "Wang" name several."""
-    found: dict[str, Entity] = {}
-    for index in knowledge.person_surnames.get(surname, ()):
-        entity = knowledge.entities[index]
-        if leaders_only and not entity.leader:
-            continue
-        role = entity.role_on(day)
-        if role is not None and not role.code.endswith("ELI"):
-            found[entity.id] = entity
+    found = {e.id: e for e in _holders_on(knowledge, surname, day) if e.leader or not leaders_only}
     return next(iter(found.values())) if len(found) == 1 else None
