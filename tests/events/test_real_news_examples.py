@@ -173,14 +173,30 @@ def test_an_intent_said_after_the_lead_takes_the_lead_s_day(
     document = code(
         "Japanese Foreign Minister Fumio Kishida and his South Korean counterpart Yun Byung-se"
         " met in Tokyo on Monday. The two said exchanges were being made."
-        " They confirmed that they would continue talks on the issue."
+        " They confirmed that they would continue to cooperate on the issue."
     )
     intents = {
         (e.source.cameo_code, e.cameo_code, e.date.value)
         for e in document.events
         if e.sentence_index == 2
     }
-    assert ("JPNGOV", "036", "2017-04-10") in intents
+    assert ("JPNGOV", "032", "2017-04-10") in intents
+
+
+@pytest.mark.model
+def test_a_meeting_said_to_come_is_planned_not_an_intent(
+    code: Callable[[str], Document],
+) -> None:
+    # "would continue talks": the talks themselves, still to come (EVENTS.md 4.4: "will
+    # visit" is 042 planned), not a stated intent to meet (036)
+    document = code(
+        "Japanese Foreign Minister Fumio Kishida and his South Korean counterpart Yun Byung-se"
+        " met in Tokyo on Monday. The two said exchanges were being made."
+        " They confirmed that they would continue talks on the issue."
+    )
+    coded = {(e.source.cameo_code, e.cameo_code, e.modality) for e in document.events}
+    assert ("JPNGOV", "046", "planned") in coded
+    assert not any(e.cameo_code == "036" for e in document.events)
 
 
 @pytest.mark.model

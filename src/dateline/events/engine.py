@@ -130,6 +130,9 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 _SHOULD_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 _SHOULD_WORDS = frozenset({"should", "must", "will", "shall"})
 _WOULD_WORDS = frozenset({"would", "'d"})
+# "said he would visit Seoul": a meeting or visit told as coming is that meeting, planned
+# (EVENTS.md 4.4: "will visit" is 042 planned), not a stated intent to meet (036)
+_WOULD_PLANNED_ROOTS = frozenset({"04"})
 # a future cooperation the speaker announces for its own side is a promise (EVENTS.md 4.3)
 _PROMISE_WORDS = frozenset({"will", "shall"})
 # the prepositions that name a party of a talk ("talked with X"), not its
@@ -4136,6 +4139,8 @@ def _stance(d: Draft) -> bool:
         # "will always be available to work together": the intent is stated now (EVENTS.md
         # 4.3); only the act it promises lies ahead
         d.modality = "asserted"
+    if stance == "intent" and d.code[:2] in _WOULD_PLANNED_ROOTS:
+        stance, d.modality = None, "planned"
     if stance is not None:
         d.modality = "asserted"
         d.pairs = [
