@@ -14,7 +14,7 @@ best pooled F1 (EVENTS.md §7 scorer; of equal F1 the more precise) is kept. The
 the cross-validation figures, to src/dateline/events/model/dyad/.
 
 Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18] [--out DIR]
-[--setting 0.25/2/0.4] [--cv-only]
+[--setting 0.25/2/0.4] [--cv-only] [--weight modern=2]
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[
                     {
                         "story": story.article.id,
                         "split": story.split,
+                        "source_kind": story.source,
                         "sentence": sentence.index,
                         "source": key[1],
                         "target": key[2],
@@ -156,7 +157,13 @@ def train(examples: list[dict[str, Any]], seed: int = SEED) -> Any:
     return nlp
 
 
-def train_members(examples: list[dict[str, Any]], members: int) -> list[Any]:
+def train_members(
+    examples: list[dict[str, Any]], members: int, weights: dict[str, int] | None = None
+) -> list[Any]:
+    """`members` trainings, each with its own seed; `weights` repeats the examples of a
+    story source ("modern": 2) that many times in training (never in scoring)."""
+    if weights:
+        examples = [e for e in examples for _ in range(weights.get(e["source_kind"], 1))]
     return [train(examples, SEED + k) for k in range(members)]
 
 
@@ -252,14 +259,25 @@ def main() -> None:
         default=MEMBERS,
         help="trainings averaged, each with its own seed (1: a single model)",
     )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=N",
+        help="repeat the training examples of one story source (modern, reuters, kcna) N "
+        "times, e.g. modern=2; repeatable",
+    )
     args = parser.parse_args()
     splits = tuple(args.splits.split(","))
+    weights = {k: int(v) for k, v in (w.split("=", 1) for w in args.weight)}
     examples, scoring = build_examples(splits)
     settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
     for held in splits:
-        models = train_members([e for e in examples if e["split"] != held], args.members)
+        models = train_members(
+            [e for e in examples if e["split"] != held], args.members, weights
+        )
         held_examples = [e for e in examples if e["split"] == held]
         probabilities = predict(models, held_examples)
         fold = {}
@@ -291,7 +309,7 @@ def main() -> None:
     if args.cv_only:
         print(json.dumps({"pooled": pooled, "folds": folds}))
         return
-    models = train_members(examples, args.members)
+    models = train_members(examples, args.members, weights)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -310,6 +328,7 @@ def main() -> None:
         "examples": len(examples),
         "positive_examples": sum(1 for e in examples if e["roots"]),
         "seed": SEED,
+        "source_weights": weights,
         "members": len(models),
         "epochs": EPOCHS,
         "buckets": BUCKETS,
