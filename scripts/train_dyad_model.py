@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -120,7 +121,8 @@ def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[
                         "roots": sorted(labels.get(key, set())),
                     }
                 )
-        scoring[story.article.id] = (record, text, system_items(document), document, story.split)
+        sentences = {s.index: s.text for s in document.sentences}
+        scoring[story.article.id] = (record, text, system_items(document), sentences, story.split)
     return examples, scoring
 
 
@@ -197,12 +199,11 @@ def score(
         kept = rank_readings(scored, threshold, ungrounded, per_sentence)
         added[story_id] |= {(index, *key) for _, _, key in kept}
     matched = coded = gold_total = 0
-    for story_id, (record, text, rules, document, in_split) in scoring.items():
+    for story_id, (record, text, rules, sentences, in_split) in scoring.items():
         if in_split != split:
             continue
         items = list(rules)
         have = {(c.sentence_index, c.source, c.target, c.root) for c in items}
-        sentences = {s.index: s.text for s in document.sentences}
         for index, source, target, root in sorted(added[story_id] - have, key=str):
             items.append(
                 Coded(
@@ -219,11 +220,18 @@ def score(
                     date_range=None,
                 )
             )
-        result = match_story(gold_items(record, text), items, _sentences_of(record, text, document))
+        result = match_story(
+            gold_items(record, text), items, _gold_sentences(record, text, sentences)
+        )
         matched += len(result.pairs)
         coded += len(result.pairs) + len(result.spurious)
         gold_total += len(result.pairs) + len(result.missed)
     return matched, coded, gold_total
+
+
+def _gold_sentences(record: dict[str, Any], text: str, sentences: dict[int, str]) -> dict[int, str]:
+    """The story's sentences by index, the gold's own offsets winning (`_sentences_of`)."""
+    return {**sentences, **_sentences_of(record, text, None)}
 
 
 def _name(threshold: float, per_sentence: int | None, ungrounded: float | None) -> str:
@@ -260,6 +268,12 @@ def main() -> None:
         help="trainings averaged, each with its own seed (1: a single model)",
     )
     parser.add_argument(
+        "--dump-cv",
+        type=Path,
+        help="also write the cross-validated probabilities, the examples' keys and what "
+        "scoring needs to this pickle, to try selection policies without retraining",
+    )
+    parser.add_argument(
         "--weight",
         action="append",
         default=[],
@@ -274,12 +288,12 @@ def main() -> None:
     settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
+    held_out: dict[str, list[dict[str, float]]] = {}
     for held in splits:
-        models = train_members(
-            [e for e in examples if e["split"] != held], args.members, weights
-        )
+        models = train_members([e for e in examples if e["split"] != held], args.members, weights)
         held_examples = [e for e in examples if e["split"] == held]
         probabilities = predict(models, held_examples)
+        held_out[held] = probabilities
         fold = {}
         for setting in settings:
             m, c, g = score(held_examples, probabilities, scoring, setting, held)
@@ -288,6 +302,10 @@ def main() -> None:
                 totals[setting][k] += v
         base = score(held_examples, [{} for _ in held_examples], scoring, (1.0, None, None), held)
         folds[held] = {"rules_only": round(_f1(*base), 4), "with_model": fold}
+    if args.dump_cv:
+        keys = [{k: v for k, v in e.items() if k != "features"} for e in examples]
+        with args.dump_cv.open("wb") as handle:
+            pickle.dump({"examples": keys, "probabilities": held_out, "scoring": scoring}, handle)
     pooled = {_name(*setting): round(_f1(*totals[setting]), 4) for setting in settings}
     # the best pooled F1; of equal F1 the most precise setting: the highest threshold, then
     # the smallest cap, then the highest ungrounded threshold (never, highest of all). (A
