@@ -14,7 +14,8 @@ best pooled F1 (EVENTS.md §7 scorer; of equal F1 the more precise) is kept. The
 the cross-validation figures, to src/dateline/events/model/dyad/.
 
 Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18] [--out DIR]
-[--setting 0.25/2/0.4] [--cv-only] [--weight modern=2]
+[--setting 0.25/2/0.4] [--cv-only] [--weight modern=2] [--dump-cv PKL]
+[--cv-from DYAD_JSON]
 """
 
 from __future__ import annotations
@@ -281,10 +282,37 @@ def main() -> None:
         help="repeat the training examples of one story source (modern, reuters, kcna) N "
         "times, e.g. modern=2; repeatable",
     )
+    parser.add_argument(
+        "--cv-from",
+        type=Path,
+        metavar="DYAD_JSON",
+        help="skip the cross-validation (sixteen times the final training's cost): keep the "
+        "setting and figures another run of this script wrote, for a retraining after "
+        "changes too small to move them; dyad.json says so",
+    )
     args = parser.parse_args()
     splits = tuple(args.splits.split(","))
     weights = {k: int(v) for k, v in (w.split("=", 1) for w in args.weight)}
     examples, scoring = build_examples(splits)
+    if args.cv_from:
+        earlier = json.loads(args.cv_from.read_text(encoding="utf-8"))
+        models = train_members(examples, args.members, weights)
+        _write_model(
+            args.out,
+            models,
+            (earlier["threshold"], earlier["per_sentence"], earlier["ungrounded_threshold"]),
+            {
+                "chosen_by": f"{earlier['chosen_by']}, cross-validated on earlier rules "
+                f"({earlier.get('cross_validated_at', args.cv_from.name)}) and kept",
+                "trained_on": list(splits),
+                "examples": len(examples),
+                "positive_examples": sum(1 for e in examples if e["roots"]),
+                "source_weights": weights,
+                "cross_validation": earlier["cross_validation"],
+                "cross_validated_at": earlier.get("cross_validated_at", str(args.cv_from)),
+            },
+        )
+        return
     settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
@@ -328,36 +356,55 @@ def main() -> None:
         print(json.dumps({"pooled": pooled, "folds": folds}))
         return
     models = train_members(examples, args.members, weights)
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    _write_model(
+        args.out,
+        models,
+        (threshold, per_sentence, ungrounded),
+        {
+            "chosen_by": chosen_by,
+            "trained_on": list(splits),
+            "examples": len(examples),
+            "positive_examples": sum(1 for e in examples if e["roots"]),
+            "source_weights": weights,
+            "cross_validation": {"pooled_f1_by_setting": pooled, "folds": folds},
+        },
+    )
+    print(json.dumps({"pooled_f1_by_setting": pooled, "folds": folds}, indent=1))
+
+
+def _write_model(
+    out: Path,
+    models: list[Any],
+    setting: tuple[float, int | None, float | None],
+    about: dict[str, Any],
+) -> None:
+    """Write the trained members and dyad.json (the kept setting, how it was chosen, the
+    cross-validation figures) to `out`, replacing what was there."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     # hashed features: no vocabulary or tokenizer is needed, and none is stored (no words
     # of the training stories go into the repository); one model sits in the directory
     # itself, several each in their own (`learned.member_dirs`)
-    for directory, model in zip(member_dirs(args.out, len(models)), models, strict=True):
+    for directory, model in zip(member_dirs(out, len(models)), models, strict=True):
         directory.mkdir(parents=True, exist_ok=True)
         model.to_disk(directory, exclude=["vocab", "tokenizer"])
+    threshold, per_sentence, ungrounded = setting
     meta = {
         "threshold": threshold,
         "per_sentence": per_sentence,
         "ungrounded_threshold": ungrounded,
-        "chosen_by": chosen_by,
-        "trained_on": list(splits),
-        "examples": len(examples),
-        "positive_examples": sum(1 for e in examples if e["roots"]),
+        **about,
         "seed": SEED,
-        "source_weights": weights,
         "members": len(models),
         "epochs": EPOCHS,
         "buckets": BUCKETS,
-        "cross_validation": {"pooled_f1_by_setting": pooled, "folds": folds},
         "spacy": spacy.__version__,
     }
-    (args.out / "dyad.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(meta["cross_validation"], indent=1))
+    (out / "dyad.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(
         f"threshold {threshold}, per sentence {per_sentence}, ungrounded {ungrounded}; "
-        f"model written to {args.out}"
+        f"model written to {out}"
     )
 
 
