@@ -294,15 +294,27 @@ def main() -> None:
     splits = tuple(args.splits.split(","))
     weights = {k: int(v) for k, v in (w.split("=", 1) for w in args.weight)}
     examples, scoring = build_examples(splits)
+    settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     if args.cv_from:
         earlier = json.loads(args.cv_from.read_text(encoding="utf-8"))
+        kept = (earlier["threshold"], earlier["per_sentence"], earlier["ungrounded_threshold"])
+        chosen_by = earlier["chosen_by"]
+        if args.setting:
+            pooled = earlier["cross_validation"]["pooled_f1_by_setting"]
+            if args.setting not in pooled:
+                raise SystemExit(f"--setting {args.setting}: not one of {sorted(pooled)}")
+            kept = next(s for s in settings if _name(*s) == args.setting)
+            chosen_by = (
+                f"--setting {args.setting} (pooled {pooled[args.setting]}, "
+                f"best {max(pooled.values())})"
+            )
         models = train_members(examples, args.members, weights)
         _write_model(
             args.out,
             models,
-            (earlier["threshold"], earlier["per_sentence"], earlier["ungrounded_threshold"]),
+            kept,
             {
-                "chosen_by": f"{earlier['chosen_by']}, cross-validated on earlier rules "
+                "chosen_by": f"{chosen_by}, cross-validated on earlier rules "
                 f"({earlier.get('cross_validated_at', args.cv_from.name)}) and kept",
                 "trained_on": list(splits),
                 "examples": len(examples),
@@ -313,7 +325,6 @@ def main() -> None:
             },
         )
         return
-    settings = [(t, k, u) for t in THRESHOLDS for k in PER_SENTENCE for u in UNGROUNDED]
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
     held_out: dict[str, list[dict[str, float]]] = {}
