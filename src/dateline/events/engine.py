@@ -130,9 +130,10 @@ _COOPERATIVE_ROOTS = frozenset({"01", "02", "03", "04", "05", "06", "07", "08"})
 _SHOULD_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 _SHOULD_WORDS = frozenset({"should", "must", "will", "shall"})
 _WOULD_WORDS = frozenset({"would", "'d"})
-# "said he would visit Seoul": a meeting or visit told as coming is that meeting, planned
-# (EVENTS.md 4.4: "will visit" is 042 planned), not a stated intent to meet (036)
-_WOULD_PLANNED_ROOTS = frozenset({"04"})
+# "said he would visit Seoul", '"we should meet," Xi said': a meeting or visit told as
+# coming is that meeting, planned (EVENTS.md 4.4: "will visit" is 042 planned), not a stated
+# intent to meet (036), whichever stance step read it as an intent
+_PLANNED_NOT_INTENT_ROOTS = frozenset({"04"})
 # a future cooperation the speaker announces for its own side is a promise (EVENTS.md 4.3)
 _PROMISE_WORDS = frozenset({"will", "shall"})
 # the prepositions that name a party of a talk ("talked with X"), not its
@@ -2087,17 +2088,17 @@ def _own_should(d: Draft) -> bool:
     """'China and Russia should continue to deepen cooperation, Xi said', '"we will join
     forces," the French president said': what a speaker says its own side should or will do,
     in cooperation, is its stated intent (03x), said now -- a promise (EVENTS.md 4.3); a
-    meeting it will hold is a scheduled one, planned, not an intent."""
+    meeting it will hold is a scheduled one, planned, not an intent (`_stance`,
+    `_PLANNED_NOT_INTENT_ROOTS`)."""
     assert d.anchor is not None
     holder, modal = _modal_holder(d.anchor, _SHOULD_WORDS)
     if modal is None:
         return False
-    if modal in _PROMISE_WORDS and (
-        d.code[:2] == "04"
-        or not any(c.dep_ == "nsubj" and c.lower_ in _SPEAKER_PRONOUNS for c in holder.children)
+    if modal in _PROMISE_WORDS and not any(
+        c.dep_ == "nsubj" and c.lower_ in _SPEAKER_PRONOUNS for c in holder.children
     ):
         # a promise is the speaker's own "we will join forces"; "Greece will approve the
-        # deal" announces a decided act (planned), and "will visit" a scheduled visit
+        # deal" announces a decided act (planned)
         return False
     if any(c.dep_ == "neg" for c in holder.children):
         return False
@@ -4139,7 +4140,7 @@ def _stance(d: Draft) -> bool:
         # "will always be available to work together": the intent is stated now (EVENTS.md
         # 4.3); only the act it promises lies ahead
         d.modality = "asserted"
-    if stance == "intent" and d.code[:2] in _WOULD_PLANNED_ROOTS:
+    if stance == "intent" and d.code[:2] in _PLANNED_NOT_INTENT_ROOTS:
         stance, d.modality = None, "planned"
     if stance is not None:
         d.modality = "asserted"
