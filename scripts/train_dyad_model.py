@@ -71,6 +71,8 @@ THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 PER_SENTENCE = (1, 2, 3, None)
 # a root no word of the sentence can code is kept at this higher probability (None: never)
 UNGROUNDED = (None, 0.2, 0.3, 0.4, 0.5)
+# (threshold, cap a sentence (None: none), ungrounded threshold (None: never))
+Setting = tuple[float, int | None, float | None]
 
 
 def build_examples(splits: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -300,29 +302,20 @@ def main() -> None:
         kept = (earlier["threshold"], earlier["per_sentence"], earlier["ungrounded_threshold"])
         chosen_by = earlier["chosen_by"]
         if args.setting:
-            pooled = earlier["cross_validation"]["pooled_f1_by_setting"]
-            if args.setting not in pooled:
-                raise SystemExit(f"--setting {args.setting}: not one of {sorted(pooled)}")
-            kept = next(s for s in settings if _name(*s) == args.setting)
-            chosen_by = (
-                f"--setting {args.setting} (pooled {pooled[args.setting]}, "
-                f"best {max(pooled.values())})"
+            kept, chosen_by = _choose(
+                earlier["cross_validation"]["pooled_f1_by_setting"], settings, args.setting
             )
-        models = train_members(examples, args.members, weights)
+        at = earlier.get("cross_validated_at", str(args.cv_from))
         _write_model(
             args.out,
-            models,
+            train_members(examples, args.members, weights),
             kept,
-            {
-                "chosen_by": f"{chosen_by}, cross-validated on earlier rules "
-                f"({earlier.get('cross_validated_at', args.cv_from.name)}) and kept",
-                "trained_on": list(splits),
-                "examples": len(examples),
-                "positive_examples": sum(1 for e in examples if e["roots"]),
-                "source_weights": weights,
-                "cross_validation": earlier["cross_validation"],
-                "cross_validated_at": earlier.get("cross_validated_at", str(args.cv_from)),
-            },
+            f"{chosen_by}, cross-validated on earlier rules ({at}) and kept",
+            earlier["cross_validation"],
+            examples,
+            splits,
+            weights,
+            cross_validated_at=at,
         )
         return
     totals = {setting: [0, 0, 0] for setting in settings}
@@ -346,51 +339,59 @@ def main() -> None:
         with args.dump_cv.open("wb") as handle:
             pickle.dump({"examples": keys, "probabilities": held_out, "scoring": scoring}, handle)
     pooled = {_name(*setting): round(_f1(*totals[setting]), 4) for setting in settings}
-    # the best pooled F1; of equal F1 the most precise setting: the highest threshold, then
-    # the smallest cap, then the highest ungrounded threshold (never, highest of all). (A
-    # tolerance of 0.001 once let a cap of one a sentence win at 0.0003 below the best, and
-    # it scored 0.010 lower on dev9, never trained on.)
-    best = max(pooled.values())
-    threshold, per_sentence, ungrounded = max(
-        (setting for setting in settings if pooled[_name(*setting)] >= best),
-        key=lambda setting: (setting[0], -(setting[1] or 99), setting[2] or 1.0),
-    )
-    chosen_by = "best pooled F1"
-    if args.setting:
-        if args.setting not in pooled:
-            raise SystemExit(f"--setting {args.setting}: not one of {sorted(pooled)}")
-        threshold, per_sentence, ungrounded = next(
-            setting for setting in settings if _name(*setting) == args.setting
-        )
-        chosen_by = f"--setting {args.setting} (pooled {pooled[args.setting]}, best {best})"
+    (threshold, per_sentence, ungrounded), chosen_by = _choose(pooled, settings, args.setting)
     if args.cv_only:
         print(json.dumps({"pooled": pooled, "folds": folds}))
         return
-    models = train_members(examples, args.members, weights)
+    cross_validation = {"pooled_f1_by_setting": pooled, "folds": folds}
     _write_model(
         args.out,
-        models,
+        train_members(examples, args.members, weights),
         (threshold, per_sentence, ungrounded),
-        {
-            "chosen_by": chosen_by,
-            "trained_on": list(splits),
-            "examples": len(examples),
-            "positive_examples": sum(1 for e in examples if e["roots"]),
-            "source_weights": weights,
-            "cross_validation": {"pooled_f1_by_setting": pooled, "folds": folds},
-        },
+        chosen_by,
+        cross_validation,
+        examples,
+        splits,
+        weights,
     )
-    print(json.dumps({"pooled_f1_by_setting": pooled, "folds": folds}, indent=1))
+    print(json.dumps(cross_validation, indent=1))
+
+
+def _choose(
+    pooled: dict[str, float], settings: list[Setting], requested: str | None
+) -> tuple[Setting, str]:
+    """The kept setting and how it was chosen: the best pooled F1 (of equal F1 the most
+    precise: the highest threshold, then the smallest cap, then the highest ungrounded
+    threshold, never highest of all), or the `--setting` asked for. (A tolerance of 0.001
+    once let a cap of one a sentence win at 0.0003 below the best, and it scored 0.010
+    lower on dev9, never trained on.)"""
+    best = max(pooled.values())
+    if requested:
+        if requested not in pooled:
+            raise SystemExit(f"--setting {requested}: not one of {sorted(pooled)}")
+        setting = next(s for s in settings if _name(*s) == requested)
+        return setting, f"--setting {requested} (pooled {pooled[requested]}, best {best})"
+    setting = max(
+        (s for s in settings if pooled[_name(*s)] >= best),
+        key=lambda s: (s[0], -(s[1] or 99), s[2] or 1.0),
+    )
+    return setting, "best pooled F1"
 
 
 def _write_model(
     out: Path,
     models: list[Any],
-    setting: tuple[float, int | None, float | None],
-    about: dict[str, Any],
+    setting: Setting,
+    chosen_by: str,
+    cross_validation: dict[str, Any],
+    examples: list[dict[str, Any]],
+    splits: tuple[str, ...],
+    weights: dict[str, int],
+    **more: str,
 ) -> None:
-    """Write the trained members and dyad.json (the kept setting, how it was chosen, the
-    cross-validation figures) to `out`, replacing what was there."""
+    """Write the trained members and dyad.json (the kept setting, how it was chosen, what the
+    models were trained on, the cross-validation figures) to `out`, replacing what was
+    there."""
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -405,7 +406,13 @@ def _write_model(
         "threshold": threshold,
         "per_sentence": per_sentence,
         "ungrounded_threshold": ungrounded,
-        **about,
+        "chosen_by": chosen_by,
+        "trained_on": list(splits),
+        "examples": len(examples),
+        "positive_examples": sum(1 for e in examples if e["roots"]),
+        "source_weights": weights,
+        "cross_validation": cross_validation,
+        **more,
         "seed": SEED,
         "members": len(models),
         "epochs": EPOCHS,
