@@ -3235,7 +3235,10 @@ def _document_speaker(d: Draft) -> bool:
     subject = _speaking_document(d.token)
     if subject is None:
         return True
-    issuer = _issuer(d, subject) or _earlier_issuer(d, subject)
+    if subject.lower_ == "it":
+        issuer = _latest_issuer(d, subject)
+    else:
+        issuer = _issuer(d, subject) or _earlier_issuer(d, subject) or _latest_issuer(d, subject)
     if issuer is not None:
         d.sources = [ActorRef(issuer.mention, issuer.resolved, subject.i)]
     return True
@@ -3243,11 +3246,15 @@ def _document_speaker(d: Draft) -> bool:
 
 def _speaking_document(token: Token) -> Token | None:
     """The document noun that is the trigger's subject, or the subject of the clause a
-    participle hangs from ('the appeal said, calling for')."""
+    participle hangs from ('the appeal said, calling for'); or an "it" no actor took, which
+    in a story that told of a document is that document ('X issued a statement. It accused
+    ...'): `_latest_issuer` reads it only so."""
     for node in (token, token.head) if token.dep_ in ("advcl", "conj", "xcomp") else (token,):
         subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            return subject if subject.lemma_.lower() in _DOCUMENT_NOUNS else None
+            if subject.lemma_.lower() in _DOCUMENT_NOUNS or subject.lower_ == "it":
+                return subject
+            return None
     return None
 
 
@@ -3263,10 +3270,32 @@ def _issuer(d: Draft, noun: Token) -> ActorRef | None:
         verb = noun.head
     elif noun.dep_ == "pobj" and noun.head.lower_ in ("in", "through", "via"):
         verb = noun.head.head
+        # "A spokesman for X in a statement on Monday urged": the parser may hang the
+        # phrase on a noun of the subject; the speaking verb is the clause's
+        for _ in range(4):
+            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                break
+            verb = verb.head
     if verb is not None and verb.pos_ in ("VERB", "AUX"):
         found, _ = d.stage._subjects(verb, d.mentions, 1)
         if found:
             return found[0]
+    return None
+
+
+def _latest_issuer(d: Draft, subject: Token) -> ActorRef | None:
+    """The issuer of the story's latest document before `subject` whose issuer is known, of
+    any name ('Rodong Sinmun carried an article ... The paper's commentary' / 'It accused'),
+    within the two sentences before the subject's: the document a story is telling of."""
+    sentences = list(d.doc.sents)
+    here = next((k for k, s in enumerate(sentences) if s.start <= subject.i < s.end), 0)
+    start = sentences[max(0, here - 2)].start
+    for i in range(subject.i - 1, start - 1, -1):
+        token = d.doc[i]
+        if token.lemma_.lower() in _DOCUMENT_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+            issuer = _issuer(d, token)
+            if issuer is not None:
+                return issuer
     return None
 
 

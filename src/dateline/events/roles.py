@@ -165,6 +165,10 @@ class MentionIndex:
                     else:
                         nxt.append(child)
             if level:
+                if frontier == [token]:
+                    # "the U.S. imperialists and the south Korean warmongers": each
+                    # conjunct's own modifier names its own party
+                    level += self._conjunct_modifiers(token, depth)
                 return unique_actors(level)
             frontier = nxt
         # a conjunct whose own head carries no actor ("lawmakers and officials in X")
@@ -175,6 +179,24 @@ class MentionIndex:
             if refs:
                 return refs
         return []
+
+    def _conjunct_modifiers(self, token: Token, depth: int) -> list[ActorRef]:
+        """The actors that modify the conjuncts of a noun whose own modifier names one."""
+        found: list[ActorRef] = []
+        if depth <= 1:
+            return found
+        for conj in token.conjuncts:
+            if conj.i < token.i or conj.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if any(c.dep_ == "prep" and c.text.lower() == "between" for c in conj.children):
+                continue
+            found += [
+                ref
+                for child in conj.children
+                if child.dep_ in ("compound", "amod", "poss", "nmod")
+                for ref in self._with_conjuncts(child)
+            ]
+        return found
 
     def group(self, ref: ActorRef) -> list[ActorRef]:
         """A group mention ("the two sides", code ``JPNGOV+CHNGOV``; PETRARCH's
