@@ -1340,7 +1340,12 @@ class EventStage:
             ):
                 return [], None
         if token.dep_ in _INHERIT:
-            return self._subjects(token.head, mentions, depth + 1)
+            found = self._subjects(token.head, mentions, depth + 1)
+            if not found[0] and _conjunct_of_main_clause(token):
+                # "told Putin that ties had entered a new phase and thanked him": the
+                # parser hung the second verb on the complement; its subject is the teller
+                return self._subjects(token.head.head, mentions, depth + 1)
+            return found
         return [], None
 
     def _verb_roles(
@@ -3206,6 +3211,21 @@ def _adjunct_doer(d: Draft) -> bool:
         d.sources = doers
         d.targets = [t for t in d.targets if not any(_self_reference(r, t) for r in doers)]
     return True
+
+
+def _conjunct_of_main_clause(token: Token) -> bool:
+    """A finite verb coordinated with a complement clause's verb but of the tense of the verb
+    above it ('told X that ties had entered … and thanked Y'): a misparse of a conjunct of
+    the main clause."""
+    head = token.head
+    return (
+        token.dep_ == "conj"
+        and head.dep_ == "ccomp"
+        and head.head is not head
+        and token.tag_ in ("VBD", "VBZ")
+        and token.tag_ == head.head.tag_
+        and head.tag_ != token.tag_
+    )
 
 
 def _adjunct_clause(noun: Token) -> Token | None:
