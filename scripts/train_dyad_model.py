@@ -310,7 +310,9 @@ def main() -> None:
             args.out,
             train_members(examples, args.members, weights),
             kept,
-            f"{chosen_by}, cross-validated on earlier rules ({at}) and kept",
+            # a --cv-from of a --cv-from run says so once
+            chosen_by.removesuffix(f", cross-validated on earlier rules ({at}) and kept")
+            + f", cross-validated on earlier rules ({at}) and kept",
             earlier["cross_validation"],
             examples,
             splits,
