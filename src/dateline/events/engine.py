@@ -1294,12 +1294,7 @@ class EventStage:
                 # "A and B met in Lima, when they agreed": an unresolved
                 # pronoun is the subject of the clause it hangs from; so is the owner
                 # of "Turkey says its jets shot at the plane"
-                head = token.head
-                for _ in range(3):
-                    if head.pos_ in ("VERB", "AUX") or head.head is head:
-                        break
-                    head = head.head
-                return self._subjects(head, mentions, depth + 1)
+                return self._subjects(_clause_verb(token.head, 3), mentions, depth + 1)
         return None
 
     def _inherited_subjects(
@@ -3213,6 +3208,16 @@ def _adjunct_doer(d: Draft) -> bool:
     return True
 
 
+def _clause_verb(token: Token, steps: int) -> Token:
+    """The verb `token` is or hangs from, climbing at most `steps` heads (the last word
+    reached when none is a verb)."""
+    for _ in range(steps):
+        if token.pos_ in ("VERB", "AUX") or token.head is token:
+            break
+        token = token.head
+    return token
+
+
 def _conjunct_of_main_clause(token: Token) -> bool:
     """A finite verb coordinated with a complement clause's verb but of the tense of the verb
     above it ('told X that ties had entered … and thanked Y'): a misparse of a conjunct of
@@ -3289,13 +3294,9 @@ def _issuer(d: Draft, noun: Token) -> ActorRef | None:
     if noun.dep_ == "dobj":
         verb = noun.head
     elif noun.dep_ == "pobj" and noun.head.lower_ in ("in", "through", "via"):
-        verb = noun.head.head
         # "A spokesman for X in a statement on Monday urged": the parser may hang the
         # phrase on a noun of the subject; the speaking verb is the clause's
-        for _ in range(4):
-            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-                break
-            verb = verb.head
+        verb = _clause_verb(noun.head.head, 4)
     if verb is not None and verb.pos_ in ("VERB", "AUX"):
         found, _ = d.stage._subjects(verb, d.mentions, 1)
         if found:
@@ -3307,9 +3308,10 @@ def _latest_issuer(d: Draft, subject: Token) -> ActorRef | None:
     """The issuer of the story's latest document before `subject` whose issuer is known, of
     any name ('Rodong Sinmun carried an article ... The paper's commentary' / 'It accused'),
     within the two sentences before the subject's: the document a story is telling of."""
-    sentences = list(d.doc.sents)
-    here = next((k for k, s in enumerate(sentences) if s.start <= subject.i < s.end), 0)
-    start = sentences[max(0, here - 2)].start
+    start = subject.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = d.doc[start - 1].sent.start
     for i in range(subject.i - 1, start - 1, -1):
         token = d.doc[i]
         if token.lemma_.lower() in _DOCUMENT_NOUNS and token.pos_ in ("NOUN", "PROPN"):

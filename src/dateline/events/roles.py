@@ -173,7 +173,7 @@ class MentionIndex:
             frontier = nxt
         # a conjunct whose own head carries no actor ("lawmakers and officials in X")
         for conj in token.conjuncts:
-            if any(c.dep_ == "prep" and c.text.lower() == "between" for c in conj.children):
+            if _names_parties_between(conj):
                 continue  # "relations and a meeting between A and B": the meeting's parties
             refs = self.actors_at(conj, depth=depth - 1) if depth > 1 else []
             if refs:
@@ -188,7 +188,7 @@ class MentionIndex:
         for conj in token.conjuncts:
             if conj.i < token.i or conj.pos_ not in ("NOUN", "PROPN"):
                 continue
-            if any(c.dep_ == "prep" and c.text.lower() == "between" for c in conj.children):
+            if _names_parties_between(conj):
                 continue
             found += [
                 ref
@@ -287,6 +287,12 @@ class MentionIndex:
                 for r in self.actors_at(child, 2)
             )
         return refs
+
+
+def _names_parties_between(noun: Token) -> bool:
+    """Whether a noun has its own "between A and B" ("a meeting between A and B"): its
+    parties are its own, not those of the phrase it is coordinated in."""
+    return any(c.dep_ == "prep" and c.text.lower() == "between" for c in noun.children)
 
 
 def unique_actors(refs: Iterable[ActorRef]) -> list[ActorRef]:
