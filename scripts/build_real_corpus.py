@@ -41,6 +41,8 @@ sixteenth session) 80 more of the same shape as `dev14`: scored first as a fresh
 fifteenth session's code, then training data; a fifteenth and a sixteenth (`--batch15`,
 `--batch16`, same session) 80 more each, as `dev15` and `dev16`, for the same, and a
 seventeenth and an eighteenth (`--batch17`, `--batch18`) 80 more each as `dev17` and `dev18`.
+A nineteenth and a twentieth (`--batch19`, `--batch20`, nineteenth session) 80 more each, as
+`dev19` and `dev20`: scored first as a fresh check of the session's start, then training data.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -60,6 +62,8 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch16 [--seed 20261221]
        python scripts/build_real_corpus.py --batch17 [--seed 20261222]
        python scripts/build_real_corpus.py --batch18 [--seed 20261223]
+       python scripts/build_real_corpus.py --batch19 [--seed 20261224]
+       python scripts/build_real_corpus.py --batch20 [--seed 20261225]
 """
 
 from __future__ import annotations
@@ -142,6 +146,8 @@ BATCH15_COUNTS = BATCH16_COUNTS = BATCH12_COUNTS
 BATCH15_DOUBLE = BATCH16_DOUBLE = 4
 BATCH17_COUNTS = BATCH18_COUNTS = BATCH12_COUNTS
 BATCH17_DOUBLE = BATCH18_DOUBLE = 4
+BATCH19_COUNTS = BATCH20_COUNTS = BATCH12_COUNTS
+BATCH19_DOUBLE = BATCH20_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -161,6 +167,8 @@ BATCHES = {
     "dev16": (BATCH16_COUNTS, BATCH16_DOUBLE, 20261221),
     "dev17": (BATCH17_COUNTS, BATCH17_DOUBLE, 20261222),
     "dev18": (BATCH18_COUNTS, BATCH18_DOUBLE, 20261223),
+    "dev19": (BATCH19_COUNTS, BATCH19_DOUBLE, 20261224),
+    "dev20": (BATCH20_COUNTS, BATCH20_DOUBLE, 20261225),
 }
 
 
