@@ -42,7 +42,9 @@ fifteenth session's code, then training data; a fifteenth and a sixteenth (`--ba
 `--batch16`, same session) 80 more each, as `dev15` and `dev16`, for the same, and a
 seventeenth and an eighteenth (`--batch17`, `--batch18`) 80 more each as `dev17` and `dev18`.
 A nineteenth and a twentieth (`--batch19`, `--batch20`, nineteenth session) 80 more each, as
-`dev19` and `dev20`: scored first as a fresh check of the session's start, then training data.
+`dev19` and `dev20`: scored first as a fresh check of the session's start, then training data;
+a twenty-first and a twenty-second (`--batch21`, `--batch22`, same session) 80 more each, as
+`dev21` and `dev22`, for the same.
 
 Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/real/stories.jsonl]
        python scripts/build_real_corpus.py --batch2 [--seed 20261207]
@@ -64,6 +66,8 @@ Usage: python scripts/build_real_corpus.py [--seed 20261206] [--out evalsets/rea
        python scripts/build_real_corpus.py --batch18 [--seed 20261223]
        python scripts/build_real_corpus.py --batch19 [--seed 20261224]
        python scripts/build_real_corpus.py --batch20 [--seed 20261225]
+       python scripts/build_real_corpus.py --batch21 [--seed 20261226]
+       python scripts/build_real_corpus.py --batch22 [--seed 20261227]
 """
 
 from __future__ import annotations
@@ -148,6 +152,8 @@ BATCH17_COUNTS = BATCH18_COUNTS = BATCH12_COUNTS
 BATCH17_DOUBLE = BATCH18_DOUBLE = 4
 BATCH19_COUNTS = BATCH20_COUNTS = BATCH12_COUNTS
 BATCH19_DOUBLE = BATCH20_DOUBLE = 4
+BATCH21_COUNTS = BATCH22_COUNTS = BATCH12_COUNTS
+BATCH21_DOUBLE = BATCH22_DOUBLE = 4
 # the later batches by split: (counts by source, how many annotated twice, default seed)
 BATCHES = {
     "dev2": (BATCH2_COUNTS, BATCH2_DOUBLE, 20261207),
@@ -169,6 +175,8 @@ BATCHES = {
     "dev18": (BATCH18_COUNTS, BATCH18_DOUBLE, 20261223),
     "dev19": (BATCH19_COUNTS, BATCH19_DOUBLE, 20261224),
     "dev20": (BATCH20_COUNTS, BATCH20_DOUBLE, 20261225),
+    "dev21": (BATCH21_COUNTS, BATCH21_DOUBLE, 20261226),
+    "dev22": (BATCH22_COUNTS, BATCH22_DOUBLE, 20261227),
 }
 
 

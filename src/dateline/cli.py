@@ -1117,7 +1117,7 @@ def eval_actors(
     split: Annotated[
         str,
         typer.Option(
-            help="real suite: dev (the default), dev2 ... dev20, several joined by commas, or "
+            help="real suite: dev (the default), dev2 ... dev22, several joined by commas, or "
             "test (score test once per session)."
         ),
     ] = "dev",
@@ -1174,7 +1174,7 @@ def eval_events(
     split: Annotated[
         str | None,
         typer.Option(
-            help="real suite: dev (the default), dev2 ... dev20 (the later blind batches), "
+            help="real suite: dev (the default), dev2 ... dev22 (the later blind batches), "
             "several joined by commas (dev,dev2), or test (score test once per session); with "
             "--agreement, every split by default."
         ),

@@ -50,10 +50,11 @@ __all__ = [
 # (Reuters-21578 and KCNA) and dev9 (the last modern stories, kept out of the coder's
 # training) in the sixth, dev10 (Reuters and KCNA, a fresh check) in the tenth, dev11, dev12 and
 # dev13 (Reuters and KCNA, each a fresh check and then training data) in the fourteenth, dev14 … dev18
-# (the same) in the sixteenth, dev19 and dev20 (the same) in the nineteenth. test stays held out.
+# (the same) in the sixteenth, dev19 … dev22 (the same) in the nineteenth. test stays held out.
 SPLITS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20"),
+    *("dev21", "dev22"),
     "test",
 )
 REAL_DIR = Path(__file__).resolve().parents[3] / "evalsets" / "real"
@@ -64,7 +65,7 @@ NEWS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "new
 class RealStory:
     article: Article
     source: str  # modern, reuters or kcna
-    split: str  # dev, dev2 ... dev20 (later batches, 2026-12-06 and after) or test
+    split: str  # dev, dev2 ... dev22 (later batches, 2026-12-06 and after) or test
     double: bool  # annotated twice, for agreement
 
 
