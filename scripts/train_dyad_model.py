@@ -13,7 +13,7 @@ trained on the others adds its events to the rules' on that split, and the setti
 best pooled F1 (EVENTS.md §7 scorer; of equal F1 the more precise) is kept. Then one model is trained on all the splits and written, with its threshold and
 the cross-validation figures, to src/dateline/events/model/dyad/.
 
-Usage: python scripts/train_dyad_model.py [--splits dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18] [--out DIR]
+Usage: python scripts/train_dyad_model.py [--splits dev,dev2,...,dev8,dev11,...,dev22] [--out DIR]
 [--setting 0.25/2/0.4] [--cv-only] [--weight modern=2] [--dump-cv PKL]
 [--cv-from DYAD_JSON]
 """
@@ -251,7 +251,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--splits",
-        default="dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18",
+        default="dev,dev2,dev3,dev4,dev5,dev6,dev7,dev8,dev11,dev12,dev13,dev14,dev15,dev16,dev17,dev18,"
+        "dev19,dev20,dev21,dev22",
     )
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument(

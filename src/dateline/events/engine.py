@@ -156,6 +156,8 @@ _OCCURRENCE_VERBS = frozenset(
 )
 # nouns naming an act that criticism is aimed at the doer of ("condemned the crackdown")
 _ACT_NOUNS = _LEXICON.words("act_nouns")
+# "the exercises of the U.S.": act nouns whose "of" party is the doer
+_CONDUCT_NOUNS = _LEXICON.words("conduct_nouns")
 # the speaker's own pronouns as a subject: the speaker, not the previous sentence's actor
 _SPEAKER_PRONOUNS = frozenset({"i", "we"})
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
@@ -2976,8 +2978,10 @@ def _names_an_act(d: Draft, noun: Token) -> bool:
 
 
 def _act_doers(noun: Token, mentions: MentionIndex) -> list[ActorRef]:
-    """The doer an act noun names: its owner ('Turkey's downing') or 'by' agent."""
-    return _phrase_party(noun, mentions, ("poss",), ("by",))
+    """The doer an act noun names: its owner ('Turkey's downing') or 'by' agent, or for
+    an act of conduct its 'of' party ('the exercises of the U.S.')."""
+    preps = ("by", "of") if noun.lemma_.lower() in _CONDUCT_NOUNS else ("by",)
+    return _phrase_party(noun, mentions, ("poss",), preps)
 
 
 def _phrase_party(

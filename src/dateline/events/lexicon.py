@@ -49,6 +49,7 @@ LISTS = (
     "counterpart_nouns",
     "document_nouns",
     "act_nouns",
+    "conduct_nouns",
     "damning_words",
     "verdict_verbs",
     "praise_words",
