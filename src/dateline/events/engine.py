@@ -936,6 +936,15 @@ class EventStage:
                 continue
             code = self._learned_code(doc[trigger], root, candidates)
             made = self._learned_event(story, pair, sentence, trigger, code)
+            # a list's other members may already hold the key, by the rules or the model
+            made = made[:1] + [
+                e
+                for e in made[1:]
+                if (mention_country(e.source), mention_country(e.target), e.cameo_root) not in have
+            ]
+            have.update(
+                (mention_country(e.source), mention_country(e.target), e.cameo_root) for e in made
+            )
             events.extend(made)
             if made:
                 self._trace.append(
@@ -977,7 +986,8 @@ class EventStage:
             pair.target, mentions.resolve(pair.target) or pair.target, pair.target_token
         )
         draft = self._draft(story, _learned_match(trigger, code), sentence)
-        draft.sources, draft.targets = [source], [target]
+        draft.sources = _coordinated(story, source, target)
+        draft.targets = _coordinated(story, target, source)
         draft.pairs = [(source, target, code)]
         for step in _LEARNED_STEPS:
             if not step.apply(draft):
@@ -4346,6 +4356,20 @@ def _joining_word(doc: Doc, pair: PairInput) -> int:
     while doc[trigger].pos_ not in _CONTENT_POS and doc[trigger].head.i != trigger:
         trigger = doc[trigger].head.i
     return trigger
+
+
+def _coordinated(story: _Story, side: ActorRef, other: ActorRef) -> list[ActorRef]:
+    """A learned pair's side with the actors coordinated with it: "messages from Peru,
+    Vietnam and Sweden were adopted" is one event for each sender (EVENTS.md 2.1: a list
+    of states gives one event each), as the rules give one for each conjunct. The model
+    scores one pair of a list; a side whose list holds the other side too ("Indonesia,
+    Singapore and Thailand will meet") stays as the model paired it."""
+    refs = story.mentions.actors_at(story.doc[side.token])
+    if not refs or refs[0].mention is not side.mention:
+        return [side]
+    if any(ref.token == other.token for ref in refs):
+        return [side]
+    return [side, *refs[1:]]
 
 
 def _learned_parties(d: Draft) -> bool:

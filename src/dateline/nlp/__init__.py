@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateline.errors import ModelNotInstalledError
 from dateline.records import Document, Sentence
@@ -57,8 +57,9 @@ ABBREVIATION_HYPHEN = r"(?<=[A-Z]\.)-(?=[A-Za-z])"
 def _split_abbreviation_hyphens(nlp: Language) -> None:
     from spacy.util import compile_infix_regex
 
-    infixes = [*nlp.Defaults.infixes, ABBREVIATION_HYPHEN]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Any = nlp.tokenizer
+    infixes = [*(nlp.Defaults.infixes or ()), ABBREVIATION_HYPHEN]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 # The model's rule lemmatizer reads "staged", "staging", "stages" as forms of the rare verb
