@@ -289,3 +289,25 @@ def test_a_learned_event_told_with_a_modal_takes_the_modality_of_what_was_said(
     assert modality("Lavrov would have visited Minsk, he said.", "visited", "042") == "possible"
     # a "would" no one reports is a hypothetical
     assert modality("The order would ban refugees.", "ban", "172") == "possible"
+
+
+def test_a_learned_event_gives_one_event_for_each_member_of_a_list(nlp: Any) -> None:
+    # the rules code nothing here; the model scores one pair of the list, each sender is coded
+    text = "Messages to Kim Jong Il from Peru, Vietnam and Sweden were adopted at the meeting."
+    actors = {"Kim Jong Il": "PRKGOV", "Peru": "PER", "Vietnam": "VNM", "Sweden": "SWE"}
+    assert not _code(nlp, EventStage(learned=False), text, actors).events
+    model = ScriptedModel({("VNM", "PRKGOV"): {"05": 0.9}}, threshold=0.5)
+    model.ungrounded_threshold = 0.5
+    document = _code(nlp, _stage(model), text, actors)
+    found = {(e.source.cameo_code, e.cameo_code[:2], e.target.cameo_code) for e in document.events}
+    assert found == {("PER", "05", "PRKGOV"), ("VNM", "05", "PRKGOV"), ("SWE", "05", "PRKGOV")}
+
+
+def test_a_list_that_holds_both_sides_is_not_multiplied(nlp: Any) -> None:
+    text = "Indonesia, Singapore and Thailand faced questions on Monday."
+    actors = {"Indonesia": "IDN", "Singapore": "SGP", "Thailand": "THA"}
+    assert not _code(nlp, EventStage(learned=False), text, actors).events
+    model = ScriptedModel({("IDN", "THA"): {"07": 0.9}}, threshold=0.5)
+    model.ungrounded_threshold = 0.5
+    document = _code(nlp, _stage(model), text, actors)
+    assert [(e.source.cameo_code, e.target.cameo_code) for e in document.events] == [("IDN", "THA")]
