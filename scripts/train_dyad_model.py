@@ -23,9 +23,11 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import multiprocessing
 import pickle
 import random
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +288,13 @@ def main() -> None:
         "times, e.g. modern=2; repeatable",
     )
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="cross-validation folds trained at once, each in its own process (2 on a "
+        "two-core machine halves the wall time; about 1.5 GB of memory each)",
+    )
+    parser.add_argument(
         "--cv-from",
         type=Path,
         metavar="DYAD_JSON",
@@ -323,12 +332,10 @@ def main() -> None:
         return
     totals = {setting: [0, 0, 0] for setting in settings}
     folds = {}
-    held_out: dict[str, list[dict[str, float]]] = {}
+    held_out = _held_out_probabilities(examples, splits, args.members, weights, args.jobs)
     for held in splits:
-        models = train_members([e for e in examples if e["split"] != held], args.members, weights)
         held_examples = [e for e in examples if e["split"] == held]
-        probabilities = predict(models, held_examples)
-        held_out[held] = probabilities
+        probabilities = held_out[held]
         fold = {}
         for setting in settings:
             m, c, g = score(held_examples, probabilities, scoring, setting, held)
@@ -358,6 +365,35 @@ def main() -> None:
         weights,
     )
     print(json.dumps(cross_validation, indent=1))
+
+
+# the examples the cross-validation's worker processes read (inherited when they fork, not
+# pickled to each)
+_CV_EXAMPLES: list[dict[str, Any]] = []
+
+
+def _fold(held: str, members: int, weights: dict[str, int]) -> list[dict[str, float]]:
+    """The probabilities a model trained on every split but `held` gives `held`'s examples."""
+    models = train_members([e for e in _CV_EXAMPLES if e["split"] != held], members, weights)
+    return predict(models, [e for e in _CV_EXAMPLES if e["split"] == held])
+
+
+def _held_out_probabilities(
+    examples: list[dict[str, Any]],
+    splits: tuple[str, ...],
+    members: int,
+    weights: dict[str, int],
+    jobs: int,
+) -> dict[str, list[dict[str, float]]]:
+    """Each split's cross-validated probabilities, folds trained `jobs` at a time (each fold
+    trains with its members' own seeds, so the figures do not depend on `jobs`)."""
+    _CV_EXAMPLES[:] = examples
+    if jobs <= 1:
+        return {held: _fold(held, members, weights) for held in splits}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {held: pool.submit(_fold, held, members, weights) for held in splits}
+        return {held: future.result() for held, future in futures.items()}
 
 
 def _choose(
