@@ -2888,14 +2888,22 @@ def _statement_speaker(d: Draft) -> bool:
     if not d.match.quoted:
         return True
     d.sources = []
+    _take_intro_speaker(d)
+    return True
+
+
+def _take_intro_speaker(d: Draft) -> None:
+    """The speaker of the statement the trigger's sentence is part of, as named by the
+    sentence that introduced it (`_statement_intro`): the draft's source, and its anchor the
+    saying (the statement is dated and qualified as it was said or issued, not by its
+    content)."""
     intro = _statement_intro(d.token.sent, d.stage.patterns.reporting)
     if intro is None:
-        return True
+        return
     reporting = d.stage.patterns.reporting
     for token in intro:
         if token.pos_ != "VERB" or token.lemma_.lower() not in reporting:
             continue
-        # the statement is dated and qualified as it was said or issued, not by its content
         document = _speaking_document(token)
         if document is not None:
             issuer = _issuer(d, document) or _earlier_issuer(d, document)
@@ -2903,13 +2911,26 @@ def _statement_speaker(d: Draft) -> bool:
                 d.sources = [ActorRef(issuer.mention, issuer.resolved, document.i)]
                 issued = _issuing_verb(d, document)
                 d.match = replace(d.match, anchor=(issued or token).i)
-                return True
+                return
         found, _ = d.stage._subjects(token, d.mentions)
         speakers = [r for r in found if _political(r.code)]
         if speakers:
             d.sources = speakers[:1]
             d.match = replace(d.match, anchor=token.i)
-            return True
+            return
+
+
+# roots that are a saying aimed at someone (appeal, demand, disapproval, rejection, threat)
+_STATEMENT_BLOCK_ROOTS = frozenset({"02", "10", "11", "12", "13"})
+
+
+def _statement_block_speaker(d: Draft) -> bool:
+    """'Rodong Sinmun says in a commentary: ... The world must condemn the U.S.': an appeal, demand, criticism, rejection or threat that names no one
+    saying it, inside a statement a colon opened, is the statement's speaker's (EVENTS.md
+    2.2), as a verdict told there is (`statement-speaker`)."""
+    if d.sources or d.noun or d.match.quoted or d.code[:2] not in _STATEMENT_BLOCK_ROOTS:
+        return True
+    _take_intro_speaker(d)
     return True
 
 
@@ -4280,6 +4301,7 @@ STEPS: tuple[Step, ...] = (
     Step("adjunct-doer", "roles", _adjunct_doer),
     Step("document-speaker", "roles", _document_speaker),
     Step("quoted-speaker", "roles", _quoted_speaker),
+    Step("statement-block-speaker", "roles", _statement_block_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
     Step("no-political-source", "filter", _has_political_source),
     Step("crowd-violence", "rewrite", _crowd_violence),
