@@ -3444,6 +3444,27 @@ def _protesting_crowd(d: Draft) -> bool:
     return True
 
 
+def _adopting_meeting(d: Draft) -> bool:
+    """'A letter to Kim Jong Un was adopted at the meeting held in Sweden': a letter adopted
+    by a meeting that names no one adopting it is the civil society's of where the meeting
+    was held (EVENTS.md 2.4: the agent is recoverable from the sentence)."""
+    pattern = d.match.pattern
+    if d.sources or pattern is None or pattern.id != "verb:adopt-letter:to":
+        return True
+    targets = {_country(t) for t in d.targets}
+    where: list[str] = []
+    for prep in d.token.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("at", "in"):
+            continue
+        for token in prep.subtree:
+            ref = d.mentions.ref(token)
+            country = _country(ref) if ref is not None else None
+            if country and country not in targets and country not in where:
+                where.append(country)
+    d.sources = [_state_actor(country, d.token, "CVL") for country in where]
+    return True
+
+
 def _where_country(token: Token, places: _PlaceIndex) -> str | None:
     attached = places.attached(token, exclude=set())
     return attached[1].country if attached is not None and attached[1].country else None
@@ -4303,6 +4324,7 @@ STEPS: tuple[Step, ...] = (
     Step("quoted-speaker", "roles", _quoted_speaker),
     Step("statement-block-speaker", "roles", _statement_block_speaker),
     Step("protesting-crowd", "roles", _protesting_crowd),
+    Step("adopting-meeting", "roles", _adopting_meeting),
     Step("no-political-source", "filter", _has_political_source),
     Step("crowd-violence", "rewrite", _crowd_violence),
     Step("police-force", "rewrite", _police_force),
