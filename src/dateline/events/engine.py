@@ -894,7 +894,7 @@ class EventStage:
         )
         if not pairs:
             return []
-        have = {(mention_country(e.source), mention_country(e.target), e.cameo_root) for e in coded}
+        have = {_event_key(e) for e in coded}
         # the rules may have recoded a mention ("police" in Moscow are Russia's, whatever the
         # story's country): an event the rules coded between the same two mentions stands,
         # and its root is not added the other way round (the rules read who did it from the
@@ -937,14 +937,8 @@ class EventStage:
             code = self._learned_code(doc[trigger], root, candidates)
             made = self._learned_event(story, pair, sentence, trigger, code)
             # a list's other members may already hold the key, by the rules or the model
-            made = made[:1] + [
-                e
-                for e in made[1:]
-                if (mention_country(e.source), mention_country(e.target), e.cameo_root) not in have
-            ]
-            have.update(
-                (mention_country(e.source), mention_country(e.target), e.cameo_root) for e in made
-            )
+            made = made[:1] + [e for e in made[1:] if _event_key(e) not in have]
+            have.update(_event_key(e) for e in made)
             events.extend(made)
             if made:
                 self._trace.append(
@@ -2925,9 +2919,10 @@ _STATEMENT_BLOCK_ROOTS = frozenset({"02", "10", "11", "12", "13"})
 
 
 def _statement_block_speaker(d: Draft) -> bool:
-    """'Rodong Sinmun says in a commentary: ... The world must condemn the U.S.': an appeal, demand, criticism, rejection or threat that names no one
-    saying it, inside a statement a colon opened, is the statement's speaker's (EVENTS.md
-    2.2), as a verdict told there is (`statement-speaker`)."""
+    """'Rodong Sinmun says in a commentary: ... The world must condemn the U.S.': an appeal,
+    demand, criticism, rejection or threat that names no one saying it, inside a statement a
+    colon opened, is the statement's speaker's (EVENTS.md 2.2), as a verdict told there is
+    (`statement-speaker`)."""
     if d.sources or d.noun or d.match.quoted or d.code[:2] not in _STATEMENT_BLOCK_ROOTS:
         return True
     _take_intro_speaker(d)
@@ -4400,6 +4395,11 @@ def _joining_word(doc: Doc, pair: PairInput) -> int:
     while doc[trigger].pos_ not in _CONTENT_POS and doc[trigger].head.i != trigger:
         trigger = doc[trigger].head.i
     return trigger
+
+
+def _event_key(event: Event) -> tuple[str | None, str | None, str]:
+    """An event's (source country, target country, root): what one reading may code once."""
+    return mention_country(event.source), mention_country(event.target), event.cameo_root
 
 
 def _coordinated(story: _Story, side: ActorRef, other: ActorRef) -> list[ActorRef]:
